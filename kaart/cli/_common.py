@@ -1,0 +1,151 @@
+"""What every command shares: options, progress, Dutch summaries, ``--json`` output, errors.
+
+Usage in a command module::
+
+    @app.command("demo")
+    def demo(werkmap: WerkmapOpt = None, json_output: JsonOpt = False) -> None:
+        \"\"\"Genereer synthetische demodata.\"\"\"
+        with command("demo", json_output) as out:
+            wm = open_werkmap(werkmap)
+            for item in out.track(items, "Lagen genereren"):
+                ...
+            out.wrote(path, soort="geopackage", aantal=12)
+            out.summary("Demodata geschreven naar ...")
+            out.data(seed=seed)
+
+``--json`` prints exactly one JSON object on stdout:
+``{"ok": true, "commando": ..., "geschreven": [{"pad", "soort", "aantal"}], ...}``;
+on failure ``{"ok": false, "fout": {"code", "melding", ...}}`` and a non-zero exit code.
+Progress bars go to stderr so stdout stays parseable.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import traceback
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from geo.errors import KaartError
+from geo.paths import Werkmap
+
+T = TypeVar("T")
+
+WerkmapOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--werkmap",
+        envvar="KAART_WERKMAP",
+        help="Werkmap met invoer en uitvoer (standaard: je gebruikersdatamap).",
+        show_default=False,
+    ),
+]
+JsonOpt = Annotated[
+    bool, typer.Option("--json", help="Schrijf één JSON-object met alles wat geschreven is.")
+]
+
+INTERNAL_EXIT = 70
+
+
+def open_werkmap(path: Path | None) -> Werkmap:
+    return Werkmap.open(path)
+
+
+class Output:
+    """Collects what a command wrote and prints it (Dutch text or one JSON object)."""
+
+    def __init__(self, name: str, json_output: bool) -> None:
+        self.name = name
+        self.json_output = json_output
+        self.console = Console(stderr=json_output, highlight=False)
+        self.err = Console(stderr=True, highlight=False)
+        self.written: list[dict[str, Any]] = []
+        self.extra: dict[str, Any] = {}
+        self.lines: list[str] = []
+
+    def wrote(self, path: str | os.PathLike[str], soort: str, aantal: int | None = None,
+              **info: Any) -> None:
+        """Record an output file (absolute path), its kind and feature/cell count."""
+        item = {"pad": str(Path(path).resolve()), "soort": soort}
+        if aantal is not None:
+            item["aantal"] = int(aantal)
+        item.update(info)
+        self.written.append(item)
+
+    def data(self, **values: Any) -> None:
+        """Extra fields for the JSON object (counts, ids, figures)."""
+        self.extra.update(values)
+
+    def summary(self, text: str) -> None:
+        """A line of the Dutch summary (printed on stdout without ``--json``)."""
+        self.lines.append(text)
+
+    def table(self, renderable: Any) -> None:
+        """A rich table for the human summary (skipped with ``--json``)."""
+        if not self.json_output:
+            self.console.print(renderable)
+
+    def track(self, items: Iterable[T], description: str, total: int | None = None) -> Iterator[T]:
+        """Iterate with a progress bar on stderr."""
+        with self.progress() as progress:
+            yield from progress.track(items, description=description, total=total)
+
+    def progress(self) -> Progress:
+        """A rich Progress on stderr, for custom tasks (``with out.progress() as p``)."""
+        return Progress(
+            TextColumn("[bold]{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=self.err,
+            transient=not self.err.is_terminal,
+            disable=os.environ.get("KAART_GEEN_VOORTGANG") == "1",
+        )
+
+    def finish(self) -> None:
+        if self.json_output:
+            payload = {"ok": True, "commando": self.name, "geschreven": self.written, **self.extra}
+            sys.stdout.write(json.dumps(payload, ensure_ascii=False, default=str) + "\n")
+            return
+        for line in self.lines:
+            self.console.print(line)
+
+
+@contextmanager
+def command(name: str, json_output: bool) -> Iterator[Output]:
+    """Run a command body: map KaartError to a Dutch message and exit code."""
+    out = Output(name, json_output)
+    try:
+        yield out
+    except KaartError as error:
+        _fail(out, error.to_dict(), error.exit_code)
+    except KeyboardInterrupt:
+        _fail(out, {"code": "afgebroken", "melding": "Afgebroken door de gebruiker."}, 130)
+    except typer.Exit:
+        raise
+    except Exception as error:  # noqa: BLE001 - last line of defence, never a raw traceback
+        if os.environ.get("KAART_DEBUG") == "1":
+            traceback.print_exc()
+        detail = f"{type(error).__name__}: {error}"
+        _fail(out, {"code": "interne_fout",
+                    "melding": f"Interne fout ({detail}). Zet KAART_DEBUG=1 voor details."},
+              INTERNAL_EXIT)
+    else:
+        out.finish()
+
+
+def _fail(out: Output, error: dict[str, Any], exit_code: int) -> None:
+    if out.json_output:
+        payload = {"ok": False, "commando": out.name, "fout": error}
+        sys.stdout.write(json.dumps(payload, ensure_ascii=False, default=str) + "\n")
+    else:
+        out.err.print(f"[bold red]Fout:[/] {error['melding']}", highlight=False)
+    raise typer.Exit(exit_code)

@@ -1,0 +1,3 @@
+"""CLI commands: server (filled in by its owner)."""
+
+from kaart.cli._app import app  # noqa: F401
