@@ -2,6 +2,17 @@
 
 from kaart.cli import demo, gelegenheid, html, lagen, plan, risico, server  # noqa: F401
 from kaart.cli._app import app
+from kaart.cli._common import JsonOpt, command
+
+
+@app.command("versie")
+def versie(json_output: JsonOpt = False) -> None:
+    """Toon de versie van kaart."""
+    from geo import __version__
+
+    with command("versie", json_output) as out:
+        out.data(versie=__version__)
+        out.summary(f"kaart {__version__}")
 
 
 def main() -> None:

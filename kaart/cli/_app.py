@@ -13,3 +13,8 @@ app = typer.Typer(
     rich_markup_mode="rich",
     pretty_exceptions_enable=False,
 )
+
+
+@app.callback()
+def _root() -> None:
+    """kaart: gelegenheids- en risicokaarten tegen ondermijning."""
