@@ -1,12 +1,15 @@
 """Layer kind ``gemeenten``: CBS municipal boundaries, and choosing an area from them.
 
 An :class:`Area` is one gemeente or a group (IBH-regio, veiligheidsregio, provincie);
-every map is built for an Area.
+every map is built for an Area. Names match forgivingly: ``Beek (L.)``, ``beek``,
+``GM0888`` and ``888`` all mean Beek in Limburg; an unknown name suggests the closest ones.
 """
 
 from __future__ import annotations
 
+import os
 import re
+import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -14,10 +17,55 @@ import geopandas as gpd
 import pandas as pd
 from shapely.geometry.base import BaseGeometry
 
+from geo import RD_CRS
 from geo.errors import AreaNotFoundError, InvalidRequestError
+from geo.layers._load import load
+from geo.layers._schema import ColumnSpec, LayerSpec
 from geo.paths import BOUNDARIES_GPKG, IBH_REGIONS_CSV
 
-_CODE = re.compile(r"^GM\d{4}$", re.IGNORECASE)
+_CODE = re.compile(r"^(GM)?\d{1,4}$", re.IGNORECASE)
+
+SPEC = LayerSpec(
+    kind="gemeenten",
+    geometry="polygoon",
+    id_column="gemeentecode",
+    description="Gemeentegrenzen (CBS) met provincie, veiligheidsregio en eigen regio-indeling.",
+    columns=(
+        ColumnSpec("gemeentecode", "gemeentecode", "CBS-code GMnnnn (981 wordt GM0981).",
+                   unique=True),
+        ColumnSpec("gemeentenaam", "str", "Naam van de gemeente.", unique=True),
+        ColumnSpec("provincie", "str", "Provincie."),
+        ColumnSpec("veiligheidsregio", "str", "Veiligheidsregio."),
+        ColumnSpec("regio", "str", "Eigen groepering, bijv. de Limburgse handhavingsregio's "
+                   "(leeg: geen regio).", required=False, default=None, nullable=True),
+    ),
+)
+SCHEMA = SPEC.schema
+"""The pandera schema of the attribute columns."""
+
+_ALIASES = {"den haag": "GM0518", "s gravenhage": "GM0518", "den bosch": "GM0796"}
+_GROUP_PREFIX = {"regio": "regio", "veiligheidsregio": "vr", "provincie": "provincie"}
+
+
+def load_gemeenten(source: str | os.PathLike[str], layer: str | None = None, *,
+                   assume_crs: str | None = None) -> gpd.GeoDataFrame:
+    """Load and validate a gemeenten layer (own boundaries instead of the reference set).
+
+    Parameters
+    ----------
+    source : path
+        GeoPackage, GeoJSON, Shapefile (also zipped) or GeoParquet.
+    layer : str, optional
+        Layer in a multi-layer file (default: the only layer, or ``gemeenten``).
+    assume_crs : str, optional
+        CRS to assume when the file has none (``"EPSG:28992"``); otherwise refused.
+
+    Returns
+    -------
+    GeoDataFrame
+        EPSG:28992 with gemeentecode, gemeentenaam, provincie, veiligheidsregio, regio.
+    """
+    return load(SPEC, source, layer, assume_crs=assume_crs)
 
 
 @dataclass(frozen=True, eq=False)
@@ -61,7 +109,7 @@ def _reference_gemeenten() -> gpd.GeoDataFrame:
     frame = gpd.read_file(BOUNDARIES_GPKG, layer="gemeenten", engine="pyogrio")
     regions = pd.read_csv(IBH_REGIONS_CSV, dtype=str)[["gemeentecode", "regio"]]
     frame = frame.merge(regions, on="gemeentecode", how="left")
-    return frame.set_crs("EPSG:28992", allow_override=True)
+    return frame.set_crs(RD_CRS, allow_override=True)
 
 
 def reference_gemeenten() -> gpd.GeoDataFrame:
@@ -70,7 +118,18 @@ def reference_gemeenten() -> gpd.GeoDataFrame:
 
 
 def _slug(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+    return re.sub(r"[^a-z0-9]+", "-", _plain(text)).strip("-")
+
+
+def _plain(text: str) -> str:
+    """Lower case without accents (``Fryslân`` → ``fryslan``)."""
+    decomposed = unicodedata.normalize("NFKD", str(text))
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).lower().strip()
+
+
+def _key(text: str) -> str:
+    """Name without a parenthesised suffix or punctuation (``Beek (L.)`` → ``beek``)."""
+    return re.sub(r"[^a-z0-9]+", " ", _plain(re.sub(r"\(.*?\)", "", str(text)))).strip()
 
 
 def select_area(
@@ -83,8 +142,16 @@ def select_area(
 ) -> Area:
     """Choose an Area by gemeente name/code (one or several), regio, veiligheidsregio or provincie.
 
-    Exactly one selector must be given. Names match case-insensitively; unknown names
-    raise :class:`AreaNotFoundError` with the closest names as suggestions.
+    Exactly one selector must be given. Names match case- and accent-insensitively and
+    without a suffix like ``(L.)``; codes may be ``GM0888``, ``0888`` or ``888``.
+    Unknown names raise :class:`AreaNotFoundError` with the closest names as suggestions.
+
+    Examples
+    --------
+    >>> select_area(gemeente="beek").naam  # doctest: +SKIP
+    'Beek (L.)'
+    >>> select_area(regio="parkstad").id  # doctest: +SKIP
+    'regio-parkstad'
     """
     frame = reference_gemeenten() if gemeenten is None else gemeenten
     given = {k: v for k, v in {"gemeente": gemeente, "regio": regio,
@@ -97,26 +164,43 @@ def select_area(
     (kind, value), = given.items()
     if kind == "gemeente":
         values = [value] if isinstance(value, str) else list(value)
-        rows = [_find_gemeente(frame, v) for v in values]
-        chosen = frame.loc[[r for r in rows]]
+        rows = list(dict.fromkeys(_find_gemeente(frame, v) for v in values))
+        chosen = frame.loc[rows]
         if len(chosen) == 1:
             row = chosen.iloc[0]
             return Area(row["gemeentecode"], row["gemeentenaam"], "gemeente", chosen)
         codes = "-".join(sorted(chosen["gemeentecode"]))
         return Area(f"selectie-{codes}", ", ".join(chosen["gemeentenaam"]), "selectie", chosen)
-    column = {"regio": "regio", "veiligheidsregio": "veiligheidsregio",
-              "provincie": "provincie"}[kind]
-    names = frame[column].dropna().unique().tolist()
-    match = [n for n in names if n.lower() == str(value).lower()]
+    name = _find_group(frame, kind, str(value))
+    chosen = frame[frame[kind] == name]
+    return Area(f"{_GROUP_PREFIX[kind]}-{_slug(name)}", name, kind, chosen)
+
+
+def list_groups(kind: str, gemeenten: gpd.GeoDataFrame | None = None) -> list[str]:
+    """The names of all regio's, veiligheidsregio's or provincies, sorted."""
+    frame = reference_gemeenten() if gemeenten is None else gemeenten
+    if kind not in _GROUP_PREFIX:
+        raise InvalidRequestError(f"Onbekende groepering '{kind}'.", soort=kind)
+    if kind not in frame.columns:
+        return []
+    return sorted(frame[kind].dropna().astype(str).unique().tolist())
+
+
+def _find_group(frame: gpd.GeoDataFrame, kind: str, value: str) -> str:
+    names = list_groups(kind, frame)
+    wanted = _slug(value)
+    prefix = _GROUP_PREFIX[kind] + "-"
+    if wanted.startswith(prefix):
+        wanted = wanted[len(prefix):]
+    match = [n for n in names if _slug(n) == wanted]
     if not match:
+        label = {"regio": "Regio", "veiligheidsregio": "Veiligheidsregio",
+                 "provincie": "Provincie"}[kind]
         raise AreaNotFoundError(
-            f"{kind.capitalize()} '{value}' bestaat niet.{_suggest(value, names)}",
-            soort=kind, waarde=value,
+            f"{label} '{value}' bestaat niet.{_suggest(value, names)}",
+            soort=kind, waarde=value, suggesties=_close(value, names),
         )
-    name = match[0]
-    chosen = frame[frame[column] == name]
-    prefix = {"regio": "regio", "veiligheidsregio": "vr", "provincie": "provincie"}[kind]
-    return Area(f"{prefix}-{_slug(name)}", name, kind, chosen)
+    return match[0]
 
 
 def split_per_gemeente(area: Area) -> list[Area]:
@@ -128,25 +212,48 @@ def split_per_gemeente(area: Area) -> list[Area]:
 
 
 def _find_gemeente(frame: gpd.GeoDataFrame, value: str):
-    value = value.strip()
+    value = str(value).strip()
+    codes = frame["gemeentecode"].astype(str)
+    names = frame["gemeentenaam"].astype(str)
     if _CODE.match(value):
-        hits = frame.index[frame["gemeentecode"] == value.upper()]
-    else:
-        hits = frame.index[frame["gemeentenaam"].str.lower() == value.lower()]
-    if len(hits) == 0:
-        raise AreaNotFoundError(
-            f"Gemeente '{value}' bestaat niet.{_suggest(value, frame['gemeentenaam'].tolist())}",
-            soort="gemeente", waarde=value,
-        )
-    return hits[0]
+        digits = re.sub(r"\D", "", value)
+        hits = frame.index[codes == f"GM{int(digits):04d}"]
+        if len(hits):
+            return hits[0]
+        raise AreaNotFoundError(f"Gemeentecode '{value}' bestaat niet.",
+                                soort="gemeente", waarde=value)
+    for candidates in (names.str.lower() == value.lower(),
+                       names.map(_slug) == _slug(value),
+                       codes == _ALIASES.get(_key(value), ""),
+                       names.map(_key) == _key(value)):
+        hits = frame.index[candidates.to_numpy()]
+        if len(hits) == 1:
+            return hits[0]
+        if len(hits) > 1:
+            options = ", ".join(f"{n} ({c})" for n, c in zip(names[candidates], codes[candidates],
+                                                            strict=True))
+            raise AreaNotFoundError(
+                f"Gemeente '{value}' is niet eenduidig: {options}. Geef de volledige naam of "
+                "de code.", soort="gemeente", waarde=value,
+                suggesties=names[candidates].tolist())
+    all_names = names.tolist()
+    raise AreaNotFoundError(
+        f"Gemeente '{value}' bestaat niet.{_suggest(value, all_names)}",
+        soort="gemeente", waarde=value, suggesties=_close(value, all_names),
+    )
+
+
+def _close(value: str, names: list[str]) -> list[str]:
+    import difflib
+
+    keyed: dict[str, str] = {}
+    for name in names:
+        keyed.setdefault(_key(name), name)
+        keyed.setdefault(_plain(name), name)
+    close = difflib.get_close_matches(_key(value), list(keyed), n=6, cutoff=0.6)
+    return list(dict.fromkeys(keyed[c] for c in close))[:3]
 
 
 def _suggest(value: str, names: list[str]) -> str:
-    import difflib
-
-    close = difflib.get_close_matches(str(value), names, n=3, cutoff=0.5)
-    if not close:
-        lowered = {n.lower(): n for n in names}
-        close = [lowered[n] for n in difflib.get_close_matches(str(value).lower(), lowered, n=3,
-                                                              cutoff=0.5)]
+    close = _close(value, names)
     return f" Bedoelde je: {', '.join(close)}?" if close else ""

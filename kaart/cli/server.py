@@ -1,3 +1,223 @@
-"""CLI commands: server (filled in by its owner)."""
+"""CLI commands: ``server``, ``gebruiker toevoegen|lijst|verwijder``, ``token``, ``audit``."""
 
-from kaart.cli._app import app  # noqa: F401
+from __future__ import annotations
+
+import os
+import sys
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from kaart.cli._app import app
+from kaart.cli._common import JsonOpt, WerkmapOpt, command, open_werkmap
+
+gebruiker_app = typer.Typer(help="Gebruikers beheren (rol, organisatie, gemeenten).",
+                            no_args_is_help=True)
+app.add_typer(gebruiker_app, name="gebruiker")
+
+ROLE_HELP = "beheerder, analist, gemeente of planner."
+
+
+@contextmanager
+def _database(werkmap: Path | None):
+    from api.db.session import open_database
+    from api.settings import Settings
+
+    settings = Settings(werkmap=open_werkmap(werkmap).root)
+    engine, sessionmaker = open_database(settings.resolved_database_url())
+    try:
+        with sessionmaker() as session:
+            yield session
+    finally:
+        engine.dispose()
+
+
+@app.command("server")
+def server(
+    host: Annotated[str, typer.Option(help="Adres om op te luisteren.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Poort.", min=1, max=65535)] = 8000,
+    workers: Annotated[int, typer.Option(help="Aantal werkprocessen.", min=1, max=64)] = 1,
+    werkmap: WerkmapOpt = None,
+    json_output: JsonOpt = False,
+) -> None:
+    """Start de kaartdienst (tegels, REST, inloggen); documentatie op /docs."""
+    with command("server", json_output) as out:
+        import uvicorn
+
+        from api.db.session import open_database
+        from api.settings import Settings
+
+        root = open_werkmap(werkmap).root
+        os.environ["KAART_WERKMAP"] = str(root)
+        settings = Settings()  # refuses placeholder secrets in productie before starting
+        engine, _ = open_database(settings.resolved_database_url())
+        engine.dispose()
+        out.err.print(f"kaart luistert op http://{host}:{port} (werkmap {root}, "
+                      f"{workers} werkproces(sen)); stoppen met Ctrl+C.")
+        uvicorn.run("api.app:create_app", factory=True, host=host, port=port, workers=workers,
+                    log_level="warning", proxy_headers=True)
+        out.summary("Kaartdienst gestopt.")
+        out.data(host=host, port=port, workers=workers, werkmap=str(root))
+
+
+def _password(stdin: bool) -> str:
+    if os.environ.get("KAART_WACHTWOORD"):
+        return os.environ["KAART_WACHTWOORD"]
+    if stdin:
+        return sys.stdin.readline().rstrip("\n")
+    return typer.prompt("Wachtwoord", hide_input=True, confirmation_prompt=True)
+
+
+def _codes(gemeente: list[str], regio: str | None, provincie: str | None) -> list[str]:
+    codes = list(gemeente)
+    if regio or provincie:
+        from geo.layers.gemeenten import select_area
+
+        area = select_area(regio=regio) if regio else select_area(provincie=provincie)
+        codes += area.codes
+    return codes
+
+
+@gebruiker_app.command("toevoegen")
+def toevoegen(
+    gebruikersnaam: Annotated[str, typer.Argument(help="Inlognaam (3-100 tekens).")],
+    rol: Annotated[str, typer.Option(help=ROLE_HELP)],
+    organisatie: Annotated[str, typer.Option(help="Organisatie (wordt aangemaakt als nieuw).")],
+    gemeente: Annotated[list[str] | None, typer.Option(help="Gemeentecode(s) GMnnnn.")] = None,
+    regio: Annotated[str | None, typer.Option(help="Alle gemeenten van deze regio.")] = None,
+    provincie: Annotated[str | None, typer.Option(help="Alle gemeenten van deze provincie.")]
+    = None,
+    vertrouwelijk: Annotated[bool, typer.Option(
+        "--vertrouwelijk", help="Rol gemeente: ook risicokaarten (vertrouwelijk) zien.")] = False,
+    wachtwoord_stdin: Annotated[bool, typer.Option(
+        "--wachtwoord-stdin", help="Lees het wachtwoord van stdin (of zet KAART_WACHTWOORD).")]
+    = False,
+    werkmap: WerkmapOpt = None,
+    json_output: JsonOpt = False,
+) -> None:
+    """Voeg een gebruiker toe aan een organisatie met gemeenten."""
+    with command("gebruiker toevoegen", json_output) as out:
+        from api.users import add_user, ensure_organisation
+
+        codes = _codes(gemeente or [], regio, provincie)
+        password = _password(wachtwoord_stdin)
+        with _database(werkmap) as session:
+            org = ensure_organisation(session, organisatie, codes)
+            user = add_user(session, gebruikersnaam, password, rol, org,
+                            vertrouwelijk=vertrouwelijk)
+            session.commit()
+            out.data(gebruiker=user.gebruikersnaam, rol=user.rol, organisatie=org.naam,
+                     gemeenten=sorted(org.codes), vertrouwelijk=user.vertrouwelijk)
+            out.summary(f"Gebruiker {user.gebruikersnaam} ({user.rol}) toegevoegd aan "
+                        f"{org.naam} ({len(org.codes)} gemeente(n)).")
+
+
+@gebruiker_app.command("lijst")
+def lijst(
+    organisatie: Annotated[str | None, typer.Option(help="Alleen deze organisatie.")] = None,
+    werkmap: WerkmapOpt = None,
+    json_output: JsonOpt = False,
+) -> None:
+    """Toon alle gebruikers met rol, organisatie en gemeenten."""
+    with command("gebruiker lijst", json_output) as out:
+        from api.users import list_users
+
+        with _database(werkmap) as session:
+            rows = [
+                {"gebruiker": u.gebruikersnaam, "rol": u.rol, "organisatie": u.organisatie.naam,
+                 "gemeenten": sorted(u.organisatie.codes), "vertrouwelijk": u.vertrouwelijk}
+                for u in list_users(session)
+                if organisatie is None or u.organisatie.naam == organisatie
+            ]
+        table = Table("gebruiker", "rol", "organisatie", "gemeenten", "vertrouwelijk")
+        for r in rows:
+            table.add_row(r["gebruiker"], r["rol"], r["organisatie"], ", ".join(r["gemeenten"]),
+                          "ja" if r["vertrouwelijk"] else "nee")
+        out.table(table)
+        out.data(gebruikers=rows)
+        out.summary(f"{len(rows)} gebruiker(s).")
+
+
+@gebruiker_app.command("verwijder")
+def verwijder(
+    gebruikersnaam: Annotated[str, typer.Argument(help="Inlognaam.")],
+    werkmap: WerkmapOpt = None,
+    json_output: JsonOpt = False,
+) -> None:
+    """Verwijder een gebruiker en zijn tokens (de auditlog blijft bewaard)."""
+    with command("gebruiker verwijder", json_output) as out:
+        from api.users import delete_user
+
+        with _database(werkmap) as session:
+            delete_user(session, gebruikersnaam)
+            session.commit()
+        out.data(gebruiker=gebruikersnaam)
+        out.summary(f"Gebruiker {gebruikersnaam} verwijderd.")
+
+
+@app.command("token")
+def token(
+    gebruikersnaam: Annotated[str, typer.Argument(help="Voor welke gebruiker.")],
+    naam: Annotated[str, typer.Option(help="Omschrijving van het token.")] = "script",
+    dagen: Annotated[int, typer.Option(help="Geldigheid in dagen.", min=1, max=3650)] = 90,
+    werkmap: WerkmapOpt = None,
+    json_output: JsonOpt = False,
+) -> None:
+    """Maak een API-token (Bearer) voor scripts; het wordt maar één keer getoond."""
+    with command("token", json_output) as out:
+        from api.users import create_token, get_user
+
+        with _database(werkmap) as session:
+            secret = create_token(session, get_user(session, gebruikersnaam), naam, dagen)
+            session.commit()
+        out.data(gebruiker=gebruikersnaam, token=secret, dagen=dagen)
+        out.summary(f"Token voor {gebruikersnaam} (geldig {dagen} dagen; bewaar het veilig):")
+        out.summary(secret)
+
+
+def _date(value: str | None, name: str) -> datetime | None:
+    if value is None:
+        return None
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        from geo.errors import InvalidRequestError
+
+        raise InvalidRequestError(f"--{name} '{value}' is geen datum (JJJJ-MM-DD).",
+                                  parameter=name, waarde=value) from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+@app.command("audit")
+def audit_cmd(
+    gebruiker: Annotated[str | None, typer.Option(help="Alleen deze gebruiker.")] = None,
+    kaart: Annotated[str | None, typer.Option(help="Alleen deze kaart_id.")] = None,
+    actie: Annotated[str | None, typer.Option(help="Alleen deze actie (tegels, download, ...).")]
+    = None,
+    organisatie: Annotated[str | None, typer.Option(help="Alleen deze organisatie.")] = None,
+    sinds: Annotated[str | None, typer.Option(help="Vanaf datum/tijd (JJJJ-MM-DD).")] = None,
+    tot: Annotated[str | None, typer.Option(help="Tot datum/tijd (JJJJ-MM-DD).")] = None,
+    limiet: Annotated[int, typer.Option(help="Maximaal aantal regels.", min=1, max=100000)] = 100,
+    werkmap: WerkmapOpt = None,
+    json_output: JsonOpt = False,
+) -> None:
+    """Toon de auditlog: wie zag of downloadde welke kaart, wanneer (nieuwste eerst)."""
+    with command("audit", json_output) as out:
+        from api.audit import as_dict, query
+
+        with _database(werkmap) as session:
+            rows = [as_dict(r) for r in query(
+                session, gebruiker=gebruiker, kaart_id=kaart, actie=actie,
+                organisatie=organisatie, sinds=_date(sinds, "sinds"), tot=_date(tot, "tot"),
+                limit=limiet)]
+        table = Table("tijd", "gebruiker", "organisatie", "actie", "kaart", "aantal")
+        for r in rows:
+            table.add_row(r["tijd"][:19], r["gebruiker"], r["organisatie"], r["actie"],
+                          r["kaart_id"] or "", str(r["aantal"]))
+        out.table(table)
+        out.data(regels=rows)
+        out.summary(f"{len(rows)} auditregel(s).")

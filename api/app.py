@@ -1,0 +1,97 @@
+"""The FastAPI application: ``create_app(settings)`` builds everything; nothing runs at import."""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import Depends, FastAPI
+from starlette.middleware.sessions import SessionMiddleware
+
+from api.audit import TileAudit
+from api.auth import LoginThrottle
+from api.catalog import ServiceCatalog
+from api.db.migrate import upgrade
+from api.db.session import make_engine, make_sessionmaker
+from api.deps import csrf_protect
+from api.errors import add_exception_handlers
+from api.settings import Settings
+from api.tiles import TileRenderer
+from geo import __version__
+
+SESSION_COOKIE = "kaart_sessie"
+OPTIONAL_ROUTERS = ("api.routes.pages", "api.routes.planning")
+"""Routers of other modules, included when present (pages first: they may own /inloggen)."""
+
+
+def _optional_router(name: str):
+    try:
+        module = importlib.import_module(name)
+    except ModuleNotFoundError as error:
+        if error.name == name:
+            return None
+        raise
+    return getattr(module, "router", None)
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """Build the kaart service for ``settings`` (default: from ``KAART_...`` variables).
+
+    The database is migrated to the newest revision unless ``settings.migreer`` is false.
+    """
+    settings = settings or Settings()
+    werkmap = settings.open_werkmap()
+    engine = make_engine(settings.resolved_database_url())
+    sessionmaker = make_sessionmaker(engine)
+    if settings.migreer:
+        upgrade(engine)
+    tile_audit = TileAudit(sessionmaker, settings.audit_tegels_flush_s, settings.audit_tegels_max)
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        yield
+        tile_audit.flush()
+        engine.dispose()
+
+    app = FastAPI(
+        title="kaart",
+        version=__version__,
+        description=(
+            "Gelegenheids- en risicokaarten tegen ondermijning: tegels, objecten, "
+            "kaartverantwoording en downloads. Toegang per organisatie, rol en gemeente; "
+            "alles wordt gelogd."
+        ),
+        lifespan=lifespan,
+        dependencies=[Depends(csrf_protect)],
+    )
+    app.state.settings = settings
+    app.state.werkmap = werkmap
+    app.state.engine = engine
+    app.state.sessionmaker = sessionmaker
+    app.state.catalog = ServiceCatalog(werkmap)
+    app.state.throttle = LoginThrottle(settings.max_inlogpogingen, settings.inlog_venster_s)
+    app.state.tiles = TileRenderer(settings.tegel_cache)
+    app.state.tile_audit = tile_audit
+
+    app.add_middleware(
+        SessionMiddleware,
+        secret_key=settings.geheime_sleutel.get_secret_value(),
+        session_cookie=SESSION_COOKIE,
+        max_age=settings.sessie_duur_s,
+        same_site="lax",
+        https_only=settings.secure_cookie,
+    )
+    add_exception_handlers(app)
+
+    from api.routes import auth, beheer, health, kaarten, objecten, tiles
+
+    for name in OPTIONAL_ROUTERS[:1]:
+        if (router := _optional_router(name)) is not None:
+            app.include_router(router)
+    for module in (health, auth, kaarten, tiles, objecten, beheer):
+        app.include_router(module.router)
+    for name in OPTIONAL_ROUTERS[1:]:
+        if (router := _optional_router(name)) is not None:
+            app.include_router(router)
+    return app

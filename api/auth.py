@@ -1,0 +1,145 @@
+"""Passwords (argon2), API tokens, login throttling and the authenticated :class:`Principal`."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+import threading
+import time
+from collections import deque
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from api.db.models import Gebruiker, Token
+
+TOKEN_PREFIX = "kaart_"
+_HASHER = PasswordHasher()
+_DUMMY_HASH = _HASHER.hash("geen-gebruiker")
+
+
+@dataclass(frozen=True)
+class Principal:
+    """The user behind a request, with what authorisation needs (no password, no token).
+
+    Attributes
+    ----------
+    gemeenten : frozenset of str
+        CBS codes of the user's organisation (own gemeente(n) or a region's).
+    vertrouwelijk : bool
+        Explicit grant for a ``gemeente`` user to see confidential maps (risicokaart).
+    sessie : str
+        Session id (browser) or ``token-<id>`` (script); tile views are aggregated per sessie.
+    """
+
+    id: int
+    gebruikersnaam: str
+    rol: str
+    organisatie_id: int
+    organisatie: str
+    gemeenten: frozenset[str]
+    vertrouwelijk: bool
+    sessie: str
+    via: str
+
+
+def principal_of(user: Gebruiker, sessie: str, via: str) -> Principal:
+    return Principal(
+        id=user.id, gebruikersnaam=user.gebruikersnaam, rol=user.rol,
+        organisatie_id=user.organisatie_id, organisatie=user.organisatie.naam,
+        gemeenten=user.organisatie.codes, vertrouwelijk=bool(user.vertrouwelijk),
+        sessie=sessie, via=via,
+    )
+
+
+def hash_password(password: str) -> str:
+    """argon2id hash of ``password``."""
+    return _HASHER.hash(password)
+
+
+def verify_password(stored_hash: str, password: str) -> bool:
+    try:
+        return _HASHER.verify(stored_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def check_credentials(session: Session, gebruikersnaam: str, wachtwoord: str) -> Gebruiker | None:
+    """The active user with these credentials, or ``None`` (constant work either way)."""
+    user = session.scalar(select(Gebruiker).where(Gebruiker.gebruikersnaam == gebruikersnaam))
+    if user is None or not user.actief:
+        verify_password(_DUMMY_HASH, wachtwoord)
+        return None
+    return user if verify_password(user.wachtwoord_hash, wachtwoord) else None
+
+
+def new_token() -> str:
+    """A fresh API token (shown once; only its hash is stored)."""
+    return TOKEN_PREFIX + secrets.token_urlsafe(32)
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def user_for_token(session: Session, token: str) -> tuple[Gebruiker, Token] | None:
+    """The active user owning an unexpired ``token``, or ``None``."""
+    if not token.startswith(TOKEN_PREFIX) or len(token) > 200:
+        return None
+    row = session.scalar(select(Token).where(Token.token_hash == token_hash(token)))
+    if row is None or not row.gebruiker.actief:
+        return None
+    if row.verloopt is not None and _aware(row.verloopt) <= datetime.now(UTC):
+        return None
+    return row.gebruiker, row
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+class LoginThrottle:
+    """At most ``max_attempts`` failed logins per key (user name, client address) per window.
+
+    Keys are hashed, so no user names are kept in memory longer than needed.
+    """
+
+    def __init__(self, max_attempts: int = 5, window_s: float = 900.0) -> None:
+        self.max_attempts = max_attempts
+        self.window_s = window_s
+        self._failures: dict[str, deque[float]] = {}
+        self._lock = threading.Lock()
+
+    @staticmethod
+    def _key(kind: str, value: str) -> str:
+        return hashlib.sha256(f"{kind}:{value.lower()}".encode()).hexdigest()
+
+    def retry_after(self, *keys: tuple[str, str], now: float | None = None) -> int:
+        """Seconds to wait before another attempt for any of ``keys`` (0 = allowed)."""
+        now = time.monotonic() if now is None else now
+        wait = 0.0
+        with self._lock:
+            for kind, value in keys:
+                times = self._failures.get(self._key(kind, value))
+                if not times:
+                    continue
+                while times and now - times[0] > self.window_s:
+                    times.popleft()
+                if len(times) >= self.max_attempts:
+                    wait = max(wait, self.window_s - (now - times[0]))
+        return int(wait) + (1 if wait else 0)
+
+    def failed(self, *keys: tuple[str, str], now: float | None = None) -> None:
+        now = time.monotonic() if now is None else now
+        with self._lock:
+            for kind, value in keys:
+                self._failures.setdefault(self._key(kind, value), deque()).append(now)
+
+    def succeeded(self, *keys: tuple[str, str]) -> None:
+        with self._lock:
+            for kind, value in keys:
+                self._failures.pop(self._key(kind, value), None)

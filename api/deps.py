@@ -1,0 +1,192 @@
+"""Dependencies every route uses: database session, current user, catalog, authorisation.
+
+How to use them (pages, planning and any other router)::
+
+    from api.deps import CatalogDep, CurrentUser, SessionDep, VisibleKaart, require_roles
+
+    router = APIRouter(prefix="/planning", tags=["planning"])
+
+    @router.get("/{kaart_id}")
+    def plan(entry: VisibleKaart, user: CurrentUser, session: SessionDep): ...
+        # entry: the catalog entry of path parameter ``kaart_id``, already checked:
+        # unknown or not visible to this user -> 404 (same answer, no existence leak)
+
+    @router.post("/opslaan")
+    def save(user: Annotated[Principal, Depends(require_roles("planner"))]): ...
+
+* ``SessionDep`` — a SQLAlchemy ``Session`` (call ``session.commit()`` yourself).
+* ``CurrentUser`` — :class:`api.auth.Principal` (id, gebruikersnaam, rol, organisatie,
+  ``gemeenten`` frozenset of GMnnnn, ``vertrouwelijk`` grant, ``sessie``). Browser session
+  cookie or ``Authorization: Bearer kaart_...``; neither → 401 ``niet_ingelogd``.
+* ``OptionalUser`` — the same or ``None`` (for pages that redirect to ``/inloggen``).
+* ``CatalogDep`` — :class:`api.catalog.ServiceCatalog` (``entries()``, ``get(kaart_id)``,
+  ``file(entry, "cog"|"objecten"|"verantwoording")``); never build paths yourself.
+* ``VisibleKaart`` — resolves ``kaart_id`` and applies :func:`api.authz.may_see`.
+  For lists use ``visible_entries(user, catalog)``; for a gemeente parameter use
+  ``check_gemeente(user, code)``.
+* ``require_roles(*roles)`` — 403 ``geen_toegang`` for other roles. Aliases:
+  ``BeheerderUser``, ``PlannerUser`` (planner or analist).
+* CSRF: every unsafe request (POST/PUT/PATCH/DELETE) authenticated by the session cookie must
+  carry the session's token, as form field ``csrf_token`` or header ``X-CSRF-Token``;
+  put ``csrf_token(request)`` into every form. Bearer requests need no CSRF token.
+* Audit: ``api.audit.record(session, user, actie, kaart_id=..., **details)``.
+"""
+
+from __future__ import annotations
+
+import hmac
+import secrets
+from collections.abc import Iterator
+from typing import Annotated
+
+from fastapi import Depends, Path, Request
+from sqlalchemy.orm import Session
+
+from api.auth import Principal, principal_of, user_for_token
+from api.authz import may_see
+from api.catalog import ServiceCatalog
+from api.db.models import Gebruiker
+from api.settings import Settings
+from geo.catalog import KaartEntry
+from geo.errors import AuthenticationError, KaartNotFoundError, PermissionDeniedError
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+CSRF_HEADER = "x-csrf-token"
+CSRF_FIELD = "csrf_token"
+
+
+def get_settings(request: Request) -> Settings:
+    return request.app.state.settings
+
+
+def get_session(request: Request) -> Iterator[Session]:
+    with request.app.state.sessionmaker() as session:
+        yield session
+
+
+def get_catalog(request: Request) -> ServiceCatalog:
+    return request.app.state.catalog
+
+
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+SessionDep = Annotated[Session, Depends(get_session)]
+CatalogDep = Annotated[ServiceCatalog, Depends(get_catalog)]
+
+
+def _bearer(request: Request) -> str | None:
+    header = request.headers.get("authorization")
+    if header is None:
+        return None
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise AuthenticationError("Ongeldige Authorization-header; gebruik 'Bearer <token>'.")
+    return token.strip()
+
+
+def optional_user(request: Request, session: SessionDep) -> Principal | None:
+    """The logged-in user (session cookie or Bearer token), or ``None``."""
+    token = _bearer(request)
+    if token is not None:
+        found = user_for_token(session, token)
+        if found is None:
+            raise AuthenticationError("Token onbekend, verlopen of ingetrokken.")
+        user, row = found
+        return principal_of(user, f"token-{row.id}", "token")
+    data = request.scope.get("session") or {}
+    uid = data.get("uid")
+    if not isinstance(uid, int):
+        return None
+    user = session.get(Gebruiker, uid)
+    if user is None or not user.actief:
+        request.session.clear()
+        return None
+    return principal_of(user, str(data.get("sid", "")), "sessie")
+
+
+def current_user(user: Annotated[Principal | None, Depends(optional_user)]) -> Principal:
+    """The logged-in user; 401 otherwise."""
+    if user is None:
+        raise AuthenticationError("Niet ingelogd. Log in via /inloggen of gebruik een token.")
+    return user
+
+
+OptionalUser = Annotated[Principal | None, Depends(optional_user)]
+CurrentUser = Annotated[Principal, Depends(current_user)]
+
+
+def require_roles(*roles: str):
+    """A dependency that admits only users with one of ``roles`` (403 otherwise)."""
+
+    def _check(user: CurrentUser) -> Principal:
+        if user.rol not in roles:
+            raise PermissionDeniedError(
+                f"Deze functie is alleen voor de rol {' of '.join(roles)}.", rol=user.rol)
+        return user
+
+    return _check
+
+
+BeheerderUser = Annotated[Principal, Depends(require_roles("beheerder"))]
+PlannerUser = Annotated[Principal, Depends(require_roles("planner", "analist"))]
+
+
+def visible_kaart(
+    kaart_id: Annotated[str, Path(max_length=200, description="Id uit /kaarten.")],
+    user: CurrentUser,
+    catalog: CatalogDep,
+) -> KaartEntry:
+    """The catalog entry of ``kaart_id`` if ``user`` may see it; 404 otherwise."""
+    try:
+        entry = catalog.get(kaart_id)
+    except KaartNotFoundError:
+        entry = None
+    if entry is None or not may_see(user, entry):
+        raise KaartNotFoundError(f"Kaart '{kaart_id}' bestaat niet of is niet voor jou zichtbaar.",
+                                 kaart_id=kaart_id)
+    return entry
+
+
+VisibleKaart = Annotated[KaartEntry, Depends(visible_kaart)]
+
+
+def visible_entries(user: Principal, catalog: ServiceCatalog) -> list[KaartEntry]:
+    """Every catalog entry ``user`` may see."""
+    return [e for e in catalog.entries() if may_see(user, e)]
+
+
+def check_gemeente(user: Principal, gemeentecode: str) -> str:
+    """``gemeentecode`` if it belongs to the user's organisation; 404 otherwise."""
+    code = gemeentecode.strip().upper()
+    if code not in user.gemeenten:
+        raise KaartNotFoundError(f"Gemeente '{gemeentecode}' is niet voor jou zichtbaar.",
+                                 gemeentecode=gemeentecode)
+    return code
+
+
+def csrf_token(request: Request) -> str:
+    """The session's CSRF token (created on first use); put it in every form."""
+    token = request.session.get("csrf")
+    if not token:
+        token = secrets.token_urlsafe(32)
+        request.session["csrf"] = token
+    return token
+
+
+async def csrf_protect(request: Request) -> None:
+    """App-wide: unsafe requests on a cookie session must carry the session's CSRF token."""
+    if request.method in SAFE_METHODS or "authorization" in request.headers:
+        return
+    session = request.scope.get("session") or {}
+    expected = session.get("csrf")
+    if not session:
+        return  # no cookie session: nothing a cross-site form could ride on
+    given = request.headers.get(CSRF_HEADER)
+    if given is None and request.headers.get("content-type", "").startswith(
+        ("application/x-www-form-urlencoded", "multipart/form-data")
+    ):
+        form = await request.form()
+        value = form.get(CSRF_FIELD)
+        given = value if isinstance(value, str) else None
+    if not expected or not given or not hmac.compare_digest(str(expected), given):
+        raise PermissionDeniedError("Ongeldig of ontbrekend CSRF-token; laad de pagina opnieuw.",
+                                    code_detail="csrf")

@@ -1,0 +1,26 @@
+"""``/gezond``: liveness and readiness (database reachable, catalog readable)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+from pydantic import BaseModel
+from sqlalchemy import text
+
+from api.deps import CatalogDep, SessionDep
+from geo import __version__
+
+router = APIRouter(tags=["status"])
+
+
+class Gezond(BaseModel):
+    status: str
+    versie: str
+    database: bool
+    kaarten: int
+
+
+@router.get("/gezond", response_model=Gezond, summary="Gezondheid van de dienst")
+def gezond(session: SessionDep, catalog: CatalogDep) -> Gezond:
+    """Status zonder inloggen; telt kaarten maar toont geen inhoud."""
+    session.execute(text("SELECT 1"))
+    return Gezond(status="ok", versie=__version__, database=True, kaarten=len(catalog.entries()))

@@ -1,0 +1,104 @@
+"""Render map tiles (WebMercatorQuad PNG) from the class band of our COGs with rio-tiler.
+
+Colours come from :func:`geo.legend.class_colors` (the legends use the same); class 0, NaN
+or masked cells are transparent. Rendered tiles are kept in an in-process LRU keyed by
+file, version, z/x/y and size; tiles outside the map's bounds are answered with a cached
+transparent PNG without opening the COG.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import morecantile
+import numpy as np
+from rio_tiler.errors import TileOutsideBounds
+from rio_tiler.io import Reader
+from rio_tiler.models import ImageData
+
+from api.catalog import CogInfo
+from geo.errors import InvalidRequestError
+from geo.legend import class_colors
+
+CLASS_BAND = 2
+MAX_ZOOM = 24
+TMS = morecantile.tms.get("WebMercatorQuad")
+
+
+def colormap(soort: str) -> dict[int, tuple[int, int, int, int]]:
+    """A 256-entry RGBA lookup for the class band of a map kind (unlisted codes transparent)."""
+    lut = {code: (0, 0, 0, 0) for code in range(256)}
+    for code, hexcolor in class_colors(soort).items():
+        value = hexcolor.lstrip("#")
+        lut[code] = (int(value[0:2], 16), int(value[2:4], 16), int(value[4:6], 16), 255)
+    return lut
+
+
+@lru_cache(maxsize=8)
+def _colormap(soort: str) -> dict[int, tuple[int, int, int, int]]:
+    return colormap(soort)
+
+
+@lru_cache(maxsize=2)
+def transparent_png(size: int) -> bytes:
+    """A fully transparent PNG tile of ``size`` pixels."""
+    image = ImageData(np.zeros((1, size, size), dtype="uint8"))
+    return image.render(img_format="PNG", colormap=_colormap("gelegenheid"))
+
+
+def check_tile(z: int, x: int, y: int) -> None:
+    """Refuse tile indices that do not exist in WebMercatorQuad."""
+    if not 0 <= z <= MAX_ZOOM:
+        raise InvalidRequestError(f"Zoomniveau {z} bestaat niet (0 tot {MAX_ZOOM}).",
+                                  parameter="z", waarde=z)
+    if not (0 <= x < 2**z and 0 <= y < 2**z):
+        raise InvalidRequestError(f"Tegel {z}/{x}/{y} bestaat niet.", parameter="x/y",
+                                  waarde=f"{z}/{x}/{y}")
+
+
+def _outside(bounds: tuple[float, float, float, float],
+             data: tuple[float, float, float, float]) -> bool:
+    return bounds[2] <= data[0] or bounds[0] >= data[2] or bounds[3] <= data[1] \
+        or bounds[1] >= data[3]
+
+
+def render_tile(path: str, soort: str, z: int, x: int, y: int, size: int) -> bytes:
+    """Read band 2 (class) of the COG at ``path`` for one tile and colour it (PNG bytes)."""
+    with Reader(path, tms=TMS) as reader:
+        try:
+            image = reader.tile(x, y, z, tilesize=size, indexes=CLASS_BAND,
+                                resampling_method="nearest")
+        except TileOutsideBounds:
+            return transparent_png(size)
+    band = image.array[0]
+    values = np.ma.getdata(band)
+    valid = ~np.ma.getmaskarray(band) & np.isfinite(values) & (values >= 1) & (values <= 255)
+    codes = np.where(valid, values, 0).astype("uint8")
+    return ImageData(codes[np.newaxis]).render(img_format="PNG", colormap=_colormap(soort))
+
+
+class TileRenderer:
+    """Tiles with an in-process LRU of rendered PNGs (``cache_size`` tiles, 0 = none)."""
+
+    def __init__(self, cache_size: int = 4096) -> None:
+        self.cache_size = cache_size
+        self._render = lru_cache(maxsize=cache_size)(self._uncached) if cache_size else \
+            self._uncached
+
+    @staticmethod
+    def _uncached(path: str, versie: int, datum: str, soort: str, z: int, x: int, y: int,
+                  size: int) -> bytes:
+        return render_tile(path, soort, z, x, y, size)
+
+    def tile(self, info: CogInfo, versie: int, datum: str, soort: str, z: int, x: int, y: int,
+             scale: int = 1) -> bytes:
+        """The PNG of tile z/x/y (``scale`` 2 → 512 px) of a map version."""
+        check_tile(z, x, y)
+        size = 256 * scale
+        if _outside(TMS.xy_bounds(x, y, z), info.bounds_3857):
+            return transparent_png(size)
+        return self._render(str(info.path), versie, datum, soort, z, x, y, size)
+
+    def cache_info(self):
+        """Hits/misses of the tile LRU (``functools`` cache info) or ``None``."""
+        return self._render.cache_info() if self.cache_size else None

@@ -1,0 +1,105 @@
+"""Managing organisations, users and tokens (used by the CLI and the beheer routes)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from api.auth import hash_password, new_token, token_hash
+from api.db.models import ROLES, Gebruiker, Organisatie, OrganisatieGemeente, Token
+from geo.errors import InvalidRequestError, KaartNotFoundError
+
+_CODE = re.compile(r"^GM\d{4}$")
+_NAME = re.compile(r"^[A-Za-z0-9._@-]{3,100}$")
+MIN_PASSWORD = 12
+
+
+def ensure_organisation(session: Session, naam: str, gemeenten: Iterable[str] = ()) -> Organisatie:
+    """The organisation ``naam`` (created if new), with ``gemeenten`` added to its codes."""
+    naam = naam.strip()
+    if not naam or len(naam) > 200:
+        raise InvalidRequestError("Geef een organisatienaam van 1 tot 200 tekens.",
+                                  parameter="organisatie")
+    codes = {c.strip().upper() for c in gemeenten}
+    wrong = sorted(c for c in codes if not _CODE.match(c))
+    if wrong:
+        raise InvalidRequestError(
+            f"Ongeldige gemeentecode(s): {', '.join(wrong)} (verwacht GMnnnn).",
+            parameter="gemeente", waarden=wrong)
+    org = session.scalar(select(Organisatie).where(Organisatie.naam == naam))
+    if org is None:
+        org = Organisatie(naam=naam)
+        session.add(org)
+    for code in sorted(codes - org.codes):
+        org.gemeenten.append(OrganisatieGemeente(gemeentecode=code))
+    session.flush()
+    return org
+
+
+def add_user(session: Session, gebruikersnaam: str, wachtwoord: str, rol: str,
+             organisatie: Organisatie, *, vertrouwelijk: bool = False) -> Gebruiker:
+    """Create a user; refuses bad names, weak passwords, unknown roles and duplicates."""
+    if not _NAME.match(gebruikersnaam):
+        raise InvalidRequestError(
+            "Gebruikersnaam: 3 tot 100 tekens, alleen letters, cijfers en . _ @ -.",
+            parameter="gebruikersnaam")
+    if rol not in ROLES:
+        raise InvalidRequestError(f"Onbekende rol '{rol}'; kies uit {', '.join(ROLES)}.",
+                                  parameter="rol", waarde=rol)
+    if len(wachtwoord) < MIN_PASSWORD:
+        raise InvalidRequestError(f"Wachtwoord moet minstens {MIN_PASSWORD} tekens hebben.",
+                                  parameter="wachtwoord")
+    if vertrouwelijk and rol != "gemeente":
+        raise InvalidRequestError(
+            "Toegang tot vertrouwelijke kaarten toekennen kan alleen aan de rol gemeente "
+            "(analist en planner hebben die al).", parameter="vertrouwelijk")
+    if not organisatie.codes:
+        raise InvalidRequestError(
+            f"Organisatie '{organisatie.naam}' heeft geen gemeenten; geef --gemeente of --regio.",
+            parameter="organisatie")
+    if session.scalar(select(Gebruiker.id).where(Gebruiker.gebruikersnaam == gebruikersnaam)):
+        raise InvalidRequestError(f"Gebruiker '{gebruikersnaam}' bestaat al.",
+                                  parameter="gebruikersnaam")
+    user = Gebruiker(gebruikersnaam=gebruikersnaam, wachtwoord_hash=hash_password(wachtwoord),
+                     rol=rol, organisatie=organisatie, vertrouwelijk=vertrouwelijk, actief=True)
+    session.add(user)
+    session.flush()
+    return user
+
+
+def get_user(session: Session, gebruikersnaam: str) -> Gebruiker:
+    user = session.scalar(select(Gebruiker).where(Gebruiker.gebruikersnaam == gebruikersnaam))
+    if user is None:
+        raise KaartNotFoundError(f"Gebruiker '{gebruikersnaam}' bestaat niet.",
+                                 parameter="gebruikersnaam")
+    return user
+
+
+def list_users(session: Session, organisatie_id: int | None = None) -> list[Gebruiker]:
+    query = select(Gebruiker).order_by(Gebruiker.gebruikersnaam)
+    if organisatie_id is not None:
+        query = query.where(Gebruiker.organisatie_id == organisatie_id)
+    return list(session.scalars(query))
+
+
+def delete_user(session: Session, gebruikersnaam: str) -> None:
+    """Delete a user and its tokens (audit records stay)."""
+    session.delete(get_user(session, gebruikersnaam))
+    session.flush()
+
+
+def create_token(session: Session, user: Gebruiker, naam: str = "script",
+                 dagen: int | None = 90) -> str:
+    """A new API token for ``user`` (returned once, stored hashed)."""
+    if dagen is not None and not 1 <= dagen <= 3650:
+        raise InvalidRequestError("Geldigheid van een token: 1 tot 3650 dagen.", parameter="dagen")
+    token = new_token()
+    verloopt = datetime.now(UTC) + timedelta(days=dagen) if dagen else None
+    session.add(Token(gebruiker=user, naam=naam[:100], token_hash=token_hash(token),
+                      verloopt=verloopt))
+    session.flush()
+    return token

@@ -1,0 +1,116 @@
+"""Write a controle-plan as a draaiboek: CSV, XLSX (openpyxl) and GeoJSON, atomically.
+
+The table has Dutch headers and ends with the empty outcome columns (``datum controle``,
+``uitgevoerd``, ``bevindingen``, ``vervolg``): the team fills them in and imports the same
+file with ``kaart uitkomsten importeer``. Locations are address-free: RD coordinates and
+WGS84 lat/lon of a point on the object.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from geo.atomic import atomic_file, write_text_atomic
+
+COLUMNS = {
+    "volgorde": "volgorde",
+    "object_id": "object",
+    "naam": "naam",
+    "thema": "thema",
+    "soort": "soort",
+    "gemeentenaam": "gemeente",
+    "gemeentecode": "gemeentecode",
+    "x": "rd_x",
+    "y": "rd_y",
+    "lat": "lat",
+    "lon": "lon",
+    "score": "score",
+    "klasse": "klasse",
+    "klasse_naam": "klasse naam",
+    "verwacht": "verwachte trefkans",
+    "soort_keuze": "soort keuze",
+    "selectiekans": "selectiekans",
+    "reden": "reden",
+    "dag": "dag",
+    "aankomst": "geplande aankomst",
+    "duur": "duur (min)",
+    "reistijd": "reistijd (min)",
+}
+OUTCOME_COLUMNS = ("datum controle", "uitgevoerd", "bevindingen", "vervolg")
+
+
+def plan_table(picks: pd.DataFrame, plan_id: str, *, synthetisch: bool = False) -> pd.DataFrame:
+    """The draaiboek table with Dutch headers (one row per pick, in visiting order)."""
+    table = picks[[c for c in COLUMNS if c in picks.columns]].rename(columns=COLUMNS).copy()
+    table["rd_x"] = table["rd_x"].round(1)
+    table["rd_y"] = table["rd_y"].round(1)
+    table["lat"] = table["lat"].round(6)
+    table["lon"] = table["lon"].round(6)
+    for column in ("score", "verwachte trefkans"):
+        table[column] = table[column].round(4)
+    table["selectiekans"] = table["selectiekans"].round(6)
+    table["duur (min)"] = table["duur (min)"].round(0).astype(int)
+    table["reistijd (min)"] = table["reistijd (min)"].round(0).astype(int)
+    table["geplande aankomst"] = pd.to_datetime(table["geplande aankomst"]).dt.strftime(
+        "%Y-%m-%d %H:%M")
+    table["soort"] = table["soort"].astype("object").where(table["soort"].notna(), "")
+    table.insert(1, "plan", plan_id)
+    if synthetisch:
+        table["synthetisch"] = "ja"
+    for column in OUTCOME_COLUMNS:
+        table[column] = ""
+    return table
+
+
+def write_plan_csv(table: pd.DataFrame, target: str | os.PathLike[str]) -> Path:
+    """CSV (``;``-separated, UTF-8 with BOM so Excel shows accents)."""
+    with atomic_file(target) as tmp:
+        table.to_csv(tmp, sep=";", index=False, encoding="utf-8-sig")
+    return Path(target)
+
+
+def write_plan_xlsx(table: pd.DataFrame, target: str | os.PathLike[str],
+                    meta: dict[str, Any]) -> Path:
+    """XLSX with sheet ``plan`` (the draaiboek) and sheet ``toelichting`` (parameters)."""
+    from openpyxl.utils import get_column_letter
+
+    with atomic_file(target) as tmp:
+        with pd.ExcelWriter(tmp, engine="openpyxl") as writer:
+            table.to_excel(writer, sheet_name="plan", index=False)
+            sheet = writer.sheets["plan"]
+            sheet.freeze_panes = "C2"
+            for i, column in enumerate(table.columns, start=1):
+                width = 60 if column == "reden" else max(10, min(30, len(str(column)) + 4))
+                sheet.column_dimensions[get_column_letter(i)].width = width
+            info = pd.DataFrame({"onderdeel": list(meta), "waarde": [
+                json.dumps(v, ensure_ascii=False) if isinstance(v, dict | list) else v
+                for v in meta.values()]})
+            info.to_excel(writer, sheet_name="toelichting", index=False)
+    return Path(target)
+
+
+def write_plan_geojson(picks: pd.DataFrame, target: str | os.PathLike[str],
+                       meta: dict[str, Any]) -> Path:
+    """GeoJSON (WGS84 points) of the picks; ``meta`` goes in the foreign member ``plan``."""
+    features = []
+    for row in picks.itertuples(index=False):
+        properties = {
+            "volgorde": int(row.volgorde), "object": row.object_id, "naam": row.naam,
+            "thema": row.thema, "gemeentecode": row.gemeentecode,
+            "gemeente": row.gemeentenaam, "score": round(float(row.score), 4),
+            "klasse": int(row.klasse), "verwachte_trefkans": round(float(row.verwacht), 4),
+            "soort_keuze": row.soort_keuze, "selectiekans": round(float(row.selectiekans), 6),
+            "reden": row.reden, "geplande_aankomst": pd.Timestamp(row.aankomst).isoformat(),
+            "duur_min": round(float(row.duur)), "rd_x": round(float(row.x), 1),
+            "rd_y": round(float(row.y), 1),
+        }
+        features.append({"type": "Feature", "properties": properties, "geometry": {
+            "type": "Point", "coordinates": [round(float(row.lon), 7), round(float(row.lat), 7)]}})
+    payload = {"type": "FeatureCollection", "plan": meta, "features": features}
+    return write_text_atomic(target, json.dumps(payload, ensure_ascii=False, indent=1,
+                                                default=str))

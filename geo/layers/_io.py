@@ -1,0 +1,150 @@
+"""Reading layer sources (GeoPackage, GeoJSON, Shapefile, zipped Shapefile, GeoParquet).
+
+Every library failure becomes a Dutch :mod:`geo.errors` error naming the file and layer;
+no raw traceback from pyogrio/pyarrow reaches the user.
+"""
+
+from __future__ import annotations
+
+import os
+import zipfile
+from pathlib import Path
+
+import geopandas as gpd
+import pyogrio
+from pyproj import CRS
+from pyproj.exceptions import CRSError as ProjCRSError
+
+from geo import RD_CRS
+from geo.errors import CrsError, InputFileError, UnknownLayerError
+from geo.layers._normalise import suggest
+
+PARQUET_SUFFIXES = (".parquet", ".geoparquet")
+VECTOR_SUFFIXES = (".gpkg", ".geojson", ".json", ".shp", ".zip", ".fgb", ".gml", ".kml")
+
+
+def source_name(source: str | os.PathLike[str]) -> str:
+    return Path(source).name
+
+
+def read_source(source: str | os.PathLike[str], layer: str | None, kind: str,
+                ) -> tuple[gpd.GeoDataFrame, str | None]:
+    """Read ``source`` (one layer of it); return the frame and the layer name read.
+
+    Without ``layer``, a file with one layer uses it; with several, the layer named
+    like ``kind`` is used, otherwise :class:`UnknownLayerError` lists the layers.
+    """
+    path = Path(source)
+    name = path.name
+    if not path.exists():
+        raise InputFileError(f"Bestand '{path}' bestaat niet.", bestand=str(path), soort=kind)
+    if path.is_dir() and path.suffix.lower() not in (".gdb",):
+        raise InputFileError(f"'{path}' is een map, geen bestand.", bestand=str(path))
+    suffix = path.suffix.lower()
+    if suffix in PARQUET_SUFFIXES:
+        if layer is not None:
+            raise UnknownLayerError(
+                f"'{name}' is een GeoParquet-bestand met één laag; laat --laag weg.",
+                bestand=name, laag=layer)
+        return _read_parquet(path), None
+    if suffix == ".zip" and not zipfile.is_zipfile(path):
+        raise InputFileError(f"'{name}' is geen geldig zip-bestand.", bestand=name, soort=kind)
+    layers = _list_layers(path)
+    chosen = _choose_layer(path, layers, layer, kind)
+    try:
+        frame = pyogrio.read_dataframe(path, layer=chosen)
+    except Exception as error:  # noqa: BLE001 - any reader failure is an unreadable file
+        raise InputFileError(
+            f"'{name}', laag '{chosen}' is niet te lezen: {_short(error)}",
+            bestand=name, laag=chosen, soort=kind) from error
+    if not isinstance(frame, gpd.GeoDataFrame) or frame.geometry is None:
+        raise InputFileError(f"'{name}', laag '{chosen}' heeft geen geometrie.",
+                             bestand=name, laag=chosen, soort=kind)
+    return frame, chosen
+
+
+def _read_parquet(path: Path) -> gpd.GeoDataFrame:
+    try:
+        return gpd.read_parquet(path)
+    except ValueError as error:
+        if "geo" in str(error).lower():
+            raise InputFileError(
+                f"'{path.name}' is een Parquet-bestand zonder geometrie (geen GeoParquet).",
+                bestand=path.name) from error
+        raise InputFileError(f"'{path.name}' is niet te lezen: {_short(error)}",
+                             bestand=path.name) from error
+    except Exception as error:  # noqa: BLE001
+        raise InputFileError(f"'{path.name}' is niet te lezen als GeoParquet: {_short(error)}",
+                             bestand=path.name) from error
+
+
+def _list_layers(path: Path) -> list[str]:
+    try:
+        listed = pyogrio.list_layers(path)
+    except Exception as error:  # noqa: BLE001
+        raise InputFileError(
+            f"'{path.name}' is onleesbaar of geen ondersteund geodatabestand "
+            f"(GeoPackage, GeoJSON, Shapefile, zip, GeoParquet): {_short(error)}",
+            bestand=path.name) from error
+    names = [str(row[0]) for row in listed]
+    if not names:
+        raise InputFileError(f"'{path.name}' bevat geen lagen.", bestand=path.name)
+    return names
+
+
+def _choose_layer(path: Path, layers: list[str], layer: str | None, kind: str) -> str:
+    if layer is not None:
+        if layer in layers:
+            return layer
+        raise UnknownLayerError(
+            f"Laag '{layer}' bestaat niet in '{path.name}'.{suggest(layer, layers)} "
+            f"Beschikbare lagen: {', '.join(layers)}.",
+            bestand=path.name, laag=layer, beschikbaar=layers)
+    if len(layers) == 1:
+        return layers[0]
+    if kind in layers:
+        return kind
+    raise UnknownLayerError(
+        f"'{path.name}' heeft meerdere lagen ({', '.join(layers)}); kies er één met --laag.",
+        bestand=path.name, beschikbaar=layers)
+
+
+def to_rd(frame: gpd.GeoDataFrame, assume_crs: str | None, name: str, layer: str | None,
+          kind: str) -> gpd.GeoDataFrame:
+    """Reproject to EPSG:28992; a missing CRS is refused unless ``assume_crs`` is given."""
+    if frame.crs is None:
+        if assume_crs is None:
+            raise CrsError(
+                f"'{name}'{_layer(layer)} heeft geen coördinatenstelsel (CRS). Geef het op "
+                "met --neem-crs EPSG:xxxx (Python: assume_crs=), bijvoorbeeld EPSG:28992 "
+                "(RD New) of EPSG:4326 (WGS84).", bestand=name, laag=layer, soort=kind)
+        frame = frame.set_crs(parse_crs(assume_crs))
+    try:
+        if CRS.from_user_input(frame.crs) == CRS.from_user_input(RD_CRS):
+            return frame.set_crs(RD_CRS, allow_override=True)
+        return frame.to_crs(RD_CRS)
+    except Exception as error:  # noqa: BLE001
+        raise CrsError(
+            f"'{name}'{_layer(layer)}: omzetten van {frame.crs} naar {RD_CRS} mislukt: "
+            f"{_short(error)}", bestand=name, laag=layer, soort=kind) from error
+
+
+def parse_crs(value: str) -> CRS:
+    """A CRS from user input (``EPSG:4326``, ``28992``); Dutch error otherwise."""
+    text = str(value).strip()
+    if text.isdigit():
+        text = f"EPSG:{text}"
+    try:
+        return CRS.from_user_input(text)
+    except ProjCRSError as error:
+        raise CrsError(f"Onbekend coördinatenstelsel '{value}'. Gebruik bijvoorbeeld EPSG:28992.",
+                       crs=str(value)) from error
+
+
+def _layer(layer: str | None) -> str:
+    return f", laag '{layer}'" if layer else ""
+
+
+def _short(error: Exception) -> str:
+    text = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+    return text[:200]

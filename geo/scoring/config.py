@@ -1,0 +1,403 @@
+"""Indicator sets declared in YAML, validated with pydantic.
+
+A configuration names, per theme, where the theme applies (``domein``), how its
+indicators combine (``gewogen_som`` or ``relatief_risico``) and every indicator with its
+kind, layer, parameters, weight, direction and normalisation; plus how the theme scores
+combine into the overall gelegenheidskaart (``totaal``). See
+``data/indicatoren/gelegenheid.yaml`` for the commented default.
+
+Errors name the file, the line and the key (:class:`geo.errors.ConfigError`): the YAML is
+composed into nodes first so every value keeps its line number.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+import yaml
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+
+from geo.errors import ConfigError
+from geo.paths import INDICATOR_DIR
+
+DEFAULT_CONFIG = INDICATOR_DIR / "gelegenheid.yaml"
+_NAME = r"^[a-z][a-z0-9_]*$"
+
+Scalar = str | int | float | bool
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Normalisatie(_Model):
+    """How raw values become 0..1: ``minmax``, ``percentiel`` (rank), ``vast`` or ``geen``."""
+
+    methode: Literal["minmax", "percentiel", "vast", "geen"] = "minmax"
+    min: float | None = None
+    max: float | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_string(cls, value: Any) -> Any:
+        return {"methode": value} if isinstance(value, str) else value
+
+    @model_validator(mode="after")
+    def _check_range(self) -> Normalisatie:
+        if self.methode == "vast":
+            if self.min is None or self.max is None or not self.min < self.max:
+                raise ValueError("methode 'vast' vraagt 'min' en 'max' met min < max")
+        return self
+
+
+class _Indicator(_Model):
+    naam: str = Field(pattern=_NAME)
+    label: str = Field(min_length=1)
+    toelichting: str = Field(min_length=1)
+    laag: str = Field(pattern=_NAME)
+    filter: dict[str, Scalar | list[Scalar]] = Field(default_factory=dict)
+    gewicht: float = 1.0
+    richting: Literal["positief", "negatief"] = "positief"
+    normalisatie: Normalisatie = Normalisatie()
+
+    def params(self) -> dict[str, Any]:
+        """Kind-specific parameters (for the kaartverantwoording)."""
+        common = {"naam", "label", "toelichting", "gewicht", "richting", "normalisatie", "soort"}
+        return {k: v for k, v in self.model_dump().items() if k not in common}
+
+    @property
+    def reach(self) -> float:
+        """How far (m) features influence a cell; sets the window halo."""
+        return 0.0
+
+
+class Dekking(_Indicator):
+    """Fraction of the cell covered by (filtered) polygons of ``laag``."""
+
+    soort: Literal["dekking"]
+    supersampling: int = Field(4, ge=1, le=10)
+
+
+class Nabijheid(_Indicator):
+    """Closeness to features within ``afstand`` m, decaying ``stap``/``lineair``/``exponentieel``."""
+
+    soort: Literal["nabijheid"]
+    afstand: float = Field(gt=0)
+    verval: Literal["stap", "lineair", "exponentieel"] = "lineair"
+    schaal: float | None = Field(None, gt=0)
+
+    @property
+    def reach(self) -> float:
+        return self.afstand
+
+
+class Afstand(_Indicator):
+    """Distance (m) to the nearest feature, capped at ``max_afstand`` (remoteness)."""
+
+    soort: Literal["afstand"]
+    max_afstand: float = Field(gt=0)
+
+    @property
+    def reach(self) -> float:
+        return self.max_afstand
+
+
+class Dichtheid(_Indicator):
+    """Quartic kernel density of points (or centroids) per km², bandwidth in metres."""
+
+    soort: Literal["dichtheid"]
+    bandbreedte: float = Field(gt=0)
+    gewicht_kolom: str | None = None
+
+    @property
+    def reach(self) -> float:
+        return self.bandbreedte
+
+
+class Attribuut(_Indicator):
+    """Value of ``kolom`` of the containing object or the nearest within ``afstand`` m."""
+
+    soort: Literal["attribuut"]
+    kolom: str = Field(min_length=1)
+    afstand: float = Field(0.0, ge=0)
+    waarden: dict[str, float] | None = None
+    ontbrekend: float | None = None
+
+    @property
+    def reach(self) -> float:
+        return self.afstand
+
+
+Indicator = Annotated[
+    Dekking | Nabijheid | Afstand | Dichtheid | Attribuut, Field(discriminator="soort")
+]
+INDICATOR_KINDS = ("dekking", "nabijheid", "afstand", "dichtheid", "attribuut")
+
+
+class Domein(_Model):
+    """Where a theme applies inside the area.
+
+    ``gebied``: everywhere; ``binnen``/``nabij``: cells within ``afstand`` m of (filtered)
+    features of ``laag`` (0 = inside polygons); ``buiten``: the area minus the polygons
+    of ``laag`` (``buitengebied`` = gemeente minus kernen).
+    """
+
+    modus: Literal["gebied", "binnen", "nabij", "buiten"]
+    laag: str | None = Field(None, pattern=_NAME)
+    afstand: float = Field(0.0, ge=0)
+    filter: dict[str, Scalar | list[Scalar]] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _check_layer(self) -> Domein:
+        if self.modus != "gebied" and not self.laag:
+            raise ValueError(f"domein met modus '{self.modus}' vraagt een 'laag'")
+        return self
+
+
+class Klassen(_Model):
+    """Classification into 5 classes: ``kwantielen`` within the domain or ``vaste_grenzen``."""
+
+    methode: Literal["kwantielen", "vaste_grenzen"] = "kwantielen"
+    grenzen: list[float] | None = None
+
+    @model_validator(mode="after")
+    def _check_breaks(self) -> Klassen:
+        if self.methode == "vaste_grenzen":
+            b = self.grenzen or []
+            if len(b) != 4 or any(b[i] >= b[i + 1] for i in range(3)):
+                raise ValueError("'grenzen' moet 4 oplopende getallen bevatten")
+        return self
+
+
+class Thema(_Model):
+    """One theme: domain, combination form and indicators."""
+
+    label: str = Field(min_length=1)
+    domein: Domein
+    combinatie: Literal["gewogen_som", "relatief_risico"] = "gewogen_som"
+    intercept: float = 0.0
+    klassen: Klassen | None = None
+    indicatoren: list[Indicator] = Field(min_length=1)
+
+    @field_validator("indicatoren")
+    @classmethod
+    def _unique(cls, value: list[Any]) -> list[Any]:
+        names = [i.naam for i in value]
+        dup = sorted({n for n in names if names.count(n) > 1})
+        if dup:
+            raise ValueError(f"indicatornaam dubbel: {', '.join(dup)}")
+        return value
+
+    @model_validator(mode="after")
+    def _check_weights(self) -> Thema:
+        if self.combinatie == "gewogen_som":
+            negative = [i.naam for i in self.indicatoren if i.gewicht < 0]
+            if negative:
+                raise ValueError(
+                    f"negatief gewicht bij gewogen_som ({', '.join(negative)}); "
+                    "gebruik 'richting: negatief' voor beschermende factoren"
+                )
+            if sum(i.gewicht for i in self.indicatoren) <= 0:
+                raise ValueError("de som van de gewichten moet groter dan 0 zijn")
+        return self
+
+    @property
+    def reach(self) -> float:
+        """Largest influence distance of the theme (indicators and domain), in metres."""
+        return max([i.reach for i in self.indicatoren] + [self.domein.afstand])
+
+
+class Totaal(_Model):
+    """How theme scores combine into the overall gelegenheidskaart."""
+
+    label: str = "Gelegenheidskaart"
+    combinatie: Literal["maximum", "gewogen_som"] = "maximum"
+    gewichten: dict[str, float] = Field(default_factory=dict)
+    klassen: Klassen | None = None
+
+
+class GelegenheidConfig(_Model):
+    """A complete indicator configuration (validated; load with :func:`load_gelegenheid_config`)."""
+
+    versie: Literal[1] = 1
+    beschrijving: str = ""
+    klassen: Klassen = Klassen()
+    themas: dict[str, Thema] = Field(min_length=1)
+    totaal: Totaal = Totaal()
+    _source: str = PrivateAttr("<configuratie>")
+    _lines: dict[tuple[Any, ...], int] = PrivateAttr(default_factory=dict)
+
+    @field_validator("themas")
+    @classmethod
+    def _theme_names(cls, value: dict[str, Thema]) -> dict[str, Thema]:
+        bad = [k for k in value if not re.match(_NAME, k) or k == "totaal"]
+        if bad:
+            raise ValueError(f"ongeldige themanaam: {', '.join(bad)}")
+        return value
+
+    @model_validator(mode="after")
+    def _check_total(self) -> GelegenheidConfig:
+        unknown = sorted(set(self.totaal.gewichten) - set(self.themas))
+        if unknown:
+            raise ValueError(f"totaal.gewichten noemt onbekende thema's: {', '.join(unknown)}")
+        if any(w < 0 for w in self.totaal.gewichten.values()):
+            raise ValueError("totaal.gewichten mogen niet negatief zijn")
+        return self
+
+    @property
+    def source(self) -> str:
+        """The file this configuration came from (for error messages)."""
+        return self._source
+
+    def where(self, *path: Any) -> str:
+        """``file, regel N`` of the deepest known key along ``path`` (for error messages)."""
+        line = _line_for(self._lines, path)
+        return f"{self._source}, regel {line}" if line else self._source
+
+    def klassen_for(self, thema: str) -> Klassen:
+        """The classification of a theme (or ``totaal``), falling back to the global one."""
+        own = self.totaal.klassen if thema == "totaal" else self.themas[thema].klassen
+        return own or self.klassen
+
+    def theme_weight(self, thema: str) -> float:
+        """Weight of a theme in the overall map (default 1)."""
+        return float(self.totaal.gewichten.get(thema, 1.0))
+
+
+def load_gelegenheid_config(path: str | Path | None = None) -> GelegenheidConfig:
+    """Read and validate an indicator configuration.
+
+    Parameters
+    ----------
+    path : path, optional
+        A YAML file; ``None`` reads the default ``data/indicatoren/gelegenheid.yaml``.
+
+    Raises
+    ------
+    ConfigError
+        Unreadable file, YAML syntax error or invalid content; the message names the
+        file, the line and the key.
+    """
+    path = Path(path) if path is not None else DEFAULT_CONFIG
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as error:
+        raise ConfigError(f"Configuratie {path} is niet te lezen: {error.strerror}.",
+                          bestand=str(path)) from error
+    return parse_gelegenheid_config(text, source=str(path))
+
+
+def parse_gelegenheid_config(text: str, source: str = "<configuratie>") -> GelegenheidConfig:
+    """Validate YAML text (see :func:`load_gelegenheid_config`)."""
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        line = mark.line + 1 if mark is not None else None
+        where = f", regel {line}" if line else ""
+        problem = getattr(error, "problem", None) or str(error)
+        raise ConfigError(f"{source}{where}: geen geldige YAML ({problem}).",
+                          bestand=source, regel=line) from error
+    if not isinstance(data, dict):
+        raise ConfigError(f"{source}: de configuratie moet een YAML-mapping zijn.",
+                          bestand=source, regel=1)
+    lines: dict[tuple[Any, ...], int] = {}
+    _collect_lines(node, (), lines)
+    try:
+        config = GelegenheidConfig.model_validate(data)
+    except ValidationError as error:
+        first = error.errors()[0]
+        loc = _data_path(data, first["loc"])
+        key = ".".join(str(p) for p in loc) or "(hoofdniveau)"
+        line = _line_for(lines, loc)
+        where = f", regel {line}" if line else ""
+        message = _dutch(first)
+        extra = f" (en nog {error.error_count() - 1} fout(en))" if error.error_count() > 1 else ""
+        raise ConfigError(f"{source}{where}, sleutel '{key}': {message}{extra}.",
+                          bestand=source, regel=line, sleutel=key) from error
+    config._source = source
+    config._lines = lines
+    return config
+
+
+def _collect_lines(node: yaml.Node, path: tuple[Any, ...], out: dict[tuple[Any, ...], int]) -> None:
+    out[path] = node.start_mark.line + 1
+    if isinstance(node, yaml.MappingNode):
+        for key, value in node.value:
+            child = path + (key.value,)
+            out[child] = key.start_mark.line + 1
+            _collect_lines(value, child, out)
+            out[child] = key.start_mark.line + 1
+    elif isinstance(node, yaml.SequenceNode):
+        for index, value in enumerate(node.value):
+            _collect_lines(value, path + (index,), out)
+
+
+def _data_path(data: Any, loc: tuple[Any, ...]) -> tuple[Any, ...]:
+    """Keep the parts of a pydantic ``loc`` that exist in the data (drop union tags)."""
+    path: list[Any] = []
+    current = data
+    for part in loc:
+        if isinstance(current, dict) and part in current:
+            current = current[part]
+            path.append(part)
+        elif isinstance(current, list) and isinstance(part, int) and part < len(current):
+            current = current[part]
+            path.append(part)
+        elif isinstance(current, dict) and isinstance(part, str) and part not in INDICATOR_KINDS:
+            path.append(part)  # a missing key: report it under its parent's line
+            current = None
+    return tuple(path)
+
+
+def _line_for(lines: dict[tuple[Any, ...], int], path: tuple[Any, ...]) -> int | None:
+    for end in range(len(path), -1, -1):
+        key = tuple(str(p) if not isinstance(p, int) else p for p in path[:end])
+        if key in lines:
+            return lines[key]
+    return None
+
+
+_MESSAGES = {
+    "missing": "ontbreekt",
+    "extra_forbidden": "onbekende sleutel",
+    "literal_error": "ongeldige waarde {input!r}, kies uit {expected}",
+    "float_parsing": "moet een getal zijn, niet {input!r}",
+    "int_parsing": "moet een geheel getal zijn, niet {input!r}",
+    "string_type": "moet tekst zijn",
+    "string_pattern_mismatch": "ongeldige naam {input!r} (kleine letters, cijfers en _)",
+    "string_too_short": "mag niet leeg zijn",
+    "greater_than": "moet groter zijn dan {gt}",
+    "greater_than_equal": "moet minstens {ge} zijn",
+    "less_than_equal": "mag hoogstens {le} zijn",
+    "too_short": "moet minstens {min_length} element(en) bevatten",
+    "union_tag_invalid": "onbekende soort {tag!r}, kies uit {expected_tags}",
+    "union_tag_not_found": "'soort' ontbreekt (kies uit " + ", ".join(INDICATOR_KINDS) + ")",
+    "dict_type": "moet een mapping (sleutel: waarde) zijn",
+    "list_type": "moet een lijst zijn",
+}
+
+
+def _dutch(error: dict[str, Any]) -> str:
+    kind = error["type"]
+    if kind == "value_error":
+        return str(error.get("ctx", {}).get("error", error["msg"]))
+    template = _MESSAGES.get(kind)
+    if template is None:
+        return error["msg"]
+    values = {"input": error.get("input"), **(error.get("ctx") or {})}
+    try:
+        return template.format(**values)
+    except (KeyError, IndexError):
+        return error["msg"]

@@ -1,0 +1,253 @@
+"""Raw indicator rasters on a (window) grid: coverage, proximity, distance, density, attribute.
+
+Every function takes the features of one layer (already filtered) and a :class:`Grid`
+and returns a float32 array of ``grid.shape``. Features outside the grid still count:
+callers pass a grid padded by the indicator's reach (``pad_cells``) and crop the result,
+so a window gives exactly the values of the whole-area computation.
+
+Conventions (documented for users in the README):
+
+- distances are measured between cell centres on the raster (Euclidean distance
+  transform, ``scipy.ndimage.distance_transform_edt``); a feature occupies every cell it
+  touches (polygons: cells whose centre lies inside, plus all touched cells for proximity);
+- proximity decays ``stap`` (1 within the distance), ``lineair`` (1 − d/afstand) or
+  ``exponentieel`` (exp(−d/schaal), schaal = afstand/3 by default), 0 beyond the distance
+  (risk terrain modelling, Caplan & Kennedy 2011);
+- density is a quartic (biweight) kernel with finite support (the bandwidth), sampled on
+  the grid and normalised to sum 1, convolved with the binned points by FFT; units are
+  (weighted) objects per km²;
+- attribute: the value of the containing object, else of the nearest object within
+  ``afstand``; on overlap the highest value wins; no object within reach gives
+  ``ontbrekend`` (default NaN = no contribution).
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+from affine import Affine
+from rasterio import features
+from rasterio.windows import Window
+from scipy import ndimage
+from scipy.signal import fftconvolve
+
+from geo.errors import ConfigError
+from geo.scoring.grid import Grid
+
+_POLYGONS = ("Polygon", "MultiPolygon")
+
+
+def pad_cells(reach: float, cellsize: float) -> int:
+    """Halo (cells) so every feature within ``reach`` metres of a window cell is included."""
+    return int(math.ceil(reach / cellsize)) + 1 if reach > 0 else 0
+
+
+def padded(grid: Grid, pad: int) -> Grid:
+    """``grid`` grown by ``pad`` cells on every side."""
+    return grid.window_grid(Window(-pad, -pad, grid.width + 2 * pad, grid.height + 2 * pad))
+
+
+def crop(array: np.ndarray, pad: int) -> np.ndarray:
+    """Inverse of :func:`padded` for an array."""
+    return array[pad:array.shape[0] - pad, pad:array.shape[1] - pad] if pad else array
+
+
+def select_features(frame: gpd.GeoDataFrame, where: dict[str, Any], *, layer: str,
+                    context: str) -> gpd.GeoDataFrame:
+    """Rows matching every ``column: value`` (or ``column: [values]``) of ``where``."""
+    keep = np.ones(len(frame), bool)
+    for column, wanted in where.items():
+        if column not in frame.columns:
+            raise ConfigError(
+                f"{context}: filterkolom '{column}' bestaat niet in laag '{layer}' "
+                f"(kolommen: {', '.join(c for c in frame.columns if c != 'geometry')}).",
+                laag=layer, kolom=column,
+            )
+        values = wanted if isinstance(wanted, list) else [wanted]
+        keep &= frame[column].isin(values).to_numpy(dtype=bool, na_value=False)
+    return frame[keep]
+
+
+def feature_mask(frame: gpd.GeoDataFrame, grid: Grid, *, all_touched: bool = True) -> np.ndarray:
+    """Boolean raster of the cells the features occupy.
+
+    Lines and points always mark every touched cell; polygons mark the cells whose
+    centre is inside, plus touched cells when ``all_touched``.
+    """
+    out = np.zeros(grid.shape, bool)
+    if frame.empty:
+        return out
+    geoms = frame.geometry
+    polygon = geoms.geom_type.isin(_POLYGONS).to_numpy()
+    for subset, touched in ((geoms[polygon], all_touched), (geoms[~polygon], True)):
+        if len(subset):
+            out |= features.geometry_mask(list(subset), out_shape=grid.shape,
+                                          transform=grid.transform, invert=True,
+                                          all_touched=touched)
+    return out
+
+
+def coverage(frame: gpd.GeoDataFrame, grid: Grid, supersampling: int = 4) -> np.ndarray:
+    """Fraction (0..1) of each cell covered by the features.
+
+    Polygons are rasterised on a grid ``supersampling`` times finer (cell centres) and
+    averaged per cell; lines and points count as full coverage of the cells they touch.
+
+    Examples
+    --------
+    A 25 m square over the left half of a 50 m cell covers 0.5 of it:
+
+    >>> from shapely import box
+    >>> grid = Grid.from_bounds((0, 0, 50, 50), 50)
+    >>> coverage(gpd.GeoDataFrame(geometry=[box(0, 0, 25, 50)]), grid)
+    array([[0.5]], dtype=float32)
+    """
+    if frame.empty:
+        return np.zeros(grid.shape, np.float32)
+    k = int(supersampling)
+    polygon = frame.geom_type.isin(_POLYGONS).to_numpy()
+    out = np.zeros(grid.shape, np.float32)
+    if polygon.any():
+        fine = Grid(grid.transform * Affine.scale(1 / k), (grid.height * k, grid.width * k))
+        burned = features.geometry_mask(list(frame.geometry[polygon]), out_shape=fine.shape,
+                                        transform=fine.transform, invert=True)
+        out = burned.reshape(grid.height, k, grid.width, k).mean(axis=(1, 3), dtype=np.float64)
+        out = out.astype(np.float32)
+    if (~polygon).any():
+        out = np.maximum(out, feature_mask(frame[~polygon], grid).astype(np.float32))
+    return out
+
+
+def distance(mask: np.ndarray, cellsize: float, *, return_indices: bool = False):
+    """Distance (m) from each cell centre to the nearest True cell; inf if there is none."""
+    if not mask.any():
+        dist = np.full(mask.shape, np.inf)
+        return (dist, None) if return_indices else dist
+    if return_indices:
+        return ndimage.distance_transform_edt(~mask, sampling=cellsize, return_indices=True)
+    return ndimage.distance_transform_edt(~mask, sampling=cellsize)
+
+
+def decay(dist: np.ndarray, afstand: float, verval: str, schaal: float | None = None) -> np.ndarray:
+    """Proximity value 0..1 of distances (m) for an influence distance and decay.
+
+    Examples
+    --------
+    >>> decay(np.array([0.0, 250, 1000, 1500]), 1000, "lineair")
+    array([1.  , 0.75, 0.  , 0.  ], dtype=float32)
+    """
+    dist = np.asarray(dist, float)
+    within = dist <= afstand
+    if verval == "stap":
+        value = np.ones_like(dist)
+    elif verval == "lineair":
+        value = 1.0 - dist / afstand
+    elif verval == "exponentieel":
+        value = np.exp(-dist / (schaal or afstand / 3.0))
+    else:
+        raise ConfigError(f"Onbekend verval '{verval}' (stap, lineair of exponentieel).")
+    return np.where(within, value, 0.0).astype(np.float32)
+
+
+def quartic_kernel(bandwidth: float, cellsize: float) -> np.ndarray:
+    """Quartic (biweight) kernel sampled at cell offsets, finite support, summing to 1.
+
+    :math:`K(d) \\propto (1 - d^2/h^2)^2` for :math:`d < h`, 0 beyond.
+    """
+    radius = int(math.floor(bandwidth / cellsize))
+    offsets = np.arange(-radius, radius + 1) * cellsize
+    d2 = offsets[:, None] ** 2 + offsets[None, :] ** 2
+    kernel = np.where(d2 < bandwidth**2, (1.0 - d2 / bandwidth**2) ** 2, 0.0)
+    return kernel / kernel.sum()
+
+
+def density(frame: gpd.GeoDataFrame, grid: Grid, bandwidth: float,
+            weights: np.ndarray | None = None) -> np.ndarray:
+    """Quartic kernel density (objects per km²) of point features (centroids for others).
+
+    Points are binned to their cell; the kernel is centred on cell centres. Only points
+    inside ``grid`` count, so pass a grid padded by the bandwidth and crop.
+    """
+    if frame.empty:
+        return np.zeros(grid.shape, np.float32)
+    points = frame.geometry
+    if not (points.geom_type == "Point").all():
+        points = points.representative_point()
+    w = np.ones(len(frame)) if weights is None else np.asarray(weights, float)
+    row, col = grid.rowcol(points.x.to_numpy(), points.y.to_numpy())
+    inside = (row >= 0) & (row < grid.height) & (col >= 0) & (col < grid.width)
+    binned = np.bincount(row[inside] * grid.width + col[inside], weights=w[inside],
+                         minlength=grid.height * grid.width).reshape(grid.shape)
+    if not binned.any():
+        return np.zeros(grid.shape, np.float32)
+    kernel = quartic_kernel(bandwidth, grid.cellsize)
+    dens = fftconvolve(binned, kernel, mode="same")
+    # FFT round-off: exact zeros must stay zero (ranks, windows == whole area).
+    tol = 1e-9 * kernel.max() * np.abs(binned).sum()
+    dens[np.abs(dens) < tol] = 0.0
+    return (dens * 1e6 / grid.cellsize**2).astype(np.float32)
+
+
+def attribute_values(frame: gpd.GeoDataFrame, column: str, *, waarden: dict[str, float] | None,
+                     layer: str, context: str) -> np.ndarray:
+    """Numeric values (float64) of ``column``: numbers, booleans (0/1) or mapped categories."""
+    if column not in frame.columns:
+        raise ConfigError(
+            f"{context}: kolom '{column}' bestaat niet in laag '{layer}'.", laag=layer, kolom=column
+        )
+    series = frame[column]
+    if waarden is not None:
+        text = series.astype("string")
+        unknown = sorted(set(text.dropna()) - set(waarden))
+        if unknown:
+            raise ConfigError(
+                f"{context}: waarde(n) {', '.join(map(repr, unknown))} in kolom '{column}' van "
+                f"laag '{layer}' staan niet in 'waarden'.", laag=layer, kolom=column,
+                waarden=unknown,
+            )
+        return text.map(waarden).astype("float64").to_numpy(na_value=np.nan)
+    if pd.api.types.is_bool_dtype(series) or pd.api.types.is_numeric_dtype(series):
+        return series.astype("float64").to_numpy(na_value=np.nan)
+    raise ConfigError(
+        f"{context}: kolom '{column}' van laag '{layer}' is geen getal of ja/nee; "
+        "geef 'waarden' op om categorieën om te zetten naar getallen.", laag=layer, kolom=column,
+    )
+
+
+def attribute(frame: gpd.GeoDataFrame, values: np.ndarray, grid: Grid, afstand: float,
+              missing: float | None = None) -> np.ndarray:
+    """Value of the containing object, else of the nearest object within ``afstand`` m.
+
+    Objects are burnt in order of increasing value, so on overlap the highest value wins.
+    """
+    fill = np.float32(np.nan if missing is None else missing)
+    out = np.full(grid.shape, fill, np.float32)
+    finite = np.isfinite(values)
+    if frame.empty or not finite.any():
+        return out
+    order = np.argsort(np.where(finite, values, -np.inf), kind="stable")
+    order = order[finite[order]]
+    geoms = frame.geometry.to_numpy()[order]
+    ids = features.rasterize(
+        ((g, i + 1) for i, g in enumerate(geoms)), out_shape=grid.shape,
+        transform=grid.transform, fill=0, dtype="int32",
+        all_touched=False,
+    )
+    small = np.array([g.geom_type not in _POLYGONS for g in geoms])
+    if small.any():  # points and lines: every touched cell (rasterize order keeps max)
+        touched = features.rasterize(
+            ((g, i + 1) for i, g in enumerate(geoms) if small[i]), out_shape=grid.shape,
+            transform=grid.transform, fill=0, dtype="int32", all_touched=True,
+        )
+        ids = np.maximum(ids, touched)
+    if afstand > 0:
+        dist, index = distance(ids > 0, grid.cellsize, return_indices=True)
+        if index is not None:
+            nearest = ids[index[0], index[1]]
+            ids = np.where(dist <= afstand, nearest, 0)
+    sorted_values = values[order].astype(np.float32)
+    return np.where(ids > 0, sorted_values[np.maximum(ids - 1, 0)], fill).astype(np.float32)

@@ -1,0 +1,251 @@
+"""Object scores: every bedrijventerrein, vakantiepark, haven and buitengebied object.
+
+An object's score is the mean of its theme's score over the cells whose centre lies in
+the object; points and polygons too small to contain a cell centre take the cell under
+their representative point. The class uses the map's own breaks, so an object and the
+cells around it share one legend. Objects are ranked within their gemeente and within
+the whole area (1 = highest score).
+
+The explanation is additive: in every cell the score is split over the indicators in
+proportion to their terms ``gewicht × waarde`` (:func:`geo.scoring.combine.terms`; for a
+weighted sum this is exactly each indicator's part of the score), and the object's
+share of an indicator is the mean of its cell shares. The shares therefore add up to the object's
+score.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+from rasterio import features
+from rasterio.windows import Window, from_bounds
+
+from geo.errors import SchemaError
+from geo.legend import CLASS_NAMES
+from geo.scoring.combine import terms as combine_terms
+from geo.scoring.grid import Grid
+
+RESULT_COLUMNS = (
+    "id", "naam", "gemeentecode", "gemeentenaam", "thema", "score", "klasse", "klasse_naam",
+    "rang_gemeente", "rang_gebied", "top_indicatoren", "uitleg",
+)
+"""The columns every object table starts with (``naam`` only when the layer has one)."""
+
+
+def classify_scores(scores: np.ndarray, breaks: list[float]) -> np.ndarray:
+    """Class 1..5 of each score (1 + number of breaks below it); 0 for NaN.
+
+    Scores and breaks are compared in float32, the precision of the map COGs.
+
+    Examples
+    --------
+    >>> classify_scores(np.array([0.1, 0.5, np.nan]), [0.2, 0.4, 0.6, 0.8]).tolist()
+    [1, 3, 0]
+    """
+    scores = np.asarray(scores, dtype="float32")  # the maps store float32 scores
+    klasse = 1 + (scores[:, None] > np.asarray(breaks, dtype="float32")[None, :]).sum(axis=1)
+    return np.where(np.isfinite(scores), klasse, 0).astype("uint8")
+
+
+def object_cells(geometries: gpd.GeoSeries, grid: Grid) -> list[np.ndarray]:
+    """Flat cell indices (``row * width + col``) of each geometry on ``grid``.
+
+    Polygons: cells whose centre lies inside; if none, the cell of the representative
+    point. Points and lines: the cell of the representative point. Cells outside the
+    grid are dropped.
+    """
+    rows_total, cols_total = grid.shape
+    result: list[np.ndarray] = []
+    for geom in geometries:
+        cells = np.empty(0, dtype=np.int64)
+        if geom is None or geom.is_empty:
+            result.append(cells)
+            continue
+        if geom.geom_type in ("Polygon", "MultiPolygon"):
+            cells = _polygon_cells(geom, grid)
+        if cells.size == 0:
+            point = geom.representative_point()
+            row, col = grid.rowcol(np.array([point.x]), np.array([point.y]))
+            if 0 <= row[0] < rows_total and 0 <= col[0] < cols_total:
+                cells = np.array([row[0] * cols_total + col[0]], dtype=np.int64)
+        result.append(cells)
+    return result
+
+
+def _polygon_cells(geom: Any, grid: Grid) -> np.ndarray:
+    window = from_bounds(*geom.bounds, transform=grid.transform)
+    row0 = max(int(np.floor(window.row_off)), 0)
+    col0 = max(int(np.floor(window.col_off)), 0)
+    row1 = min(int(np.ceil(window.row_off + window.height)), grid.height)
+    col1 = min(int(np.ceil(window.col_off + window.width)), grid.width)
+    if row1 <= row0 or col1 <= col0:
+        return np.empty(0, dtype=np.int64)
+    sub = grid.window_grid(Window(col0, row0, col1 - col0, row1 - row0))
+    inside = features.geometry_mask([geom], out_shape=sub.shape, transform=sub.transform,
+                                    invert=True)
+    rows, cols = np.nonzero(inside)
+    return (rows + row0).astype(np.int64) * grid.width + (cols + col0)
+
+
+def cell_shares(score: np.ndarray, norm: np.ndarray, weights: np.ndarray,
+                directions: list[str] | None = None) -> np.ndarray:
+    """Split each cell's score over the indicators: shares of shape (n, cells) sum to score.
+
+    ``score`` has shape (cells,), ``norm`` (n, cells). The split is proportional to the
+    indicator terms ``w·v`` of :func:`geo.scoring.combine.terms` (``v = norm``, or
+    ``1 - norm`` for direction ``negatief``; NaN counts as 0). For ``gewogen_som`` this is
+    exactly ``w·v / Σw``; for ``relatief_risico`` it is a proportional split of
+    ``exp(β0 + Σβ·v)``. A cell whose terms sum to 0 gives every indicator a share of 0.
+    """
+    directions = directions or ["positief"] * len(weights)
+    terms = combine_terms(norm, weights, directions)
+    total = terms.sum(axis=0)
+    safe = np.where(total != 0, total, 1.0)
+    shares = np.where(total != 0, terms / safe * score[None, :], 0.0)
+    return np.where(np.isfinite(score)[None, :], shares, np.nan)
+
+
+def assign_gemeente(objects: gpd.GeoDataFrame, gemeenten: gpd.GeoDataFrame) -> pd.DataFrame:
+    """``gemeentecode``/``gemeentenaam`` of the gemeente holding each object's representative point.
+
+    Objects outside every gemeente get no row (they belong to another area).
+    """
+    points = gpd.GeoDataFrame(geometry=objects.geometry.representative_point(), crs=objects.crs)
+    joined = gpd.sjoin(points, gemeenten[["gemeentecode", "gemeentenaam", "geometry"]],
+                       how="inner", predicate="within")
+    joined = joined[~joined.index.duplicated(keep="first")]
+    return pd.DataFrame(joined[["gemeentecode", "gemeentenaam"]])
+
+
+def score_objects(
+    objects: gpd.GeoDataFrame,
+    theme: Any,
+    grid: Grid,
+    gemeenten: gpd.GeoDataFrame,
+    *,
+    top: int = 3,
+    layer: str | None = None,
+) -> gpd.GeoDataFrame:
+    """Score, class, ranks and explanation of every object of one theme.
+
+    Parameters
+    ----------
+    objects : GeoDataFrame
+        The theme's layer (EPSG:28992) with an ``id`` column and optionally ``naam``.
+    theme : geo.scoring.engine.ThemeResult
+        The theme's map: ``score``, ``breaks``, ``indicators`` (weights), ``raw``, ``norm``.
+    grid : Grid
+        The grid of ``theme``.
+    gemeenten : GeoDataFrame
+        The area's gemeenten (``gemeentecode``, ``gemeentenaam``); objects outside them
+        are left out.
+    top : int
+        Number of indicators named in ``top_indicatoren``.
+    layer : str, optional
+        Layer name for error messages (defaults to the theme).
+
+    Returns
+    -------
+    GeoDataFrame
+        :data:`RESULT_COLUMNS`, then the layer's own attributes, sorted by ``rang_gebied``.
+
+    Examples
+    --------
+    >>> table = score_objects(layers["havens"], result.themes["havens"], grid,
+    ...                       area.gemeenten)  # doctest: +SKIP
+    >>> table[["id", "score", "klasse", "rang_gemeente"]].head(3)  # doctest: +SKIP
+    """
+    layer = layer or theme.thema
+    if "id" not in objects.columns:
+        raise SchemaError(f"Laag '{layer}' mist de kolom 'id'; objecten zijn niet te scoren.",
+                          laag=layer, kolom="id")
+    where = assign_gemeente(objects, gemeenten)
+    chosen = objects.loc[where.index]
+    names = [info.name for info in theme.indicators]
+    labels = [info.label for info in theme.indicators]
+    weights = np.array([info.weight for info in theme.indicators], dtype="float64")
+    directions = [info.direction for info in theme.indicators]
+    n = len(names)
+    score_flat = np.asarray(theme.score, dtype="float64").ravel()
+    raw_flat = np.asarray(theme.raw, dtype="float64").reshape(n, -1)
+    norm_flat = np.asarray(theme.norm, dtype="float64").reshape(n, -1)
+
+    scores, raws, norms, shares = [], [], [], []
+    for cells in object_cells(chosen.geometry, grid):
+        valid = cells[np.isfinite(score_flat[cells])] if cells.size else cells
+        if valid.size == 0:
+            scores.append(np.nan)
+            raws.append(np.full(n, np.nan))
+            norms.append(np.full(n, np.nan))
+            shares.append(np.full(n, np.nan))
+            continue
+        cell_score = score_flat[valid]
+        scores.append(cell_score.mean())
+        raws.append(_nanmean(raw_flat[:, valid]))
+        norms.append(_nanmean(norm_flat[:, valid]))
+        shares.append(cell_shares(cell_score, norm_flat[:, valid], weights, directions)
+                      .mean(axis=1))
+
+    score = np.array(scores, dtype="float64")
+    klasse = classify_scores(score, theme.breaks)
+    table = pd.DataFrame(index=chosen.index)
+    table["id"] = chosen["id"].astype(str)
+    if "naam" in chosen.columns:
+        table["naam"] = chosen["naam"]
+    table["gemeentecode"] = where["gemeentecode"]
+    table["gemeentenaam"] = where["gemeentenaam"]
+    table["thema"] = theme.thema
+    table["score"] = score
+    table["klasse"] = klasse
+    table["klasse_naam"] = [CLASS_NAMES.get(int(k), "onbekend") for k in klasse]
+    series = pd.Series(score, index=chosen.index)
+    table["rang_gemeente"] = (series.groupby(table["gemeentecode"])
+                              .rank(ascending=False, method="min").astype("Int64"))
+    table["rang_gebied"] = series.rank(ascending=False, method="min").astype("Int64")
+    uitleg = [_explanation(names, labels, weights, r, m, s) for r, m, s in
+              zip(raws, norms, shares, strict=True)]
+    table["top_indicatoren"] = [_top_text(items, s, top) for items, s in zip(uitleg, score,
+                                                                            strict=True)]
+    table["uitleg"] = [json.dumps(items, ensure_ascii=False) for items in uitleg]
+    own = [c for c in chosen.columns if c not in table.columns and c != chosen.geometry.name]
+    result = pd.concat([table, chosen[own]], axis=1)
+    result = gpd.GeoDataFrame(result, geometry=chosen.geometry, crs=objects.crs)
+    return result.sort_values(["rang_gebied", "id"], na_position="last").reset_index(drop=True)
+
+
+def _nanmean(values: np.ndarray) -> np.ndarray:
+    counts = np.isfinite(values).sum(axis=1)
+    sums = np.nansum(values, axis=1)
+    return np.where(counts > 0, sums / np.maximum(counts, 1), np.nan)
+
+
+def _explanation(names: list[str], labels: list[str], weights: np.ndarray, raw: np.ndarray,
+                 norm: np.ndarray, share: np.ndarray) -> list[dict[str, Any]]:
+    return [
+        {"indicator": name, "label": label, "ruw": _num(r), "genormaliseerd": _num(m),
+         "gewicht": float(w), "aandeel": _num(s)}
+        for name, label, w, r, m, s in zip(names, labels, weights, raw, norm, share, strict=True)
+    ]
+
+
+def _num(value: float) -> float | None:
+    return float(value) if np.isfinite(value) else None
+
+
+def _top_text(items: list[dict[str, Any]], score: float, top: int) -> str:
+    """Dutch text naming the indicators with the largest shares, e.g.
+    ``Leegstand (45% van de score), Nabijheid snelweg (30%)``."""
+    if not np.isfinite(score) or score <= 0:
+        return "Geen indicatoren dragen bij aan de score."
+    ranked = sorted((i for i in items if (i["aandeel"] or 0) > 0),
+                    key=lambda i: i["aandeel"], reverse=True)[:top]
+    parts = []
+    for position, item in enumerate(ranked):
+        pct = 100.0 * item["aandeel"] / score
+        suffix = "% van de score" if position == 0 else "%"
+        parts.append(f"{item['label']} ({pct:.0f}{suffix})")
+    return ", ".join(parts) if parts else "Geen indicatoren dragen bij aan de score."

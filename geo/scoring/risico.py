@@ -1,0 +1,281 @@
+"""The risicokaart: where incidents (signals) concentrate, from the ``incidenten`` layer.
+
+Steps (all on the area's :class:`~geo.scoring.grid.Grid`, no per-cell loops):
+
+1. select incidents in the time window ``(peildatum - tijdvenster, peildatum]`` and weight
+   each by its soort and its age: ``w = gewicht[soort] · 0.5 ** (leeftijd / halveringstijd)``;
+2. kernel density of the weighted incidents (:func:`geo.scoring.kde.kernel_density`,
+   binning + FFT), in weighted incidents per km²;
+3. Getis-Ord Gi* z-scores of the weighted counts per cell with a distance band
+   (:func:`geo.scoring.gistar.getis_ord_gistar`);
+4. five classes by percentiles of the density inside the area.
+
+Privacy (incidents from the police or marked ``vertrouwelijk``): only smoothed surfaces
+leave this module. The bandwidth is at least ``min_bandbreedte_cellen`` cells, and cells
+with fewer than ``k_anonimiteit`` incidents (unweighted) within ``buurt_m`` get density 0,
+class 1 and z 0 in the published surface, so no single incident can be read off the map.
+Counts below *k* are never reported (:func:`suppress_counts`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any, Literal
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from scipy.signal import fftconvolve
+
+from geo.errors import ConfigError, InvalidRequestError, SchemaError
+from geo.paths import DATA_DIR
+from geo.scoring.gistar import disc_kernel, getis_ord_gistar
+from geo.scoring.grid import Grid
+from geo.scoring.kde import bin_points, kernel_density
+
+DEFAULT_CONFIG = DATA_DIR / "risico.yaml"
+SOORTEN = ("drugslab", "dumping", "hennepkwekerij", "melding", "bevinding_controle", "overig")
+
+
+class RisicoConfig(BaseModel):
+    """Parameters of the risicokaart (``data/risico.yaml``)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    kern: Literal["gaussian", "epanechnikov"] = "gaussian"
+    bandbreedte_m: float = Field(400.0, gt=0)
+    tijdvenster_dagen: int = Field(1095, gt=0)
+    halveringstijd_dagen: float | None = Field(365.0, gt=0)
+    gewichten: dict[str, float] = Field(default_factory=lambda: dict.fromkeys(SOORTEN, 1.0))
+    gistar_afstand_m: float = Field(500.0, gt=0)
+    klasse_percentielen: list[float] = Field(default_factory=lambda: [50, 75, 90, 97.5])
+    k_anonimiteit: int = Field(3, ge=1)
+    buurt_m: float = Field(500.0, gt=0)
+    min_bandbreedte_cellen: float = Field(2.0, ge=1)
+
+    @model_validator(mode="after")
+    def _check(self) -> RisicoConfig:
+        unknown = sorted(set(self.gewichten) - set(SOORTEN))
+        if unknown:
+            raise ValueError(f"onbekende soort(en) in gewichten: {', '.join(unknown)}; "
+                             f"toegestaan: {', '.join(SOORTEN)}")
+        if any(w < 0 for w in self.gewichten.values()):
+            raise ValueError("gewichten moeten 0 of groter zijn")
+        p = self.klasse_percentielen
+        if len(p) != 4 or not (0 < p[0] < p[1] < p[2] < p[3] < 100):
+            raise ValueError("klasse_percentielen: vier oplopende getallen tussen 0 en 100")
+        return self
+
+    def weight(self, soort: str) -> float:
+        return float(self.gewichten.get(soort, 0.0))
+
+
+def load_risico_config(path: str | Path | None = None) -> RisicoConfig:
+    """Read and validate a risicokaart configuration (default ``data/risico.yaml``)."""
+    path = Path(path) if path is not None else DEFAULT_CONFIG
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except OSError as error:
+        raise ConfigError(f"Configuratie {path} is niet te lezen: {error.strerror}.",
+                          pad=str(path)) from error
+    except yaml.YAMLError as error:
+        raise ConfigError(f"Configuratie {path} is geen geldige YAML: {error}.",
+                          pad=str(path)) from error
+    try:
+        return RisicoConfig(**raw)
+    except ValidationError as error:
+        first = error.errors()[0]
+        key = ".".join(str(p) for p in first["loc"]) or "(bestand)"
+        raise ConfigError(f"Configuratie {path}, sleutel '{key}': {first['msg']}.",
+                          pad=str(path), sleutel=key) from error
+    except TypeError as error:
+        raise ConfigError(f"Configuratie {path} moet een lijst sleutels en waarden zijn.",
+                          pad=str(path)) from error
+
+
+@dataclass
+class RisicoResult:
+    """A risicokaart on a grid.
+
+    Attributes
+    ----------
+    density : ndarray of float32
+        Published density (weighted incidents per km², suppressed below *k*), NaN outside.
+    klasse : ndarray of uint8
+        1..5 (:data:`geo.legend.CLASS_NAMES`), 0 outside the area.
+    z : ndarray of float32
+        Gi* z-scores (0 where suppressed), NaN outside.
+    breaks : list of float
+        Upper limits of classes 1..4 (class = 1 + number of breaks < density).
+    peildatum : date
+        End of the time window.
+    used : dict
+        Incidents used per soort (counts below *k* reported as ``"<k"``).
+    """
+
+    density: np.ndarray
+    klasse: np.ndarray
+    z: np.ndarray
+    breaks: list[float]
+    peildatum: date
+    used: dict[str, Any]
+    config: RisicoConfig
+    suppressed_cells: int = 0
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def verantwoording(self) -> dict[str, Any]:
+        c = self.config
+        return {
+            "peildatum": self.peildatum.isoformat(),
+            "tijdvenster_dagen": c.tijdvenster_dagen,
+            "halveringstijd_dagen": c.halveringstijd_dagen,
+            "kern": c.kern, "bandbreedte_m": c.bandbreedte_m,
+            "gewichten": dict(c.gewichten), "gistar_afstand_m": c.gistar_afstand_m,
+            "klasse_percentielen": list(c.klasse_percentielen),
+            "klassegrenzen": [float(b) for b in self.breaks],
+            "k_anonimiteit": c.k_anonimiteit, "buurt_m": c.buurt_m,
+            "onderdrukte_cellen": int(self.suppressed_cells),
+            "incidenten": self.used, "eenheid": "gewogen incidenten per km²",
+        }
+
+
+def incident_weights(
+    incidents: pd.DataFrame, config: RisicoConfig, peildatum: date
+) -> np.ndarray:
+    """Weight of every incident: soort weight × recency decay; 0 outside the time window.
+
+    Examples
+    --------
+    A drugslab (weight 3) exactly one half-life old weighs 1.5.
+    """
+    dates = _dates(incidents)
+    age = (pd.Timestamp(peildatum) - dates).dt.days.to_numpy(dtype=float)
+    inside = (age >= 0) & (age < config.tijdvenster_dagen)
+    base = incidents["soort"].astype(str).map(config.weight).to_numpy(dtype=float)
+    decay = 1.0 if config.halveringstijd_dagen is None else 0.5 ** (
+        np.clip(age, 0, None) / config.halveringstijd_dagen)
+    return np.where(inside, base * decay, 0.0)
+
+
+def compute_risico(
+    incidents: gpd.GeoDataFrame,
+    grid: Grid,
+    mask: np.ndarray,
+    config: RisicoConfig | None = None,
+    *,
+    peildatum: date | None = None,
+    suppress: bool = True,
+) -> RisicoResult:
+    """Compute the risicokaart of ``incidents`` on ``grid``.
+
+    Parameters
+    ----------
+    incidents : GeoDataFrame
+        Layer ``incidenten`` (points, EPSG:28992) with ``datum`` and ``soort``.
+    grid, mask : Grid, ndarray of bool
+        The area's grid and its cells inside the area.
+    config : RisicoConfig, optional
+        Defaults from ``data/risico.yaml``.
+    peildatum : date, optional
+        End of the time window (default: the latest incident date).
+    suppress : bool, default True
+        Apply the k-anonymity suppression (turn off only for internal evaluation).
+    """
+    config = config or load_risico_config()
+    if config.bandbreedte_m < config.min_bandbreedte_cellen * grid.cellsize:
+        raise InvalidRequestError(
+            f"Bandbreedte {config.bandbreedte_m:g} m is te klein voor celgrootte "
+            f"{grid.cellsize:g} m: minimaal {config.min_bandbreedte_cellen:g} cellen "
+            f"({config.min_bandbreedte_cellen * grid.cellsize:g} m), zodat de risicokaart "
+            "een gladgestreken oppervlak blijft.", bandbreedte=config.bandbreedte_m)
+    _check_incidents(incidents)
+    if peildatum is None:
+        peildatum = _dates(incidents).max().date() if len(incidents) else date.today()
+    weights = incident_weights(incidents, config, peildatum)
+    used = weights > 0
+    x = incidents.geometry.x.to_numpy()[used]
+    y = incidents.geometry.y.to_numpy()[used]
+    w = weights[used]
+    density = kernel_density(x, y, grid, config.bandbreedte_m, weights=w, kernel=config.kern)
+    counts = bin_points(x, y, grid, w)
+    z = getis_ord_gistar(counts, grid.cellsize, config.gistar_afstand_m, mask)
+    suppressed = np.zeros(grid.shape, bool)
+    if suppress:
+        nearby = count_nearby(x, y, grid, config.buurt_m)
+        suppressed = mask & (nearby < config.k_anonimiteit)
+        density[suppressed] = 0.0
+        z[suppressed] = 0.0
+    density = np.where(mask, density, np.nan).astype("float32")
+    breaks = class_breaks(density[mask], config.klasse_percentielen)
+    klasse = classify(density, breaks)
+    per_soort = pd.Series(incidents["soort"].astype(str).to_numpy()[used]).value_counts()
+    report = {str(k): int(v) for k, v in per_soort.items()}
+    report["totaal"] = int(used.sum())
+    return RisicoResult(
+        density=density, klasse=klasse, z=np.where(mask, z, np.nan).astype("float32"),
+        breaks=breaks, peildatum=peildatum, used=suppress_counts(report, config.k_anonimiteit),
+        config=config, suppressed_cells=int(suppressed.sum()),
+    )
+
+
+def count_nearby(x: np.ndarray, y: np.ndarray, grid: Grid, radius: float) -> np.ndarray:
+    """Unweighted number of points within ``radius`` m of every cell (disc convolution)."""
+    counts = bin_points(x, y, grid)
+    if not counts.any():
+        return counts
+    return np.rint(fftconvolve(counts, disc_kernel(grid.cellsize, radius), mode="same"))
+
+
+def class_breaks(values: np.ndarray, percentiles: list[float]) -> list[float]:
+    """Class limits at the given percentiles of the finite values (0s if there are none)."""
+    finite = values[np.isfinite(values)]
+    if finite.size == 0:
+        return [0.0] * len(percentiles)
+    return [float(b) for b in np.percentile(finite, percentiles)]
+
+
+def classify(values: np.ndarray, breaks: list[float]) -> np.ndarray:
+    """Class 1 + number of breaks strictly below the value; 0 where the value is NaN.
+
+    Examples
+    --------
+    >>> classify(np.array([0.0, 0.5, 2.0, np.nan]), [0.0, 1.0, 1.5, 3.0]).tolist()
+    [1, 2, 4, 0]
+    """
+    values = np.asarray(values, float)
+    out = 1 + np.searchsorted(np.asarray(breaks, float), np.nan_to_num(values), side="left")
+    return np.where(np.isfinite(values), out, 0).astype("uint8")
+
+
+def suppress_counts(counts: dict[str, int], k: int) -> dict[str, Any]:
+    """Replace every count below ``k`` (but above 0) by the text ``"<k"``.
+
+    Examples
+    --------
+    >>> suppress_counts({"drugslab": 2, "melding": 7, "dumping": 0}, 3)
+    {'drugslab': '<3', 'melding': 7, 'dumping': 0}
+    """
+    return {key: (f"<{k}" if 0 < value < k else int(value)) for key, value in counts.items()}
+
+
+def _dates(incidents: pd.DataFrame) -> pd.Series:
+    try:
+        return pd.to_datetime(incidents["datum"]).dt.tz_localize(None)
+    except (ValueError, TypeError) as error:
+        raise SchemaError(f"Laag 'incidenten', kolom 'datum': ongeldige datum ({error}).",
+                          laag="incidenten", kolom="datum") from error
+
+
+def _check_incidents(incidents: gpd.GeoDataFrame) -> None:
+    missing = [c for c in ("datum", "soort") if c not in incidents.columns]
+    if missing:
+        raise SchemaError(f"Laag 'incidenten' mist kolom(men): {', '.join(missing)}.",
+                          laag="incidenten", kolommen=missing)
+    if len(incidents) and not (incidents.geom_type == "Point").all():
+        bad = incidents.index[incidents.geom_type != "Point"][:5].tolist()
+        raise SchemaError(f"Laag 'incidenten' moet punten bevatten; rijen {bad} zijn geen punt.",
+                          laag="incidenten", rijen=bad)

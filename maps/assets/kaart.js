@@ -1,0 +1,217 @@
+/* kaart: panels, legend, offline fallback, search and "gebied analyseren" for Leaflet maps.
+ * Built by maps/builder.py; works without network (no external requests of its own). */
+(function () {
+  "use strict";
+
+  var CLASS_NAMES = {1: "zeer laag", 2: "laag", 3: "gemiddeld", 4: "hoog", 5: "zeer hoog"};
+
+  function el(tag, className, html) {
+    var node = document.createElement(tag);
+    if (className) { node.className = className; }
+    if (html !== undefined) { node.innerHTML = html; }
+    return node;
+  }
+
+  function esc(text) {
+    return String(text === null || text === undefined ? "" : text)
+      .replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;")
+      .replace(/"/g, "&quot;");
+  }
+
+  function panel(map, position, className, html) {
+    var Control = L.Control.extend({
+      onAdd: function () {
+        var div = el("div", "kaart-paneel " + className, html);
+        L.DomEvent.disableClickPropagation(div);
+        L.DomEvent.disableScrollPropagation(div);
+        return div;
+      }
+    });
+    var control = new Control({position: position});
+    control.addTo(map);
+    return control.getContainer();
+  }
+
+  function dutchDraw() {
+    if (!L.drawLocal) { return; }
+    var d = L.drawLocal.draw;
+    d.toolbar.actions = {title: "Tekenen annuleren", text: "Annuleren"};
+    d.toolbar.finish = {title: "Tekenen afronden", text: "Afronden"};
+    d.toolbar.undo = {title: "Laatste punt verwijderen", text: "Laatste punt verwijderen"};
+    d.toolbar.buttons.polygon = "Gebied analyseren: teken een veelhoek";
+    d.toolbar.buttons.rectangle = "Gebied analyseren: teken een rechthoek";
+    d.handlers.polygon.tooltip = {
+      start: "Klik om het gebied te beginnen.",
+      cont: "Klik om verder te tekenen.",
+      end: "Klik op het eerste punt om het gebied te sluiten."
+    };
+    d.handlers.rectangle.tooltip = {start: "Klik en sleep om een rechthoek te tekenen."};
+    d.handlers.simpleshape.tooltip = {end: "Laat de muis los om af te ronden."};
+    var e = L.drawLocal.edit;
+    e.toolbar.buttons = {edit: "Gebied bewerken", editDisabled: "Geen gebied om te bewerken",
+      remove: "Gebied wissen", removeDisabled: "Geen gebied om te wissen"};
+    e.toolbar.actions = {save: {title: "Opslaan", text: "Opslaan"},
+      cancel: {title: "Annuleren", text: "Annuleren"},
+      clearAll: {title: "Alles wissen", text: "Alles wissen"}};
+  }
+
+  /* Ray casting on [lng, lat] rings: is the point inside the (outer) ring? */
+  function inRing(lng, lat, ring) {
+    var inside = false;
+    for (var i = 0, j = ring.length - 1; i < ring.length; j = i++) {
+      var xi = ring[i].lng, yi = ring[i].lat, xj = ring[j].lng, yj = ring[j].lat;
+      if (((yi > lat) !== (yj > lat)) && (lng < (xj - xi) * (lat - yi) / (yj - yi) + xi)) {
+        inside = !inside;
+      }
+    }
+    return inside;
+  }
+
+  function outerRing(layer) {
+    var rings = layer.getLatLngs();
+    while (rings.length && Array.isArray(rings[0])) { rings = rings[0]; }
+    return rings;
+  }
+
+  function csvValue(value) {
+    if (value === null || value === undefined) { return ""; }
+    if (typeof value === "number") { return String(value).replace(".", ","); }
+    var text = String(value);
+    return /[";\n\r]/.test(text) ? '"' + text.replace(/"/g, '""') + '"' : text;
+  }
+
+  function objectsInside(objectLayers, ring) {
+    var found = [];
+    Object.keys(objectLayers).forEach(function (thema) {
+      objectLayers[thema].eachLayer(function (layer) {
+        var p = layer.feature && layer.feature.properties;
+        if (p && inRing(p._lon, p._lat, ring)) { found.push(p); }
+      });
+    });
+    return found;
+  }
+
+  function analysisHtml(found, themes) {
+    if (!found.length) { return "<p>Geen objecten in het getekende gebied.</p>"; }
+    var counts = {};
+    found.forEach(function (p) {
+      counts[p.thema] = counts[p.thema] || {1: 0, 2: 0, 3: 0, 4: 0, 5: 0, totaal: 0};
+      counts[p.thema][p.klasse] = (counts[p.thema][p.klasse] || 0) + 1;
+      counts[p.thema].totaal += 1;
+    });
+    var head = "<tr><th>Thema</th>";
+    for (var k = 1; k <= 5; k++) { head += '<th title="' + CLASS_NAMES[k] + '">' + k + "</th>"; }
+    head += "<th>Totaal</th></tr>";
+    var rows = Object.keys(counts).sort().map(function (thema) {
+      var c = counts[thema], row = "<tr><td>" + esc(themes[thema] || thema) + "</td>";
+      for (var k = 1; k <= 5; k++) { row += "<td>" + (c[k] || 0) + "</td>"; }
+      return row + "<td><b>" + c.totaal + "</b></td></tr>";
+    }).join("");
+    return "<p><b>" + found.length + "</b> objecten in het gebied (aantal per klasse 1 = zeer laag … 5 = zeer hoog):</p>" +
+      '<table class="kaart-analyse-tabel">' + head + rows + "</table>";
+  }
+
+  function toCsv(found, columns) {
+    var lines = [columns.map(function (c) { return c[1]; }).join(";")];
+    found.forEach(function (p) {
+      lines.push(columns.map(function (c) { return csvValue(p[c[0]]); }).join(";"));
+    });
+    return "\ufeff" + lines.join("\r\n") + "\r\n";
+  }
+
+  function addAnalysis(map, config) {
+    dutchDraw();
+    var box = panel(map, "topright", "kaart-analyse",
+      "<h4>Gebied analyseren</h4><p class=\"kaart-analyse-hint\">Teken een gebied met de " +
+      "veelhoek- of rechthoekknop links om objecten per thema en klasse te tellen.</p>" +
+      '<div class="kaart-analyse-resultaat"></div>');
+    var result = box.querySelector(".kaart-analyse-resultaat");
+    var drawn = config.drawnItems ? window[config.drawnItems] : null;
+    map.on("draw:created", function (e) {
+      if (drawn) {
+        drawn.eachLayer(function (layer) { if (layer !== e.layer) { drawn.removeLayer(layer); } });
+      }
+      var found = objectsInside(config.objectLayers, outerRing(e.layer));
+      result.innerHTML = analysisHtml(found, config.themes);
+      if (found.length) {
+        var blob = new Blob([toCsv(found, config.csvColumns)], {type: "text/csv;charset=utf-8"});
+        var link = el("a", "kaart-knop", "Download CSV (" + found.length + " objecten)");
+        link.href = URL.createObjectURL(blob);
+        link.download = config.csvName || "gebied_analyse.csv";
+        link.id = "kaart-analyse-csv";
+        result.appendChild(link);
+      }
+      box.classList.add("kaart-analyse-actief");
+    });
+    map.on("draw:deleted", function () { result.innerHTML = ""; });
+  }
+
+  function addSearch(map, config) {
+    if (!L.Control.Search) { return; }
+    var group = L.layerGroup(Object.keys(config.objectLayers).map(function (k) {
+      return config.objectLayers[k];
+    }));
+    var search = new L.Control.Search({
+      layer: group, propertyName: "_zoeknaam", marker: false, initial: false,
+      collapsed: false, position: "topleft", textPlaceholder: "Zoek object op naam…",
+      textErr: "Niet gevonden", textCancel: "Wissen",
+      moveToLocation: function (latlng, title, m) {
+        var layer = latlng.layer;
+        if (layer.getBounds) { m.fitBounds(layer.getBounds(), {maxZoom: 16}); }
+        else { m.setView(latlng, 16); }
+      }
+    });
+    search.on("search:locationfound", function (e) {
+      Object.keys(config.objectLayers).forEach(function (k) {
+        var layer = config.objectLayers[k];
+        if (layer.hasLayer(e.layer) && !map.hasLayer(layer)) { map.addLayer(layer); }
+      });
+      if (e.layer.openPopup) { e.layer.openPopup(); }
+    });
+    map.addControl(search);
+  }
+
+  function addLegend(map, config) {
+    var box = panel(map, "bottomright", "kaart-legenda", config.legend);
+    function refresh() {
+      var visible = {gelegenheid: true};
+      config.rasters.forEach(function (r) { if (map.hasLayer(r.layer)) { visible[r.soort] = true; } });
+      box.querySelectorAll(".kaart-legenda-blok").forEach(function (block) {
+        block.style.display = visible[block.getAttribute("data-soort")] ? "" : "none";
+      });
+    }
+    map.on("overlayadd overlayremove", refresh);
+    refresh();
+  }
+
+  function addOfflineFallback(map, config) {
+    if (!config.osm || !config.plain) { return; }
+    var errors = 0, switched = false;
+    config.osm.on("tileerror", function () {
+      errors += 1;
+      if (switched || errors < 2 || !map.hasLayer(config.osm)) { return; }
+      switched = true;
+      map.removeLayer(config.osm);
+      map.addLayer(config.plain);
+      map.getContainer().classList.add("kaart-offline");
+      panel(map, "bottomleft", "kaart-melding",
+        "Achtergrondkaart niet bereikbaar (offline): kaart zonder achtergrond getoond.");
+    });
+  }
+
+  window.Kaart = {
+    init: function (map, config) {
+      L.control.scale({imperial: false, position: "bottomleft"}).addTo(map);
+      panel(map, "bottomleft", "kaart-info-paneel", config.info);
+      addLegend(map, config);
+      addOfflineFallback(map, config);
+      if (Object.keys(config.objectLayers).length) {
+        addSearch(map, config);
+        addAnalysis(map, config);
+      }
+      map.getContainer().setAttribute("data-kaart-klaar", "ja");
+    },
+    _inRing: inRing,
+    _toCsv: toCsv
+  };
+})();

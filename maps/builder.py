@@ -1,0 +1,217 @@
+"""The interactive map of a gemeente or region, built from finished outputs only.
+
+``build_gemeente_map(outputs, ...)`` returns a :class:`folium.Map` with a base map (and a
+no-network fallback), the gemeente boundaries, the gelegenheidskaart (overall and per
+theme), the risicokaart and gecombineerde kaart when allowed, the object layers with
+Dutch popups, legends, search, measuring, full screen and *gebied analyseren*.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+import folium
+import geopandas as gpd
+import numpy as np
+import shapely
+from folium import plugins
+
+from geo.errors import InvalidRequestError
+from maps.assets import SERVED_PREFIX, STANDALONE_PREFIX, use_local_assets
+from maps.elements import KaartControls
+from maps.outputs import PUBLIC_KINDS, MapOutputs, RasterLayer
+from maps.raster import render_class_png
+from maps.style import (
+    THEME_LABELS,
+    boundary_style,
+    format_date,
+    info_html,
+    kaart_title,
+    legend_html,
+    object_highlight,
+    object_style,
+    popup_html,
+)
+
+CSV_COLUMNS: list[tuple[str, str]] = [
+    ("id", "id"), ("naam", "naam"), ("thema", "thema"), ("gemeentenaam", "gemeente"),
+    ("score", "score"), ("klasse", "klasse"), ("klasse_naam", "klasse_naam"),
+    ("rang_gemeente", "rang_gemeente"), ("rang_gebied", "rang_gebied"),
+    ("top_indicatoren", "top_indicatoren"), ("_lat", "breedtegraad"), ("_lon", "lengtegraad"),
+]
+"""(property, CSV header) of the *gebied analyseren* download."""
+
+_KEEP = [c for c, _ in CSV_COLUMNS if not c.startswith("_")]
+_LEGEND_KIND = {"gelegenheid": "gelegenheid", "gelegenheid_geleerd": "gelegenheid",
+                "risico": "risico", "gecombineerd": "gecombineerd"}
+
+
+def objects_geojson(frame: gpd.GeoDataFrame) -> dict[str, Any]:
+    """GeoJSON of one theme's objects (EPSG:4326) with popup HTML and search/analysis fields.
+
+    Adds ``_popup`` (Dutch HTML), ``_zoeknaam`` (unique search label), ``_lat``/``_lon``
+    (a point inside the object, for *gebied analyseren*); drops the bulky ``uitleg`` JSON
+    after it went into the popup and rounds coordinates to 1e-6° (~0.1 m).
+    """
+    if frame.crs is None or not frame.crs.equals("EPSG:4326"):
+        raise InvalidRequestError("Objecten moeten in EPSG:4326 staan voor de kaart.")
+    frame = frame.copy()
+    inside = frame.geometry.representative_point()
+    props = []
+    seen: dict[str, int] = {}
+    for (_, row), point in zip(frame.iterrows(), inside, strict=True):
+        record = {k: _plain(row.get(k)) for k in _KEEP if k in row.index}
+        record["uitleg"] = row.get("uitleg")
+        popup = popup_html(record)
+        del record["uitleg"]
+        label = str(record.get("naam") or record.get("id") or "object")
+        seen[label] = seen.get(label, 0) + 1
+        if seen[label] > 1:
+            label = f"{label} ({record.get('id')})"
+        record.update(_popup=popup, _zoeknaam=label, _lat=round(point.y, 6),
+                      _lon=round(point.x, 6))
+        props.append(record)
+    geometry = shapely.set_precision(frame.geometry.values, 1e-6)
+    features = [
+        {"type": "Feature", "properties": p, "geometry": shapely.geometry.mapping(g)}
+        for p, g in zip(props, geometry, strict=True)
+    ]
+    return {"type": "FeatureCollection", "features": features}
+
+
+def _plain(value: Any) -> Any:
+    if value is None:
+        return None
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float) and value != value:
+        return None
+    return value
+
+
+def _raster_layer(layer: RasterLayer, *, tiles_url: str | None, show: bool) -> Any:
+    entry = layer.entry
+    name = kaart_title(entry.soort, entry.thema)
+    if entry.vertrouwelijk:
+        name += " (vertrouwelijk)"
+    if tiles_url:
+        return folium.TileLayer(
+            tiles=tiles_url.replace("{kaart_id}", entry.kaart_id), name=name, overlay=True,
+            control=True, show=show, opacity=0.75, attr="kaart", max_zoom=19,
+        )
+    image = render_class_png(layer.path, _LEGEND_KIND.get(entry.soort, "gelegenheid"))
+    return folium.raster_layers.ImageOverlay(
+        image=image.data_url, bounds=image.bounds, name=name, overlay=True, control=True,
+        show=show, opacity=0.75, pixelated=True, interactive=False,
+    )
+
+
+def build_gemeente_map(outputs: MapOutputs, *, tiles_url: str | None = None,
+                       standalone: bool = False,
+                       allowed_kinds: Iterable[str] = PUBLIC_KINDS,
+                       asset_prefix: str = SERVED_PREFIX) -> folium.Map:
+    """Build the interactive map of a gemeente (or region) from its finished outputs.
+
+    Parameters
+    ----------
+    outputs : MapOutputs
+        From :func:`maps.outputs.load_outputs` (never fetched over HTTP here).
+    tiles_url : str, optional
+        Served mode: tile URL template with ``{kaart_id}``, ``{z}``, ``{x}``, ``{y}``
+        (``/tiles/{kaart_id}/{z}/{x}/{y}.png``; same origin, so the session cookie goes
+        along). Without it the class bands are embedded as PNG overlays.
+    standalone : bool
+        Use asset placeholders that :func:`maps.standalone.render_standalone_html`
+        inlines; rasters are always embedded.
+    allowed_kinds : iterable of str
+        Map kinds the viewer may see; others are left out even if present in ``outputs``.
+    asset_prefix : str
+        URL prefix of the vendored JS/CSS in served mode.
+    """
+    allowed = frozenset(allowed_kinds)
+    prefix = STANDALONE_PREFIX if standalone else asset_prefix
+    if standalone:
+        tiles_url = None
+    rasters = [r for r in outputs.rasters if r.entry.soort in allowed]
+    west, south, east, north = outputs.bounds
+    m = folium.Map(location=[(south + north) / 2, (west + east) / 2], zoom_start=12,
+                   tiles=None, control_scale=False, prefer_canvas=False)
+    use_local_assets(m, prefix)
+    vertrouwelijk = any(r.entry.vertrouwelijk for r in rasters)
+    title = f"Gelegenheidskaart {outputs.gebied_naam}"
+    m.get_root().title = f"{title} — kaart"
+
+    osm = folium.TileLayer("OpenStreetMap", name="OpenStreetMap", control=True,
+                           max_zoom=19).add_to(m)
+    plain = folium.FeatureGroup(name="Geen achtergrond", overlay=False, control=True).add_to(m)
+
+    raster_layers = []
+    first_public = True
+    for layer in rasters:
+        show = first_public and layer.entry.soort == "gelegenheid" and layer.entry.thema == "totaal"
+        first_public = first_public and not show
+        folium_layer = _raster_layer(layer, tiles_url=tiles_url, show=show)
+        folium_layer.add_to(m)
+        raster_layers.append((_LEGEND_KIND.get(layer.entry.soort, "gelegenheid"), folium_layer))
+
+    folium.GeoJson(
+        outputs.boundaries.__geo_interface__, name="Gemeentegrenzen", style_function=boundary_style,
+        tooltip=folium.GeoJsonTooltip(fields=["gemeentenaam"], labels=False),
+        interactive=True,
+    ).add_to(m)
+
+    object_layers = {}
+    for thema, frame in outputs.objects.items():
+        data = objects_geojson(frame)
+        layer = folium.GeoJson(
+            data, name=f"{THEME_LABELS.get(thema, thema)} (objecten)",
+            style_function=object_style, highlight_function=object_highlight,
+            marker=folium.CircleMarker(radius=7, fill=True),
+            on_each_feature=folium.JsCode(
+                "function(feature, layer) {"
+                " layer.bindPopup(feature.properties._popup, {maxWidth: 440, minWidth: 280});"
+                "}"
+            ),
+        )
+        layer.add_to(m)
+        object_layers[thema] = layer
+
+    fullscreen = plugins.Fullscreen(position="topleft", title="Volledig scherm",
+                                    title_cancel="Volledig scherm sluiten")
+    use_local_assets(fullscreen, prefix, "Fullscreen")
+    fullscreen.add_to(m)
+    measure = plugins.MeasureControl(position="topleft", primary_length_unit="meters",
+                                     secondary_length_unit="kilometers",
+                                     primary_area_unit="hectares", secondary_area_unit="sqmeters",
+                                     localization="nl")
+    use_local_assets(measure, prefix, "MeasureControl")
+    measure.add_to(m)
+    draw = None
+    if object_layers:
+        draw = plugins.Draw(
+            position="topleft", show_geometry_on_click=False,
+            draw_options={"polyline": False, "circle": False, "marker": False,
+                          "circlemarker": False,
+                          "polygon": {"allowIntersection": False, "showArea": True},
+                          "rectangle": True},
+            edit_options={"edit": False},
+        )
+        use_local_assets(draw, prefix, "Draw")
+        draw.add_to(m)
+    folium.LayerControl(position="topright", collapsed=False).add_to(m)
+
+    legend = "".join(legend_html(kind) for kind in
+                     dict.fromkeys(["gelegenheid"] + [k for k, _ in raster_layers]))
+    info = info_html(title=title, datum=format_date(outputs.datum), bronnen=outputs.sources(),
+                     synthetisch=outputs.synthetisch, vertrouwelijk=vertrouwelijk)
+    controls = KaartControls(
+        info=info, legend=legend, object_layers=object_layers, rasters=raster_layers,
+        osm=osm, plain=plain, draw=draw,
+        config={"themes": THEME_LABELS, "csvColumns": CSV_COLUMNS,
+                "csvName": f"gebied_analyse_{outputs.gebied_id}.csv"},
+    )
+    use_local_assets(controls, prefix, "KaartControls")
+    controls.add_to(m)
+    m.fit_bounds([[south, west], [north, east]])
+    return m

@@ -1,0 +1,229 @@
+"""Finished outputs of one area, gathered from the catalog: the only input of a map builder.
+
+Builders never read the catalog or guess paths themselves; they get a :class:`MapOutputs`
+(raster layers, object tables, boundaries, kaartverantwoording) from
+:func:`load_outputs`, which also drops every map kind the user may not see.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+import pandas as pd
+import pyogrio
+
+from geo.catalog import MAP_KINDS, THEMES, Catalog, KaartEntry
+from geo.errors import InputFileError, KaartNotFoundError
+from geo.layers.gemeenten import reference_gemeenten
+from geo.paths import Werkmap
+
+WGS84 = "EPSG:4326"
+PUBLIC_KINDS: frozenset[str] = frozenset({"gelegenheid", "gelegenheid_geleerd"})
+"""Map kinds every user of a gemeente may see (no police-derived information)."""
+ALL_KINDS: frozenset[str] = frozenset(MAP_KINDS)
+KIND_ORDER = {kind: i for i, kind in enumerate(MAP_KINDS)}
+THEME_ORDER = {"totaal": 0, **{t: i + 1 for i, t in enumerate(THEMES)}}
+
+
+@dataclass(frozen=True)
+class RasterLayer:
+    """One map COG of the catalog."""
+
+    entry: KaartEntry
+    path: Path
+
+    @property
+    def kaart_id(self) -> str:
+        return self.entry.kaart_id
+
+
+@dataclass
+class MapOutputs:
+    """Everything a map of one area shows.
+
+    Attributes
+    ----------
+    gebied_id, gebied_naam : str
+        The area (``GM0981`` / ``Vaals``).
+    rasters : list of RasterLayer
+        Map COGs in display order (gelegenheid totaal first).
+    objects : dict of str to GeoDataFrame
+        Object table per theme, EPSG:4326.
+    boundaries : GeoDataFrame
+        Gemeente boundaries of the area, EPSG:4326.
+    verantwoording : dict
+        The kaartverantwoording of the gelegenheidskaart (or the first map).
+    """
+
+    gebied_id: str
+    gebied_naam: str
+    rasters: list[RasterLayer]
+    objects: dict[str, gpd.GeoDataFrame]
+    boundaries: gpd.GeoDataFrame
+    verantwoording: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def synthetisch(self) -> bool:
+        return any(r.entry.synthetisch for r in self.rasters) or bool(
+            self.verantwoording.get("synthetisch"))
+
+    @property
+    def vertrouwelijk(self) -> bool:
+        return any(r.entry.vertrouwelijk for r in self.rasters)
+
+    @property
+    def datum(self) -> str:
+        dates = sorted(r.entry.datum for r in self.rasters if r.entry.datum)
+        return dates[-1] if dates else ""
+
+    @property
+    def bounds(self) -> tuple[float, float, float, float]:
+        """(west, south, east, north) in WGS84 of the boundaries."""
+        return tuple(float(v) for v in self.boundaries.total_bounds)
+
+    def sources(self) -> list[str]:
+        """Dutch descriptions of the input layers (``bedrijventerreinen (19-11-2026)``)."""
+        from maps.style import format_date
+
+        found = []
+        for item in _inputs(self.verantwoording):
+            name = item.get("laag") or item.get("naam") or item.get("pad")
+            if not name:
+                continue
+            date = item.get("datum")
+            text = f"{name} ({format_date(date)})" if date else str(name)
+            if text not in found:
+                found.append(text)
+        return found
+
+
+def _inputs(verantwoording: dict[str, Any]) -> list[dict[str, Any]]:
+    for key in ("invoer", "bronnen", "inputs"):
+        value = verantwoording.get(key)
+        if isinstance(value, list):
+            return [v for v in value if isinstance(v, dict)]
+        if isinstance(value, dict):
+            return [{"laag": k, **(v if isinstance(v, dict) else {})} for k, v in value.items()]
+    return []
+
+
+def area_entries(catalog: Catalog, gebied: str) -> list[KaartEntry]:
+    """Catalog entries of an area, by gebied_id (``GM0981``) or name (``Vaals``)."""
+    entries = catalog.entries()
+    wanted = gebied.strip().lower()
+    found = [e for e in entries
+             if e.gebied_id.lower() == wanted or e.gebied_naam.lower() == wanted]
+    if not found:
+        known = sorted({e.gebied_naam for e in entries})
+        hint = f" Beschikbare gebieden: {', '.join(known)}." if known else (
+            " Er zijn nog geen kaarten gemaakt (kaart gelegenheid)."
+        )
+        raise KaartNotFoundError(f"Geen kaarten voor gebied '{gebied}'.{hint}", gebied=gebied)
+    return found
+
+
+def load_outputs(werkmap: Werkmap, gebied: str, *,
+                 allowed_kinds: Iterable[str] = PUBLIC_KINDS) -> MapOutputs:
+    """Gather the finished outputs of an area that a user with ``allowed_kinds`` may see.
+
+    Parameters
+    ----------
+    werkmap : Werkmap
+        The werkmap holding ``kaarten/catalogus.json``.
+    gebied : str
+        ``gebied_id`` (``GM0981``, ``regio-parkstad``) or its name (``Vaals``).
+    allowed_kinds : iterable of str
+        Map kinds to include; by default only the public gelegenheidskaarten.
+
+    Raises
+    ------
+    KaartNotFoundError
+        No maps for the area, or none the user may see.
+    """
+    allowed = frozenset(allowed_kinds)
+    catalog = Catalog(werkmap)
+    all_entries = area_entries(catalog, gebied)
+    entries = sorted((e for e in all_entries if e.soort in allowed),
+                     key=lambda e: (KIND_ORDER.get(e.soort, 99), THEME_ORDER.get(e.thema, 99)))
+    if not entries:
+        raise KaartNotFoundError(
+            f"Er zijn geen kaarten van '{gebied}' die je mag bekijken.", gebied=gebied)
+    rasters = []
+    for entry in entries:
+        path = entry.path(werkmap, entry.cog)
+        if path is None:
+            continue
+        if not path.exists():
+            raise InputFileError(
+                f"Kaartbestand {path} van kaart {entry.kaart_id} ontbreekt.",
+                pad=str(path), kaart_id=entry.kaart_id)
+        rasters.append(RasterLayer(entry, path))
+    first = entries[0]
+    objects_entry = next((e for e in entries if e.objecten), None)
+    objects = (load_objects(objects_entry.path(werkmap, objects_entry.objecten))
+               if objects_entry else {})
+    verantwoording = _load_verantwoording(werkmap, first)
+    codes = sorted({code for e in entries for code in e.gemeenten})
+    return MapOutputs(
+        gebied_id=first.gebied_id, gebied_naam=first.gebied_naam, rasters=rasters,
+        objects=objects, boundaries=load_boundaries(werkmap, codes),
+        verantwoording=verantwoording,
+    )
+
+
+def load_objects(path: Path) -> dict[str, gpd.GeoDataFrame]:
+    """Object layers per theme of an ``objecten.gpkg``, reprojected to EPSG:4326."""
+    if not path.exists():
+        raise InputFileError(f"Objectentabel {path} ontbreekt.", pad=str(path))
+    layers = [name for name, _ in pyogrio.list_layers(path)]
+    result = {}
+    for thema in THEMES:
+        if thema not in layers:
+            continue
+        frame = gpd.read_file(path, layer=thema, engine="pyogrio")
+        if frame.crs is None:
+            raise InputFileError(f"Laag {thema} in {path} heeft geen CRS.", pad=str(path),
+                                 laag=thema)
+        if len(frame):
+            result[thema] = frame.to_crs(WGS84)
+    return result
+
+
+def load_boundaries(werkmap: Werkmap, codes: list[str]) -> gpd.GeoDataFrame:
+    """Gemeente boundaries (EPSG:4326): the werkmap's own ``gemeenten`` layer if present,
+    else the shipped CBS reference boundaries."""
+    frame = None
+    if werkmap.lagen.exists() and "gemeenten" in {
+            n for n, _ in pyogrio.list_layers(werkmap.lagen)}:
+        frame = gpd.read_file(werkmap.lagen, layer="gemeenten", engine="pyogrio")
+    if frame is None or not frame["gemeentecode"].isin(codes).any():
+        frame = reference_gemeenten()
+    chosen = frame[frame["gemeentecode"].isin(codes)][["gemeentecode", "gemeentenaam",
+                                                       "geometry"]]
+    if chosen.empty:
+        raise KaartNotFoundError(f"Geen grenzen gevonden voor gemeenten {', '.join(codes)}.",
+                                 gemeenten=codes)
+    return chosen.to_crs(WGS84).reset_index(drop=True)
+
+
+def _load_verantwoording(werkmap: Werkmap, entry: KaartEntry) -> dict[str, Any]:
+    path = entry.path(werkmap, entry.verantwoording)
+    if path is None or not path.exists():
+        return {}
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as error:
+        raise InputFileError(
+            f"Kaartverantwoording {path} is geen geldige JSON (regel {error.lineno}).",
+            pad=str(path)) from error
+
+
+def objects_to_frame(objects: dict[str, gpd.GeoDataFrame]) -> pd.DataFrame:
+    """All objects in one table (for counts and CSV), without geometry."""
+    frames = [pd.DataFrame(f.drop(columns="geometry")) for f in objects.values()]
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()

@@ -1,0 +1,96 @@
+"""Standalone offline HTML: one file with every script, style and raster inside.
+
+The file opens from ``file://`` with no network at all: Leaflet and its plugins are
+inlined from ``maps/assets``, the class bands are embedded PNG overlays, and the
+OpenStreetMap base map falls back to a plain background when it cannot load.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import folium
+
+from geo.atomic import write_text_atomic
+from geo.errors import OutputError
+from geo.paths import Werkmap
+from maps.assets import STANDALONE_PREFIX, inline_assets
+from maps.builder import build_gemeente_map
+from maps.outputs import PUBLIC_KINDS, load_outputs
+
+MAX_STANDALONE_BYTES = 10 * 1024 * 1024
+"""A gemeente's standalone HTML stays at or below 10 MB."""
+
+_EXTERNAL = re.compile(r'<(?:script|link)[^>]+(?:src|href)="(https?:)?//[^"]+"', re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class StandaloneResult:
+    """What :func:`write_standalone_html` wrote."""
+
+    path: Path
+    size: int
+    gebied_id: str
+    gebied_naam: str
+    kaarten: list[str]
+    objecten: int
+    synthetisch: bool
+    vertrouwelijk: bool
+
+
+def render_standalone_html(m: folium.Map) -> str:
+    """Render a map built with ``standalone=True`` to one self-contained HTML document.
+
+    Raises
+    ------
+    OutputError
+        Something would still be loaded from the network (a script or stylesheet URL).
+    """
+    html = inline_assets(m.get_root().render())
+    html = html.replace("<html>", '<html lang="nl">', 1)
+    leftover = _EXTERNAL.search(html)
+    if leftover or STANDALONE_PREFIX in html:
+        found = leftover.group(0) if leftover else STANDALONE_PREFIX
+        raise OutputError(f"De losse HTML zou nog iets van internet laden: {found[:120]}")
+    return html
+
+
+def write_standalone_html(werkmap: Werkmap, gebied: str, target: str | os.PathLike[str], *,
+                          allowed_kinds: Iterable[str] = PUBLIC_KINDS,
+                          max_bytes: int = MAX_STANDALONE_BYTES) -> StandaloneResult:
+    """Build the offline map of ``gebied`` and write it atomically to ``target``.
+
+    Parameters
+    ----------
+    werkmap : Werkmap
+        Werkmap with the finished outputs (catalog).
+    gebied : str
+        ``GM0981``, ``Vaals`` or a region id/name.
+    target : path-like
+        The ``.html`` file to write.
+    allowed_kinds : iterable of str
+        Map kinds to include; by default no confidential (police-derived) maps.
+    max_bytes : int
+        Refuse to write a larger file.
+    """
+    allowed = frozenset(allowed_kinds)
+    outputs = load_outputs(werkmap, gebied, allowed_kinds=allowed)
+    m = build_gemeente_map(outputs, standalone=True, allowed_kinds=allowed)
+    html = render_standalone_html(m)
+    size = len(html.encode("utf-8"))
+    if size > max_bytes:
+        raise OutputError(
+            f"De losse HTML van {outputs.gebied_naam} wordt {size / 1e6:.1f} MB, meer dan "
+            f"{max_bytes / 1e6:.1f} MB. Kies een kleiner gebied.",
+            grootte=size, maximum=max_bytes)
+    path = write_text_atomic(target, html)
+    return StandaloneResult(
+        path=path, size=size, gebied_id=outputs.gebied_id, gebied_naam=outputs.gebied_naam,
+        kaarten=[r.kaart_id for r in outputs.rasters if r.entry.soort in allowed],
+        objecten=sum(len(f) for f in outputs.objects.values()),
+        synthetisch=outputs.synthetisch, vertrouwelijk=outputs.vertrouwelijk,
+    )

@@ -1,0 +1,242 @@
+"""Pure presentation functions: feature → style dict, properties → popup HTML, legends.
+
+Nothing here renders a map or touches a file, so everything is unit-tested without a
+browser. Colours and class names come only from :mod:`geo.legend`, so the legends, the
+object colours and the tiles always agree.
+"""
+
+from __future__ import annotations
+
+import json
+from html import escape
+from typing import Any
+
+from geo.legend import (
+    BIVARIATE_COLORS,
+    BIVARIATE_LEVELS,
+    CLASS_NAMES,
+    SYNTHETIC_LABEL,
+    bivariate_class,
+    class_colors,
+    class_labels,
+)
+
+THEME_LABELS: dict[str, str] = {
+    "totaal": "totaal",
+    "bedrijventerreinen": "Bedrijventerreinen",
+    "buitengebied": "Buitengebied",
+    "havens": "Havens",
+    "vakantieparken": "Vakantieparken",
+}
+"""Dutch display names of the themes (layer names in the map)."""
+
+KIND_LABELS: dict[str, str] = {
+    "gelegenheid": "Gelegenheidskaart",
+    "gelegenheid_geleerd": "Gelegenheidskaart (geleerde gewichten)",
+    "risico": "Risicokaart",
+    "gecombineerd": "Gecombineerde kaart",
+}
+"""Dutch display names of the map kinds."""
+
+NODATA_COLOR = "#9e9e9e"
+BOUNDARY_COLOR = "#1f3b57"
+CONFIDENTIAL_LABEL = "Vertrouwelijk — bevat van politie-informatie afgeleide gegevens"
+
+
+def kaart_title(soort: str, thema: str) -> str:
+    """Layer title, e.g. ``Gelegenheidskaart — Bedrijventerreinen``."""
+    base = KIND_LABELS.get(soort, soort)
+    if thema in ("totaal", "", None):
+        return f"{base} — totaal" if soort.startswith("gelegenheid") else base
+    return f"{base} — {THEME_LABELS.get(thema, thema)}"
+
+
+def object_style(feature: dict[str, Any]) -> dict[str, Any]:
+    """Style of an object (bedrijventerrein, vakantiepark, ...) by its class 1..5."""
+    klasse = _klasse(feature)
+    fill = CLASS_COLORS_BY_CODE.get(klasse, NODATA_COLOR)
+    return {
+        "color": "#333333",
+        "weight": 1.5,
+        "fillColor": fill,
+        "fillOpacity": 0.85,
+        "opacity": 1.0,
+    }
+
+
+CLASS_COLORS_BY_CODE: dict[int, str] = class_colors("gelegenheid")
+
+
+def object_highlight(feature: dict[str, Any]) -> dict[str, Any]:
+    """Style of an object under the mouse."""
+    return {"weight": 3, "color": "#000000", "fillOpacity": 0.95}
+
+
+def boundary_style(feature: dict[str, Any]) -> dict[str, Any]:
+    """Gemeente boundary: a dark outline, no fill (the maps below stay readable)."""
+    return {"color": BOUNDARY_COLOR, "weight": 2.5, "fill": False, "dashArray": "6 4"}
+
+
+def _klasse(feature: dict[str, Any]) -> int:
+    value = (feature.get("properties") or {}).get("klasse")
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return 0
+
+
+def _number(value: Any, digits: int = 2) -> str:
+    """Dutch number formatting: decimal comma, ``–`` for missing."""
+    if value is None or (isinstance(value, float) and value != value):
+        return "–"
+    if isinstance(value, int | bool):
+        return str(int(value))
+    try:
+        return f"{float(value):.{digits}f}".replace(".", ",")
+    except (TypeError, ValueError):
+        return escape(str(value))
+
+
+def _percent(share: Any, score: Any) -> str:
+    try:
+        return f"{100 * float(share) / float(score):.0f}%"
+    except (TypeError, ValueError, ZeroDivisionError):
+        return "–"
+
+
+def parse_uitleg(value: Any) -> list[dict[str, Any]]:
+    """The indicator breakdown of an object (``uitleg`` column, JSON list) as a list."""
+    if isinstance(value, list):
+        return value
+    if not value:
+        return []
+    try:
+        parsed = json.loads(value)
+    except (TypeError, ValueError):
+        return []
+    return parsed if isinstance(parsed, list) else []
+
+
+def popup_html(properties: dict[str, Any]) -> str:
+    """Dutch popup of an object: name, theme, score, class, ranks and indicator breakdown.
+
+    Every value is HTML-escaped (object names come from user files).
+
+    Examples
+    --------
+    >>> "zeer hoog" in popup_html({"naam": "Park", "klasse": 5, "score": 0.9})
+    True
+    """
+    naam = properties.get("naam") or properties.get("id") or "Object"
+    thema = THEME_LABELS.get(str(properties.get("thema")), str(properties.get("thema") or ""))
+    klasse = _klasse({"properties": properties})
+    klasse_naam = properties.get("klasse_naam") or CLASS_NAMES.get(klasse, "onbekend")
+    colour = CLASS_COLORS_BY_CODE.get(klasse, NODATA_COLOR)
+    rows = [
+        ("Thema", escape(thema)),
+        ("Gemeente", escape(str(properties.get("gemeentenaam") or "–"))),
+        ("Score", _number(properties.get("score"))),
+        ("Klasse", f'<span class="kaart-swatch" style="background:{colour}"></span>'
+                   f"{klasse} – {escape(str(klasse_naam))}"),
+        ("Rang in gemeente", _number(properties.get("rang_gemeente"))),
+        ("Rang in gebied", _number(properties.get("rang_gebied"))),
+    ]
+    head = "".join(f"<tr><th>{k}</th><td>{v}</td></tr>" for k, v in rows)
+    parts = [
+        '<div class="kaart-popup">',
+        f"<h4>{escape(str(naam))}</h4>",
+        f'<p class="kaart-popup-id">Kenmerk: {escape(str(properties.get("id", "")))}</p>',
+        f'<table class="kaart-popup-tabel">{head}</table>',
+    ]
+    breakdown = parse_uitleg(properties.get("uitleg"))
+    if breakdown:
+        score = properties.get("score")
+        lines = "".join(
+            "<tr>"
+            f"<td>{escape(str(item.get('label') or item.get('indicator') or ''))}</td>"
+            f"<td>{_number(item.get('ruw'))}</td>"
+            f"<td>{_number(item.get('genormaliseerd'))}</td>"
+            f"<td>{_number(item.get('gewicht'))}</td>"
+            f"<td>{_percent(item.get('aandeel'), score)}</td>"
+            "</tr>"
+            for item in breakdown
+        )
+        parts.append(
+            "<h5>Opbouw van de score</h5>"
+            '<table class="kaart-popup-uitleg"><tr><th>Indicator</th><th>Waarde</th>'
+            "<th>Genormaliseerd</th><th>Gewicht</th><th>Aandeel</th></tr>"
+            f"{lines}</table>"
+        )
+    elif properties.get("top_indicatoren"):
+        parts.append(f"<p>Belangrijkste indicatoren: {escape(str(properties['top_indicatoren']))}</p>")
+    parts.append("</div>")
+    return "".join(parts)
+
+
+def legend_entries(soort: str) -> list[tuple[int, str, str]]:
+    """(class code, colour, Dutch label) for a map kind, straight from :mod:`geo.legend`."""
+    colors = class_colors(soort)
+    labels = class_labels(soort)
+    return [(code, colors[code], labels[code]) for code in sorted(colors)]
+
+
+def legend_html(soort: str) -> str:
+    """A legend block for one map kind (gelegenheid, risico or gecombineerd)."""
+    kind = "gecombineerd" if soort == "gecombineerd" else (
+        "risico" if soort == "risico" else "gelegenheid")
+    title = {"gelegenheid": "Gelegenheid (kans)", "risico": "Risico (signalen)",
+             "gecombineerd": "Gelegenheid × risico"}[kind]
+    if kind == "gecombineerd":
+        return _bivariate_legend_html(title)
+    items = "".join(
+        f'<li><span class="kaart-swatch" style="background:{colour}"></span>'
+        f"{code} – {escape(label)}</li>"
+        for code, colour, label in legend_entries(kind)
+    )
+    return (f'<div class="kaart-legenda-blok" data-soort="{kind}">'
+            f"<h4>{title}</h4><ul>{items}</ul></div>")
+
+
+def _bivariate_legend_html(title: str) -> str:
+    cells = []
+    for risico in (3, 2, 1):  # top row: high risico
+        for gelegenheid in (1, 2, 3):
+            colour = BIVARIATE_COLORS[(gelegenheid, risico)]
+            label = (f"gelegenheid {BIVARIATE_LEVELS[gelegenheid]}, "
+                     f"risico {BIVARIATE_LEVELS[risico]}")
+            code = bivariate_class(gelegenheid, risico)
+            cells.append(f'<span class="kaart-bivariaat-cel" data-klasse="{code}" '
+                         f'title="{label}" style="background:{colour}"></span>')
+    return (
+        f'<div class="kaart-legenda-blok" data-soort="gecombineerd"><h4>{title}</h4>'
+        '<div class="kaart-bivariaat"><span class="kaart-bivariaat-y">risico →</span>'
+        f'<div class="kaart-bivariaat-raster">{"".join(cells)}</div>'
+        '<span class="kaart-bivariaat-x">gelegenheid →</span></div></div>'
+    )
+
+
+def info_html(*, title: str, datum: str, bronnen: list[str], synthetisch: bool,
+              vertrouwelijk: bool) -> str:
+    """The map's header box: title, date, sources and the synthetic/confidential notices."""
+    parts = [f'<div class="kaart-info"><h3>{escape(title)}</h3>',
+             f"<p><b>Datum:</b> {escape(datum)}</p>"]
+    if bronnen:
+        parts.append(f"<p><b>Bronnen:</b> {escape(', '.join(bronnen))}</p>")
+    if synthetisch:
+        parts.append(f'<p class="kaart-synthetisch">{escape(SYNTHETIC_LABEL)}</p>')
+    if vertrouwelijk:
+        parts.append(f'<p class="kaart-vertrouwelijk">{escape(CONFIDENTIAL_LABEL)}</p>')
+    parts.append("</div>")
+    return "".join(parts)
+
+
+def format_date(iso: str | None) -> str:
+    """``2026-11-20T10:00:00+00:00`` → ``20-11-2026`` (Dutch date); unknown → ``onbekend``."""
+    if not iso:
+        return "onbekend"
+    text = str(iso)
+    try:
+        year, month, day = text[:10].split("-")
+        return f"{int(day):02d}-{int(month):02d}-{int(year)}"
+    except ValueError:
+        return escape(text)
