@@ -8,6 +8,8 @@ transparent PNG without opening the COG.
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from functools import lru_cache
 
 import morecantile
@@ -23,6 +25,8 @@ from geo.legend import class_colors
 CLASS_BAND = 2
 MAX_ZOOM = 24
 TMS = morecantile.tms.get("WebMercatorQuad")
+OPEN_PER_THREAD = 8
+_local = threading.local()
 
 
 def colormap(soort: str) -> dict[int, tuple[int, int, int, int]]:
@@ -62,14 +66,36 @@ def _outside(bounds: tuple[float, float, float, float],
         or bounds[1] >= data[3]
 
 
-def render_tile(path: str, soort: str, z: int, x: int, y: int, size: int) -> bytes:
+def _reader(path: str, key: tuple) -> Reader:
+    """An open Reader for ``path`` owned by this thread (datasets are not thread-safe).
+
+    Each thread keeps its ``OPEN_PER_THREAD`` most recently used files open, so headers
+    and overview directories are parsed once, not per tile. ``key`` holds the map version:
+    a new version is a new file in a new run directory.
+    """
+    readers: OrderedDict | None = getattr(_local, "readers", None)
+    if readers is None:
+        readers = _local.readers = OrderedDict()
+    reader = readers.get((path, key))
+    if reader is None:
+        reader = Reader(path, tms=TMS)
+        readers[(path, key)] = reader
+        if len(readers) > OPEN_PER_THREAD:
+            readers.popitem(last=False)[1].close()
+    else:
+        readers.move_to_end((path, key))
+    return reader
+
+
+def render_tile(path: str, soort: str, z: int, x: int, y: int, size: int,
+                key: tuple = ()) -> bytes:
     """Read band 2 (class) of the COG at ``path`` for one tile and colour it (PNG bytes)."""
-    with Reader(path, tms=TMS) as reader:
-        try:
-            image = reader.tile(x, y, z, tilesize=size, indexes=CLASS_BAND,
-                                resampling_method="nearest")
-        except TileOutsideBounds:
-            return transparent_png(size)
+    reader = _reader(path, key)
+    try:
+        image = reader.tile(x, y, z, tilesize=size, indexes=CLASS_BAND,
+                            resampling_method="nearest")
+    except TileOutsideBounds:
+        return transparent_png(size)
     band = image.array[0]
     values = np.ma.getdata(band)
     valid = ~np.ma.getmaskarray(band) & np.isfinite(values) & (values >= 1) & (values <= 255)
@@ -88,7 +114,7 @@ class TileRenderer:
     @staticmethod
     def _uncached(path: str, versie: int, datum: str, soort: str, z: int, x: int, y: int,
                   size: int) -> bytes:
-        return render_tile(path, soort, z, x, y, size)
+        return render_tile(path, soort, z, x, y, size, (versie, datum))
 
     def tile(self, info: CogInfo, versie: int, datum: str, soort: str, z: int, x: int, y: int,
              scale: int = 1) -> bytes:

@@ -107,10 +107,21 @@ def _raster_layer(layer: RasterLayer, *, tiles_url: str | None, show: bool) -> A
     )
 
 
+def _initial_kaart(rasters: list[RasterLayer], wanted: str | None) -> str | None:
+    ids = [r.kaart_id for r in rasters]
+    if wanted in ids:
+        return wanted
+    for r in rasters:
+        if r.entry.soort == "gelegenheid" and r.entry.thema == "totaal":
+            return r.kaart_id
+    return ids[0] if ids else None
+
+
 def build_gemeente_map(outputs: MapOutputs, *, tiles_url: str | None = None,
                        standalone: bool = False,
                        allowed_kinds: Iterable[str] = PUBLIC_KINDS,
-                       asset_prefix: str = SERVED_PREFIX) -> folium.Map:
+                       asset_prefix: str = SERVED_PREFIX,
+                       show_kaart: str | None = None) -> folium.Map:
     """Build the interactive map of a gemeente (or region) from its finished outputs.
 
     Parameters
@@ -128,6 +139,8 @@ def build_gemeente_map(outputs: MapOutputs, *, tiles_url: str | None = None,
         Map kinds the viewer may see; others are left out even if present in ``outputs``.
     asset_prefix : str
         URL prefix of the vendored JS/CSS in served mode.
+    show_kaart : str, optional
+        kaart_id of the raster shown when the map opens (default: gelegenheid totaal).
     """
     allowed = frozenset(allowed_kinds)
     prefix = STANDALONE_PREFIX if standalone else asset_prefix
@@ -136,10 +149,12 @@ def build_gemeente_map(outputs: MapOutputs, *, tiles_url: str | None = None,
     rasters = [r for r in outputs.rasters if r.entry.soort in allowed]
     west, south, east, north = outputs.bounds
     m = folium.Map(location=[(south + north) / 2, (west + east) / 2], zoom_start=12,
-                   tiles=None, control_scale=False, prefer_canvas=False)
+                   tiles=None, control_scale=False, prefer_canvas=False,
+                   font_size="0.8125rem")
     use_local_assets(m, prefix)
     vertrouwelijk = any(r.entry.vertrouwelijk for r in rasters)
-    title = f"Gelegenheidskaart {outputs.gebied_naam}"
+    title = (f"Gelegenheids- en risicokaart {outputs.gebied_naam}" if vertrouwelijk
+             else f"Gelegenheidskaart {outputs.gebied_naam}")
     m.get_root().title = f"{title} — kaart"
 
     osm = folium.TileLayer("OpenStreetMap", name="OpenStreetMap", control=True,
@@ -147,10 +162,9 @@ def build_gemeente_map(outputs: MapOutputs, *, tiles_url: str | None = None,
     plain = folium.FeatureGroup(name="Geen achtergrond", overlay=False, control=True).add_to(m)
 
     raster_layers = []
-    first_public = True
+    shown = _initial_kaart(rasters, show_kaart)
     for layer in rasters:
-        show = first_public and layer.entry.soort == "gelegenheid" and layer.entry.thema == "totaal"
-        first_public = first_public and not show
+        show = layer.kaart_id == shown
         folium_layer = _raster_layer(layer, tiles_url=tiles_url, show=show)
         folium_layer.add_to(m)
         raster_layers.append((_LEGEND_KIND.get(layer.entry.soort, "gelegenheid"), folium_layer))
@@ -170,7 +184,7 @@ def build_gemeente_map(outputs: MapOutputs, *, tiles_url: str | None = None,
             marker=folium.CircleMarker(radius=7, fill=True),
             on_each_feature=folium.JsCode(
                 "function(feature, layer) {"
-                " layer.bindPopup(feature.properties._popup, {maxWidth: 440, minWidth: 280});"
+                " layer.bindPopup(feature.properties._popup, {maxWidth: 460, minWidth: 320});"
                 "}"
             ),
         )
@@ -199,7 +213,7 @@ def build_gemeente_map(outputs: MapOutputs, *, tiles_url: str | None = None,
         )
         use_local_assets(draw, prefix, "Draw")
         draw.add_to(m)
-    folium.LayerControl(position="topright", collapsed=False).add_to(m)
+    folium.LayerControl(position="bottomright", collapsed=False).add_to(m)
 
     legend = "".join(legend_html(kind) for kind in
                      dict.fromkeys(["gelegenheid"] + [k for k, _ in raster_layers]))

@@ -87,19 +87,18 @@ class MapOutputs:
         return tuple(float(v) for v in self.boundaries.total_bounds)
 
     def sources(self) -> list[str]:
-        """Dutch descriptions of the input layers (``bedrijventerreinen (19-11-2026)``)."""
+        """Input layers with their date, grouped: ``["wegen, kernen (19-11-2026)"]``."""
         from maps.style import format_date
 
-        found = []
+        by_date: dict[str, list[str]] = {}
         for item in _inputs(self.verantwoording):
             name = item.get("laag") or item.get("naam") or item.get("pad")
             if not name:
                 continue
-            date = item.get("datum")
-            text = f"{name} ({format_date(date)})" if date else str(name)
-            if text not in found:
-                found.append(text)
-        return found
+            names = by_date.setdefault(format_date(item.get("datum")), [])
+            if str(name) not in names:
+                names.append(str(name))
+        return [f"{', '.join(names)} ({date})" for date, names in by_date.items()]
 
 
 def _inputs(verantwoording: dict[str, Any]) -> list[dict[str, Any]]:
@@ -146,13 +145,19 @@ def load_outputs(werkmap: Werkmap, gebied: str, *,
         No maps for the area, or none the user may see.
     """
     allowed = frozenset(allowed_kinds)
-    catalog = Catalog(werkmap)
-    all_entries = area_entries(catalog, gebied)
-    entries = sorted((e for e in all_entries if e.soort in allowed),
-                     key=lambda e: (KIND_ORDER.get(e.soort, 99), THEME_ORDER.get(e.thema, 99)))
+    entries = [e for e in area_entries(Catalog(werkmap), gebied) if e.soort in allowed]
     if not entries:
         raise KaartNotFoundError(
             f"Er zijn geen kaarten van '{gebied}' die je mag bekijken.", gebied=gebied)
+    return outputs_from_entries(werkmap, entries)
+
+
+def outputs_from_entries(werkmap: Werkmap, entries: Iterable[KaartEntry]) -> MapOutputs:
+    """The outputs of already authorised catalog entries of one area (the pages use this)."""
+    entries = sorted(entries, key=lambda e: (KIND_ORDER.get(e.soort, 99),
+                                             THEME_ORDER.get(e.thema, 99)))
+    if not entries:
+        raise KaartNotFoundError("Geen kaarten om te tonen.")
     rasters = []
     for entry in entries:
         path = entry.path(werkmap, entry.cog)
@@ -167,12 +172,11 @@ def load_outputs(werkmap: Werkmap, gebied: str, *,
     objects_entry = next((e for e in entries if e.objecten), None)
     objects = (load_objects(objects_entry.path(werkmap, objects_entry.objecten))
                if objects_entry else {})
-    verantwoording = _load_verantwoording(werkmap, first)
     codes = sorted({code for e in entries for code in e.gemeenten})
     return MapOutputs(
         gebied_id=first.gebied_id, gebied_naam=first.gebied_naam, rasters=rasters,
         objects=objects, boundaries=load_boundaries(werkmap, codes),
-        verantwoording=verantwoording,
+        verantwoording=load_verantwoording(werkmap, first),
     )
 
 
@@ -211,7 +215,8 @@ def load_boundaries(werkmap: Werkmap, codes: list[str]) -> gpd.GeoDataFrame:
     return chosen.to_crs(WGS84).reset_index(drop=True)
 
 
-def _load_verantwoording(werkmap: Werkmap, entry: KaartEntry) -> dict[str, Any]:
+def load_verantwoording(werkmap: Werkmap, entry: KaartEntry) -> dict[str, Any]:
+    """The kaartverantwoording JSON of a catalog entry (``{}`` when it has none)."""
     path = entry.path(werkmap, entry.verantwoording)
     if path is None or not path.exists():
         return {}

@@ -103,15 +103,15 @@ def read_classes_mercator(path: str | os.PathLike[str], *, band: int = 2,
         scale = max(width, height) / max_pixels
         if scale > 1:
             width, height = math.ceil(width / scale), math.ceil(height / scale)
-            transform = transform * transform.scale(scale, scale)
+            transform = transform @ transform.scale(scale, scale)
         data = src.read(band)
         data = np.where(np.isfinite(data), data, 0).astype(np.uint8)
         out = np.zeros((height, width), dtype=np.uint8)
         reproject(data, out, src_transform=src.transform, src_crs=src.crs, src_nodata=0,
                   dst_transform=transform, dst_crs=WEB_MERCATOR, dst_nodata=0,
                   resampling=Resampling.nearest)
-    west, north = transform * (0, 0)
-    east, south = transform * (width, height)
+    west, north = transform @ (0, 0)
+    east, south = transform @ (width, height)
     to_wgs84 = Transformer.from_crs(WEB_MERCATOR, "EPSG:4326", always_xy=True)
     (lon0, lon1), (lat0, lat1) = to_wgs84.transform([west, east], [south, north])
     return out, [[lat0, lon0], [lat1, lon1]]

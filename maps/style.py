@@ -41,6 +41,8 @@ KIND_LABELS: dict[str, str] = {
 NODATA_COLOR = "#9e9e9e"
 BOUNDARY_COLOR = "#1f3b57"
 CONFIDENTIAL_LABEL = "Vertrouwelijk — bevat van politie-informatie afgeleide gegevens"
+CLASS_COLORS_BY_CODE: dict[int, str] = class_colors("gelegenheid")
+"""Object colours: objects are classed like the gelegenheidskaart."""
 
 
 def kaart_title(soort: str, thema: str) -> str:
@@ -56,15 +58,12 @@ def object_style(feature: dict[str, Any]) -> dict[str, Any]:
     klasse = _klasse(feature)
     fill = CLASS_COLORS_BY_CODE.get(klasse, NODATA_COLOR)
     return {
-        "color": "#333333",
-        "weight": 1.5,
+        "color": "#222222",
+        "weight": 2,
         "fillColor": fill,
         "fillOpacity": 0.85,
         "opacity": 1.0,
     }
-
-
-CLASS_COLORS_BY_CODE: dict[int, str] = class_colors("gelegenheid")
 
 
 def object_highlight(feature: dict[str, Any]) -> dict[str, Any]:
@@ -85,16 +84,20 @@ def _klasse(feature: dict[str, Any]) -> int:
         return 0
 
 
-def _number(value: Any, digits: int = 2) -> str:
-    """Dutch number formatting: decimal comma, ``–`` for missing."""
+def _number(value: Any, digits: int = 2, trim: bool = False) -> str:
+    """Dutch number formatting: decimal comma, ``–`` for missing; ``trim`` drops
+    trailing zeros (``41,00`` → ``41``, ``2,40`` → ``2,4``)."""
     if value is None or (isinstance(value, float) and value != value):
         return "–"
     if isinstance(value, int | bool):
         return str(int(value))
     try:
-        return f"{float(value):.{digits}f}".replace(".", ",")
+        text = f"{float(value):.{digits}f}"
     except (TypeError, ValueError):
         return escape(str(value))
+    if trim and "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text.replace(".", ",")
 
 
 def _percent(share: Any, score: Any) -> str:
@@ -154,9 +157,9 @@ def popup_html(properties: dict[str, Any]) -> str:
         lines = "".join(
             "<tr>"
             f"<td>{escape(str(item.get('label') or item.get('indicator') or ''))}</td>"
-            f"<td>{_number(item.get('ruw'))}</td>"
+            f"<td>{_number(item.get('ruw'), trim=True)}</td>"
             f"<td>{_number(item.get('genormaliseerd'))}</td>"
-            f"<td>{_number(item.get('gewicht'))}</td>"
+            f"<td>{_number(item.get('gewicht'), trim=True)}</td>"
             f"<td>{_percent(item.get('aandeel'), score)}</td>"
             "</tr>"
             for item in breakdown
@@ -164,11 +167,13 @@ def popup_html(properties: dict[str, Any]) -> str:
         parts.append(
             "<h5>Opbouw van de score</h5>"
             '<table class="kaart-popup-uitleg"><tr><th>Indicator</th><th>Waarde</th>'
-            "<th>Genormaliseerd</th><th>Gewicht</th><th>Aandeel</th></tr>"
+            '<th title="Genormaliseerde waarde (0-1)">Norm.</th><th>Gewicht</th>'
+            "<th>Aandeel</th></tr>"
             f"{lines}</table>"
         )
     elif properties.get("top_indicatoren"):
-        parts.append(f"<p>Belangrijkste indicatoren: {escape(str(properties['top_indicatoren']))}</p>")
+        top = escape(str(properties["top_indicatoren"]))
+        parts.append(f"<p>Belangrijkste indicatoren: {top}</p>")
     parts.append("</div>")
     return "".join(parts)
 

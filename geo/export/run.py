@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -109,6 +110,7 @@ def build_gelegenheid(
     layers_path: str | Path | None = None,
     layers: dict[str, gpd.GeoDataFrame] | None = None,
     config_path: str | Path | None = None,
+    config: Any = None,
     cellsize: float = DEFAULT_CELLSIZE,
     client: Any = None,
     window: int = 512,
@@ -128,6 +130,8 @@ def build_gelegenheid(
         Already-read layers of ``layers_path`` (to read them once for many areas).
     config_path : path, optional
         Indicator configuration (YAML); default ``data/indicatoren/gelegenheid.yaml``.
+    config : GelegenheidConfig, optional
+        ``config_path`` already loaded (to load it once for many areas).
     cellsize : float
         Cell size in metres (default 25).
     client : dask.distributed.Client, optional
@@ -157,7 +161,8 @@ def build_gelegenheid(
         layers = read_input_layers(layers_path)
     layers = {k: v for k, v in layers.items() if k not in EXCLUDED_LAYERS}
     synthetic = is_synthetic(layers_path)
-    config = load_gelegenheid_config(config_path)
+    if config is None:
+        config = load_gelegenheid_config(config_path)
     config_file = Path(config_path) if config_path is not None else _default_config_path()
     grid = grid_for_area(area.geometry, cellsize)
     mask = grid.mask(area.geometry)
@@ -202,6 +207,71 @@ def build_gelegenheid(
         seconds=time.perf_counter() - started,
         breaks={k: [float(b) for b in t.breaks] for k, t in result.all().items()},
     )
+
+
+def build_gelegenheid_many(
+    werkmap: Werkmap,
+    areas: list[Area],
+    *,
+    layers_path: str | Path | None = None,
+    config_path: str | Path | None = None,
+    cellsize: float = DEFAULT_CELLSIZE,
+    client: Any = None,
+    window: int = 512,
+    progress: Callable[[Area, int, int, str], None] | None = None,
+) -> list[RunResult]:
+    """One run per area (e.g. every gemeente of a provincie), reading the layers once.
+
+    ``progress(area, done, total, description)`` reports the engine's progress per area.
+    Each run is atomic on its own: if area *k* fails, runs 1..k-1 stay written.
+    """
+    from geo.scoring.engine import load_gelegenheid_config
+
+    layers_path = Path(layers_path) if layers_path is not None else werkmap.lagen
+    layers = read_input_layers(layers_path)
+    config = load_gelegenheid_config(config_path)
+    results = []
+    for area in areas:
+        def report(done: int, total: int, text: str, _area: Area = area) -> None:
+            if progress is not None:
+                progress(_area, done, total, text)
+
+        results.append(build_gelegenheid(
+            werkmap, area, layers_path=layers_path, layers=layers, config_path=config_path,
+            config=config, cellsize=cellsize, client=client, window=window, progress=report))
+    return results
+
+
+@contextmanager
+def dask_client(address: str | None) -> Iterator[Any]:
+    """A dask.distributed Client for ``address``; ``"local"`` starts a 2-worker LocalCluster.
+
+    ``None`` or ``""`` yields ``None`` (run in this process). The cluster and client are
+    closed on exit.
+    """
+    if not address:
+        yield None
+        return
+    try:
+        from dask.distributed import Client, LocalCluster
+    except ImportError as error:  # pragma: no cover - dask is a dependency
+        raise InvalidRequestError(
+            "Dask is niet geïnstalleerd: pip install 'dask[distributed]'.") from error
+    if address == "local":
+        with LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                          dashboard_address=None) as cluster, Client(cluster) as client:
+            yield client
+        return
+    try:
+        client = Client(address, timeout="10s")
+    except (OSError, TimeoutError, ValueError) as error:
+        raise InvalidRequestError(
+            f"Geen verbinding met de Dask-scheduler op '{address}': {error}. Geef een adres "
+            "als tcp://host:8786 of gebruik --dask local.", dask=address) from error
+    try:
+        yield client
+    finally:
+        client.close()
 
 
 def _write_run(path: Path, *, area: Area, result: Any, tables: dict[str, gpd.GeoDataFrame],

@@ -81,7 +81,8 @@ def load_layer(kind: str, source: str | os.PathLike[str], layer: str | None = No
     kind : str
         One of :data:`LAYER_KINDS`.
     source : path
-        GeoPackage, GeoJSON, Shapefile (also zipped) or GeoParquet.
+        GeoPackage, GeoJSON, Shapefile (also zipped), GeoParquet, or CSV/Excel with
+        coordinate columns (see :mod:`geo.layers._tables`).
     layer : str, optional
         Layer in a multi-layer file.
     assume_crs : str, optional

@@ -7,10 +7,12 @@ no raw traceback from pyogrio/pyarrow reaches the user.
 from __future__ import annotations
 
 import os
+import warnings
 import zipfile
 from pathlib import Path
 
 import geopandas as gpd
+import numpy as np
 import pyogrio
 from pyproj import CRS
 from pyproj.exceptions import CRSError as ProjCRSError
@@ -18,9 +20,9 @@ from pyproj.exceptions import CRSError as ProjCRSError
 from geo import RD_CRS
 from geo.errors import CrsError, InputFileError, UnknownLayerError
 from geo.layers._normalise import suggest
+from geo.layers._tables import TABLE_SUFFIXES, read_table
 
 PARQUET_SUFFIXES = (".parquet", ".geoparquet")
-VECTOR_SUFFIXES = (".gpkg", ".geojson", ".json", ".shp", ".zip", ".fgb", ".gml", ".kml")
 
 
 def source_name(source: str | os.PathLike[str]) -> str:
@@ -30,6 +32,9 @@ def source_name(source: str | os.PathLike[str]) -> str:
 def read_source(source: str | os.PathLike[str], layer: str | None, kind: str,
                 ) -> tuple[gpd.GeoDataFrame, str | None]:
     """Read ``source`` (one layer of it); return the frame and the layer name read.
+
+    Vector files go through pyogrio, GeoParquet through pyarrow, CSV/Excel tables with
+    coordinate columns through :mod:`geo.layers._tables`.
 
     Without ``layer``, a file with one layer uses it; with several, the layer named
     like ``kind`` is used, otherwise :class:`UnknownLayerError` lists the layers.
@@ -47,12 +52,19 @@ def read_source(source: str | os.PathLike[str], layer: str | None, kind: str,
                 f"'{name}' is een GeoParquet-bestand met één laag; laat --laag weg.",
                 bestand=name, laag=layer)
         return _read_parquet(path), None
+    if suffix in TABLE_SUFFIXES:
+        if layer is not None:
+            raise UnknownLayerError(f"'{name}' is een tabel met één laag; laat --laag weg.",
+                                    bestand=name, laag=layer)
+        return read_table(path, kind), None
     if suffix == ".zip" and not zipfile.is_zipfile(path):
         raise InputFileError(f"'{name}' is geen geldig zip-bestand.", bestand=name, soort=kind)
     layers = _list_layers(path)
     chosen = _choose_layer(path, layers, layer, kind)
     try:
-        frame = pyogrio.read_dataframe(path, layer=chosen)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)  # GDAL chatter, not for users
+            frame = pyogrio.read_dataframe(path, layer=chosen, use_arrow=True)
     except Exception as error:  # noqa: BLE001 - any reader failure is an unreadable file
         raise InputFileError(
             f"'{name}', laag '{chosen}' is niet te lezen: {_short(error)}",
@@ -80,7 +92,9 @@ def _read_parquet(path: Path) -> gpd.GeoDataFrame:
 
 def _list_layers(path: Path) -> list[str]:
     try:
-        listed = pyogrio.list_layers(path)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            listed = pyogrio.list_layers(path)
     except Exception as error:  # noqa: BLE001
         raise InputFileError(
             f"'{path.name}' is onleesbaar of geen ondersteund geodatabestand "
@@ -112,6 +126,14 @@ def _choose_layer(path: Path, layers: list[str], layer: str | None, kind: str) -
 def to_rd(frame: gpd.GeoDataFrame, assume_crs: str | None, name: str, layer: str | None,
           kind: str) -> gpd.GeoDataFrame:
     """Reproject to EPSG:28992; a missing CRS is refused unless ``assume_crs`` is given."""
+    if frame.crs is not None and frame.crs.is_geographic and _beyond_degrees(frame):
+        if assume_crs is None:
+            raise CrsError(
+                f"'{name}'{_layer(layer)}: de coördinaten passen niet bij {frame.crs.name} "
+                f"(grenzen {_bounds(frame)}); een GeoJSON zonder 'crs' geldt als WGS84. Geef "
+                "het echte stelsel op met --neem-crs (Python: assume_crs=), bijvoorbeeld "
+                "EPSG:28992.", bestand=name, laag=layer, soort=kind, crs=str(frame.crs))
+        frame = frame.set_crs(parse_crs(assume_crs), allow_override=True)
     if frame.crs is None:
         if assume_crs is None:
             raise CrsError(
@@ -122,11 +144,26 @@ def to_rd(frame: gpd.GeoDataFrame, assume_crs: str | None, name: str, layer: str
     try:
         if CRS.from_user_input(frame.crs) == CRS.from_user_input(RD_CRS):
             return frame.set_crs(RD_CRS, allow_override=True)
-        return frame.to_crs(RD_CRS)
+        result = frame.to_crs(RD_CRS)
     except Exception as error:  # noqa: BLE001
         raise CrsError(
             f"'{name}'{_layer(layer)}: omzetten van {frame.crs} naar {RD_CRS} mislukt: "
             f"{_short(error)}", bestand=name, laag=layer, soort=kind) from error
+    if len(result) and not np.isfinite(result.total_bounds).all():
+        raise CrsError(
+            f"'{name}'{_layer(layer)}: omzetten van {frame.crs} naar {RD_CRS} geeft ongeldige "
+            "coördinaten. Klopt het coördinatenstelsel? Gebruik eventueel --neem-crs.",
+            bestand=name, laag=layer, soort=kind, crs=str(frame.crs))
+    return result
+
+
+def _beyond_degrees(frame: gpd.GeoDataFrame) -> bool:
+    xmin, ymin, xmax, ymax = frame.total_bounds
+    return bool(min(xmin, ymin) < -180 or xmax > 180 or ymax > 90 or ymin < -90)
+
+
+def _bounds(frame: gpd.GeoDataFrame) -> str:
+    return ", ".join(f"{v:.0f}" for v in frame.total_bounds)
 
 
 def parse_crs(value: str) -> CRS:

@@ -22,6 +22,8 @@ _FALSE = {"0", "nee", "n", "false", "f", "onwaar", "no", "0.0"}
 _BOOL_MAP = {**dict.fromkeys(_TRUE, True), **dict.fromkeys(_FALSE, False)}
 _DATE_FORMATS = ("%d-%m-%Y", "%d/%m/%Y", "%d.%m.%Y", "%Y/%m/%d", "%Y%m%d")
 
+_NS_MIN, _NS_MAX = pd.Timestamp("1678-01-01"), pd.Timestamp("2262-01-01")
+
 Normalised = tuple[pd.Series, pd.Series]
 """(values, unparseable mask)."""
 
@@ -60,10 +62,14 @@ def to_bool(series: pd.Series) -> Normalised:
     missing = _missing(series)
     if pd.api.types.is_bool_dtype(series.dtype):
         return series.astype("boolean"), pd.Series(False, index=series.index)
-    key = series.astype("str").str.strip().str.lower()
-    mapped = key.map(_BOOL_MAP)
-    bad = mapped.isna() & ~missing
-    values = pd.array(mapped.where(~bad & ~missing, None).tolist(), dtype="boolean")
+    codes, uniques = pd.factorize(series, use_na_sentinel=True)  # few distinct values
+    lookup = [_BOOL_MAP.get(str(u).strip().lower()) for u in uniques]
+    known = np.array([v is not None for v in lookup] + [False], dtype=bool)
+    truth = np.array([bool(v) for v in lookup] + [False], dtype=bool)
+    parsed = known[codes]
+    bad = pd.Series(~parsed, index=series.index) & ~missing
+    values = pd.array(truth[codes], dtype="boolean")
+    values[~parsed] = pd.NA
     return pd.Series(values, index=series.index), bad
 
 
@@ -98,6 +104,7 @@ def to_date(series: pd.Series) -> Normalised:
         parsed = parsed.fillna(pd.to_datetime(text.where(todo), errors="coerce", format=fmt))
     if getattr(parsed.dt, "tz", None) is not None:
         parsed = parsed.dt.tz_localize(None)
+    parsed = parsed.where(parsed.between(_NS_MIN, _NS_MAX))  # beyond 1677-2262: unreadable
     bad = parsed.isna() & ~missing
     return parsed.dt.normalize().astype("datetime64[ns]"), bad
 

@@ -54,6 +54,8 @@ class ColumnSpec:
         Values must be unique (ids).
     nullable : bool
         Empty cells are allowed (and kept empty when ``default`` is None).
+    checks : tuple of pandera.Check
+        Further column checks; give each a ``name`` and a Dutch ``error`` text.
     """
 
     name: str
@@ -66,11 +68,33 @@ class ColumnSpec:
     allowed: tuple[str, ...] | None = None
     unique: bool = False
     nullable: bool = False
+    checks: tuple[pa.Check, ...] = ()
 
     @property
     def type_name(self) -> str:
         """Dutch name of the type (``ja/nee``, ``geheel getal``)."""
         return _TYPE_NAMES[self.type]
+
+    @property
+    def values_text(self) -> str:
+        """Allowed values or range in Dutch (``0–100``, ``≥ 0``, ``vitaal, ...``, ``uniek``)."""
+        values = ""
+        if self.allowed:
+            values = ", ".join(self.allowed)
+        elif self.minimum is not None and self.maximum is not None:
+            values = f"{self.minimum:g}–{self.maximum:g}"
+        elif self.minimum is not None:
+            values = f"≥ {self.minimum:g}"
+        elif self.maximum is not None:
+            values = f"≤ {self.maximum:g}"
+        return (values + " uniek").strip() if self.unique else values
+
+    @property
+    def default_text(self) -> str:
+        """The default of an optional column (``(leeg)``), empty for required columns."""
+        if self.required:
+            return ""
+        return "(leeg)" if self.default in (None, "") else str(self.default)
 
     def pandera_column(self) -> pa.Column:
         checks = []
@@ -84,6 +108,7 @@ class ColumnSpec:
             checks.append(pa.Check.isin(list(self.allowed)))
         if self.type == "gemeentecode":
             checks.append(pa.Check.str_matches(r"^GM\d{4}$"))
+        checks.extend(self.checks)
         dtype = {"str": "str", "gemeentecode": "str", "int": "int64", "float": "float64",
                  "bool": "bool", "date": "datetime64[ns]"}[self.type]
         if self.type == "date":
@@ -147,23 +172,25 @@ class LayerSpec:
             name=self.kind,
         )
 
+    def to_dict(self) -> dict[str, Any]:
+        """The schema as plain data (``kaart lagen --schema --json``)."""
+        return {
+            "soort": self.kind, "geometrie": list(self.geometry_types),
+            "beschrijving": self.description,
+            "kolommen": [{"naam": c.name, "type": c.type_name, "verplicht": c.required,
+                          "standaard": c.default, "minimum": c.minimum, "maximum": c.maximum,
+                          "toegestaan": list(c.allowed) if c.allowed else None,
+                          "uniek": c.unique, "beschrijving": c.description}
+                         for c in self.columns],
+        }
+
     def markdown(self) -> str:
         """A Dutch markdown table of the columns (for README and ``--help``)."""
         lines = [f"**{self.kind}** ({' / '.join(self.geometry_types)}): {self.description}", "",
                  "| kolom | type | verplicht | waarden | standaard |", "|---|---|---|---|---|"]
         for c in self.columns:
-            values = ""
-            if c.allowed:
-                values = ", ".join(c.allowed)
-            elif c.minimum is not None or c.maximum is not None:
-                low = "" if c.minimum is None else f"{c.minimum:g}"
-                high = "" if c.maximum is None else f"{c.maximum:g}"
-                values = f"{low}–{high}"
-            if c.unique:
-                values = (values + " uniek").strip()
-            default = "" if c.required else repr(c.default)
             lines.append(f"| {c.name} | {c.type_name} | {'ja' if c.required else 'nee'} | "
-                         f"{values} | {default} |")
+                         f"{c.values_text} | {c.default_text} |")
         return "\n".join(lines)
 
 

@@ -84,7 +84,9 @@ def raise_problems(problems: list[dict[str, Any]], spec: LayerSpec, source: str,
     if not problems:
         return
     first = problems[0]
-    extra = f" Nog {len(problems) - 1} ander(e) probleem/problemen." if len(problems) > 1 else ""
+    others = len(problems) - 1
+    extra = {0: "", 1: " Nog 1 ander probleem (zie details)."}.get(
+        others, f" Nog {others} andere problemen (zie details).")
     raise error(
         f"{where(source, layer, spec.kind)}: {first['tekst']}.{extra}",
         bestand=source, laag=layer, soort=spec.kind, kolom=first["kolom"],
@@ -121,10 +123,12 @@ def _check_missing(spec: LayerSpec, attributes: pd.DataFrame, source: str,
         return
     present = [str(c) for c in attributes.columns]
     hint = norm.suggest(missing[0], present)
+    names = ", ".join(f"'{m}'" for m in missing)
+    what = f"verplichte kolom {names} ontbreekt" if len(missing) == 1 else \
+        f"verplichte kolommen {names} ontbreken"
     raise SchemaError(
-        f"{where(source, layer, spec.kind)}: verplichte kolom "
-        + ", ".join(f"'{m}'" for m in missing)
-        + f" ontbreekt.{hint} Aanwezige kolommen: {', '.join(present) or '(geen)'}.",
+        f"{where(source, layer, spec.kind)}: {what}.{hint} Aanwezige kolommen: "
+        f"{', '.join(present) or '(geen)'}.",
         bestand=source, laag=layer, soort=spec.kind, kolom=missing[0], ontbrekend=missing,
         aanwezig=present,
     )
@@ -164,6 +168,9 @@ def _check_text(spec: LayerSpec, column: str | None, check: str) -> str:
     if column is None or column not in {c.name for c in spec.columns}:
         return str(check)
     col = spec.column(column)
+    for custom in col.checks:
+        if check in (custom.name, custom.error):
+            return f"kolom '{column}' {custom.error}"
     for key, text in _CHECK_TEXT.items():
         if check.startswith(key):
             return text.format(col=column)
@@ -183,20 +190,27 @@ def _check_schema(spec: LayerSpec, attributes: pd.DataFrame, source: str,
         spec.schema.validate(attributes, lazy=True)
     except pandera.errors.SchemaErrors as error:
         cases = error.failure_cases
+        empty = set(cases.loc[cases["check"].astype(str) == "not_nullable", "column"])
         problems = []
         for (column, check), group in cases.groupby(["column", "check"], sort=False,
                                                     dropna=False):
             column = None if pd.isna(column) else str(column)
+            check = str(check)
+            if column in empty and check.startswith("dtype("):
+                continue  # an empty cell also fails the dtype; report it once, as empty
             index = pd.Index(group["index"].dropna().astype("int64").unique())
             if column is None or column not in attributes.columns:
                 # dataframe-wide check: its ``error`` text is already Dutch
-                problems.append(problem(attributes, spec, None, index, str(check), None))
+                problems.append(problem(attributes, spec, None, index, check, None))
                 continue
-            values = attributes[column].loc[index].tolist() if len(index) else None
-            problems.append(problem(attributes, spec, column, index,
-                                    _check_text(spec, column, str(check)), values))
-        order = {"not_nullable": 0}
-        problems.sort(key=lambda p: order.get(p["probleem"], 1))
+            values = None
+            if len(index) and check != "not_nullable":
+                values = attributes[column].loc[index].tolist()
+            found = problem(attributes, spec, column, index, _check_text(spec, column, check),
+                            values)
+            found["check"] = check
+            problems.append(found)
+        problems.sort(key=lambda p: p.get("check") != "not_nullable")
         raise_problems(problems, spec, source, layer)
 
 
@@ -218,6 +232,8 @@ def _check_geometry(spec: LayerSpec, attributes: pd.DataFrame, geometry: gpd.Geo
             f"verkeerd geometrietype (verwacht {' of '.join(spec.geometry_types)})",
             kinds.loc[index].tolist()))
     raise_problems(problems, spec, source, layer, GeometryError)
+    if shapely.has_z(values).any():
+        values = shapely.force_2d(values)  # heights play no role; keeps GPKG types simple
     repaired, count = repair(values, spec.geometry)
     if count:
         warning = GeometryRepairedWarning(

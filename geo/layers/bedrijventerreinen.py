@@ -37,7 +37,8 @@ def load_bedrijventerreinen(source: str | os.PathLike[str], layer: str | None = 
     Parameters
     ----------
     source : path
-        GeoPackage, GeoJSON, Shapefile (also zipped) or GeoParquet.
+        GeoPackage, GeoJSON, Shapefile (also zipped), GeoParquet, or CSV/Excel with
+        coordinate columns (see :mod:`geo.layers._tables`).
     layer : str, optional
         Layer in a multi-layer file (default: the only layer, or ``bedrijventerreinen``).
     assume_crs : str, optional

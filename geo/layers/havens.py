@@ -34,7 +34,8 @@ def load_havens(source: str | os.PathLike[str], layer: str | None = None, *,
     Parameters
     ----------
     source : path
-        GeoPackage, GeoJSON, Shapefile (also zipped) or GeoParquet.
+        GeoPackage, GeoJSON, Shapefile (also zipped), GeoParquet, or CSV/Excel with
+        coordinate columns (see :mod:`geo.layers._tables`).
     layer : str, optional
         Layer in a multi-layer file (default: the only layer, or ``havens``).
     assume_crs : str, optional

@@ -17,6 +17,11 @@ from geo.layers._load import load
 from geo.layers._schema import ColumnSpec, LayerSpec, id_column, yes_no
 
 
+def _plausible_date(dates: pd.Series) -> pd.Series:
+    today = pd.Timestamp.now().normalize()
+    return dates.between(pd.Timestamp("1900-01-01"), today)
+
+
 def _police_is_confidential(frame: pd.DataFrame) -> pd.Series:
     return ~(frame["bron"].eq("politie") & ~frame["vertrouwelijk"].astype(bool))
 
@@ -27,7 +32,9 @@ SPEC = LayerSpec(
     description="Incidenten en signalen (drugslabs, dumpingen, meldingen, controlebevindingen).",
     columns=(
         id_column(),
-        ColumnSpec("datum", "date", "Datum van het incident (2023-12-31 of 31-12-2023)."),
+        ColumnSpec("datum", "date", "Datum van het incident (2023-12-31 of 31-12-2023).",
+                   checks=(pa.Check(_plausible_date, name="datum_plausibel",
+                                    error="moet tussen 1900 en vandaag liggen; ongeldig"),)),
         ColumnSpec("soort", "str", "Soort incident.",
                    allowed=("drugslab", "dumping", "hennepkwekerij", "melding",
                             "bevinding_controle", "overig")),
@@ -52,7 +59,8 @@ def load_incidenten(source: str | os.PathLike[str], layer: str | None = None, *,
     Parameters
     ----------
     source : path
-        GeoPackage, GeoJSON, Shapefile (also zipped) or GeoParquet.
+        GeoPackage, GeoJSON, Shapefile (also zipped), GeoParquet, or CSV/Excel with
+        coordinate columns (see :mod:`geo.layers._tables`).
     layer : str, optional
         Layer in a multi-layer file (default: the only layer, or ``incidenten``).
     assume_crs : str, optional

@@ -31,7 +31,8 @@ def load_wegen(source: str | os.PathLike[str], layer: str | None = None, *,
     Parameters
     ----------
     source : path
-        GeoPackage, GeoJSON, Shapefile (also zipped) or GeoParquet.
+        GeoPackage, GeoJSON, Shapefile (also zipped), GeoParquet, or CSV/Excel with
+        coordinate columns (see :mod:`geo.layers._tables`).
     layer : str, optional
         Layer in a multi-layer file (default: the only layer, or ``wegen``).
     assume_crs : str, optional

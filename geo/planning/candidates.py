@@ -45,11 +45,33 @@ def find_object_tables(werkmap: Werkmap, area: Area) -> list[tuple[str, object]]
         return [found]
     per_gemeente = [_run_for(werkmap, code) for code in area.codes]
     tables = [item for item in per_gemeente if item is not None]
+    if len(tables) < len(area.codes):
+        covering = _covering_run(werkmap, set(area.codes))
+        if covering is not None:
+            return [covering]
     if not tables:
         raise KaartNotFoundError(
             f"Geen gelegenheidskaart met objecten voor {area.naam}. Maak die eerst met "
             f"'kaart gelegenheid' voor dit gebied.", gebied=area.id)
     return tables
+
+
+def _covering_run(werkmap: Werkmap, codes: set[str]) -> tuple[str, object] | None:
+    """The newest run of the smallest area that covers all ``codes`` (e.g. the regio run)."""
+    best = None
+    for entry in Catalog(werkmap).entries():
+        if entry.soort not in RUN_KINDS or not entry.objecten or not codes <= set(
+                entry.gemeenten):
+            continue
+        path = entry.path(werkmap, entry.objecten)
+        key = (len(entry.gemeenten), _negated(entry.datum))
+        if path is not None and path.exists() and (best is None or key < best[0]):
+            best = (key, entry.run_dir, path)
+    return None if best is None else (best[1], best[2])
+
+
+def _negated(text: str) -> tuple[int, ...]:
+    return tuple(-ord(c) for c in text)
 
 
 def _run_for(werkmap: Werkmap, gebied_id: str) -> tuple[str, object] | None:

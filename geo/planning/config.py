@@ -33,6 +33,7 @@ class PlanningConfig(BaseModel):
     uitsluiten_maanden: int = Field(6, ge=0)
     exploratie_aandeel: float = Field(0.2, ge=0, le=1)
     witte_vlek_gewicht: float = Field(1.0, ge=0)
+    exploratie_uniform: float = Field(0.3, ge=0, le=1)
     kans_min: float = Field(0.02, gt=0, lt=1)
     kans_max: float = Field(0.35, gt=0, lt=1)
     prior_sterkte: float = Field(4.0, gt=0)

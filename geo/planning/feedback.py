@@ -33,7 +33,9 @@ CHOICE_KINDS = ("exploitatie", "exploratie")
 def is_hit(bevindingen: pd.Series) -> pd.Series:
     """True where a control found anything (a code other than ``geen``)."""
     def _hit(value: object) -> bool:
-        codes = [c.strip() for c in str(value or "").split(";") if c.strip()]
+        if value is None or (not isinstance(value, str) and pd.isna(value)):
+            return False
+        codes = [c.strip() for c in str(value).split(";") if c.strip()]
         return any(c != "geen" for c in codes)
     return bevindingen.map(_hit).astype(bool)
 

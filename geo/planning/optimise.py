@@ -28,7 +28,6 @@ from geo.planning.config import PlanningConfig
 from geo.planning.sampling import inclusion_probabilities, systematic_pps
 from geo.planning.tour import (
     insert_cheapest,
-    insertion_cost,
     route_length,
     schedule,
     solve_tour,
@@ -82,15 +81,23 @@ class _State:
         pts = self.xy[idx]
         return pts if self.start_xy is None else np.vstack([self.start_xy, pts])
 
-    def time_with(self, idx: int, durations: np.ndarray) -> float:
-        pts = self.nodes(idx)
-        matrix = _matrix(pts, self.config.meters_per_minute)
+    def times_with(self, idx: np.ndarray, durations: np.ndarray) -> np.ndarray:
+        """Plan minutes (controls + travel) after the cheapest insertion of each ``idx``."""
         offset = 0 if self.start_xy is None else 1
-        route = self.route_nodes(offset)
-        new = len(pts) - 1
-        travel = route_length(route, matrix, closed=self.config.terugkeer) + insertion_cost(
-            route, new, matrix, closed=self.config.terugkeer)
-        return travel + durations[self.picked].sum() + durations[idx]
+        route = self.nodes()[self.route_nodes(offset)]
+        speed = self.config.meters_per_minute
+        base = durations[self.picked].sum() + durations[idx]
+        if len(route) == 0:
+            return base
+        legs = np.hypot(*np.diff(route, axis=0).T) / speed
+        travel = legs.sum()
+        closing = np.hypot(*(route[-1] - route[0])) / speed if self.config.terugkeer else 0.0
+        to = np.hypot(route[:, None, 0] - self.xy[idx][None, :, 0],
+                      route[:, None, 1] - self.xy[idx][None, :, 1]) / speed  # (r, m)
+        cost = to[-1] - closing + (to[0] if self.config.terugkeer else 0.0)
+        if len(route) >= 2:
+            cost = np.minimum(cost, (to[:-1] + to[1:] - legs[:, None]).min(axis=0))
+        return base + travel + closing + cost
 
     def route_nodes(self, offset: int) -> list[int]:
         return ([0] if offset else []) + [offset + p for p in self.route]
@@ -154,15 +161,24 @@ def plan_controls(candidates: pd.DataFrame, config: PlanningConfig, *, datum: dt
                    budget - reserve)
     notes: list[str] = []
     gemeenten = sorted(set(gemeenten or codes))
+    # the per-gemeente shares only apply when the team serves several gemeenten
+    gemeente_max = config.gemeente_max if len(gemeenten) > 1 else config.aantal
+
+    def feasible_mask(idx: np.ndarray) -> np.ndarray:
+        idx = np.asarray(idx, dtype=int)
+        counts = np.array([state.per_gemeente.get(c, 0) for c in codes[idx]])
+        ok = counts < gemeente_max
+        if state.picked and config.minimale_afstand_m > 0:
+            picked = xy[state.picked]
+            d = np.hypot(picked[:, None, 0] - xy[idx][None, :, 0],
+                         picked[:, None, 1] - xy[idx][None, :, 1])
+            ok &= (d >= config.minimale_afstand_m).all(axis=0)
+        if ok.any():
+            ok[ok] = state.times_with(idx[ok], dur) <= state.budget + 1e-9
+        return ok
 
     def feasible(i: int) -> bool:
-        if state.per_gemeente.get(codes[i], 0) >= config.gemeente_max:
-            return False
-        if state.picked and config.minimale_afstand_m > 0:
-            d = np.hypot(*(xy[state.picked] - xy[i]).T)
-            if (d < config.minimale_afstand_m).any():
-                return False
-        return state.time_with(i, dur) <= state.budget + 1e-9
+        return bool(feasible_mask(np.array([i]))[0])
 
     n_exploit = n_total - n_explore
     for code in gemeenten:  # per-gemeente minimum first
@@ -186,12 +202,12 @@ def plan_controls(candidates: pd.DataFrame, config: PlanningConfig, *, datum: dt
     # exploration: exact inclusion probabilities over the compatible pool
     state.budget = budget
     while True:
-        pool = np.array([i for i in range(len(frame)) if i not in exploit and feasible(i)], int)
+        rest = np.setdiff1d(np.arange(len(frame)), exploit)
+        pool = rest[feasible_mask(rest)] if len(rest) else rest
         if not n_explore or len(pool) or not exploit:
             break
         _drop(state, exploit, exploit[-1], codes)  # keep exploration > 0: make room
-    weights = frame["onzekerheid"].to_numpy(float)[pool] * (
-        1.0 + config.witte_vlek_gewicht * frame["witte_vlek"].to_numpy(float)[pool])
+    weights = _exploration_weights(frame, pool, config)
     pi_pool = np.zeros(len(pool))
     drawn: list[int] = []
     if n_explore and len(pool):
@@ -211,9 +227,26 @@ def plan_controls(candidates: pd.DataFrame, config: PlanningConfig, *, datum: dt
         notes.append(f"{len(state.picked)} van {config.aantal} objecten gepland binnen de "
                      f"beperkingen (tijdbudget {config.tijdbudget_uren:g} uur, minimale "
                      f"afstand {config.minimale_afstand_m:g} m, gemeentemaximum "
-                     f"{config.gemeente_max}).")
+                     f"{gemeente_max}).")
     return _finish(frame, state, exploit, explore, pi_of, config, datum, notes,
                    eligible=len(frame), recent=int(recent.sum()), pool=len(pool))
+
+
+def _exploration_weights(frame: pd.DataFrame, pool: np.ndarray,
+                         config: PlanningConfig) -> np.ndarray:
+    """Draw weights: uncertainty (+ witte-vlek bonus), mixed with a uniform share.
+
+    The uniform part (``exploratie_uniform``) keeps every pool object's inclusion probability
+    at least ``exploratie_uniform × m / len(pool)``, which bounds the ``1/π`` weights
+    (defensive mixture sampling, Hesterberg 1995).
+    """
+    if len(pool) == 0:
+        return np.zeros(0)
+    raw = frame["onzekerheid"].to_numpy(float)[pool] * (
+        1.0 + config.witte_vlek_gewicht * frame["witte_vlek"].to_numpy(float)[pool])
+    share = config.exploratie_uniform
+    informed = raw / raw.sum() if raw.sum() > 0 else np.full(len(pool), 1.0 / len(pool))
+    return (1.0 - share) * informed + share / len(pool)
 
 
 def _drop(state: _State, exploit: list[int], idx: int, codes: np.ndarray) -> None:

@@ -7,6 +7,7 @@ random scores. Never present these as real objects.
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
@@ -14,7 +15,9 @@ import pandas as pd
 from shapely import points
 
 from geo import RD_CRS
+from geo.atomic import VersionedDir, write_text_atomic
 from geo.catalog import THEMES
+from geo.paths import Werkmap
 
 SOORTEN = {
     "bedrijventerreinen": [None],
@@ -49,7 +52,7 @@ def synthetic_objects(gemeenten: gpd.GeoDataFrame, n: int, *, seed: int = 0,
         xs[idx], ys[idx] = np.array(got[:len(idx)]).T if len(idx) else ([], [])
     themes = rng.choice(THEMES, size=n, p=[0.2, 0.6, 0.05, 0.15])
     score = rng.uniform(0, 1, size=n)
-    for i in range(n):
+    for _ in range(n):
         norm = rng.uniform(0, 1, size=len(INDICATORS))
         uitleg = [{"indicator": name, "label": name.replace("_", " "),
                    "ruw": None if rng.uniform() < missing_share else float(v * 100),
@@ -71,3 +74,20 @@ def synthetic_objects(gemeenten: gpd.GeoDataFrame, n: int, *, seed: int = 0,
                                                 4: "hoog", 5: "zeer hoog"})
     frame["top_indicatoren"] = "leegstand, afstand snelweg (synthetisch)"
     return gpd.GeoDataFrame(frame, geometry=points(np.c_[xs, ys]), crs=RD_CRS)
+
+
+def write_synthetic_run(werkmap: Werkmap, gebied_id: str,
+                        objects: gpd.GeoDataFrame) -> Path:
+    """Write SYNTHETIC ``objects`` as a gelegenheid run ``kaarten/<gebied>/gelegenheid/vNNNN/``.
+
+    Only ``objecten.gpkg`` (one layer per theme) and a kaartverantwoording with
+    ``synthetisch: true`` — enough for planning; not registered in the catalog.
+    """
+    with VersionedDir(werkmap.run_parent(gebied_id, "gelegenheid")) as run:
+        for theme in THEMES:
+            part = objects[objects["thema"] == theme]
+            if len(part):
+                part.to_file(run.path / "objecten.gpkg", layer=theme, engine="pyogrio")
+        write_text_atomic(run.path / "kaartverantwoording.json", json.dumps(
+            {"synthetisch": True, "beschrijving": "Synthetische objecten (planning)"}))
+    return run.final / "objecten.gpkg"

@@ -67,7 +67,9 @@ def combine_total(scores: np.ndarray, weights: Sequence[float], combination: str
     if combination == "gewogen_som":
         w = np.asarray(weights, np.float64)
         if w.sum() <= 0:
-            raise ConfigError("De som van de themagewichten (totaal.gewichten) moet groter dan 0 zijn.")
+            raise ConfigError(
+                "De som van de themagewichten (totaal.gewichten) moet groter dan 0 zijn."
+            )
         return np.tensordot(w, scores, axes=1) / w.sum()
     raise ConfigError(
         f"Onbekende combinatie '{combination}' voor het totaal "

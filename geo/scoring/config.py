@@ -23,6 +23,7 @@ from pydantic import (
     Field,
     PrivateAttr,
     ValidationError,
+    ValidationInfo,
     field_validator,
     model_validator,
 )
@@ -85,11 +86,11 @@ class Dekking(_Indicator):
     """Fraction of the cell covered by (filtered) polygons of ``laag``."""
 
     soort: Literal["dekking"]
-    supersampling: int = Field(4, ge=1, le=10)
+    supersampling: Literal[1, 2, 4, 8] = 4
 
 
 class Nabijheid(_Indicator):
-    """Closeness to features within ``afstand`` m, decaying ``stap``/``lineair``/``exponentieel``."""
+    """Closeness to features within ``afstand`` m (verval stap, lineair or exponentieel)."""
 
     soort: Literal["nabijheid"]
     afstand: float = Field(gt=0)
@@ -198,18 +199,19 @@ class Thema(_Model):
             raise ValueError(f"indicatornaam dubbel: {', '.join(dup)}")
         return value
 
-    @model_validator(mode="after")
-    def _check_weights(self) -> Thema:
-        if self.combinatie == "gewogen_som":
-            negative = [i.naam for i in self.indicatoren if i.gewicht < 0]
+    @field_validator("indicatoren")
+    @classmethod
+    def _check_weights(cls, value: list[Any], info: ValidationInfo) -> list[Any]:
+        if info.data.get("combinatie", "gewogen_som") == "gewogen_som":
+            negative = [i.naam for i in value if i.gewicht < 0]
             if negative:
                 raise ValueError(
                     f"negatief gewicht bij gewogen_som ({', '.join(negative)}); "
                     "gebruik 'richting: negatief' voor beschermende factoren"
                 )
-            if sum(i.gewicht for i in self.indicatoren) <= 0:
+            if sum(i.gewicht for i in value) <= 0:
                 raise ValueError("de som van de gewichten moet groter dan 0 zijn")
-        return self
+        return value
 
     @property
     def reach(self) -> float:
@@ -245,14 +247,15 @@ class GelegenheidConfig(_Model):
             raise ValueError(f"ongeldige themanaam: {', '.join(bad)}")
         return value
 
-    @model_validator(mode="after")
-    def _check_total(self) -> GelegenheidConfig:
-        unknown = sorted(set(self.totaal.gewichten) - set(self.themas))
+    @field_validator("totaal")
+    @classmethod
+    def _check_total(cls, value: Totaal, info: ValidationInfo) -> Totaal:
+        unknown = sorted(set(value.gewichten) - set(info.data.get("themas") or {}))
         if unknown:
             raise ValueError(f"totaal.gewichten noemt onbekende thema's: {', '.join(unknown)}")
-        if any(w < 0 for w in self.totaal.gewichten.values()):
+        if any(w < 0 for w in value.gewichten.values()):
             raise ValueError("totaal.gewichten mogen niet negatief zijn")
-        return self
+        return value
 
     @property
     def source(self) -> str:
@@ -319,6 +322,8 @@ def parse_gelegenheid_config(text: str, source: str = "<configuratie>") -> Geleg
     except ValidationError as error:
         first = error.errors()[0]
         loc = _data_path(data, first["loc"])
+        if first["type"].startswith("union_tag"):
+            loc = (*loc, "soort")
         key = ".".join(str(p) for p in loc) or "(hoofdniveau)"
         line = _line_for(lines, loc)
         where = f", regel {line}" if line else ""

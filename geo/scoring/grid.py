@@ -80,7 +80,7 @@ class Grid:
 
     def window_grid(self, window: Window) -> Grid:
         """The sub-grid of ``window`` (which may extend beyond this grid, for halos)."""
-        transform = self.transform * Affine.translation(window.col_off, window.row_off)
+        transform = self.transform @ Affine.translation(window.col_off, window.row_off)
         return Grid(transform, (int(window.height), int(window.width)), self.crs)
 
     def windows(self, size: int = 512) -> Iterator[Window]:

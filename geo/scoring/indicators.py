@@ -29,6 +29,7 @@ from typing import Any
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import shapely
 from affine import Affine
 from rasterio import features
 from rasterio.windows import Window
@@ -38,7 +39,24 @@ from scipy.signal import fftconvolve
 from geo.errors import ConfigError
 from geo.scoring.grid import Grid
 
-_POLYGONS = ("Polygon", "MultiPolygon")
+_TOUCH = 4  # sub-cells per cell side when testing whether a polygon overlaps a cell
+
+
+Geoms = Any
+"""Features: a GeoDataFrame, GeoSeries, list or object array of shapely geometries."""
+
+
+def as_geoms(features_: Geoms) -> np.ndarray:
+    """The geometries of ``features_`` as a 1-D object array (no pandas overhead)."""
+    if isinstance(features_, gpd.GeoDataFrame):
+        features_ = features_.geometry
+    if isinstance(features_, gpd.GeoSeries):
+        return features_.to_numpy()
+    return np.asarray(features_, dtype=object).reshape(-1)
+
+
+def _is_polygon(geoms: Any) -> np.ndarray:
+    return np.isin(shapely.get_type_id(np.asarray(geoms, dtype=object)), (3, 6))
 
 
 def pad_cells(reach: float, cellsize: float) -> int:
@@ -72,26 +90,89 @@ def select_features(frame: gpd.GeoDataFrame, where: dict[str, Any], *, layer: st
     return frame[keep]
 
 
-def feature_mask(frame: gpd.GeoDataFrame, grid: Grid, *, all_touched: bool = True) -> np.ndarray:
+def to_pixels(geoms: Any, grid: Grid, factor: int = 1) -> np.ndarray:
+    """Geometries in the pixel coordinates of ``grid`` (times ``factor``), computed exactly.
+
+    ``u = x / cellsize - col0`` and ``v = row0 - y / cellsize`` with the grid's origin in
+    whole cells (CBS-aligned), so the same feature has pixel coordinates that differ by
+    exact integers between windows: rasterising in pixel space with an identity
+    transform then burns the same cells in a window as in the whole area (GDAL's own
+    inverse transform rounds differently per window origin). ``factor`` must be a
+    power of two (exact scaling).
+    """
+    cs = grid.cellsize
+    col0 = round(grid.transform.c / cs)
+    row0 = round(grid.transform.f / cs)
+
+    def convert(xy: np.ndarray) -> np.ndarray:
+        out = np.empty_like(xy)
+        out[:, 0] = (xy[:, 0] / cs - col0) * factor
+        out[:, 1] = (row0 - xy[:, 1] / cs) * factor
+        return out
+
+    return shapely.transform(np.asarray(geoms, dtype=object), convert)
+
+
+def burn(geoms: Any, grid: Grid, *, all_touched: bool, factor: int = 1) -> np.ndarray:
+    """Boolean raster (``grid.shape`` × ``factor``) of the cells the geometries burn."""
+    shape = (grid.height * factor, grid.width * factor)
+    geoms = [g for g in to_pixels(geoms, grid, factor) if g is not None and not g.is_empty]
+    if not geoms:
+        return np.zeros(shape, bool)
+    return features.geometry_mask(geoms, out_shape=shape, transform=Affine.identity(),
+                                  invert=True, all_touched=all_touched)
+
+
+def touched_cells(geoms: Any, grid: Grid) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Cells (row, col inside ``grid``) that points and lines pass through.
+
+    Coordinates are taken in a *global* cell frame (``x / cellsize``, ``-y / cellsize``),
+    lines are sampled every ¼ cell there, and only then shifted by the window's
+    whole-cell origin. Every window therefore marks exactly the cells the whole area
+    marks (GDAL's all-touched line burning depends on the raster origin where a line
+    crosses a cell corner). A point exactly on a cell edge belongs to the cell right of /
+    below it; a line clipping a cell corner by less than ~⅛ cell may miss that cell.
+    Returns ``(rows, cols, feature index)``.
+    """
+    geoms = np.asarray(geoms, dtype=object)
+    cs = grid.cellsize
+    col0 = round(grid.transform.c / cs)
+    row0 = round(grid.transform.f / cs)
+    frame = shapely.transform(geoms, lambda xy: np.column_stack([xy[:, 0] / cs, -xy[:, 1] / cs]))
+    dense = shapely.segmentize(frame, 0.25)
+    coords, index = shapely.get_coordinates(dense, return_index=True)
+    cols = np.floor(coords[:, 0]).astype(np.int64) - col0
+    rows = np.floor(coords[:, 1]).astype(np.int64) + row0
+    inside = (rows >= 0) & (rows < grid.height) & (cols >= 0) & (cols < grid.width)
+    return rows[inside], cols[inside], index[inside]
+
+
+def feature_mask(geoms: Geoms, grid: Grid, *, all_touched: bool = True) -> np.ndarray:
     """Boolean raster of the cells the features occupy.
 
-    Lines and points always mark every touched cell; polygons mark the cells whose
-    centre is inside, plus touched cells when ``all_touched``.
+    Polygons mark the cells whose centre is inside or, with ``all_touched``, every cell
+    they overlap (any of its 4 × 4 sub-cell centres inside, so polygons smaller than a
+    cell count too); lines and points mark the cells they pass through
+    (:func:`touched_cells`).
     """
     out = np.zeros(grid.shape, bool)
-    if frame.empty:
+    geoms = as_geoms(geoms)
+    if not len(geoms):
         return out
-    geoms = frame.geometry
-    polygon = geoms.geom_type.isin(_POLYGONS).to_numpy()
-    for subset, touched in ((geoms[polygon], all_touched), (geoms[~polygon], True)):
-        if len(subset):
-            out |= features.geometry_mask(list(subset), out_shape=grid.shape,
-                                          transform=grid.transform, invert=True,
-                                          all_touched=touched)
+    polygon = _is_polygon(geoms)
+    if polygon.any():
+        if all_touched:
+            fine = burn(geoms[polygon], grid, all_touched=False, factor=_TOUCH)
+            out |= fine.reshape(grid.height, _TOUCH, grid.width, _TOUCH).any(axis=(1, 3))
+        else:
+            out |= burn(geoms[polygon], grid, all_touched=False)
+    if (~polygon).any():
+        rows, cols, _ = touched_cells(geoms[~polygon], grid)
+        out[rows, cols] = True
     return out
 
 
-def coverage(frame: gpd.GeoDataFrame, grid: Grid, supersampling: int = 4) -> np.ndarray:
+def coverage(geoms: Geoms, grid: Grid, supersampling: int = 4) -> np.ndarray:
     """Fraction (0..1) of each cell covered by the features.
 
     Polygons are rasterised on a grid ``supersampling`` times finer (cell centres) and
@@ -106,19 +187,18 @@ def coverage(frame: gpd.GeoDataFrame, grid: Grid, supersampling: int = 4) -> np.
     >>> coverage(gpd.GeoDataFrame(geometry=[box(0, 0, 25, 50)]), grid)
     array([[0.5]], dtype=float32)
     """
-    if frame.empty:
+    geoms = as_geoms(geoms)
+    if not len(geoms):
         return np.zeros(grid.shape, np.float32)
     k = int(supersampling)
-    polygon = frame.geom_type.isin(_POLYGONS).to_numpy()
+    polygon = _is_polygon(geoms)
     out = np.zeros(grid.shape, np.float32)
     if polygon.any():
-        fine = Grid(grid.transform * Affine.scale(1 / k), (grid.height * k, grid.width * k))
-        burned = features.geometry_mask(list(frame.geometry[polygon]), out_shape=fine.shape,
-                                        transform=fine.transform, invert=True)
+        burned = burn(geoms[polygon], grid, all_touched=False, factor=k)
         out = burned.reshape(grid.height, k, grid.width, k).mean(axis=(1, 3), dtype=np.float64)
         out = out.astype(np.float32)
     if (~polygon).any():
-        out = np.maximum(out, feature_mask(frame[~polygon], grid).astype(np.float32))
+        out = np.maximum(out, feature_mask(geoms[~polygon], grid).astype(np.float32))
     return out
 
 
@@ -165,20 +245,19 @@ def quartic_kernel(bandwidth: float, cellsize: float) -> np.ndarray:
     return kernel / kernel.sum()
 
 
-def density(frame: gpd.GeoDataFrame, grid: Grid, bandwidth: float,
+def density(geoms: Geoms, grid: Grid, bandwidth: float,
             weights: np.ndarray | None = None) -> np.ndarray:
     """Quartic kernel density (objects per km²) of point features (centroids for others).
 
     Points are binned to their cell; the kernel is centred on cell centres. Only points
     inside ``grid`` count, so pass a grid padded by the bandwidth and crop.
     """
-    if frame.empty:
+    geoms = as_geoms(geoms)
+    if not len(geoms):
         return np.zeros(grid.shape, np.float32)
-    points = frame.geometry
-    if not (points.geom_type == "Point").all():
-        points = points.representative_point()
-    w = np.ones(len(frame)) if weights is None else np.asarray(weights, float)
-    row, col = grid.rowcol(points.x.to_numpy(), points.y.to_numpy())
+    points = np.where(shapely.get_type_id(geoms) == 0, geoms, shapely.point_on_surface(geoms))
+    w = np.ones(len(geoms)) if weights is None else np.asarray(weights, float)
+    row, col = grid.rowcol(shapely.get_x(points), shapely.get_y(points))
     inside = (row >= 0) & (row < grid.height) & (col >= 0) & (col < grid.width)
     binned = np.bincount(row[inside] * grid.width + col[inside], weights=w[inside],
                          minlength=grid.height * grid.width).reshape(grid.shape)
@@ -218,7 +297,7 @@ def attribute_values(frame: gpd.GeoDataFrame, column: str, *, waarden: dict[str,
     )
 
 
-def attribute(frame: gpd.GeoDataFrame, values: np.ndarray, grid: Grid, afstand: float,
+def attribute(geoms: Geoms, values: np.ndarray, grid: Grid, afstand: float,
               missing: float | None = None) -> np.ndarray:
     """Value of the containing object, else of the nearest object within ``afstand`` m.
 
@@ -226,24 +305,24 @@ def attribute(frame: gpd.GeoDataFrame, values: np.ndarray, grid: Grid, afstand: 
     """
     fill = np.float32(np.nan if missing is None else missing)
     out = np.full(grid.shape, fill, np.float32)
+    geoms = as_geoms(geoms)
+    values = np.asarray(values, np.float64)
     finite = np.isfinite(values)
-    if frame.empty or not finite.any():
+    if not len(geoms) or not finite.any():
         return out
     order = np.argsort(np.where(finite, values, -np.inf), kind="stable")
     order = order[finite[order]]
-    geoms = frame.geometry.to_numpy()[order]
+    geoms = geoms[order]
+    if not len(geoms):
+        return out
     ids = features.rasterize(
-        ((g, i + 1) for i, g in enumerate(geoms)), out_shape=grid.shape,
-        transform=grid.transform, fill=0, dtype="int32",
-        all_touched=False,
+        ((g, i + 1) for i, g in enumerate(to_pixels(geoms, grid))), out_shape=grid.shape,
+        transform=Affine.identity(), fill=0, dtype="int32", all_touched=False,
     )
-    small = np.array([g.geom_type not in _POLYGONS for g in geoms])
-    if small.any():  # points and lines: every touched cell (rasterize order keeps max)
-        touched = features.rasterize(
-            ((g, i + 1) for i, g in enumerate(geoms) if small[i]), out_shape=grid.shape,
-            transform=grid.transform, fill=0, dtype="int32", all_touched=True,
-        )
-        ids = np.maximum(ids, touched)
+    small = ~_is_polygon(geoms)
+    if small.any():  # points and lines: every cell they pass through (highest value wins)
+        rows, cols, index = touched_cells(geoms[small], grid)
+        np.maximum.at(ids, (rows, cols), np.flatnonzero(small)[index].astype(np.int32) + 1)
     if afstand > 0:
         dist, index = distance(ids > 0, grid.cellsize, return_indices=True)
         if index is not None:

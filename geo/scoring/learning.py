@@ -14,8 +14,9 @@ is not flattered by spatial autocorrelation between neighbouring train and test 
 explained, :func:`sklearn.metrics.d2_tweedie_score` with power 1).
 
 Per indicator the relative risk :math:`RR_j = \\exp(\\beta_j \\Delta_j)` says how many times
-more incidents are expected when the indicator rises by :math:`\\Delta_j` (one standard
-deviation over the training cells), all else equal — the risk terrain modelling reading
+more incidents are expected when the indicator rises by :math:`\\Delta_j` (by default its
+range: from the lowest to the highest normalised value; or one standard deviation), all
+else equal — the risk terrain modelling reading
 of a Poisson coefficient (Caplan & Kennedy 2016). Its 95 % interval comes from a spatial
 block bootstrap (blocks resampled with replacement, model refitted with the chosen α).
 
@@ -78,6 +79,10 @@ class PoissonRiskLearner:
         Block-bootstrap refits for the relative-risk intervals (0: no intervals).
     method : {"poisson", "boosting"}
         Model family for the map; coefficients always come from the Poisson model.
+    delta : {"bereik", "sd"}
+        Step Δ of the relative risk exp(β·Δ): the indicator's range over the training
+        cells (0 → 1 for normalised indicators: lowest to highest value) or one standard
+        deviation.
     random_state : int or None
         Seed for the fold shuffling, the bootstrap and the boosting model.
 
@@ -115,9 +120,11 @@ class PoissonRiskLearner:
         n_splits: int = 5,
         n_bootstrap: int = 50,
         method: str = "poisson",
+        delta: str = "bereik",
         random_state: int | None = None,
     ) -> None:
         self.alphas = alphas
+        self.delta = delta
         self.n_splits = n_splits
         self.n_bootstrap = n_bootstrap
         self.method = method
@@ -153,15 +160,18 @@ class PoissonRiskLearner:
         self.cv_score_ = scores[self.alpha_]
         self.model_ = model
         if self.method == "boosting":
-            booster = HistGradientBoostingRegressor(loss="poisson", max_iter=200,
-                                                    random_state=self.random_state)
+            booster = HistGradientBoostingRegressor(
+                loss="poisson", max_iter=100, max_leaf_nodes=15, min_samples_leaf=50,
+                random_state=self.random_state)
             self.cv_scores_["boosting"] = _cv_d2(booster, X, y, folds)
             self.cv_score_ = self.cv_scores_["boosting"]
             self.model_ = booster.fit(X, y)
         self.feature_names_ = names
         self.n_cells_ = int(len(y))
         self.n_incidents_ = int(round(float(y.sum())))
-        delta = X.std(axis=0)
+        if self.delta not in ("bereik", "sd"):
+            raise InvalidRequestError(f"Onbekende delta '{self.delta}'; kies 'bereik' of 'sd'.")
+        delta = X.std(axis=0) if self.delta == "sd" else X.max(axis=0) - X.min(axis=0)
         low, high = self._bootstrap(X, y, groups, delta)
         self.relative_risk_ = pd.DataFrame({
             "indicator": names, "beta": self.coef_, "delta": delta,
@@ -215,7 +225,7 @@ class PoissonRiskLearner:
 
 
 def _poisson(alpha: float) -> PoissonRegressor:
-    return PoissonRegressor(alpha=alpha, max_iter=1000, tol=1e-6)
+    return PoissonRegressor(alpha=alpha, solver="newton-cholesky", max_iter=300, tol=1e-6)
 
 
 def _cv_d2(model, X, y, folds) -> float:

@@ -6,9 +6,9 @@ their representative point. The class uses the map's own breaks, so an object an
 cells around it share one legend. Objects are ranked within their gemeente and within
 the whole area (1 = highest score).
 
-The explanation is additive: in every cell the score is split over the indicators in
-proportion to their terms ``gewicht × waarde`` (:func:`geo.scoring.combine.terms`; for a
-weighted sum this is exactly each indicator's part of the score), and the object's
+The explanation is additive: every cell's score is split over the indicators exactly as
+:func:`geo.scoring.explain.explain_cell` does (weighted sum: ``w·v / Σw``; relative
+risk: a baseline ``exp(β0)`` plus shares in proportion to ``β·v``), and the object's
 share of an indicator is the mean of its cell shares. The shares therefore add up to the object's
 score.
 """
@@ -27,6 +27,7 @@ from rasterio.windows import Window, from_bounds
 from geo.errors import SchemaError
 from geo.legend import CLASS_NAMES
 from geo.scoring.combine import terms as combine_terms
+from geo.scoring.explain import BASELINE
 from geo.scoring.grid import Grid
 
 RESULT_COLUMNS = (
@@ -91,21 +92,26 @@ def _polygon_cells(geom: Any, grid: Grid) -> np.ndarray:
     return (rows + row0).astype(np.int64) * grid.width + (cols + col0)
 
 
-def cell_shares(score: np.ndarray, norm: np.ndarray, weights: np.ndarray,
-                directions: list[str] | None = None) -> np.ndarray:
-    """Split each cell's score over the indicators: shares of shape (n, cells) sum to score.
+def cell_shares(score: np.ndarray, norm: np.ndarray, indicators: list[Any],
+                combination: str = "gewogen_som", intercept: float = 0.0) -> np.ndarray:
+    """Each cell's score split over the indicators, as :func:`geo.scoring.explain.explain_cell`.
 
-    ``score`` has shape (cells,), ``norm`` (n, cells). The split is proportional to the
-    indicator terms ``w·v`` of :func:`geo.scoring.combine.terms` (``v = norm``, or
-    ``1 - norm`` for direction ``negatief``; NaN counts as 0). For ``gewogen_som`` this is
-    exactly ``w·v / Σw``; for ``relatief_risico`` it is a proportional split of
-    ``exp(β0 + Σβ·v)``. A cell whose terms sum to 0 gives every indicator a share of 0.
+    ``score`` has shape (cells,), ``norm`` (n, cells). Returns shape (n, cells), or
+    (n + 1, cells) for ``relatief_risico`` whose last row is the baseline ``exp(β0)``.
+    Cells outside the theme's domain (score 0 while the terms are not) get shares 0;
+    cells without a score get NaN. The shares of a cell add up to its score.
     """
-    directions = directions or ["positief"] * len(weights)
-    terms = combine_terms(norm, weights, directions)
-    total = terms.sum(axis=0)
-    safe = np.where(total != 0, total, 1.0)
-    shares = np.where(total != 0, terms / safe * score[None, :], 0.0)
+    weights = np.array([i.weight for i in indicators], dtype="float64")
+    terms = combine_terms(norm, weights, [i.direction for i in indicators])
+    if combination == "relatief_risico":
+        total = terms.sum(axis=0)
+        safe = np.where(total != 0, total, 1.0)
+        factor = np.exp(intercept) * np.where(total != 0, np.expm1(total) / safe, 1.0)
+        shares = np.vstack([terms * factor, np.full((1, terms.shape[1]), np.exp(intercept))])
+    else:
+        shares = terms / weights.sum()
+    outside = (score == 0) & (np.abs(shares.sum(axis=0)) > 0)
+    shares = np.where(outside[None, :], 0.0, shares)
     return np.where(np.isfinite(score)[None, :], shares, np.nan)
 
 
@@ -168,8 +174,10 @@ def score_objects(
     names = [info.name for info in theme.indicators]
     labels = [info.label for info in theme.indicators]
     weights = np.array([info.weight for info in theme.indicators], dtype="float64")
-    directions = [info.direction for info in theme.indicators]
+    combination = getattr(theme, "combination", "gewogen_som")
+    intercept = float(getattr(theme, "intercept", 0.0) or 0.0)
     n = len(names)
+    n_shares = n + 1 if combination == "relatief_risico" else n
     score_flat = np.asarray(theme.score, dtype="float64").ravel()
     raw_flat = np.asarray(theme.raw, dtype="float64").reshape(n, -1)
     norm_flat = np.asarray(theme.norm, dtype="float64").reshape(n, -1)
@@ -181,14 +189,14 @@ def score_objects(
             scores.append(np.nan)
             raws.append(np.full(n, np.nan))
             norms.append(np.full(n, np.nan))
-            shares.append(np.full(n, np.nan))
+            shares.append(np.full(n_shares, np.nan))
             continue
         cell_score = score_flat[valid]
         scores.append(cell_score.mean())
         raws.append(_nanmean(raw_flat[:, valid]))
         norms.append(_nanmean(norm_flat[:, valid]))
-        shares.append(cell_shares(cell_score, norm_flat[:, valid], weights, directions)
-                      .mean(axis=1))
+        shares.append(cell_shares(cell_score, norm_flat[:, valid], theme.indicators,
+                                  combination, intercept).mean(axis=1))
 
     score = np.array(scores, dtype="float64")
     klasse = classify_scores(score, theme.breaks)
@@ -206,7 +214,7 @@ def score_objects(
     table["rang_gemeente"] = (series.groupby(table["gemeentecode"])
                               .rank(ascending=False, method="min").astype("Int64"))
     table["rang_gebied"] = series.rank(ascending=False, method="min").astype("Int64")
-    uitleg = [_explanation(names, labels, weights, r, m, s) for r, m, s in
+    uitleg = [_explanation(names, labels, weights, r, m, s, intercept) for r, m, s in
               zip(raws, norms, shares, strict=True)]
     table["top_indicatoren"] = [_top_text(items, s, top) for items, s in zip(uitleg, score,
                                                                             strict=True)]
@@ -224,12 +232,18 @@ def _nanmean(values: np.ndarray) -> np.ndarray:
 
 
 def _explanation(names: list[str], labels: list[str], weights: np.ndarray, raw: np.ndarray,
-                 norm: np.ndarray, share: np.ndarray) -> list[dict[str, Any]]:
-    return [
+                 norm: np.ndarray, share: np.ndarray, intercept: float) -> list[dict[str, Any]]:
+    items = [
         {"indicator": name, "label": label, "ruw": _num(r), "genormaliseerd": _num(m),
          "gewicht": float(w), "aandeel": _num(s)}
-        for name, label, w, r, m, s in zip(names, labels, weights, raw, norm, share, strict=True)
+        for name, label, w, r, m, s in zip(names, labels, weights, raw, norm, share[:len(names)],
+                                           strict=True)
     ]
+    if len(share) > len(names):  # relatief_risico: the baseline exp(β0), as explain_cell
+        items.append({"indicator": BASELINE, "label": "Basisniveau (intercept)", "ruw": None,
+                      "genormaliseerd": None, "gewicht": float(intercept),
+                      "aandeel": _num(share[-1])})
+    return items
 
 
 def _num(value: float) -> float | None:
@@ -241,7 +255,7 @@ def _top_text(items: list[dict[str, Any]], score: float, top: int) -> str:
     ``Leegstand (45% van de score), Nabijheid snelweg (30%)``."""
     if not np.isfinite(score) or score <= 0:
         return "Geen indicatoren dragen bij aan de score."
-    ranked = sorted((i for i in items if (i["aandeel"] or 0) > 0),
+    ranked = sorted((i for i in items if (i["aandeel"] or 0) > 0 and i["indicator"] != BASELINE),
                     key=lambda i: i["aandeel"], reverse=True)[:top]
     parts = []
     for position, item in enumerate(ranked):

@@ -17,7 +17,7 @@ from geo.scoring.config import GelegenheidConfig
 from geo.scoring.engine import TOTAL, GelegenheidResult, IndicatorInfo, ThemeResult
 from geo.scoring.grid import Grid
 from geo.scoring.normalize import NormStats, fit_stats, normalize
-from geo.scoring.windows import Plan, build_plan, clip_sources, window_task
+from geo.scoring.windows import Plan, Source, build_plan, clip_sources, window_task
 
 
 class _Arrays:
@@ -42,7 +42,7 @@ def _slices(win: Window) -> tuple[slice, slice]:
             slice(win.col_off, win.col_off + win.width))
 
 
-def _pass1(plan: Plan, sources: dict[str, gpd.GeoDataFrame], grid: Grid, mask: np.ndarray,
+def _pass1(plan: Plan, sources: dict[str, Source], grid: Grid, mask: np.ndarray,
            wins: list[Window], client: Any) -> Iterator[tuple[Window, tuple]]:
     """(window, (raw, domains, stats)) for every window with area cells."""
     jobs = [(w, grid.window_grid(w), mask[_slices(w)]) for w in wins]
@@ -73,8 +73,8 @@ def run_passes(config: GelegenheidConfig, layers: dict[str, gpd.GeoDataFrame], g
     if mask.shape != grid.shape:
         raise InvalidRequestError(
             f"Het gebiedsmasker heeft vorm {mask.shape}, het grid {grid.shape}.")
-    if int(window) < 8:
-        raise InvalidRequestError(f"Venstergrootte {window} is te klein (minstens 8 cellen).")
+    if int(window) < 1:
+        raise InvalidRequestError(f"Venstergrootte {window} moet minstens 1 cel zijn.")
     plan, sources = build_plan(config, layers, grid.cellsize)
     arrays = _Arrays(workdir)
     n, themes = len(plan.indicators), [d.thema for d in plan.domains]

@@ -8,7 +8,9 @@ Steps (all on the area's :class:`~geo.scoring.grid.Grid`, no per-cell loops):
    binning + FFT), in weighted incidents per km²;
 3. Getis-Ord Gi* z-scores of the weighted counts per cell with a distance band
    (:func:`geo.scoring.gistar.getis_ord_gistar`);
-4. five classes by percentiles of the density inside the area.
+4. five classes: cells without density are class 1; the cells with a density are split at
+   percentiles of their density (so the classes stay informative when most of the area
+   has no incidents nearby).
 
 Privacy (incidents from the police or marked ``vertrouwelijk``): only smoothed surfaces
 leave this module. The bandwidth is at least ``min_bandbreedte_cellen`` cells, and cells
@@ -52,7 +54,7 @@ class RisicoConfig(BaseModel):
     halveringstijd_dagen: float | None = Field(365.0, gt=0)
     gewichten: dict[str, float] = Field(default_factory=lambda: dict.fromkeys(SOORTEN, 1.0))
     gistar_afstand_m: float = Field(500.0, gt=0)
-    klasse_percentielen: list[float] = Field(default_factory=lambda: [50, 75, 90, 97.5])
+    klasse_percentielen: list[float] = Field(default_factory=lambda: [25, 50, 75, 90])
     k_anonimiteit: int = Field(3, ge=1)
     buurt_m: float = Field(500.0, gt=0)
     min_bandbreedte_cellen: float = Field(2.0, ge=1)
@@ -114,7 +116,8 @@ class RisicoResult:
     peildatum : date
         End of the time window.
     used : dict
-        Incidents used per soort (counts below *k* reported as ``"<k"``).
+        Incidents inside the area per soort (counts below *k* reported as ``"<k"``);
+        incidents just outside still contribute to the density near the edge.
     """
 
     density: np.ndarray
@@ -210,11 +213,15 @@ def compute_risico(
         density[suppressed] = 0.0
         z[suppressed] = 0.0
     density = np.where(mask, density, np.nan).astype("float32")
-    breaks = class_breaks(density[mask], config.klasse_percentielen)
+    breaks = class_breaks(density[mask], config.klasse_percentielen, positive_only=True)
     klasse = classify(density, breaks)
-    per_soort = pd.Series(incidents["soort"].astype(str).to_numpy()[used]).value_counts()
+    row, col = grid.rowcol(x, y)
+    in_grid = (row >= 0) & (row < grid.height) & (col >= 0) & (col < grid.width)
+    in_area = np.zeros(len(x), bool)
+    in_area[in_grid] = mask[row[in_grid], col[in_grid]]
+    per_soort = pd.Series(incidents["soort"].astype(str).to_numpy()[used][in_area]).value_counts()
     report = {str(k): int(v) for k, v in per_soort.items()}
-    report["totaal"] = int(used.sum())
+    report["totaal"] = int(in_area.sum())
     return RisicoResult(
         density=density, klasse=klasse, z=np.where(mask, z, np.nan).astype("float32"),
         breaks=breaks, peildatum=peildatum, used=suppress_counts(report, config.k_anonimiteit),
@@ -230,9 +237,19 @@ def count_nearby(x: np.ndarray, y: np.ndarray, grid: Grid, radius: float) -> np.
     return np.rint(fftconvolve(counts, disc_kernel(grid.cellsize, radius), mode="same"))
 
 
-def class_breaks(values: np.ndarray, percentiles: list[float]) -> list[float]:
-    """Class limits at the given percentiles of the finite values (0s if there are none)."""
+def class_breaks(
+    values: np.ndarray, percentiles: list[float], *, positive_only: bool = False
+) -> list[float]:
+    """Class limits at the given percentiles of the finite (or positive) values (0s if none).
+
+    Examples
+    --------
+    >>> class_breaks(np.array([0.0, 0, 0, 1, 2, 3, 4, 5]), [20, 40, 60, 80], positive_only=True)
+    [1.8, 2.6, 3.4, 4.2]
+    """
     finite = values[np.isfinite(values)]
+    if positive_only:
+        finite = finite[finite > 0]
     if finite.size == 0:
         return [0.0] * len(percentiles)
     return [float(b) for b in np.percentile(finite, percentiles)]

@@ -1,8 +1,8 @@
 """Pass 1 of the engine: raw indicators and theme domains for one window.
 
 The main process turns the configuration into a :class:`Plan`: every (layer, filter,
-value column) combination becomes one *source* — a small GeoDataFrame with only the
-geometry and a numeric ``waarde`` column, filtered and converted once (and checked, so
+value column) combination becomes one *source* — an array of geometries plus numeric
+values (no pandas in the hot path), filtered and converted once (and checked, so
 bad columns fail before any heavy work). A window task gets the sources clipped to the
 window plus the largest halo any indicator of that source needs (spatial index query),
 rasterises each source once per halo size, and returns float32/bool arrays. The task is
@@ -17,6 +17,7 @@ from typing import Any
 
 import geopandas as gpd
 import numpy as np
+import shapely
 from rasterio.windows import Window
 from shapely import box
 
@@ -25,7 +26,19 @@ from geo.scoring import indicators as ind
 from geo.scoring.config import GelegenheidConfig
 from geo.scoring.grid import Grid
 
-VALUE = "waarde"
+
+@dataclass
+class Source:
+    """Filtered features of one (layer, filter, column): geometries and numeric values."""
+
+    geoms: np.ndarray
+    values: np.ndarray | None = None
+    tree: Any = field(default=None, repr=False, compare=False)
+
+    def subset(self, index: np.ndarray) -> Source:
+        """The features at ``index`` (without the spatial index, so it pickles cheaply)."""
+        values = None if self.values is None else self.values[index]
+        return Source(self.geoms[index], values)
 
 
 @dataclass(frozen=True)
@@ -54,7 +67,7 @@ def _key(layer: str, where: dict[str, Any], column: str | None = None) -> str:
 
 
 def build_plan(config: GelegenheidConfig, layers: dict[str, gpd.GeoDataFrame],
-               cellsize: float) -> tuple[Plan, dict[str, gpd.GeoDataFrame]]:
+               cellsize: float) -> tuple[Plan, dict[str, Source]]:
     """Validate layers/columns against the configuration and prepare the sources.
 
     Raises
@@ -64,7 +77,7 @@ def build_plan(config: GelegenheidConfig, layers: dict[str, gpd.GeoDataFrame],
         configuration file, line and key).
     """
     plan = Plan(cellsize=cellsize)
-    sources: dict[str, gpd.GeoDataFrame] = {}
+    sources: dict[str, Source] = {}
 
     def source(layer: str, where: dict[str, Any], path: tuple[Any, ...],
                column: str | None = None, waarden: dict[str, float] | None = None,
@@ -78,15 +91,12 @@ def build_plan(config: GelegenheidConfig, layers: dict[str, gpd.GeoDataFrame],
         key = _key(layer, where, column)
         if key not in sources:
             frame = ind.select_features(layers[layer], where, layer=layer, context=context)
-            out = gpd.GeoDataFrame(geometry=frame.geometry.reset_index(drop=True),
-                                   crs=frame.crs)
+            values = None
             if column is not None:
-                values = (ind.attribute_values(frame, column, waarden=None, layer=layer,
-                                               context=context) if weight_column else
-                          ind.attribute_values(frame, column, waarden=waarden, layer=layer,
-                                               context=context))
-                out[VALUE] = values
-            sources[key] = out
+                values = ind.attribute_values(frame, column, layer=layer, context=context,
+                                              waarden=None if weight_column else waarden)
+            geoms = frame.geometry.to_numpy()
+            sources[key] = Source(geoms, values, shapely.STRtree(geoms))
         return key
 
     for thema, theme in config.themas.items():
@@ -111,19 +121,19 @@ def build_plan(config: GelegenheidConfig, layers: dict[str, gpd.GeoDataFrame],
     return plan, sources
 
 
-def clip_sources(sources: dict[str, gpd.GeoDataFrame], plan: Plan, grid: Grid,
-                 window: Window) -> dict[str, gpd.GeoDataFrame]:
+def clip_sources(sources: dict[str, Source], plan: Plan, grid: Grid,
+                 window: Window) -> dict[str, Source]:
     """The features of every source that can influence ``window`` (spatial index query)."""
     out = {}
     wgrid = grid.window_grid(window)
-    for key, frame in sources.items():
+    for key, source in sources.items():
         xmin, ymin, xmax, ymax = ind.padded(wgrid, plan.source_pad.get(key, 0)).bounds
-        hits = frame.sindex.query(box(xmin, ymin, xmax, ymax), predicate="intersects")
-        out[key] = frame.iloc[np.sort(hits)]
+        hits = source.tree.query(box(xmin, ymin, xmax, ymax), predicate="intersects")
+        out[key] = source.subset(np.sort(hits))
     return out
 
 
-def compute_window(plan: Plan, sources: dict[str, gpd.GeoDataFrame], grid: Grid,
+def compute_window(plan: Plan, sources: dict[str, Source], grid: Grid,
                    mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Raw indicators ``(n, rows, cols)`` float32 and domains ``(themes, rows, cols)`` bool.
 
@@ -135,7 +145,7 @@ def compute_window(plan: Plan, sources: dict[str, gpd.GeoDataFrame], grid: Grid,
     def fmask(key: str, pad: int, all_touched: bool) -> np.ndarray:
         k = ("mask", key, pad, all_touched)
         if k not in cache:
-            cache[k] = ind.feature_mask(sources[key], ind.padded(grid, pad),
+            cache[k] = ind.feature_mask(sources[key].geoms, ind.padded(grid, pad),
                                         all_touched=all_touched)
         return cache[k]
 
@@ -165,28 +175,25 @@ def compute_window(plan: Plan, sources: dict[str, gpd.GeoDataFrame], grid: Grid,
     return raw, domains
 
 
-def _indicator(item: Item, sources: dict[str, gpd.GeoDataFrame], grid: Grid, dist) -> np.ndarray:
-    spec, frame, pad = item.spec, sources[item.source], item.pad
+def _indicator(item: Item, sources: dict[str, Source], grid: Grid, dist) -> np.ndarray:
+    spec, source, pad = item.spec, sources[item.source], item.pad
     if item.kind == "dekking":
-        return ind.coverage(frame, grid, spec.supersampling)
+        return ind.coverage(source.geoms, grid, spec.supersampling)
     if item.kind == "nabijheid":
         return ind.decay(dist(item.source, pad), spec.afstand, spec.verval, spec.schaal)
     if item.kind == "afstand":
         return np.minimum(dist(item.source, pad), spec.max_afstand).astype(np.float32)
     big = ind.padded(grid, pad)
     if item.kind == "dichtheid":
-        weights = frame[VALUE].to_numpy() if VALUE in frame.columns else None
-        if weights is not None:
-            weights = np.nan_to_num(weights, nan=0.0)
-        return ind.crop(ind.density(frame, big, spec.bandbreedte, weights), pad)
+        weights = None if source.values is None else np.nan_to_num(source.values, nan=0.0)
+        return ind.crop(ind.density(source.geoms, big, spec.bandbreedte, weights), pad)
     if item.kind == "attribuut":
-        values = ind.attribute(frame, frame[VALUE].to_numpy(), big, spec.afstand,
-                               spec.ontbrekend)
+        values = ind.attribute(source.geoms, source.values, big, spec.afstand, spec.ontbrekend)
         return ind.crop(values, pad)
     raise ConfigError(f"Onbekende indicatorsoort '{item.kind}'.")  # pragma: no cover
 
 
-def window_task(plan: Plan, sources: dict[str, gpd.GeoDataFrame], grid: Grid,
+def window_task(plan: Plan, sources: dict[str, Source], grid: Grid,
                 mask: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """:func:`compute_window` plus per-indicator ``[min, max, count]`` over domain cells."""
     raw, domains = compute_window(plan, sources, grid, mask)

@@ -1,3 +1,154 @@
-"""CLI commands: gelegenheid (filled in by its owner)."""
+"""CLI command ``kaart gelegenheid``: build gelegenheidskaarten for a gemeente or region."""
 
-from kaart.cli._app import app  # noqa: F401
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from kaart.cli._app import app
+from kaart.cli._common import JsonOpt, Output, WerkmapOpt, command, open_werkmap
+
+TOP = 3
+_THEMES = {"bedrijventerreinen": "Bedrijventerreinen", "buitengebied": "Buitengebied",
+           "havens": "Havens", "vakantieparken": "Vakantieparken"}
+
+
+@app.command("gelegenheid")
+def gelegenheid(
+    gemeente: Annotated[list[str] | None, typer.Option(
+        "--gemeente", help="Gemeentenaam of CBS-code (Vaals, GM0981); mag vaker.",
+        show_default=False)] = None,
+    regio: Annotated[str | None, typer.Option(
+        "--regio", help="Handhavingsregio (bijv. Parkstad).", show_default=False)] = None,
+    veiligheidsregio: Annotated[str | None, typer.Option(
+        "--veiligheidsregio", help="Veiligheidsregio (bijv. Limburg-Zuid).",
+        show_default=False)] = None,
+    provincie: Annotated[str | None, typer.Option(
+        "--provincie", help="Provincie (bijv. Limburg).", show_default=False)] = None,
+    per_gemeente: Annotated[bool, typer.Option(
+        "--per-gemeente", help="Maak één kaartenset per gemeente van het gekozen gebied.")
+    ] = False,
+    celgrootte: Annotated[float, typer.Option(
+        "--celgrootte", help="Celgrootte in meter (10-500).")] = 25.0,
+    indicatoren: Annotated[Path | None, typer.Option(
+        "--indicatoren", help="Eigen indicatorenbestand (YAML); standaard de meegeleverde set.",
+        show_default=False)] = None,
+    lagen: Annotated[Path | None, typer.Option(
+        "--lagen", help="Lagenbestand (GeoPackage); standaard invoer/lagen.gpkg van de werkmap.",
+        show_default=False)] = None,
+    dask: Annotated[str | None, typer.Option(
+        "--dask", help="Reken op een Dask-cluster: adres van de scheduler (tcp://host:8786) "
+                       "of 'local' (start een lokaal cluster met 2 workers).",
+        show_default=False)] = None,
+    werkmap: WerkmapOpt = None,
+    json_output: JsonOpt = False,
+) -> None:
+    """Maak gelegenheidskaarten (per thema en totaal) met objectscores en verantwoording.
+
+    Per gebied een nieuwe versie in kaarten/<gebied>/gelegenheid/vNNNN/ met
+    Cloud-Optimized GeoTIFFs, objecten.gpkg en kaartverantwoording.json; de kaarten
+    komen in de catalogus. Mislukt de run, dan blijft de vorige versie ongewijzigd.
+
+    Voorbeeld: kaart gelegenheid --provincie Limburg --per-gemeente
+    """
+    from geo.export.run import build_gelegenheid_many, dask_client
+    from geo.layers.gemeenten import select_area, split_per_gemeente
+
+    with command("gelegenheid", json_output) as out:
+        wm = open_werkmap(werkmap)
+        area = select_area(gemeente=gemeente or None, regio=regio,
+                           veiligheidsregio=veiligheidsregio, provincie=provincie)
+        areas = split_per_gemeente(area) if per_gemeente else [area]
+        with dask_client(dask) as client, out.progress() as bar:
+            overall = bar.add_task("Gebieden", total=len(areas)) if len(areas) > 1 else None
+            tasks: dict[str, Any] = {}
+
+            def report(current, done: int, total: int, text: str) -> None:
+                if current.id not in tasks:
+                    tasks[current.id] = bar.add_task(current.naam, total=total)
+                bar.update(tasks[current.id], completed=done, total=total,
+                           description=f"{current.naam}: {text}")
+                if overall is not None and done >= total:
+                    bar.update(overall, completed=len(tasks))
+
+            runs = build_gelegenheid_many(
+                wm, areas, layers_path=lagen, config_path=indicatoren, cellsize=celgrootte,
+                client=client, progress=report)
+        _report(out, runs, area, celgrootte)
+
+
+def _report(out: Output, runs: list[Any], area: Any, cellsize: float) -> None:
+    for run in runs:
+        for item in run.files:
+            out.wrote(item["pad"], soort=item["soort"], aantal=item.get("aantal"),
+                      **({"kaart_id": item["kaart_id"]} if "kaart_id" in item else {}))
+    synthetic = any(run.synthetisch for run in runs)
+    top = _top_objects(runs)
+    out.data(
+        gebied={"id": area.id, "naam": area.naam, "soort": area.soort},
+        celgrootte=cellsize,
+        synthetisch=synthetic,
+        kaart_ids=[k for run in runs for k in run.kaart_ids],
+        runs=[{
+            "gebied_id": run.area.id, "gebied_naam": run.area.naam, "versie": run.versie,
+            "map": str(run.run_dir), "cellen": run.cells, "indicatoren": run.indicators,
+            "seconden": round(run.seconds, 2),
+            "objecten": {thema: len(table) for thema, table in run.objects.items()},
+            "klassegrenzen": run.breaks,
+        } for run in runs],
+        aantallen={"gebieden": len(runs), "bestanden": len(out.written),
+                   "kaarten": sum(len(run.kaart_ids) for run in runs),
+                   "objecten": sum(len(t) for run in runs for t in run.objects.values())},
+        top_objecten={thema: rows for thema, rows in top.items()},
+    )
+    total_seconds = sum(run.seconds for run in runs)
+    out.summary(f"[bold]Gelegenheidskaarten {area.naam}[/] ({len(runs)} "
+                f"{'gebied' if len(runs) == 1 else 'gebieden'}, cellen van "
+                f"{_fmt(cellsize, 1).removesuffix(',0')} m, {_fmt(total_seconds, 1)} s).")
+    if synthetic:
+        out.summary("[yellow]Synthetische demodata — geen echte gegevens.[/]")
+    for run in runs:
+        out.summary(f"  {run.area.naam} ({run.area.id}) versie {run.versie}: "
+                    f"{_int(run.cells)} cellen, {run.indicators} indicatoren, "
+                    f"{_fmt(run.seconds, 1)} s → {run.run_dir}")
+    for thema, rows in top.items():
+        if not rows:
+            out.summary(f"{_THEMES.get(thema, thema)}: geen objecten in dit gebied.")
+            continue
+        out.summary(f"[bold]{_THEMES.get(thema, thema)}[/] — hoogste objectscores:")
+        for rank, row in enumerate(rows, start=1):
+            naam = row.get("naam") or row["id"]
+            out.summary(f"  {rank}. {naam} ({row['gemeentenaam']}): score "
+                        f"{_fmt(row['score'])}, klasse {row['klasse']} ({row['klasse_naam']})")
+    out.summary(f"{len(out.written)} bestanden geschreven; kaarten staan in de catalogus.")
+
+
+def _top_objects(runs: list[Any]) -> dict[str, list[dict[str, Any]]]:
+    import pandas as pd
+
+    top: dict[str, list[dict[str, Any]]] = {}
+    for thema in _THEMES:
+        tables = [run.objects[thema] for run in runs if thema in run.objects]
+        if not tables:
+            continue
+        frame = pd.concat([pd.DataFrame(t.drop(columns=t.geometry.name)) for t in tables])
+        frame = frame[frame["score"].notna()].sort_values(["score", "id"],
+                                                          ascending=[False, True])
+        columns = [c for c in ("id", "naam", "gemeentecode", "gemeentenaam", "score", "klasse",
+                               "klasse_naam", "top_indicatoren") if c in frame.columns]
+        top[thema] = [
+            {c: (float(v) if c == "score" else int(v) if c == "klasse" else str(v))
+             for c, v in row.items()}
+            for row in frame[columns].head(TOP).to_dict("records")
+        ]
+    return top
+
+
+def _fmt(value: float, decimals: int = 2) -> str:
+    return f"{value:.{decimals}f}".replace(".", ",")
+
+
+def _int(value: int) -> str:
+    return f"{value:,}".replace(",", ".")

@@ -1,3 +1,67 @@
-"""CLI commands: html (filled in by its owner)."""
+"""``kaart html``: a standalone, offline HTML map of a gemeente or region."""
 
-from kaart.cli._app import app  # noqa: F401
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from kaart.cli._app import app
+from kaart.cli._common import JsonOpt, WerkmapOpt, command, open_werkmap
+
+
+@app.command("html")
+def html(
+    uit: Annotated[Path, typer.Option("--uit", help="Het HTML-bestand dat geschreven wordt.",
+                                      dir_okay=False)],
+    gemeente: Annotated[str | None, typer.Option(
+        "--gemeente", help="Gemeentenaam of -code (Vaals, GM0981).")] = None,
+    gebied: Annotated[str | None, typer.Option(
+        "--gebied", help="Ander gebied: id of naam van een regio (regio-parkstad, Parkstad).",
+    )] = None,
+    vertrouwelijk: Annotated[bool, typer.Option(
+        "--met-vertrouwelijk",
+        help="Neem ook de risicokaart en gecombineerde kaart op (van politie-informatie "
+             "afgeleid; deel het bestand dan alleen met bevoegden).")] = False,
+    werkmap: WerkmapOpt = None,
+    json_output: JsonOpt = False,
+) -> None:
+    """Maak een losse HTML-kaart die zonder internet werkt (alle scripts en kaarten erin).
+
+    Standaard bevat het bestand alleen de gelegenheidskaarten en objecten; vertrouwelijke
+    kaarten alleen met --met-vertrouwelijk.
+    """
+    from geo.errors import InvalidRequestError
+    from maps.outputs import ALL_KINDS, PUBLIC_KINDS
+    from maps.standalone import write_standalone_html
+
+    with command("html", json_output) as out:
+        if bool(gemeente) == bool(gebied):
+            raise InvalidRequestError("Geef precies één van --gemeente of --gebied.")
+        name = _gemeente_id(gemeente) if gemeente else str(gebied)
+        wm = open_werkmap(werkmap)
+        kinds = ALL_KINDS if vertrouwelijk else PUBLIC_KINDS
+        with out.progress() as progress:
+            task = progress.add_task("HTML-kaart maken", total=1)
+            result = write_standalone_html(wm, name, uit, allowed_kinds=kinds)
+            progress.advance(task)
+        out.wrote(result.path, soort="html", aantal=result.objecten)
+        out.summary(f"Losse kaart van {result.gebied_naam} geschreven naar {result.path} "
+                    f"({result.size / 1e6:.1f} MB, {len(result.kaarten)} kaartlagen, "
+                    f"{result.objecten} objecten).")
+        out.summary("Het bestand werkt zonder internet: open het in een browser.")
+        if result.synthetisch:
+            out.summary("Let op: gemaakt van synthetische demodata — geen echte gegevens.")
+        if result.vertrouwelijk:
+            out.summary("Let op: bevat vertrouwelijke, van politie-informatie afgeleide kaarten.")
+        out.data(gebied_id=result.gebied_id, gebied_naam=result.gebied_naam,
+                 kaarten=result.kaarten, objecten=result.objecten, bytes=result.size,
+                 synthetisch=result.synthetisch, vertrouwelijk=result.vertrouwelijk)
+
+
+def _gemeente_id(value: str) -> str:
+    """``Vaals``/``gm0981`` → ``GM0981`` via the reference gemeenten (Dutch error if unknown)."""
+    from geo.layers.gemeenten import select_area
+
+    return select_area(gemeente=value).id

@@ -21,7 +21,8 @@ def importeer(
         help="Laagsoort: gemeenten, kernen, bedrijventerreinen, buitengebied, havens, "
              "vakantieparken, wegen, landsgrens of incidenten.", show_default=False)],
     bestand: Annotated[Path, typer.Argument(
-        help="GeoPackage, GeoJSON, Shapefile (ook gezipt) of GeoParquet.", show_default=False)],
+        help="GeoPackage, GeoJSON, Shapefile (ook gezipt), GeoParquet of CSV/Excel met "
+             "coördinaatkolommen (lon/lat, rd_x/rd_y, x/y of wkt).", show_default=False)],
     laag: Annotated[str | None, typer.Option(
         "--laag", help="Laag in een bestand met meerdere lagen.", show_default=False)] = None,
     neem_crs: Annotated[str | None, typer.Option(
@@ -83,11 +84,24 @@ def _description(layer_info: dict[str, dict[str, str]]) -> str:
 
 
 @app.command("lagen")
-def lagen(werkmap: WerkmapOpt = None, json_output: JsonOpt = False) -> None:
+def lagen(
+    schema: Annotated[str | None, typer.Option(
+        "--schema", help="Toon de kolommen van een laagsoort ('alle' voor alle soorten).",
+        show_default=False)] = None,
+    werkmap: WerkmapOpt = None,
+    json_output: JsonOpt = False,
+) -> None:
     """Toon de invoerlagen in de werkmap met aantallen en of ze synthetisch zijn."""
-    from geo.layers import LAYER_KINDS, _store, is_synthetic
+    from geo.layers import LAYER_KINDS, SPECS, _store, get_spec, is_synthetic
 
     with command("lagen", json_output) as out:
+        if schema is not None:
+            specs = list(SPECS.values()) if schema == "alle" else [get_spec(schema)]
+            out.data(schemas=[spec.to_dict() for spec in specs])
+            for spec in specs:
+                out.table(_schema_table(spec))
+            out.summary(f"{len(specs)} laagsoort(en); extra kolommen worden bewaard.")
+            return
         wm = open_werkmap(werkmap)
         info = _store.layer_metadata(wm.lagen)
         rows = [{"soort": kind, "aantal": meta["aantal"], "geometrie": meta["geometrie"],
@@ -109,6 +123,15 @@ def lagen(werkmap: WerkmapOpt = None, json_output: JsonOpt = False) -> None:
         out.summary(f"{len(rows)} lagen" + (" (synthetische demodata)." if synthetic else "."))
         if missing:
             out.summary(f"Ontbrekend: {', '.join(missing)}.")
+
+
+def _schema_table(spec) -> Table:
+    table = Table("kolom", "type", "verplicht", "waarden", "standaard", "betekenis",
+                  title=f"{spec.kind} ({' / '.join(spec.geometry_types)})")
+    for column in spec.columns:
+        table.add_row(column.name, column.type_name, "ja" if column.required else "nee",
+                      column.values_text, column.default_text, column.description)
+    return table
 
 
 @app.command("gemeenten")

@@ -1,3 +1,271 @@
-"""CLI commands: plan (filled in by its owner)."""
+"""CLI commands ``kaart plan`` and ``kaart uitkomsten importeer|rapport|labels``."""
 
-from kaart.cli._app import app  # noqa: F401
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from geo.errors import InvalidRequestError
+from kaart.cli._app import app
+from kaart.cli._common import JsonOpt, WerkmapOpt, command, open_werkmap
+
+uitkomsten = typer.Typer(help="Uitkomsten van controles: importeren, rapporteren, labels.",
+                         no_args_is_help=True)
+app.add_typer(uitkomsten, name="uitkomsten")
+
+GemeenteOpt = Annotated[str | None, typer.Option(
+    "--gemeente", help="Gemeente(n), naam of code; meerdere met komma's.", show_default=False)]
+RegioOpt = Annotated[str | None, typer.Option(
+    "--regio", help="Handhavingsregio, bijv. 'Maastricht-Heuvelland'.", show_default=False)]
+
+
+def _area(gemeente: str | None, regio: str | None):
+    from geo.layers.gemeenten import select_area
+
+    names = [g.strip() for g in gemeente.split(",")] if gemeente else None
+    return select_area(gemeente=names[0] if names and len(names) == 1 else names, regio=regio)
+
+
+def _sessionmaker(werkmap):
+    from api.db.migrate import upgrade
+    from api.db.session import make_engine, make_sessionmaker
+    from api.settings import Settings
+
+    engine = make_engine(Settings(werkmap=werkmap.root).resolved_database_url())
+    upgrade(engine)
+    return make_sessionmaker(engine)
+
+
+def _date(text: str | None) -> dt.date:
+    if text is None:
+        return dt.date.today()
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise InvalidRequestError(f"Datum '{text}' is ongeldig; gebruik JJJJ-MM-DD.",
+                                  waarde=text) from None
+
+
+@app.command("plan")
+def plan(
+    gemeente: GemeenteOpt = None,
+    regio: RegioOpt = None,
+    aantal: Annotated[int | None, typer.Option(
+        "--aantal", help="Aantal te controleren objecten (standaard uit planning.yaml: 20).",
+        show_default=False)] = None,
+    datum: Annotated[str | None, typer.Option(
+        "--datum", help="Eerste controledag, JJJJ-MM-DD (standaard vandaag).",
+        show_default=False)] = None,
+    start: Annotated[str | None, typer.Option(
+        "--start", help="Startpunt 'lengtegraad,breedtegraad' (WGS84), bijv. 5.69,50.85.",
+        show_default=False)] = None,
+    start_object: Annotated[str | None, typer.Option(
+        "--start-object", help="Start bij een object: thema:id of een uniek id.",
+        show_default=False)] = None,
+    seed: Annotated[int, typer.Option("--seed", help="Startwaarde voor de exploratietrekking; "
+                                      "zelfde invoer + seed = zelfde plan.")] = 0,
+    thema: Annotated[list[str] | None, typer.Option(
+        "--thema", help="Alleen dit thema (herhaalbaar): bedrijventerreinen, buitengebied, "
+                        "havens, vakantieparken.", show_default=False)] = None,
+    exploratie: Annotated[float | None, typer.Option(
+        "--exploratie", help="Aandeel exploratiekeuzes 0-1 (0 = geen exploratie).",
+        show_default=False)] = None,
+    min_afstand: Annotated[float | None, typer.Option(
+        "--min-afstand", help="Minimale afstand tussen keuzes in meters.",
+        show_default=False)] = None,
+    uitsluiten_maanden: Annotated[int | None, typer.Option(
+        "--uitsluiten-maanden", help="Sla objecten over die zo recent gecontroleerd zijn.",
+        show_default=False)] = None,
+    tijdbudget: Annotated[float | None, typer.Option(
+        "--tijdbudget", help="Tijdbudget in uren (controles + reistijd).",
+        show_default=False)] = None,
+    gemeente_max: Annotated[float | None, typer.Option(
+        "--gemeente-max", help="Maximaal aandeel keuzes per gemeente 0-1.",
+        show_default=False)] = None,
+    gemeente_min: Annotated[float | None, typer.Option(
+        "--gemeente-min", help="Minimaal aandeel keuzes per gemeente 0-1.",
+        show_default=False)] = None,
+    config: Annotated[Path | None, typer.Option(
+        "--config", help="Eigen planning.yaml (standaard data/planning.yaml).",
+        show_default=False)] = None,
+    werkmap: WerkmapOpt = None,
+    json_output: JsonOpt = False,
+) -> None:
+    """Maak een ACT!-controleplan: kies objecten met de hoogste verwachte opbrengst.
+
+    Houdt rekening met minimale afstand, aandeel per gemeente, recent gecontroleerde
+    objecten, een exploratie-aandeel (witte vlekken, met bekende trekkans) en een
+    tijdbudget; bepaalt een bezoekvolgorde. Schrijft CSV, XLSX, GeoJSON en een routekaart
+    (HTML) naar werkmap/plannen/<plan_id>/ en slaat het plan met selectiekansen op.
+    """
+    from api.db.models_planning import load_controls, save_plan
+    from geo.planning.config import load_planning_config
+    from geo.planning.run import (
+        build_plan,
+        parse_lonlat,
+        plan_directory,
+        start_lonlat,
+        write_plan_files,
+    )
+    from maps.plan import write_plan_map
+
+    with command("plan", json_output) as out:
+        wm = open_werkmap(werkmap)
+        area = _area(gemeente, regio)
+        cfg = load_planning_config(config).with_overrides(
+            aantal=aantal, themas=tuple(thema) if thema else None,
+            exploratie_aandeel=exploratie, minimale_afstand_m=min_afstand,
+            uitsluiten_maanden=uitsluiten_maanden, tijdbudget_uren=tijdbudget,
+            gemeente_max_aandeel=gemeente_max, gemeente_min_aandeel=gemeente_min)
+        first_day = _date(datum)
+        with out.progress() as progress:
+            task = progress.add_task(f"Plan voor {area.naam}", total=4)
+            sessions = _sessionmaker(wm)
+            with sessions() as session:
+                controls = load_controls(session, area.codes)
+            progress.advance(task)
+            run = build_plan(wm, area, cfg, datum=first_day, seed=seed,
+                             start=parse_lonlat(start) if start else None,
+                             start_object=start_object, controls=controls)
+            progress.advance(task)
+            with plan_directory(wm, run.plan_id) as tmp:
+                files = write_plan_files(run, tmp)
+                files["html"] = write_plan_map(
+                    run.result.picks, tmp / "plan.html", start_lonlat=start_lonlat(run),
+                    titel=f"Controleplan {area.naam} {first_day:%d-%m-%Y}",
+                    synthetisch=run.synthetisch)
+            progress.advance(task)
+            with sessions() as session:
+                save_plan(session, run)
+            progress.advance(task)
+        picks = run.result.picks
+        directory = wm.plannen / run.plan_id
+        for kind, path in files.items():
+            out.wrote(directory / path.name, soort=kind, aantal=len(picks))
+        n_explore = int((picks["soort_keuze"] == "exploratie").sum())
+        out.data(plan_id=run.plan_id, gebied=area.id, aantal=len(picks), exploratie=n_explore,
+                 totaal_minuten=round(run.result.total_minutes, 1),
+                 tekorten=run.result.tekorten, synthetisch=run.synthetisch,
+                 keuzes=[{"volgorde": int(r.volgorde), "object": r.sleutel,
+                          "soort_keuze": r.soort_keuze, "selectiekans": float(r.selectiekans),
+                          "score": float(r.score)} for r in picks.itertuples(index=False)])
+        table = Table("nr", "object", "thema", "gemeente", "score", "keuze", "kans", "aankomst")
+        for r in picks.itertuples(index=False):
+            table.add_row(str(r.volgorde), str(r.naam or r.object_id), r.thema, r.gemeentenaam,
+                          f"{r.score:.2f}", r.soort_keuze, f"{r.selectiekans:.3f}",
+                          f"{r.aankomst:%d-%m %H:%M}")
+        out.table(table)
+        out.summary(f"Plan {run.plan_id}: {len(picks)} objecten in {area.naam} "
+                    f"({len(picks) - n_explore} exploitatie, {n_explore} exploratie), "
+                    f"{run.result.total_minutes / 60:.1f} uur incl. "
+                    f"{run.result.travel_minutes:.0f} min reistijd; "
+                    f"{run.result.excluded_recent} recent gecontroleerde objecten overgeslagen.")
+        for note in run.result.tekorten:
+            out.summary(f"[yellow]Let op:[/] {note}")
+        if run.synthetisch:
+            out.summary("[yellow]Synthetische demodata — geen echte objecten.[/]")
+        out.summary(f"Bestanden: {directory}")
+
+
+@uitkomsten.command("importeer")
+def importeer_uitkomsten(
+    bestand: Annotated[Path, typer.Argument(
+        help="CSV of XLSX met datum, thema, object, uitgevoerd, bevindingen, vervolg "
+             "(het ingevulde plan.csv/plan.xlsx mag ook).", show_default=False)],
+    werkmap: WerkmapOpt = None,
+    json_output: JsonOpt = False,
+) -> None:
+    """Registreer uitkomsten van controles (alles of niets: bij een fout wordt niets opgeslagen)."""
+    from api.db.models_planning import import_controls
+    from geo.planning.feedback import is_hit
+    from geo.planning.outcomes import read_outcomes
+
+    with command("uitkomsten importeer", json_output) as out:
+        wm = open_werkmap(werkmap)
+        outcomes = read_outcomes(bestand)
+        with _sessionmaker(wm)() as session:
+            stored = import_controls(session, outcomes, bron="cli", source=bestand.name)
+        done = outcomes[outcomes["uitgevoerd"]]
+        hits = int(is_hit(done["bevindingen"]).sum())
+        linked = sum(1 for c in stored if c.plan_id is not None)
+        out.data(aantal=len(stored), uitgevoerd=len(done), met_bevinding=hits,
+                 gekoppeld_aan_plan=linked)
+        out.summary(f"{len(stored)} controles geregistreerd uit {bestand.name}: "
+                    f"{len(done)} uitgevoerd, {hits} met bevinding; {linked} gekoppeld aan "
+                    f"een plan (met selectiekans).")
+
+
+@uitkomsten.command("rapport")
+def rapport(
+    gemeente: GemeenteOpt = None,
+    regio: RegioOpt = None,
+    periode: Annotated[str, typer.Option(
+        "--periode", help="maand, kwartaal of jaar.")] = "kwartaal",
+    werkmap: WerkmapOpt = None,
+    json_output: JsonOpt = False,
+) -> None:
+    """Trefkans per thema en periode, apart voor exploitatie- en exploratiekeuzes.
+
+    'gecorrigeerd' is de selectiegecorrigeerde schatting (gewogen met 1/selectiekans) voor
+    alle kandidaat-objecten, niet alleen de gecontroleerde.
+    """
+    from api.db.models_planning import load_controls
+    from geo.planning.feedback import hit_rate_report
+
+    with command("uitkomsten rapport", json_output) as out:
+        if periode not in ("maand", "kwartaal", "jaar"):
+            raise InvalidRequestError(f"Periode '{periode}' bestaat niet; kies maand, kwartaal "
+                                      f"of jaar.", waarde=periode)
+        wm = open_werkmap(werkmap)
+        codes = _area(gemeente, regio).codes if (gemeente or regio) else None
+        with _sessionmaker(wm)() as session:
+            controls = load_controls(session, codes)
+        report = hit_rate_report(controls, periode=periode)
+        out.data(periode=periode, rijen=[
+            {k: (None if isinstance(v, float) and v != v else v) for k, v in row.items()}
+            for row in report.to_dict("records")])
+        table = Table("thema", "periode", "keuze", "uitgevoerd", "treffers", "trefkans",
+                      "gecorrigeerd")
+        for r in report.itertuples(index=False):
+            corrected = "-" if r.trefkans_gecorrigeerd != r.trefkans_gecorrigeerd \
+                else f"{r.trefkans_gecorrigeerd:.1%}"
+            table.add_row(r.thema, r.periode, r.soort_keuze, str(r.uitgevoerd),
+                          str(r.treffers), f"{r.trefkans:.1%}", corrected)
+        out.table(table)
+        out.summary(f"{int(report['uitgevoerd'].sum()) if len(report) else 0} uitgevoerde "
+                    f"controles in {len(report)} groepen (thema x {periode} x soort keuze).")
+
+
+@uitkomsten.command("labels")
+def labels(
+    uit: Annotated[Path, typer.Argument(help="CSV om de trainingstabel naar te schrijven.",
+                                        show_default=False)],
+    gemeente: GemeenteOpt = None,
+    regio: RegioOpt = None,
+    werkmap: WerkmapOpt = None,
+    json_output: JsonOpt = False,
+) -> None:
+    """Schrijf selectiegecorrigeerde labels (label, sample_weight = 1/selectiekans) voor
+    het geleerde model. Nooit gecontroleerde objecten krijgen geen label."""
+    from api.db.models_planning import load_controls
+    from geo.atomic import atomic_file
+    from geo.planning.candidates import find_object_tables, load_scored_objects
+    from geo.planning.feedback import outcome_training_table
+
+    with command("uitkomsten labels", json_output) as out:
+        wm = open_werkmap(werkmap)
+        area = _area(gemeente, regio)
+        objects = load_scored_objects([p for _, p in find_object_tables(wm, area)],
+                                      gemeenten=area.codes)
+        with _sessionmaker(wm)() as session:
+            controls = load_controls(session, area.codes)
+        table = outcome_training_table(controls, objects)
+        with atomic_file(uit) as tmp:
+            table.to_csv(tmp, index=False)
+        out.wrote(uit, soort="csv", aantal=len(table))
+        out.summary(f"{len(table)} gelabelde controles ({int(table['label'].sum())} met "
+                    f"bevinding) geschreven naar {uit}.")

@@ -1,3 +1,290 @@
-"""CLI commands: risico (filled in by its owner)."""
+"""CLI: ``kaart risico``, ``gecombineerd``, ``leer``, ``evalueer`` and ``verantwoording``."""
 
-from kaart.cli._app import app  # noqa: F401
+from __future__ import annotations
+
+from contextlib import contextmanager
+from datetime import date, datetime
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from kaart.cli._app import app
+from kaart.cli._common import JsonOpt, Output, WerkmapOpt, command, open_werkmap
+
+GemeenteOpt = Annotated[list[str] | None, typer.Option(
+    "--gemeente", help="Gemeentenaam of CBS-code (Vaals, GM0981); mag vaker.", show_default=False)]
+RegioOpt = Annotated[str | None, typer.Option(
+    "--regio", help="Handhavingsregio (bijv. Parkstad).", show_default=False)]
+VrOpt = Annotated[str | None, typer.Option(
+    "--veiligheidsregio", help="Veiligheidsregio (bijv. Limburg-Zuid).", show_default=False)]
+ProvincieOpt = Annotated[str | None, typer.Option(
+    "--provincie", help="Provincie (bijv. Limburg).", show_default=False)]
+LagenOpt = Annotated[Path | None, typer.Option(
+    "--lagen", help="Lagenbestand (GeoPackage); standaard invoer/lagen.gpkg van de werkmap.",
+    show_default=False)]
+CelOpt = Annotated[float, typer.Option("--celgrootte", help="Celgrootte in meter (10-500).")]
+SeedOpt = Annotated[int, typer.Option("--seed", min=0, help="Startgetal voor het toeval "
+                                      "(kruisvalidatie, bootstrap); zelfde seed, zelfde uitkomst.")]
+MethodeOpt = Annotated[str, typer.Option(
+    "--methode", help="poisson (Poisson-regressie) of boosting (gradient boosting, Poisson).")]
+DATE_FORMATS = ["%Y-%m-%d"]
+
+
+def _area(gemeente, regio, veiligheidsregio, provincie):
+    from geo.layers.gemeenten import select_area
+
+    return select_area(gemeente=gemeente or None, regio=regio,
+                       veiligheidsregio=veiligheidsregio, provincie=provincie)
+
+
+def _date(value: datetime | None) -> date | None:
+    return value.date() if value is not None else None
+
+
+@contextmanager
+def _steps(out: Output, total: int, description: str):
+    with out.progress() as bar:
+        task = bar.add_task(description, total=total)
+
+        def step(text: str) -> None:
+            bar.update(task, advance=1, description=text)
+
+        yield step
+
+
+def _report_run(out: Output, run: Any) -> None:
+    for item in run.files:
+        out.wrote(item["pad"], soort=item["soort"], aantal=item.get("aantal"))
+    if run.synthetisch:
+        out.summary("[yellow]Synthetische demodata — geen echte gegevens.[/]")
+
+
+@app.command("risico")
+def risico(
+    gemeente: GemeenteOpt = None, regio: RegioOpt = None, veiligheidsregio: VrOpt = None,
+    provincie: ProvincieOpt = None,
+    per_gemeente: Annotated[bool, typer.Option(
+        "--per-gemeente", help="Maak één risicokaart per gemeente van het gekozen gebied.")
+    ] = False,
+    celgrootte: CelOpt = 25.0,
+    config: Annotated[Path | None, typer.Option(
+        "--config", help="Eigen risicoconfiguratie (YAML); standaard data/risico.yaml.",
+        show_default=False)] = None,
+    peildatum: Annotated[datetime | None, typer.Option(
+        "--peildatum", formats=DATE_FORMATS, help="Einde van het tijdvenster (JJJJ-MM-DD); "
+        "standaard de datum van het laatste incident.", show_default=False)] = None,
+    lagen: LagenOpt = None, werkmap: WerkmapOpt = None, json_output: JsonOpt = False,
+) -> None:
+    """Maak de risicokaart (VERTROUWELIJK) uit de laag incidenten.
+
+    Kerndichtheid van de incidenten (gewogen per soort en naar ouderdom), Getis-Ord Gi*
+    hotspots en vijf klassen. Schrijft kaarten/<gebied>/risico/vNNNN/risicokaart.tif en
+    kaartverantwoording.json. Geen incidentlocaties in de uitvoer; cellen met minder dan k
+    incidenten in de buurt tonen niets.
+
+    Voorbeeld: kaart risico --regio Parkstad --celgrootte 50
+    """
+    from geo.export.risico import build_risico
+    from geo.layers.gemeenten import split_per_gemeente
+
+    with command("risico", json_output) as out:
+        wm = open_werkmap(werkmap)
+        area = _area(gemeente, regio, veiligheidsregio, provincie)
+        areas = split_per_gemeente(area) if per_gemeente else [area]
+        runs = []
+        for item in out.track(areas, "Risicokaarten"):
+            runs.append(build_risico(wm, item, layers_path=lagen, config_path=config,
+                                     cellsize=celgrootte, peildatum=_date(peildatum)))
+        out.summary(f"[bold]Risicokaart {area.naam}[/] (vertrouwelijk; cellen van "
+                    f"{celgrootte:g} m).")
+        for run in runs:
+            _report_run(out, run)
+            s = run.summary
+            out.summary(f"  {run.area.naam} versie {run.versie}: {s['cellen']} cellen, "
+                        f"{s['incidenten'].get('totaal', 0)} incidenten in het gebied, "
+                        f"peildatum {s['peildatum']}, {s['onderdrukte_cellen']} cellen "
+                        f"onderdrukt (k-anonimiteit) → {run.run_dir}")
+        out.data(gebied={"id": area.id, "naam": area.naam}, celgrootte=celgrootte,
+                 kaart_ids=[k for run in runs for k in run.kaart_ids],
+                 runs=[{"gebied_id": r.area.id, "versie": r.versie, **r.summary} for r in runs],
+                 vertrouwelijk=True)
+
+
+@app.command("gecombineerd")
+def gecombineerd(
+    gemeente: GemeenteOpt = None, regio: RegioOpt = None, veiligheidsregio: VrOpt = None,
+    provincie: ProvincieOpt = None, lagen: LagenOpt = None, werkmap: WerkmapOpt = None,
+    json_output: JsonOpt = False,
+) -> None:
+    """Combineer gelegenheid en risico tot een 3×3-kaart (VERTROUWELIJK).
+
+    Gebruikt de nieuwste gelegenheids- en risicokaart van het gebied (zelfde celgrootte).
+    Schrijft kaarten/<gebied>/gecombineerd/vNNNN/: gecombineerde_kaart.tif, objecten.gpkg
+    (objecten met hun risiconiveau) en kaartverantwoording.json.
+
+    Voorbeeld: kaart gecombineerd --gemeente Heerlen
+    """
+    from geo.export.risico import build_gecombineerd
+
+    with command("gecombineerd", json_output) as out:
+        wm = open_werkmap(werkmap)
+        area = _area(gemeente, regio, veiligheidsregio, provincie)
+        with _steps(out, 1, "Kaarten combineren") as step:
+            run = build_gecombineerd(wm, area, layers_path=lagen)
+            step("Klaar")
+        _report_run(out, run)
+        out.summary(f"[bold]Gecombineerde kaart {area.naam}[/] versie {run.versie} → "
+                    f"{run.run_dir}")
+        for label, count in run.summary["cellen_per_klasse"].items():
+            out.summary(f"  {label}: {count} cellen")
+        out.summary(f"  {run.summary['objecten']} objecten met risiconiveau in objecten.gpkg.")
+        out.data(gebied={"id": area.id, "naam": area.naam}, kaart_ids=run.kaart_ids,
+                 versie=run.versie, vertrouwelijk=True, **run.summary)
+
+
+@app.command("leer")
+def leer(
+    gemeente: GemeenteOpt = None, regio: RegioOpt = None, veiligheidsregio: VrOpt = None,
+    provincie: ProvincieOpt = None,
+    tot: Annotated[datetime | None, typer.Option(
+        "--tot", formats=DATE_FORMATS, help="Train op incidenten vóór deze datum (JJJJ-MM-DD); "
+        "standaard alle.", show_default=False)] = None,
+    jaren: Annotated[int | None, typer.Option(
+        "--jaren", min=1, help="Aantal jaren trainingsperiode vóór --tot; standaard alles.",
+        show_default=False)] = None,
+    methode: MethodeOpt = "poisson",
+    bootstrap: Annotated[int, typer.Option(
+        "--bootstrap", min=0, help="Aantal bootstrap-herhalingen voor de intervallen.")] = 50,
+    blokgrootte: Annotated[float, typer.Option(
+        "--blokgrootte", help="Zijde van de ruimtelijke blokken voor kruisvalidatie (m).")
+    ] = 2000.0,
+    seed: SeedOpt = 0, lagen: LagenOpt = None, werkmap: WerkmapOpt = None,
+    json_output: JsonOpt = False,
+) -> None:
+    """Leer indicatorgewichten uit incidenten en maak een geleerde gelegenheidskaart.
+
+    Poisson-regressie van incidenten per cel op de indicatoren van de nieuwste
+    gelegenheidskaart; de straf wordt gekozen met ruimtelijke blok-kruisvalidatie.
+    Toont per indicator het relatief risico met 95%-interval (bootstrap). Schrijft
+    kaarten/<gebied>/gelegenheid_geleerd/vNNNN/ naast de deskundige kaart.
+
+    Voorbeeld: kaart leer --provincie Limburg --tot 2025-01-01
+    """
+    from geo.export.geleerd import build_geleerd
+
+    with command("leer", json_output) as out:
+        wm = open_werkmap(werkmap)
+        area = _area(gemeente, regio, veiligheidsregio, provincie)
+        with _steps(out, 1, "Model trainen (kruisvalidatie, bootstrap)") as step:
+            run, learner = build_geleerd(
+                wm, area, layers_path=lagen, tot=_date(tot), jaren=jaren, method=methode,
+                n_bootstrap=bootstrap, block_m=blokgrootte, random_state=seed)
+            step("Klaar")
+        _report_run(out, run)
+        table = learner.relative_risk_.sort_values("relatief_risico", ascending=False)
+        out.summary(f"[bold]Geleerde gelegenheidskaart {area.naam}[/] versie {run.versie} "
+                    f"({learner.n_cells_} cellen, CV-D² {learner.cv_score_:.3f}, "
+                    f"α = {learner.alpha_:g}) → {run.run_dir}")
+        out.summary("Relatief risico per indicator (laagste → hoogste waarde), 95%-interval:")
+        for row in table.itertuples():
+            out.summary(f"  {row.indicator}: {row.relatief_risico:.2f} "
+                        f"({row.ondergrens:.2f}–{row.bovengrens:.2f})")
+        out.data(gebied={"id": area.id, "naam": area.naam}, kaart_ids=run.kaart_ids,
+                 versie=run.versie, cv_score_d2=learner.cv_score_, alpha=learner.alpha_,
+                 training=run.summary["training"],
+                 relatief_risico=table.to_dict("records"))
+
+
+@app.command("evalueer")
+def evalueer(
+    gemeente: GemeenteOpt = None, regio: RegioOpt = None, veiligheidsregio: VrOpt = None,
+    provincie: ProvincieOpt = None,
+    splitsing: Annotated[datetime | None, typer.Option(
+        "--splitsing", formats=DATE_FORMATS, help="Begin van de testperiode (JJJJ-MM-DD); "
+        "standaard 1 januari van het laatste jaar met incidenten.", show_default=False)] = None,
+    testperiode: Annotated[int, typer.Option(
+        "--testperiode", min=1, help="Lengte van de testperiode in dagen.")] = 365,
+    jaren: Annotated[int | None, typer.Option(
+        "--jaren", min=1, help="Jaren trainingsperiode vóór de splitsing; standaard alles.",
+        show_default=False)] = None,
+    methode: MethodeOpt = "poisson", seed: SeedOpt = 0, lagen: LagenOpt = None,
+    werkmap: WerkmapOpt = None, json_output: JsonOpt = False,
+) -> None:
+    """Toets de kaarten op latere incidenten: trefkans en PAI per dekking.
+
+    Trainen op de eerdere jaren, toetsen op de testperiode. Vergelijkt de deskundige en de
+    geleerde gelegenheidskaart, de risicokaart (KDE), eerdere incidenten per cel, de
+    gecombineerde kaart en toeval. Trefkans = aandeel testincidenten in de hoogst scorende
+    cellen; PAI = trefkans / aandeel oppervlakte. Schrijft kaarten/<gebied>/evaluatie/vNNNN/
+    (evaluatie.csv, trefkans.png, kaartverantwoording.json).
+
+    Voorbeeld: kaart evalueer --provincie Limburg --splitsing 2025-01-01
+    """
+    from geo.export.geleerd import MAP_LABELS, build_evaluatie, evaluation_summary
+
+    with command("evalueer", json_output) as out:
+        wm = open_werkmap(werkmap)
+        area = _area(gemeente, regio, veiligheidsregio, provincie)
+        with _steps(out, 1, "Kaarten maken en toetsen") as step:
+            run_dir, table, info = build_evaluatie(
+                wm, area, layers_path=lagen, split=_date(splitsing), test_dagen=testperiode,
+                jaren=jaren, method=methode, random_state=seed)
+            step("Klaar")
+        for name, soort in (("evaluatie.csv", "csv"), ("trefkans.png", "png"),
+                            ("kaartverantwoording.json", "kaartverantwoording")):
+            out.wrote(run_dir / name, soort=soort)
+        pai5 = evaluation_summary(table, 0.05)
+        out.summary(f"[bold]Evaluatie {area.naam}[/]: training tot {info['splitsing']}, test tot "
+                    f"{info['test_tot']} → {run_dir}")
+        out.summary("PAI bij 5% van de oppervlakte (1 = toeval):")
+        for name, value in sorted(pai5.items(), key=lambda kv: -kv[1]):
+            out.summary(f"  {MAP_LABELS.get(name, name)}: {value:.2f}")
+        out.data(gebied={"id": area.id, "naam": area.naam}, evaluatie=info, pai_5=pai5,
+                 tabel=table.to_dict("records"))
+
+
+@app.command("verantwoording")
+def verantwoording(
+    gemeente: GemeenteOpt = None, regio: RegioOpt = None, veiligheidsregio: VrOpt = None,
+    provincie: ProvincieOpt = None,
+    algoritmeregister: Annotated[bool, typer.Option(
+        "--algoritmeregister", help="Schrijf een registratie voor het Algoritmeregister "
+        "(JSON en Markdown).")] = False,
+    uit: Annotated[Path | None, typer.Option(
+        "--uit", help="Map voor de registratie; standaard <werkmap>/verantwoording.",
+        show_default=False)] = None,
+    organisatie: Annotated[str | None, typer.Option(
+        "--organisatie", help="Naam van de verantwoordelijke organisatie.", show_default=False)
+    ] = None,
+    werkmap: WerkmapOpt = None, json_output: JsonOpt = False,
+) -> None:
+    """Toon de kaartverantwoordingen van een gebied, of schrijf een Algoritmeregister-tekst.
+
+    Met --algoritmeregister: een JSON-registratie volgens de publicatiestandaard van het
+    Algoritmeregister plus een Markdown-versie die een gemeente kan publiceren. Velden die
+    de software niet kan weten staan er als [IN TE VULLEN DOOR ORGANISATIE: ...].
+
+    Voorbeeld: kaart verantwoording --gemeente Vaals --algoritmeregister --uit publicatie/
+    """
+    from geo.export.algoritmeregister import PLACEHOLDER, read_documents, write_algoritmeregister
+
+    with command("verantwoording", json_output) as out:
+        wm = open_werkmap(werkmap)
+        area = _area(gemeente, regio, veiligheidsregio, provincie)
+        docs = read_documents(wm, area.id)
+        out.summary(f"[bold]Kaartverantwoordingen {area.naam}[/]:")
+        for kind, doc in docs.items():
+            out.summary(f"  {kind}: {doc.get('tijdstip', '')}"
+                        + (" (synthetisch)" if doc.get("synthetisch") else ""))
+        out.data(gebied={"id": area.id, "naam": area.naam}, runs=sorted(docs))
+        if algoritmeregister:
+            json_path, md_path, entry = write_algoritmeregister(wm, area, uit,
+                                                                organisatie=organisatie)
+            out.wrote(json_path, soort="json")
+            out.wrote(md_path, soort="markdown")
+            marker = PLACEHOLDER.split(":")[0]
+            todo = json_path.read_text(encoding="utf-8").count(marker)
+            out.summary(f"Algoritmeregister: {json_path} en {md_path}; {todo} velden nog in "
+                        "te vullen door de organisatie.")
+            out.data(in_te_vullen=todo, naam=entry["naam"])

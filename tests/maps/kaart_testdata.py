@@ -71,7 +71,7 @@ def write_test_cog(path: Path, gebied_id: str, soort: str, thema: str, bands: in
                             SYNTHETISCH="ja", KLASSEGRENZEN="[0.2, 0.4, 0.6, 0.8]")
         with mem.open() as src:
             path.parent.mkdir(parents=True, exist_ok=True)
-            rio_copy(src, path, driver="COG", overview_resampling="nearest", blocksize=32)
+            rio_copy(src, path, driver="COG", overview_resampling="nearest")
 
 
 def _uitleg(score: float) -> str:
@@ -120,28 +120,50 @@ def write_test_objects(path: Path, gebied_id: str) -> int:
 
 
 def verantwoording(gebied_id: str, soort: str) -> dict:
-    return {
-        "kaart_soort": soort,
-        "gebied": {"id": gebied_id, "naam": NAMES[gebied_id]},
-        "tijdstip": DATE,
-        "synthetisch": True,
-        "software": {"kaart": "0.1.0"},
+    """A kaartverantwoording in the layout of ``geo.export.verantwoording``."""
+    x0, y1 = ORIGINS[gebied_id]
+    indicators = [
+        {"naam": "leegstand", "label": "Leegstand", "toelichting": "Leegstand trekt misbruik aan.",
+         "soort": "attribuut", "gewicht": 0.5, "richting": "positief",
+         "normalisatie": {"methode": "minmax"}, "parameters": {"kolom": "leegstand_pct"}},
+        {"naam": "afstand_snelweg", "label": "Afstand tot snelweg-afrit",
+         "toelichting": "Dicht bij een afrit is snel weg.", "soort": "afstand", "gewicht": 0.5,
+         "richting": "negatief", "normalisatie": {"methode": "minmax"},
+         "parameters": {"max_m": 5000}},
+    ]
+    doc = {
+        "kaart": "gelegenheidskaart" if soort == "gelegenheid" else f"{soort}kaart",
+        "soort": soort, "versie": 1,
+        "gebied": {"id": gebied_id, "naam": NAMES[gebied_id], "soort": "gemeente",
+                   "gemeenten": [{"gemeentecode": gebied_id, "gemeentenaam": NAMES[gebied_id]}]},
+        "grid": {"celgrootte": CELL, "transform": [CELL, 0.0, x0, 0.0, -CELL, y1],
+                 "vorm": [SIZE, SIZE], "crs": "EPSG:28992",
+                 "grenzen": [x0, y1 - SIZE * CELL, x0 + SIZE * CELL, y1],
+                 "cellen_in_gebied": SIZE * SIZE - 16},
         "invoer": [
-            {"pad": "invoer/lagen.gpkg", "laag": "bedrijventerreinen", "aantal": 2,
-             "sha256": "ab" * 32, "datum": "2026-11-19"},
-            {"pad": "invoer/lagen.gpkg", "laag": "wegen", "aantal": 40,
-             "sha256": "cd" * 32, "datum": "2026-11-19"},
+            {"pad": "/srv/werkmap/invoer/lagen.gpkg", "laag": "bedrijventerreinen", "aantal": 2,
+             "sha256": "ab" * 32, "datum": "2026-11-19T08:00:00+00:00"},
+            {"pad": "/srv/werkmap/invoer/lagen.gpkg", "laag": "wegen", "aantal": 40,
+             "sha256": "ab" * 32, "datum": "2026-11-19T08:00:00+00:00"},
         ],
-        "raster": {"celgrootte": CELL, "crs": "EPSG:28992", "vorm": [SIZE, SIZE]},
-        "indicatoren": [
-            {"naam": "leegstand", "label": "Leegstand", "thema": "bedrijventerreinen",
-             "gewicht": 0.5, "parameters": {"kolom": "leegstand_pct"}},
-            {"naam": "afstand_snelweg", "label": "Afstand tot snelweg-afrit",
-             "thema": "bedrijventerreinen", "gewicht": 0.5, "parameters": {"max_m": 5000}},
-        ],
-        "klassegrenzen": [0.2, 0.4, 0.6, 0.8],
-        "evaluatie": {"auc": 0.71, "pai_top10": 2.4},
+        "indicatorconfiguratie": None,
+        "themas": {"bedrijventerreinen": {
+            "thema": "bedrijventerreinen", "label": "Bedrijventerreinen",
+            "combinatie": "gewogen_som", "intercept": 0.0, "indicatoren": indicators,
+            "klassegrenzen": [0.2, 0.4, 0.6, 0.8], "normalisatie_statistieken": {}}},
+        "klassegrenzen": {"bedrijventerreinen": [0.2, 0.4, 0.6, 0.8]},
+        "uitvoer": [], "software": {"naam": "kaart", "versie": "0.1.0"},
+        "tijdstip": DATE, "synthetisch": True,
+        "opmerking": "Synthetische demodata — geen echte gegevens.",
     }
+    if soort != "gelegenheid":
+        del doc["themas"], doc["indicatorconfiguratie"]
+        doc["klassegrenzen"] = [1.0, 2.0, 4.0, 8.0]
+        doc[soort] = {"peildatum": "2026-11-01", "kern": "quartic", "bandbreedte_m": 500,
+                      "k_anonimiteit": 5, "incidenten": 12}
+        doc["privacy"] = "Cellen met minder dan 5 incidenten in de buurt zijn onderdrukt."
+        doc["vertrouwelijk"] = True
+    return doc
 
 
 def _entry(wm: Werkmap, run: Path, gebied_id: str, soort: str, thema: str, cog: str,

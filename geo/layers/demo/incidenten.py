@@ -14,6 +14,7 @@ import datetime as dt
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import shapely
 
 from geo import RD_CRS
 from geo.layers.demo import signaal
@@ -65,6 +66,8 @@ def generate_incidenten(layers: dict[str, gpd.GeoDataFrame], exits: np.ndarray,
         The true model: coefficients, calibrated intercepts, expected counts per year.
     """
     kernen = layers["kernen"]
+    outline = shapely.union_all(layers["gemeenten"].geometry.values)
+    shapely.prepare(outline)
     xy_parts, year_parts, theme_parts = [], [], []
     intercepts: dict[str, float] = {}
     for kind in THEMES:
@@ -75,14 +78,14 @@ def generate_incidenten(layers: dict[str, gpd.GeoDataFrame], exits: np.ndarray,
                                                    signaal.exposure(kind, frame))
         for year in YEARS:
             counts = rng.poisson(rate)
-            xy = _locate(frame.geometry.values, counts, rng)
+            xy = _locate(frame.geometry.values, counts, rng, outline)
             xy_parts.append(xy)
             year_parts.append(np.full(len(xy), year))
             theme_parts.append(np.full(len(xy), kind, dtype=object))
     population = kernen["inwoners"].to_numpy(float)
     background = signaal.EXPECTED_PER_YEAR["achtergrond"] * population / population.sum()
     for year in YEARS:
-        xy = _locate(kernen.geometry.values, rng.poisson(background), rng)
+        xy = _locate(kernen.geometry.values, rng.poisson(background), rng, outline)
         xy_parts.append(xy)
         year_parts.append(np.full(len(xy), year))
         theme_parts.append(np.full(len(xy), "achtergrond", dtype=object))
@@ -100,15 +103,19 @@ def generate_incidenten(layers: dict[str, gpd.GeoDataFrame], exits: np.ndarray,
     return frame, model
 
 
-def _locate(geometries: np.ndarray, counts: np.ndarray, rng: np.random.Generator
-            ) -> np.ndarray:
+def _locate(geometries: np.ndarray, counts: np.ndarray, rng: np.random.Generator,
+            outline) -> np.ndarray:
+    """Incident locations: uniform in polygons; within 100 m of points, never outside."""
     parts = []
     for index in np.flatnonzero(counts):
         geom = geometries[index]
         n = int(counts[index])
         if geom.geom_type == "Point":
-            parts.append(jitter_points(np.repeat([[geom.x, geom.y]], n, axis=0),
-                                       POINT_JITTER_M, rng))
+            origin = np.repeat([[geom.x, geom.y]], n, axis=0)
+            moved = jitter_points(origin, POINT_JITTER_M, rng)
+            outside = ~shapely.contains_xy(outline, moved[:, 0], moved[:, 1])
+            moved[outside] = origin[outside]
+            parts.append(moved)
         else:
             parts.append(points_in(geom, n, rng))
     return np.concatenate(parts) if parts else np.empty((0, 2))

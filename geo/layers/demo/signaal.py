@@ -19,7 +19,7 @@ bedrijventerreinen
     ``nabij_afrit`` = max(0, 1 - d_afrit / 2000); ``geen_keurmerk_kvo``;
     ``geen_cameratoezicht`` (0/1).
 buitengebied
-    ``leegstaand``, ``stoppend_bedrijf`` (0/1); ``afstand_kern_km`` = min(d_kern, 4000) / 1000;
+    ``leegstaand``, ``stoppend_bedrijf`` (0/1); ``afstand_kern_km`` = min(d_kern, 3000) / 1000;
     ``nabij_grens`` = max(0, 1 - d_landsgrens / 5000).
 vakantieparken
     ``permanente_bewoning_pct_per_10``, ``arbeidsmigranten_pct_per_10`` (pct / 10);
@@ -52,10 +52,10 @@ TRUE_COEFFICIENTS: dict[str, dict[str, float]] = {
         "afstand_kern_km": 0.4,
     },
     "vakantieparken": {
-        "niet_vitaal": 0.7,
-        "versnipperd_eigendom": 0.5,
+        "niet_vitaal": 0.9,
+        "versnipperd_eigendom": 0.6,
         "geen_toegangscontrole": 0.45,
-        "kwetsbaar": 0.3,
+        "kwetsbaar": 0.35,
         "arbeidsmigranten_pct_per_10": 0.25,
         "permanente_bewoning_pct_per_10": 0.2,
     },
@@ -71,15 +71,15 @@ TRUE_COEFFICIENTS: dict[str, dict[str, float]] = {
 EXPECTED_PER_YEAR: dict[str, float] = {
     "bedrijventerreinen": 190.0,
     "buitengebied": 210.0,
-    "vakantieparken": 110.0,
+    "vakantieparken": 130.0,
     "havens": 20.0,
-    "achtergrond": 150.0,
+    "achtergrond": 130.0,
 }
 """Expected incidents per year per theme; ``achtergrond`` = meldingen in kernen by inhabitants."""
 
 EXIT_REACH_M = 2_000.0
 BORDER_REACH_M = 5_000.0
-REMOTE_CAP_M = 4_000.0
+REMOTE_CAP_M = 3_000.0
 
 
 def compute_features(kind: str, frame: gpd.GeoDataFrame, *, exits: np.ndarray | None = None,

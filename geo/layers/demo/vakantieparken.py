@@ -94,7 +94,7 @@ def _name(rng: np.random.Generator, seen: dict[str, int]) -> str:
 
 def _attributes(size_ha: float, north: bool, rng: np.random.Generator) -> dict:
     level = int(rng.choice(3, p=[0.5, 0.3, 0.2]))
-    permanent = rng.beta(*[(1.0, 15.0), (2.0, 8.0), (3.0, 5.0)][level]) * 100
+    permanent = rng.beta(*[(1.5, 12.0), (2.0, 9.0), (2.5, 8.0)][level]) * 100
     migrants_p = (0.4 if north else 0.12) + 0.1 * level
     migrants = rng.beta(2.0, 5.0) * 100 if rng.uniform() < migrants_p else rng.beta(0.5, 30) * 100
     return {

@@ -100,7 +100,22 @@ def generate_wegen(area: DemoArea, kernen: gpd.GeoDataFrame) -> gpd.GeoDataFrame
                 names.append(f"N{270 + number} {kernnamen[i]}-{kernnamen[j]}")
                 soorten.append("hoofdweg")
                 lines.append(part)
-    return gpd.GeoDataFrame({"soort": soorten, "naam": names}, geometry=lines, crs=RD_CRS)
+    lines = [_clip(line, outline) for line in lines]
+    keep = [i for i, line in enumerate(lines) if line is not None]
+    return gpd.GeoDataFrame({"soort": [soorten[i] for i in keep], "naam": [names[i] for i in keep]},
+                            geometry=[lines[i] for i in keep], crs=RD_CRS)
+
+
+def _clip(line: LineString, outline) -> LineString | None:
+    """The part of ``line`` inside Limburg that contains its start (exits stay attached)."""
+    if outline.covers(line):
+        return line
+    parts = [g for g in getattr(line.intersection(outline), "geoms", [line.intersection(outline)])
+             if g.geom_type == "LineString" and g.length > 50]
+    if not parts:
+        return None
+    start = shapely.Point(line.coords[0])
+    return min(parts, key=lambda g: (g.distance(start), -g.length))
 
 
 def _towards(start: shapely.Point, target: shapely.Point, length: float) -> shapely.Point:

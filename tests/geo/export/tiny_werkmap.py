@@ -65,6 +65,10 @@ def make_layers() -> dict[str, gpd.GeoDataFrame]:
                          LineString([(xmin + 4000, ymin + 3000), (xmin + 4000, ymin + 3400)])]),
         "landsgrens": _frame({"naam": ["Duitsland"]},
                              [LineString([(xmax - 200, ymin), (xmax - 200, ymax)])]),
+        # a confidential police incident: a gelegenheidskaart must never read it
+        "incidenten": _frame({"id": ["I1"], "datum": ["2024-05-01"], "soort": ["drugslab"],
+                              "bron": ["politie"], "vertrouwelijk": [True]},
+                             [Point(anchors[0].x + 100, anchors[0].y + 100)]),
     }
     return {kind: validate_layer(kind, frame, source="tiny") for kind, frame in layers.items()}
 

@@ -137,11 +137,21 @@ def test_wrong_geometry_type():
 
 def test_missing_crs_refused(tmp_path):
     path = write(valid_frame("bedrijventerreinen").set_crs(None, allow_override=True),
-                 tmp_path / "t.geojson")
+                 tmp_path / "t.shp")
     with pytest.raises(CrsError, match="geen coördinatenstelsel.*--neem-crs"):
         load_bedrijventerreinen(path)
     frame = load_bedrijventerreinen(path, assume_crs="EPSG:28992")
     assert frame.crs.to_epsg() == 28992
+
+
+def test_geojson_with_rd_coordinates_but_no_crs_member(tmp_path):
+    """GDAL reads a GeoJSON without 'crs' as WGS84; RD metres then do not fit."""
+    path = write(valid_frame("bedrijventerreinen").set_crs(None, allow_override=True),
+                 tmp_path / "t.geojson")
+    with pytest.raises(CrsError, match="passen niet bij WGS 84.*--neem-crs"):
+        load_bedrijventerreinen(path)
+    frame = load_bedrijventerreinen(path, assume_crs="EPSG:28992")
+    assert frame.geometry.iloc[0].bounds == pytest.approx((X0, Y0, X0 + 40, Y0 + 40))
 
 
 def test_unknown_assumed_crs(tmp_path):
@@ -237,7 +247,7 @@ def test_unknown_gemeentecode():
 def test_invalid_gemeentecode_in_layer():
     frame = valid_frame("gemeenten")
     frame.loc[1, "gemeentecode"] = "G0981"
-    with pytest.raises(SchemaError, match="gemeentecode \\(GMnnnn\\).*'G0981'"):
+    with pytest.raises(SchemaError, match="gemeentecode zijn \\(GMnnnn\\).*'G0981'"):
         validate_layer("gemeenten", frame)
 
 
@@ -254,3 +264,9 @@ def test_parquet_without_geometry(tmp_path):
     gpd.pd.DataFrame({"id": [1]}).to_parquet(path)
     with pytest.raises(InputFileError, match="t.parquet"):
         load_bedrijventerreinen(path)
+
+
+def test_several_missing_columns_listed():
+    frame = valid_frame("havens").drop(columns=["ligplaatsen", "nachtregister"])
+    with pytest.raises(SchemaError, match="kolommen 'ligplaatsen', 'nachtregister' ontbreken"):
+        validate_layer("havens", frame, source="havens.csv")

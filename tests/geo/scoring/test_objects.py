@@ -99,3 +99,32 @@ def test_missing_id_column(grid, theme, gemeenten, objects):
 def test_classify_scores():
     got = classify_scores(np.array([0.0, 0.2, 0.21, 0.5, 0.81, 1.0, NAN]), [0.2, 0.4, 0.6, 0.8])
     assert got.tolist() == [1, 1, 2, 3, 5, 5, 0]
+
+
+@pytest.mark.parametrize("combination", ["gewogen_som", "relatief_risico"])
+def test_shares_match_explain_cell_and_add_up(grid, gemeenten, objects, combination):
+    from geo.scoring.combine import combine
+    from geo.scoring.explain import explain_cell
+
+    infos = [IndicatorInfo("a", "A", "r", "attribuut", 0.5),
+             IndicatorInfo("b", "B", "r", "nabijheid", 1.5, direction="negatief")]
+    norm = np.stack([N1, N2])
+    score = combine(norm, [0.5, 1.5], ["positief", "negatief"], combination, intercept=-0.5)
+    score = score.astype("float32")
+    score[3] = np.nan
+    theme = ThemeResult(thema="havens", label="Havens", score=score,
+                        klasse=np.zeros((4, 4), "uint8"), breaks=[0.2, 0.4, 0.6, 0.8],
+                        indicators=infos, raw=norm, norm=norm, domain=np.isfinite(score),
+                        combination=combination, intercept=-0.5)
+    table = score_objects(objects, theme, grid, gemeenten).set_index("id")
+    # B is a point: its explanation is the explanation of cell (2, 3)
+    expected = explain_cell(norm[:, 2, 3], norm[:, 2, 3], infos, combination, -0.5)
+    got = json.loads(table.loc["B", "uitleg"])
+    assert [g["indicator"] for g in got] == [e["indicator"] for e in expected]
+    assert_allclose([g["aandeel"] for g in got], [e["aandeel"] for e in expected], rtol=1e-6)
+    for object_id in ["A", "B", "C", "E"]:
+        shares = [u["aandeel"] for u in json.loads(table.loc[object_id, "uitleg"])]
+        assert_allclose(sum(shares), table.loc[object_id, "score"], rtol=1e-6)
+    if combination == "relatief_risico":
+        assert got[-1]["indicator"] == "basis"
+        assert_allclose(got[-1]["aandeel"], np.exp(-0.5))

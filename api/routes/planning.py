@@ -1,0 +1,198 @@
+"""ACT! controle-plannen and control outcomes for planners (roles planner and analist).
+
+A planner only sees and plans for gemeenten of their own organisation; a plan or area with a
+gemeente outside it answers 404 (no existence leak). Plans are built by
+:func:`geo.planning.run.build_plan`, stored with their selection probabilities, and written to
+``werkmap/plannen/<plan_id>/``; downloads go by plan id and a fixed file kind, never a path.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Path, Query, Request
+from fastapi.responses import FileResponse
+from pydantic import BaseModel, ConfigDict, Field
+
+from api import audit
+from api.auth import Principal
+from api.db.models_planning import (
+    Plan,
+    import_controls,
+    load_controls,
+    save_plan,
+    visible_plans,
+)
+from api.deps import PlannerUser, SessionDep
+from geo.errors import InvalidRequestError, KaartNotFoundError
+from geo.layers.gemeenten import select_area
+
+router = APIRouter(prefix="/planning", tags=["planning"])
+
+FILES = {"csv": ("plan.csv", "text/csv"),
+         "xlsx": ("plan.xlsx",
+                  "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+         "geojson": ("plan.geojson", "application/geo+json"),
+         "html": ("plan.html", "text/html")}
+PlanId = Annotated[str, Path(max_length=120, pattern=r"^[A-Za-z0-9-]+$")]
+
+
+class PlanRequest(BaseModel):
+    """A new plan: one area (``regio`` or ``gemeenten``) and optional parameter overrides."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    regio: str | None = Field(None, max_length=100, examples=["Maastricht-Heuvelland"])
+    gemeenten: list[str] | None = Field(None, max_length=50, examples=[["GM0981"]])
+    aantal: int | None = Field(None, ge=1, le=200)
+    datum: dt.date | None = None
+    seed: int = Field(0, ge=0)
+    start: tuple[float, float] | None = Field(None, description="(lengtegraad, breedtegraad)")
+    start_object: str | None = Field(None, max_length=140)
+    themas: list[str] | None = None
+    exploratie_aandeel: float | None = Field(None, ge=0, le=1)
+    minimale_afstand_m: float | None = Field(None, ge=0)
+    uitsluiten_maanden: int | None = Field(None, ge=0)
+    tijdbudget_uren: float | None = Field(None, gt=0)
+
+
+class OutcomeIn(BaseModel):
+    """One control outcome (validated again with the same rules as the CLI import)."""
+
+    datum: str
+    thema: str
+    object: str = Field(max_length=100)
+    uitgevoerd: str | bool
+    bevindingen: str | list[str]
+    vervolg: str
+    plan: str | None = None
+    gemeentecode: str | None = None
+
+
+def _pick(k) -> dict[str, Any]:
+    return {"volgorde": k.volgorde, "thema": k.thema, "object": k.object_id,
+            "gemeentecode": k.gemeentecode, "score": k.score, "klasse": k.klasse,
+            "verwachte_trefkans": k.verwacht, "soort_keuze": k.soort_keuze,
+            "selectiekans": k.selectiekans, "geplande_aankomst": k.aankomst.isoformat(),
+            "duur_min": k.duur}
+
+
+def _summary(plan: Plan) -> dict[str, Any]:
+    return {"plan_id": plan.id, "gebied_id": plan.gebied_id, "gebied": plan.gebied_naam,
+            "datum": plan.datum.isoformat(), "seed": plan.seed, "aantal": plan.aantal,
+            "gemeenten": json.loads(plan.gemeenten), "synthetisch": plan.synthetisch,
+            "totaal_minuten": round(plan.totaal_minuten, 1),
+            "bestanden": {k: f"/planning/plannen/{plan.id}/bestanden/{k}" for k in FILES}}
+
+
+def _visible(session, user: Principal, plan_id: str) -> Plan:
+    plan = session.get(Plan, plan_id)
+    if plan is None or not set(json.loads(plan.gemeenten)) <= user.gemeenten:
+        raise KaartNotFoundError(f"Plan '{plan_id}' bestaat niet of is niet voor jou zichtbaar.",
+                                 plan_id=plan_id)
+    return plan
+
+
+@router.get("/plannen", summary="Controleplannen van jouw gemeenten")
+def list_plans(user: PlannerUser, session: SessionDep) -> dict[str, Any]:
+    plans = visible_plans(session, user.gemeenten)
+    return {"aantal": len(plans), "plannen": [_summary(p) for p in plans]}
+
+
+@router.post("/plannen", status_code=201, summary="Maak een controleplan")
+def create_plan(body: PlanRequest, request: Request, user: PlannerUser,
+                session: SessionDep) -> dict[str, Any]:
+    """Kies, orden en verklaar controles voor een gebied binnen jouw regio (zie
+    ``kaart plan``); het plan en de selectiekansen worden opgeslagen."""
+    from geo.planning.config import load_planning_config
+    from geo.planning.run import build_plan, plan_directory, start_lonlat, write_plan_files
+    from maps.plan import write_plan_map
+
+    if bool(body.regio) == bool(body.gemeenten):
+        raise InvalidRequestError("Geef precies één van 'regio' of 'gemeenten'.")
+    area = select_area(regio=body.regio) if body.regio else select_area(gemeente=body.gemeenten)
+    if not set(area.codes) <= user.gemeenten:
+        raise KaartNotFoundError(f"Gebied '{area.naam}' is niet voor jou zichtbaar.",
+                                 gebied=area.id)
+    config = load_planning_config().with_overrides(
+        aantal=body.aantal, themas=tuple(body.themas) if body.themas else None,
+        exploratie_aandeel=body.exploratie_aandeel, minimale_afstand_m=body.minimale_afstand_m,
+        uitsluiten_maanden=body.uitsluiten_maanden, tijdbudget_uren=body.tijdbudget_uren)
+    werkmap = request.app.state.werkmap
+    datum = body.datum or dt.date.today()
+    run = build_plan(werkmap, area, config, datum=datum, seed=body.seed, start=body.start,
+                     start_object=body.start_object,
+                     controls=load_controls(session, area.codes))
+    with plan_directory(werkmap, run.plan_id) as tmp:
+        write_plan_files(run, tmp)
+        write_plan_map(run.result.picks, tmp / "plan.html", start_lonlat=start_lonlat(run),
+                       titel=f"Controleplan {area.naam} {datum:%d-%m-%Y}",
+                       synthetisch=run.synthetisch)
+    plan = save_plan(session, run, gebruiker_id=user.id)
+    audit.record(session, user, "plan_gemaakt", None, aantal=plan.aantal, plan_id=plan.id,
+                 gebied=area.id)
+    return {**_summary(plan), "tekorten": run.result.tekorten,
+            "keuzes": [{**_pick(k), "reden": r}
+                       for k, r in zip(plan.keuzes, run.result.picks["reden"], strict=True)]}
+
+
+@router.get("/plannen/{plan_id}", summary="Eén controleplan met keuzes en selectiekansen")
+def get_plan(plan_id: PlanId, user: PlannerUser, session: SessionDep) -> dict[str, Any]:
+    plan = _visible(session, user, plan_id)
+    return {**_summary(plan), "keuzes": [_pick(k) for k in plan.keuzes]}
+
+
+@router.get("/plannen/{plan_id}/bestanden/{soort}", summary="Download een planbestand",
+            response_class=FileResponse)
+def download(plan_id: PlanId, soort: Literal["csv", "xlsx", "geojson", "html"],
+             request: Request, user: PlannerUser, session: SessionDep) -> FileResponse:
+    plan = _visible(session, user, plan_id)
+    name, media_type = FILES[soort]
+    path = request.app.state.werkmap.resolve_inside(f"{plan.map}/{name}")
+    if not path.is_file():
+        raise KaartNotFoundError(f"Bestand {name} van plan '{plan_id}' ontbreekt.")
+    audit.record(session, user, "plan_download", None, plan_id=plan.id, soort=soort)
+    return FileResponse(path, media_type=media_type, filename=f"{plan.id}-{name}")
+
+
+@router.post("/uitkomsten", status_code=201, summary="Registreer uitkomsten van controles")
+def register_outcomes(body: Annotated[list[OutcomeIn], Field(max_length=5000)],
+                      user: PlannerUser, session: SessionDep) -> dict[str, Any]:
+    """Alles of niets: bij één ongeldige rij wordt niets opgeslagen (rij 1 = eerste element)."""
+    import pandas as pd
+
+    from geo.planning.outcomes import validate_outcomes
+
+    raw = pd.DataFrame([{**o.model_dump(), "uitgevoerd": _text(o.uitgevoerd),
+                         "bevindingen": _text(o.bevindingen)} for o in body],
+                       columns=list(OutcomeIn.model_fields))
+    outcomes = validate_outcomes(raw, source="verzoek", first_row=1)
+    stored = import_controls(session, outcomes, bron="api", source="verzoek",
+                             gebruiker_id=user.id, gemeenten=user.gemeenten)
+    audit.record(session, user, "uitkomsten_import", None, aantal=len(stored))
+    return {"aantal": len(stored),
+            "gekoppeld_aan_plan": sum(1 for c in stored if c.plan_id is not None)}
+
+
+@router.get("/uitkomsten/rapport", summary="Trefkans per thema en periode")
+def report(user: PlannerUser, session: SessionDep,
+           periode: Annotated[Literal["maand", "kwartaal", "jaar"], Query()] = "kwartaal",
+           ) -> dict[str, Any]:
+    """Trefkans apart voor exploitatie- en exploratiekeuzes, plus de selectiegecorrigeerde
+    schatting (gewogen met 1/selectiekans) over alle kandidaat-objecten."""
+    from geo.planning.feedback import hit_rate_report
+
+    table = hit_rate_report(load_controls(session, user.gemeenten), periode=periode)
+    rows = [{k: (None if isinstance(v, float) and v != v else v) for k, v in r.items()}
+            for r in table.to_dict("records")]
+    return {"periode": periode, "rijen": rows}
+
+
+def _text(value: str | bool | list[str]) -> str:
+    if isinstance(value, bool):
+        return "ja" if value else "nee"
+    if isinstance(value, list):
+        return ";".join(value)
+    return value

@@ -1,0 +1,296 @@
+"""Learned gelegenheidskaart (``kaart leer``) and temporal hold-out evaluation (``evalueer``).
+
+Both start from the newest gelegenheid run of the area: its ``uitleg_<thema>.tif`` hold the
+normalised indicator rasters (the model's features) and its ``gelegenheidskaart.tif`` the
+expert map. Incidents only enter as counts per cell; no output holds an incident point.
+
+``kaarten/<gebied>/gelegenheid_geleerd/vNNNN/``: ``gelegenheidskaart.tif`` (band 1 score =
+expected incidents relative to the maximum, band 2 class 1..5), ``gewichten.csv`` (relative
+risk per indicator with its bootstrap interval) and ``kaartverantwoording.json`` (training
+period, cells, CV score, coefficients).
+
+``kaarten/<gebied>/evaluatie/vNNNN/``: ``evaluatie.csv`` (hit rate and PAI per map and
+coverage), ``trefkans.png`` and ``kaartverantwoording.json`` holding the same table.
+Definitions of hit rate and PAI: :mod:`geo.scoring.evaluation`.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import rasterio
+
+from geo.atomic import VersionedDir, atomic_file, write_text_atomic
+from geo.errors import InvalidRequestError
+from geo.export.cog import write_map_cog
+from geo.export.risico import (
+    GELEGENHEID_FILE,
+    OBJECT_THEMES,
+    VERANTWOORDING_FILE,
+    RiskRun,
+    _document,
+    _dump,
+    _finish,
+    latest_run,
+    read_bands,
+    read_incidents,
+)
+from geo.layers.gemeenten import Area
+from geo.paths import Werkmap
+from geo.scoring.evaluation import COVERAGES, evaluate_maps, uniform_map
+from geo.scoring.gecombineerd import combine_maps
+from geo.scoring.grid import Grid
+from geo.scoring.kde import bin_points
+from geo.scoring.learning import PoissonRiskLearner, aggregate_cells, spatial_blocks
+from geo.scoring.risico import (
+    class_breaks,
+    classify,
+    compute_risico,
+    load_risico_config,
+    suppress_counts,
+)
+
+SOORT = "gelegenheid_geleerd"
+PERCENTILES = [50.0, 75.0, 90.0, 97.5]
+MAP_LABELS = {"deskundig": "gelegenheidskaart (deskundig)",
+              "geleerd": "gelegenheidskaart (geleerd)",
+              "risicokaart": "risicokaart (KDE trainingsperiode)",
+              "eerdere_incidenten": "eerdere incidenten per cel",
+              "gecombineerd": "gecombineerde kaart", "uniform": "uniform (toeval)"}
+
+
+@dataclass
+class Features:
+    """The normalised indicators and the expert map of a gelegenheid run."""
+
+    grid: Grid
+    mask: np.ndarray
+    stack: np.ndarray
+    names: list[str]
+    expert_score: np.ndarray
+    expert_klasse: np.ndarray
+    run_dir: Path
+
+
+def read_features(run_dir: Path) -> Features:
+    """Read ``uitleg_<thema>.tif`` (bands ``norm:<naam>``) and the expert map of a run."""
+    grid, (score, klasse) = read_bands(run_dir / GELEGENHEID_FILE, 2)
+    mask = np.isfinite(score)
+    layers, names = [], []
+    for thema in OBJECT_THEMES:
+        path = run_dir / f"uitleg_{thema}.tif"
+        if not path.exists():
+            continue
+        with rasterio.open(path) as src:
+            for band, text in enumerate(src.descriptions, start=1):
+                if text and text.startswith("norm:"):
+                    layers.append(np.where(mask, np.nan_to_num(src.read(band)), 0.0))
+                    names.append(f"{thema}:{text[5:]}")
+    if not layers:
+        raise InvalidRequestError(
+            f"De gelegenheidsrun {run_dir} heeft geen indicatorrasters (uitleg_*.tif).")
+    return Features(grid, mask, np.stack(layers), names, score, klasse, run_dir)
+
+
+def incident_counts(incidents, grid: Grid, start: date | None, end: date) -> np.ndarray:
+    """Incidents per cell with ``start <= datum < end`` (unweighted)."""
+    dates = pd.to_datetime(incidents["datum"]).dt.tz_localize(None)
+    keep = dates < pd.Timestamp(end)
+    if start is not None:
+        keep &= dates >= pd.Timestamp(start)
+    keep = keep.to_numpy()
+    geom = incidents.geometry
+    return bin_points(geom.x.to_numpy()[keep], geom.y.to_numpy()[keep], grid)
+
+
+def fit_learner(features: Features, counts: np.ndarray, *, block_m: float = 2000.0,
+                method: str = "poisson", n_bootstrap: int = 50, random_state: int = 0,
+                max_cells: int = 100_000) -> tuple[PoissonRiskLearner, int]:
+    """Fit the Poisson learner on the cells inside the area (coarsened above ``max_cells``)."""
+    factor = max(1, math.ceil(math.sqrt(features.mask.sum() / max_cells)))
+    stack, y, mask, shape = aggregate_cells(features.stack, counts, features.mask, factor)
+    block_cells = max(1, round(block_m / (features.grid.cellsize * factor)))
+    groups = spatial_blocks(shape, block_cells)
+    X = stack.reshape(len(features.names), -1).T[mask.ravel()]
+    learner = PoissonRiskLearner(method=method, n_bootstrap=n_bootstrap,
+                                 random_state=random_state)
+    learner.fit(X, y.ravel()[mask.ravel()], groups.ravel()[mask.ravel()], features.names)
+    return learner, factor
+
+
+def learned_surface(learner: PoissonRiskLearner, features: Features
+                    ) -> tuple[np.ndarray, np.ndarray, list[float]]:
+    """Score (expected incidents / maximum, NaN outside), class 1..5 and class breaks."""
+    X = features.stack.reshape(len(features.names), -1).T
+    pred = learner.predict(X).reshape(features.grid.shape)
+    pred = np.where(features.mask, pred, np.nan)
+    score = pred / np.nanmax(pred)
+    breaks = class_breaks(score[features.mask], PERCENTILES)
+    return score.astype("float32"), classify(score, breaks), breaks
+
+
+def build_geleerd(werkmap: Werkmap, area: Area, *, layers_path: str | Path | None = None,
+                  tot: date | None = None, jaren: int | None = None, method: str = "poisson",
+                  n_bootstrap: int = 50, block_m: float = 2000.0, random_state: int = 0
+                  ) -> tuple[RiskRun, PoissonRiskLearner]:
+    """Learn indicator weights from incidents and write the learned gelegenheidskaart."""
+    from geo.layers import is_synthetic
+
+    layers_path = Path(layers_path) if layers_path is not None else werkmap.lagen
+    incidents = read_incidents(layers_path)
+    synthetic = is_synthetic(layers_path)
+    features = read_features(latest_run(werkmap, area.id, "gelegenheid", "kaart gelegenheid"))
+    end, start = _period(incidents, tot, jaren)
+    counts = incident_counts(incidents, features.grid, start, end)
+    learner, factor = fit_learner(features, counts, block_m=block_m, method=method,
+                                  n_bootstrap=n_bootstrap, random_state=random_state)
+    score, klasse, breaks = learned_surface(learner, features)
+    k = load_risico_config().k_anonimiteit
+    training = {"van": start.isoformat() if start else None, "tot": end.isoformat(),
+                "cellen": learner.n_cells_, "celgrootte_model_m": features.grid.cellsize * factor,
+                "incidenten": suppress_counts({"totaal": learner.n_incidents_}, k)["totaal"],
+                "blokgrootte_m": block_m}
+    body = {"training": training, "model": learner.verantwoording(),
+            "gelegenheid_run": werkmap.relative(features.run_dir),
+            "klassegrenzen": breaks,
+            "score": "verwacht aantal incidenten per cel gedeeld door het maximum in het gebied"}
+    table = learner.relative_risk_.copy()
+    with VersionedDir(werkmap.run_parent(area.id, SOORT)) as run:
+        write_map_cog(run.path / GELEGENHEID_FILE, score, klasse, features.grid, soort=SOORT,
+                      thema="totaal", gebied_id=area.id, synthetisch=synthetic, breaks=breaks)
+        with atomic_file(run.path / "gewichten.csv") as tmp:
+            table.to_csv(tmp, index=False)
+        outputs = [{"bestand": GELEGENHEID_FILE, "soort": "cog", "kaart_id": f"{area.id}-{SOORT}"
+                    "-totaal"}, {"bestand": "gewichten.csv", "soort": "csv"}]
+        write_text_atomic(run.path / VERANTWOORDING_FILE, _dump(_document(
+            "geleerde gelegenheidskaart", SOORT, area, features.grid, features.mask, synthetic,
+            body, outputs)))
+    result = _finish(werkmap, area, SOORT, run.final, synthetic, GELEGENHEID_FILE, None,
+                     {"klassegrenzen": breaks, "cv_score_d2": learner.cv_score_},
+                     summary={"cv_score_d2": learner.cv_score_, "alpha": learner.alpha_,
+                              "training": training}, aantal=int(features.mask.sum()))
+    result.files.insert(1, {"pad": str(run.final / "gewichten.csv"), "soort": "csv",
+                            "aantal": len(table)})
+    return result, learner
+
+
+def evaluate_area(werkmap: Werkmap, area: Area, *, layers_path: str | Path | None = None,
+                  split: date | None = None, test_dagen: int = 365, jaren: int | None = None,
+                  method: str = "poisson", random_state: int = 0,
+                  coverages: tuple[float, ...] = COVERAGES) -> tuple[pd.DataFrame, dict]:
+    """Temporal hold-out: maps from incidents before ``split``, scored on the test period."""
+    layers_path = Path(layers_path) if layers_path is not None else werkmap.lagen
+    incidents = read_incidents(layers_path)
+    features = read_features(latest_run(werkmap, area.id, "gelegenheid", "kaart gelegenheid"))
+    if split is None:
+        split = date(pd.to_datetime(incidents["datum"]).max().year, 1, 1)
+    test_end = split + timedelta(days=test_dagen)
+    train_start = _years_before(split, jaren) if jaren else None
+    grid, mask = features.grid, features.mask
+    train = incident_counts(incidents, grid, train_start, split)
+    test = incident_counts(incidents, grid, split, test_end)
+    if test[mask].sum() == 0 or train[mask].sum() == 0:
+        raise InvalidRequestError(
+            f"Geen incidenten in de trainings- of testperiode binnen {area.naam} "
+            f"(splitsing {split.isoformat()}); kies een andere --splitsing.", gebied=area.id)
+    learner, _ = fit_learner(features, train, method=method, n_bootstrap=0,
+                             random_state=random_state)
+    learned, _, _ = learned_surface(learner, features)
+    dates = pd.to_datetime(incidents["datum"]).dt.tz_localize(None)
+    before = incidents[(dates < pd.Timestamp(split)).to_numpy()]
+    kde = compute_risico(before, grid, mask, load_risico_config(),
+                         peildatum=split - timedelta(days=1), suppress=False)
+    combined, _ = combine_maps(features.expert_score, features.expert_klasse, kde.density,
+                               kde.klasse, mask)
+    maps = {"deskundig": features.expert_score, "geleerd": learned,
+            "risicokaart": kde.density, "eerdere_incidenten": np.where(mask, train, np.nan),
+            "gecombineerd": combined, "uniform": uniform_map(mask)}
+    table = evaluate_maps(maps, test, mask, coverages)
+    table.insert(1, "omschrijving", table["kaart"].map(MAP_LABELS))
+    k = load_risico_config().k_anonimiteit
+    info = {"training_van": train_start.isoformat() if train_start else None,
+            "splitsing": split.isoformat(), "test_tot": test_end.isoformat(),
+            "cellen": int(mask.sum()), "cv_score_d2_geleerd": learner.cv_score_,
+            "incidenten_training": suppress_counts({"n": int(train[mask].sum())}, k)["n"],
+            "incidenten_test": suppress_counts({"n": int(test[mask].sum())}, k)["n"],
+            "gelegenheid_run": werkmap.relative(features.run_dir)}
+    return table, info
+
+
+def build_evaluatie(werkmap: Werkmap, area: Area, **options: Any) -> tuple[Path, pd.DataFrame,
+                                                                             dict]:
+    """Run :func:`evaluate_area` and write ``evaluatie/vNNNN/`` (CSV, PNG, verantwoording)."""
+    from geo.layers import is_synthetic
+
+    table, info = evaluate_area(werkmap, area, **options)
+    layers_path = Path(options.get("layers_path") or werkmap.lagen)
+    synthetic = is_synthetic(layers_path)
+    body = {"evaluatie": {**info, "methode": (
+        "Temporele hold-out: kaarten gemaakt met incidenten vóór de splitsingsdatum, getoetst "
+        "op incidenten in de testperiode. Trefkans = aandeel testincidenten in de hoogst "
+        "scorende cellen; PAI = trefkans / aandeel oppervlakte."),
+        "tabel": table.to_dict("records")}}
+    with VersionedDir(werkmap.run_parent(area.id, "evaluatie")) as run:
+        with atomic_file(run.path / "evaluatie.csv") as tmp:
+            table.to_csv(tmp, index=False)
+        plot_hit_rates(table, run.path / "trefkans.png", title=f"Trefkans — {area.naam}",
+                       synthetic=synthetic)
+        run_dir = latest_run(werkmap, area.id, "gelegenheid", "kaart gelegenheid")
+        features_grid, (score,) = read_bands(run_dir / GELEGENHEID_FILE, 1)
+        mask = np.isfinite(score)
+        outputs = [{"bestand": "evaluatie.csv", "soort": "csv"},
+                   {"bestand": "trefkans.png", "soort": "png"}]
+        write_text_atomic(run.path / VERANTWOORDING_FILE, _dump(_document(
+            "evaluatie", "evaluatie", area, features_grid, mask, synthetic, body, outputs)))
+    return run.final, table, info
+
+
+def plot_hit_rates(table: pd.DataFrame, target: Path, *, title: str, synthetic: bool) -> Path:
+    """PNG of hit rate against coverage, one line per map (matplotlib, Agg backend)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(7, 4.5), dpi=100)
+    ax = fig.subplots()
+    for name, part in table.groupby("kaart", sort=False):
+        ax.plot(part["dekking"] * 100, part["trefkans"] * 100, marker="o",
+                label=MAP_LABELS.get(name, name), linestyle="--" if name == "uniform" else "-")
+    ax.set_xlabel("Dekking (% van de oppervlakte, hoogste scores eerst)")
+    ax.set_ylabel("Trefkans (% van de testincidenten)")
+    ax.set_title(title + (" (synthetische demodata)" if synthetic else ""))
+    ax.grid(True, alpha=0.3)
+    ax.legend(fontsize=8)
+    fig.tight_layout()
+    with atomic_file(target) as tmp:
+        fig.savefig(tmp, format="png")
+    return target
+
+
+def _period(incidents, tot: date | None, jaren: int | None) -> tuple[date, date | None]:
+    if tot is None:
+        tot = pd.to_datetime(incidents["datum"]).max().date() + timedelta(days=1)
+    start = _years_before(tot, jaren) if jaren else None
+    return tot, start
+
+
+def _years_before(day: date, years: int) -> date:
+    return (pd.Timestamp(day) - pd.DateOffset(years=years)).date()
+
+
+def evaluation_summary(table: pd.DataFrame, coverage: float = 0.05) -> dict[str, float]:
+    """PAI per map at one coverage (for summaries and the algoritmeregister)."""
+    part = table[np.isclose(table["dekking"], coverage)]
+    return {str(r.kaart): float(r.pai) for r in part.itertuples()}
+
+
+__all__ = ["Features", "build_evaluatie", "build_geleerd", "evaluate_area", "evaluation_summary",
+           "fit_learner", "incident_counts", "learned_surface", "plot_hit_rates",
+           "read_features"]

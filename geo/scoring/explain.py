@@ -1,0 +1,192 @@
+"""Why a cell scores what it scores: each indicator's raw value, normalised value, weight, share.
+
+Shares (``aandeel``) always add up to the cell's score:
+
+- ``gewogen_som``: ``aandeel_i = w_i · v_i / Σ w`` (``v`` = norm, or 1 − norm for a
+  protective factor; no value counts 0);
+- ``relatief_risico``: with ``L = Σ β_i v_i`` the score is ``exp(β0) · exp(L)``. The
+  baseline ``exp(β0)`` is its own entry (``indicator = "basis"``) and the rest,
+  ``exp(β0)·(exp(L) − 1)``, is divided in proportion to each indicator's term ``β_i v_i``
+  on the log scale: ``aandeel_i = β_i v_i · exp(β0) · (exp(L) − 1) / L`` (the limit
+  ``exp(β0) · β_i v_i`` when ``L = 0``). Shares of protective terms are negative;
+- ``maximum`` (overall map): the theme with the highest score gets the whole score;
+- outside the theme's domain the score is 0 and so is every share.
+
+:func:`explain_point` reads a stored run back (``uitleg_<thema>.tif`` + the
+``kaartverantwoording.json``, see ``docs/ARCHITECTURE.md``) for a point in RD.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from geo.errors import InvalidRequestError, KaartNotFoundError, OutputError
+from geo.legend import CLASS_NAMES
+from geo.scoring.combine import values
+from geo.scoring.engine import TOTAL, IndicatorInfo
+
+BASELINE = "basis"
+
+
+def _num(value: float) -> float | None:
+    value = float(value)
+    return None if math.isnan(value) else value
+
+
+def explain_cell(raw: np.ndarray, norm: np.ndarray, indicators: Sequence[IndicatorInfo],
+                 combination: str, intercept: float = 0.0,
+                 in_domain: bool = True) -> list[dict[str, Any]]:
+    """Explanation of one cell, in indicator order.
+
+    Parameters
+    ----------
+    raw, norm : array of shape (n,)
+        Raw and normalised values of the cell (NaN = no value).
+    indicators : list of IndicatorInfo
+        The theme's indicators (weights, directions).
+    combination : str
+        ``gewogen_som``, ``relatief_risico`` or ``maximum``.
+    intercept : float
+        β0 (``relatief_risico`` only).
+    in_domain : bool
+        False outside the theme's domain (score 0, all shares 0).
+
+    Returns
+    -------
+    list of dict
+        ``{indicator, label, ruw, genormaliseerd, gewicht, aandeel}``; for
+        ``relatief_risico`` a last entry ``indicator = "basis"`` holds ``exp(β0)``.
+        The shares add up to the score.
+
+    Examples
+    --------
+    >>> infos = [IndicatorInfo("a", "A", "", "attribuut", 1.0),
+    ...          IndicatorInfo("b", "B", "", "attribuut", 3.0, "negatief")]
+    >>> [e["aandeel"] for e in explain_cell(np.array([5.0, 1]), np.array([0.5, 1]), infos,
+    ...                                      "gewogen_som")]
+    [0.125, 0.0]
+    """
+    raw = np.asarray(raw, np.float64)
+    norm = np.asarray(norm, np.float64)
+    weights = np.array([i.weight for i in indicators], np.float64)
+    v = values(norm, [i.direction for i in indicators])
+    term = weights * v
+    if combination == "gewogen_som":
+        shares = term / weights.sum()
+    elif combination == "relatief_risico":
+        total = term.sum()
+        factor = math.exp(intercept) * (math.expm1(total) / total if total != 0 else 1.0)
+        shares = term * factor
+    elif combination == "maximum":
+        shares = np.zeros_like(v)
+        if v.size and v.max() > 0:
+            shares[int(np.argmax(v))] = v.max()
+    else:
+        raise InvalidRequestError(f"Onbekende combinatie '{combination}'.")
+    if not in_domain:
+        shares = np.zeros_like(shares)
+    out = [{"indicator": info.name, "label": info.label, "ruw": _num(r),
+            "genormaliseerd": _num(n), "gewicht": float(info.weight), "aandeel": float(s)}
+           for info, r, n, s in zip(indicators, raw, norm, shares, strict=True)]
+    if combination == "relatief_risico":
+        out.append({"indicator": BASELINE, "label": "Basisniveau (intercept)", "ruw": None,
+                    "genormaliseerd": None, "gewicht": float(intercept),
+                    "aandeel": math.exp(intercept) if in_domain else 0.0})
+    return out
+
+
+def explain_point(run_dir: str | Path, thema: str, x: float, y: float) -> dict[str, Any]:
+    """Explain the cell at RD point ``(x, y)`` of a stored gelegenheid run.
+
+    Reads ``uitleg_<thema>.tif`` (raw and normalised bands), the weights from
+    ``kaartverantwoording.json`` (``themas.<thema>``) and the score from the map COG.
+
+    Returns
+    -------
+    dict
+        ``{thema, x, y, rij, kolom, score, klasse, klasse_naam, binnen_domein, combinatie,
+        uitleg: [{indicator, label, ruw, genormaliseerd, gewicht, aandeel}]}``.
+
+    Raises
+    ------
+    KaartNotFoundError
+        Unknown theme, missing files, or a point outside the map or the area.
+    """
+    import rasterio
+
+    run_dir = Path(run_dir)
+    section = _theme_section(run_dir, thema)
+    indicators = [IndicatorInfo.from_dict(d) for d in section["indicatoren"]]
+    path = run_dir / f"uitleg_{thema}.tif"
+    if not path.is_file():
+        raise KaartNotFoundError(f"Uitlegbestand {path.name} ontbreekt in deze run.",
+                                 thema=thema)
+    with rasterio.open(path) as src:
+        if src.count != 2 * len(indicators):
+            raise OutputError(
+                f"{path.name} heeft {src.count} banden, verwacht {2 * len(indicators)} "
+                f"(2 × {len(indicators)} indicatoren).", pad=str(path))
+        row, col = src.index(x, y)
+        if not (0 <= row < src.height and 0 <= col < src.width):
+            raise KaartNotFoundError("Dit punt ligt buiten de kaart.", x=x, y=y)
+        cell = src.read(window=((row, row + 1), (col, col + 1)))[:, 0, 0].astype(np.float64)
+    n = len(indicators)
+    combination = section.get("combinatie", "gewogen_som")
+    intercept = float(section.get("intercept", 0.0) or 0.0)
+    stored_score, klasse = _stored_score(run_dir, thema, x, y)
+    if stored_score is not None and math.isnan(stored_score):
+        raise KaartNotFoundError("Dit punt ligt buiten het gebied van de kaart.", x=x, y=y)
+    explanation = explain_cell(cell[:n], cell[n:], indicators, combination, intercept)
+    computed = sum(e["aandeel"] for e in explanation)
+    in_domain = not (stored_score == 0.0 and abs(computed) > 0)
+    if not in_domain:
+        explanation = explain_cell(cell[:n], cell[n:], indicators, combination, intercept,
+                                   in_domain=False)
+    score = stored_score if stored_score is not None else computed
+    return {"thema": thema, "x": float(x), "y": float(y), "rij": int(row), "kolom": int(col),
+            "score": float(score), "klasse": klasse,
+            "klasse_naam": CLASS_NAMES.get(klasse) if klasse else None,
+            "binnen_domein": in_domain, "combinatie": combination, "uitleg": explanation}
+
+
+def map_filename(thema: str) -> str:
+    """File name of a theme's (or the overall) map COG in a gelegenheid run."""
+    return "gelegenheidskaart.tif" if thema == TOTAL else f"thema_{thema}.tif"
+
+
+def _theme_section(run_dir: Path, thema: str) -> dict[str, Any]:
+    path = run_dir / "kaartverantwoording.json"
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as error:
+        raise KaartNotFoundError(f"{path.name} ontbreekt in {run_dir.name}.") from error
+    except json.JSONDecodeError as error:
+        raise OutputError(f"{path.name} is geen geldige JSON (regel {error.lineno}).",
+                          pad=str(path)) from error
+    themes = data.get("themas") or {}
+    if thema not in themes:
+        raise KaartNotFoundError(
+            f"Thema '{thema}' staat niet in deze run (wel: {', '.join(sorted(themes))}).",
+            thema=thema)
+    return themes[thema]
+
+
+def _stored_score(run_dir: Path, thema: str, x: float, y: float) -> tuple[float | None, int]:
+    import rasterio
+
+    path = run_dir / map_filename(thema)
+    if not path.is_file():
+        return None, 0
+    with rasterio.open(path) as src:
+        row, col = src.index(x, y)
+        if not (0 <= row < src.height and 0 <= col < src.width):
+            return float("nan"), 0
+        cell = src.read(window=((row, row + 1), (col, col + 1)))[:, 0, 0]
+    klasse = int(cell[1]) if cell.size > 1 else 0
+    return float(cell[0]), klasse

@@ -1,0 +1,110 @@
+"""Route map of a controle-plan: numbered stops in visiting order, one offline HTML file.
+
+Built from the finished plan table (the picks of :func:`geo.planning.plan_controls`), in
+EPSG:4326 at the edge; nothing is fetched over HTTP (Leaflet is inlined by
+:func:`maps.standalone.render_standalone_html`; the OSM background simply stays empty offline).
+"""
+
+from __future__ import annotations
+
+import os
+from html import escape
+from pathlib import Path
+from typing import Any
+
+import folium
+import pandas as pd
+from branca.element import Element
+
+from geo.atomic import write_text_atomic
+from geo.legend import SYNTHETIC_LABEL
+from maps.assets import STANDALONE_PREFIX, use_local_assets
+from maps.standalone import render_standalone_html
+
+CHOICE_COLORS = {"exploitatie": "#b2182b", "exploratie": "#2166ac"}
+CHOICE_LABELS = {"exploitatie": "Exploitatie (hoge verwachte opbrengst)",
+                 "exploratie": "Exploratie (witte vlek, getrokken met bekende kans)"}
+START_COLOR = "#1b7837"
+
+
+def stop_style(row: dict[str, Any]) -> dict[str, Any]:
+    """Marker style of one stop (pure; colour by kind of pick)."""
+    color = CHOICE_COLORS.get(str(row.get("soort_keuze")), "#555555")
+    return {"color": color, "fill_color": color, "radius": 11, "weight": 2,
+            "fill_opacity": 0.85}
+
+
+def stop_popup_html(row: dict[str, Any]) -> str:
+    """Popup text of one stop (escaped; no personal data exists in a plan)."""
+    naam = escape(str(row.get("naam") or row.get("object_id")))
+    aankomst = pd.Timestamp(row["aankomst"]).strftime("%d-%m-%Y %H:%M")
+    lines = [
+        f"<b>{int(row['volgorde'])}. {naam}</b>",
+        f"{escape(str(row['thema']))} — {escape(str(row.get('gemeentenaam', '')))}",
+        f"Geplande aankomst {aankomst}, duur {round(float(row['duur']))} min",
+        f"Score {float(row['score']):.2f}, klasse {int(row['klasse'])}".replace(".", ","),
+        f"Selectiekans {float(row['selectiekans']) * 100:.1f}%".replace(".", ","),
+        f"<i>{escape(str(row['reden']))}</i>",
+    ]
+    return "<br>".join(lines)
+
+
+def build_plan_map(picks: pd.DataFrame, *, start_lonlat: tuple[float, float] | None = None,
+                   titel: str = "Controleplan", synthetisch: bool = False,
+                   standalone: bool = True) -> folium.Map:
+    """A Folium map with the route (in visiting order) and one numbered marker per stop.
+
+    Parameters
+    ----------
+    picks : DataFrame
+        Plan rows in order with ``volgorde, lon, lat, soort_keuze, naam, thema, score,
+        klasse, selectiekans, reden, aankomst, duur``.
+    start_lonlat : (lon, lat), optional
+        The start point (drawn as a green marker and the route's first point).
+    """
+    lats = picks["lat"].astype(float).tolist()
+    lons = picks["lon"].astype(float).tolist()
+    if start_lonlat is not None:
+        lons, lats = [start_lonlat[0], *lons], [start_lonlat[1], *lats]
+    m = folium.Map(location=[sum(lats) / len(lats), sum(lons) / len(lons)], tiles=None,
+                   control_scale=True)
+    use_local_assets(m, STANDALONE_PREFIX if standalone else "/static/maps/")
+    m.get_root().title = titel
+    folium.TileLayer("OpenStreetMap", name="OpenStreetMap").add_to(m)
+    folium.PolyLine(list(zip(lats, lons, strict=True)), color="#333333", weight=3,
+                    opacity=0.7, tooltip="Route (volgorde van bezoek)").add_to(m)
+    if start_lonlat is not None:
+        folium.CircleMarker([start_lonlat[1], start_lonlat[0]], radius=8, color=START_COLOR,
+                            fill=True, fill_color=START_COLOR, fill_opacity=1,
+                            tooltip="Start").add_to(m)
+    for row in picks.to_dict("records"):
+        style = stop_style(row)
+        folium.CircleMarker([row["lat"], row["lon"]], fill=True,
+                            popup=folium.Popup(stop_popup_html(row), max_width=360),
+                            tooltip=f"{int(row['volgorde'])}. {row.get('naam') or ''}",
+                            **style).add_to(m)
+        folium.Marker([row["lat"], row["lon"]], icon=folium.DivIcon(
+            html=f'<div style="font:bold 11px sans-serif;color:white;text-align:center;'
+                 f'width:22px;margin:-7px 0 0 -11px">{int(row["volgorde"])}</div>')).add_to(m)
+    m.get_root().html.add_child(Element(legend_html(titel, synthetisch)))
+    m.fit_bounds([[min(lats), min(lons)], [max(lats), max(lons)]])
+    return m
+
+
+def legend_html(titel: str, synthetisch: bool) -> str:
+    """The fixed legend box (title, kinds of pick, synthetic label)."""
+    items = "".join(
+        f'<div><span style="display:inline-block;width:12px;height:12px;border-radius:6px;'
+        f'background:{CHOICE_COLORS[k]};margin-right:6px"></span>{escape(v)}</div>'
+        for k, v in CHOICE_LABELS.items())
+    synthetic = f'<div style="color:#b35806;font-weight:bold">{escape(SYNTHETIC_LABEL)}</div>' \
+        if synthetisch else ""
+    return ('<div style="position:fixed;bottom:24px;left:12px;z-index:1000;background:white;'
+            'padding:8px 10px;border:1px solid #999;font:12px sans-serif;max-width:340px">'
+            f"<b>{escape(titel)}</b>{items}{synthetic}</div>")
+
+
+def write_plan_map(picks: pd.DataFrame, target: str | os.PathLike[str], **kwargs: Any) -> Path:
+    """Build the plan map and write it as one offline HTML file (atomically)."""
+    html = render_standalone_html(build_plan_map(picks, standalone=True, **kwargs))
+    return write_text_atomic(target, html)

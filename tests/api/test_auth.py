@@ -1,0 +1,129 @@
+"""Browser login with a session cookie, CSRF, throttling, tokens and settings."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from api_testdata import PASSWORD, auth
+
+from api.auth import LoginThrottle, hash_password, token_hash, verify_password
+from api.db.models import Token
+from api.settings import Settings
+from geo.errors import ConfigError
+
+
+@pytest.fixture
+def database_url(tmp_path):
+    """These tests do not depend on the database kind: SQLite only."""
+    return f"sqlite:///{tmp_path / 'kaart.db'}"
+
+
+def form_token(client) -> str:
+    html = client.get("/inloggen").text
+    match = re.search(r"name=[\"']csrf_token[\"'][^>]*value=[\"']([^\"']+)[\"']", html) or \
+        re.search(r"value=[\"']([^\"']+)[\"'][^>]*name=[\"']csrf_token[\"']", html)
+    return match.group(1)
+
+
+def login(client, name="gemeente_vaals", password=PASSWORD, token=None):
+    token = token if token is not None else form_token(client)
+    return client.post("/inloggen", data={"gebruikersnaam": name, "wachtwoord": password,
+                                          "csrf_token": token, "volgende": "/kaarten"},
+                       follow_redirects=False)
+
+
+def test_login_sets_secure_session_cookie_and_works(client, tokens):
+    response = login(client)
+    assert response.status_code == 303 and response.headers["location"] == "/kaarten"
+    cookie = response.headers["set-cookie"].lower()
+    assert "kaart_sessie=" in cookie and "httponly" in cookie and "samesite=lax" in cookie
+    me = client.get("/ik").json()
+    assert me["gebruikersnaam"] == "gemeente_vaals" and me["gemeenten"] == ["GM0981"]
+    kaarten = client.get("/kaarten").json()
+    assert [k["kaart_id"] for k in kaarten] == ["GM0981-gelegenheid-totaal"]
+
+
+def test_wrong_password_and_missing_csrf_are_refused(client, tokens):
+    response = login(client, password="fout-wachtwoord-123")
+    assert response.status_code == 303 and "fout=1" in response.headers["location"]
+    assert client.get("/ik").status_code == 401
+    response = login(client, token="vervalst")
+    assert response.status_code == 403
+    assert response.json()["fout"]["code"] == "geen_toegang"
+
+
+def test_unsafe_requests_on_a_session_need_the_csrf_token(client, tokens):
+    login(client, name="beheerder_vaals")
+    body = {"gebruikersnaam": "nieuw1", "wachtwoord": "x" * 14, "rol": "gemeente"}
+    refused = client.post("/beheer/gebruikers", json=body)
+    assert refused.status_code == 403
+    token = client.get("/ik").json()["csrf_token"]
+    accepted = client.post("/beheer/gebruikers", json=body, headers={"X-CSRF-Token": token})
+    assert accepted.status_code == 201
+    assert client.post("/uitloggen", follow_redirects=False).status_code == 403
+    out = client.post("/uitloggen", data={"csrf_token": token}, follow_redirects=False)
+    assert out.status_code == 303
+    assert client.get("/ik").status_code == 401
+
+
+def test_login_is_throttled(client, tokens, app):
+    app.state.throttle.max_attempts = 3
+    for _ in range(3):
+        assert "fout=1" in login(client, password="fout-wachtwoord-123").headers["location"]
+    response = login(client)  # right password, but blocked
+    assert "fout=te_veel" in response.headers["location"]
+    assert client.get("/ik").status_code == 401
+
+
+def test_throttle_window_expires():
+    throttle = LoginThrottle(max_attempts=2, window_s=10)
+    keys = (("gebruiker", "a"),)
+    throttle.failed(*keys, now=0.0)
+    throttle.failed(*keys, now=1.0)
+    assert throttle.retry_after(*keys, now=2.0) == 9
+    assert throttle.retry_after(*keys, now=10.5) == 0
+
+
+def test_open_redirect_is_refused(client, tokens):
+    token = form_token(client)
+    response = client.post("/inloggen", data={
+        "gebruikersnaam": "gemeente_vaals", "wachtwoord": PASSWORD, "csrf_token": token,
+        "volgende": "//evil.example/"}, follow_redirects=False)
+    assert response.headers["location"] == "/"
+
+
+def test_expired_token_is_refused(client, tokens, app):
+    with app.state.sessionmaker() as session:
+        row = session.query(Token).filter_by(token_hash=token_hash(tokens["analist_mh"])).one()
+        row.verloopt = datetime.now(UTC) - timedelta(days=1)
+        session.commit()
+    assert client.get("/kaarten", headers=auth(tokens["analist_mh"])).status_code == 401
+    assert client.get("/kaarten", headers=auth(tokens["analist_parkstad"])).status_code == 200
+
+
+def test_passwords_are_argon2_hashes():
+    stored = hash_password("een-lang-wachtwoord")
+    assert stored.startswith("$argon2id$") and "een-lang" not in stored
+    assert verify_password(stored, "een-lang-wachtwoord")
+    assert not verify_password(stored, "een-ander-wachtwoord")
+
+
+def test_placeholder_secret_refused_in_productie(monkeypatch):
+    monkeypatch.setenv("KAART_OMGEVING", "productie")
+    monkeypatch.setenv("KAART_GEHEIME_SLEUTEL", "verander-mij")
+    with pytest.raises(ConfigError, match="KAART_GEHEIME_SLEUTEL"):
+        Settings()
+    monkeypatch.setenv("KAART_GEHEIME_SLEUTEL", "k" * 40)
+    settings = Settings()
+    assert settings.secure_cookie and settings.omgeving == "productie"
+    monkeypatch.setenv("KAART_OMGEVING", "ontwikkeling")
+    monkeypatch.delenv("KAART_GEHEIME_SLEUTEL")
+    assert not Settings().secure_cookie
+
+
+def test_health_and_docs_need_no_login(client):
+    assert client.get("/gezond").json()["status"] == "ok"
+    assert client.get("/docs").status_code == 200
+    assert "/tiles/{kaart_id}/{z}/{x}/{y}.png" in client.get("/openapi.json").json()["paths"]

@@ -1,0 +1,89 @@
+"""Planning API: plans and outcomes for planners, only within their own region."""
+
+from __future__ import annotations
+
+import pytest
+from api_testdata import auth
+
+from geo.layers.gemeenten import select_area
+from geo.paths import Werkmap
+from geo.planning.synthetic import synthetic_objects, write_synthetic_run
+
+REGIO = "Maastricht-Heuvelland"
+
+
+@pytest.fixture
+def outputs(tmp_path) -> Werkmap:
+    """A werkmap with SYNTHETIC scored objects for the region (overrides the shared one)."""
+    werkmap = Werkmap.open(tmp_path / "planwerkmap")
+    area = select_area(regio=REGIO)
+    write_synthetic_run(werkmap, area.id, synthetic_objects(area.gemeenten, 200, seed=2))
+    return werkmap
+
+
+def _plan(client, token, **extra):
+    body = {"regio": REGIO, "aantal": 6, "datum": "2026-11-23", "seed": 1, **extra}
+    return client.post("/planning/plannen", json=body, headers=auth(token))
+
+
+def test_planner_makes_lists_and_downloads_a_plan(client, tokens):
+    response = _plan(client, tokens["planner_mh"])
+    assert response.status_code == 201, response.text
+    plan = response.json()
+    assert len(plan["keuzes"]) == 6 and plan["synthetisch"] is True
+    assert sum(k["soort_keuze"] == "exploratie" for k in plan["keuzes"]) >= 1
+    assert all(0 < k["selectiekans"] <= 1 and k["reden"] for k in plan["keuzes"])
+    listed = client.get("/planning/plannen", headers=auth(tokens["analist_mh"])).json()
+    assert [p["plan_id"] for p in listed["plannen"]] == [plan["plan_id"]]
+    detail = client.get(f"/planning/plannen/{plan['plan_id']}",
+                        headers=auth(tokens["planner_mh"])).json()
+    assert [k["object"] for k in detail["keuzes"]] == [k["object"] for k in plan["keuzes"]]
+    csv = client.get(plan["bestanden"]["csv"], headers=auth(tokens["planner_mh"]))
+    assert csv.status_code == 200
+    assert csv.content.decode("utf-8-sig").startswith("volgorde;plan;object;naam;thema")
+    html = client.get(plan["bestanden"]["html"], headers=auth(tokens["planner_mh"]))
+    assert html.status_code == 200 and b"Controleplan" in html.content
+
+
+def test_other_regions_and_roles_see_nothing(client, tokens):
+    plan = _plan(client, tokens["planner_mh"]).json()
+    url = f"/planning/plannen/{plan['plan_id']}"
+    parkstad = auth(tokens["analist_parkstad"])
+    assert client.get(url, headers=parkstad).status_code == 404
+    assert client.get(url + "/bestanden/csv", headers=parkstad).status_code == 404
+    assert client.get("/planning/plannen", headers=parkstad).json()["aantal"] == 0
+    assert _plan(client, tokens["analist_parkstad"]).status_code == 404
+    assert client.get(url, headers=auth(tokens["gemeente_vaals"])).status_code == 403
+    assert client.get(url).status_code == 401
+    assert client.get("/planning/plannen/..%2F..%2Fetc/bestanden/csv",
+                      headers=auth(tokens["planner_mh"])).status_code in (404, 422)
+
+
+def test_outcomes_are_all_or_nothing_and_reported(client, tokens):
+    plan = _plan(client, tokens["planner_mh"]).json()
+    first, second = plan["keuzes"][:2]
+    headers = auth(tokens["planner_mh"])
+    good = [{"datum": "2026-11-24", "thema": k["thema"], "object": k["object"],
+             "uitgevoerd": True, "bevindingen": found, "vervolg": vervolg,
+             "plan": plan["plan_id"]}
+            for k, found, vervolg in ((first, ["hennep"], "bestuurlijke_maatregel"),
+                                      (second, "geen", "geen"))]
+    bad = [{**good[0], "datum": "2026-11-25"}, {**good[1], "vervolg": "boete"}]
+    response = client.post("/planning/uitkomsten", json=bad, headers=headers)
+    assert response.status_code == 400
+    assert "rij 2, kolom 'vervolg', waarde 'boete'" in response.json()["fout"]["melding"]
+    response = client.post("/planning/uitkomsten", json=good, headers=headers)
+    assert response.status_code == 201
+    assert response.json() == {"aantal": 2, "gekoppeld_aan_plan": 2}
+    assert client.post("/planning/uitkomsten", json=good, headers=headers).status_code == 400
+    rows = client.get("/planning/uitkomsten/rapport?periode=maand", headers=headers).json()
+    assert sum(r["uitgevoerd"] for r in rows["rijen"]) == 2  # the failed posts stored nothing
+    assert sum(r["treffers"] for r in rows["rijen"]) == 1
+    # a Parkstad analyst cannot register controls of this region
+    response = client.post("/planning/uitkomsten",
+                           json=[{**good[0], "datum": "2026-12-01"}],
+                           headers=auth(tokens["analist_parkstad"]))
+    assert response.status_code == 400
+    # the next plan excludes the objects controlled yesterday
+    nxt = _plan(client, tokens["planner_mh"], datum="2026-11-25").json()
+    assert not {first["object"], second["object"]} & {k["object"] for k in nxt["keuzes"]}

@@ -1,0 +1,121 @@
+"""``kaart gelegenheid`` end to end on a tiny synthetic werkmap (100 m cells)."""
+
+import importlib.util
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from kaart.cli import app
+
+_HELPER = Path(__file__).resolve().parents[1] / "geo" / "export" / "tiny_werkmap.py"
+
+
+def _tiny():
+    spec = importlib.util.spec_from_file_location("tiny_werkmap_cli", _HELPER)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(autouse=True)
+def wide_console(monkeypatch):
+    monkeypatch.setenv("COLUMNS", "400")
+
+
+@pytest.fixture(scope="module")
+def lagen(tmp_path_factory):
+    return _tiny().make_tiny_werkmap(tmp_path_factory.mktemp("tiny")) / "invoer" / "lagen.gpkg"
+
+
+@pytest.fixture
+def wm(tmp_path, lagen):
+    target = tmp_path / "wm" / "invoer" / "lagen.gpkg"
+    target.parent.mkdir(parents=True)
+    shutil.copy(lagen, target)
+    return tmp_path / "wm"
+
+
+def run(*args):
+    return CliRunner().invoke(app, ["gelegenheid", *args])
+
+
+def test_json_lists_files_that_exist(wm):
+    result = run("--gemeente", "Vaals", "--celgrootte", "100", "--werkmap", str(wm), "--json")
+    assert result.exit_code == 0, result.output
+    payload = json.loads(result.stdout)
+    assert payload["ok"] and payload["commando"] == "gelegenheid"
+    paths = [Path(item["pad"]) for item in payload["geschreven"]]
+    assert len(paths) == 11 and all(p.is_file() for p in paths)
+    assert all(p.parent == wm.resolve() / "kaarten/GM0981/gelegenheid/v0001" for p in paths)
+    assert sorted(payload["kaart_ids"]) == sorted(
+        f"GM0981-gelegenheid-{t}" for t in
+        ["bedrijventerreinen", "buitengebied", "havens", "totaal", "vakantieparken"])
+    assert payload["aantallen"] == {"gebieden": 1, "bestanden": 11, "kaarten": 5, "objecten": 7}
+    assert payload["synthetisch"] is True
+    (top,) = payload["top_objecten"]["havens"]
+    assert top["id"] == "HV0" and top["gemeentenaam"] == "Vaals" and 1 <= top["klasse"] <= 5
+    assert payload["runs"][0]["objecten"]["buitengebied"] == 3
+    catalog = json.loads((wm / "kaarten" / "catalogus.json").read_text(encoding="utf-8"))
+    assert len(catalog["kaarten"]) == 5
+
+
+def test_dutch_summary_with_top_objects(wm):
+    result = run("--gemeente", "GM0981", "--celgrootte", "100", "--werkmap", str(wm))
+    assert result.exit_code == 0, result.output
+    out = result.stdout
+    assert "Gelegenheidskaarten Vaals" in out
+    assert "Synthetische demodata" in out
+    assert "Bedrijventerreinen — hoogste objectscores:" in out
+    assert "1. Terrein GM0981-" in out and "(Vaals): score " in out
+    assert "11 bestanden geschreven" in out
+
+
+def test_per_gemeente(wm):
+    result = run("--gemeente", "Vaals", "--gemeente", "Gulpen-Wittem", "--per-gemeente",
+                 "--celgrootte", "100", "--werkmap", str(wm), "--json")
+    assert result.exit_code == 0, result.output
+    payload = json.loads(result.stdout)
+    assert [r["gebied_id"] for r in payload["runs"]] == ["GM0981", "GM1729"]
+    assert payload["aantallen"]["kaarten"] == 10
+    assert {row["gemeentenaam"] for row in payload["top_objecten"]["havens"]} == {
+        "Vaals", "Gulpen-Wittem"}
+
+
+def test_unknown_gemeente_suggests(wm):
+    result = run("--gemeente", "Vals", "--werkmap", str(wm), "--json")
+    assert result.exit_code == 2
+    error = json.loads(result.stdout)["fout"]
+    assert error["code"] == "gebied_onbekend"
+    assert "Gemeente 'Vals' bestaat niet." in error["melding"]
+    assert "Bedoelde je: Vaals" in error["melding"]
+    assert not (wm / "kaarten").exists()
+
+
+def test_missing_layers_file(tmp_path):
+    result = run("--gemeente", "Vaals", "--werkmap", str(tmp_path / "leeg"),
+                 "--lagen", str(tmp_path / "bestaat_niet.gpkg"))
+    assert result.exit_code == 2
+    assert "Lagenbestand" in result.stderr and "bestaat niet" in result.stderr
+    assert "kaart demo" in result.stderr
+
+
+def test_bad_cellsize(wm):
+    result = run("--gemeente", "Vaals", "--celgrootte", "2", "--werkmap", str(wm), "--json")
+    assert result.exit_code == 2
+    assert "Celgrootte 2" in json.loads(result.stdout)["fout"]["melding"]
+
+
+@pytest.mark.slow
+def test_dask_local_gives_same_objects(wm):
+    local = json.loads(run("--gemeente", "Vaals", "--celgrootte", "100", "--werkmap", str(wm),
+                           "--json").stdout)
+    result = run("--gemeente", "Vaals", "--celgrootte", "100", "--werkmap", str(wm),
+                 "--dask", "local", "--json")
+    assert result.exit_code == 0, result.output
+    dask = json.loads(result.stdout)
+    assert dask["runs"][0]["versie"] == 2
+    assert dask["top_objecten"] == local["top_objecten"]
+    assert dask["runs"][0]["klassegrenzen"] == local["runs"][0]["klassegrenzen"]

@@ -1,0 +1,91 @@
+"""Learned gelegenheidskaart and temporal evaluation on real files (synthetic known signal)."""
+
+import importlib.util
+import json
+from datetime import date
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+import rasterio
+from PIL import Image
+
+from geo.catalog import Catalog
+from geo.export.geleerd import build_evaluatie, build_geleerd, evaluation_summary
+from geo.layers import write_layers
+from geo.layers.gemeenten import select_area
+from geo.paths import Werkmap
+
+
+def load_helpers():
+    path = Path(__file__).with_name("_risico_helpers.py")
+    spec = importlib.util.spec_from_file_location("_risico_helpers", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture
+def signal_werkmap(werkmap):
+    helpers = load_helpers()
+    wm = Werkmap.open(werkmap)
+    area = select_area(gemeente="Venlo")
+    grid, mask, east = helpers.make_gelegenheid_run(wm, area, 200.0)
+    incidents = helpers.incidents_from_intensity(grid, mask, east)
+    write_layers(wm.lagen, {"incidenten": incidents}, synthetic=True,
+                 description="Synthetische testdata met bekend signaal")
+    return wm, area, incidents
+
+
+def test_learned_map_recovers_signal_and_is_written(signal_werkmap):
+    wm, area, incidents = signal_werkmap
+    run, learner = build_geleerd(wm, area, n_bootstrap=10, block_m=2000, random_state=0)
+    weights = pd.read_csv(run.run_dir / "gewichten.csv").set_index("indicator")
+    assert weights.loc["bedrijventerreinen:oost", "ondergrens"] > 1
+    assert weights.loc["bedrijventerreinen:oost", "relatief_risico"] > 5  # true exp(3) ≈ 20
+    assert abs(np.log(weights.loc["bedrijventerreinen:ruis", "relatief_risico"])) < 0.5
+    with rasterio.open(run.run_dir / "gelegenheidskaart.tif") as src:
+        assert src.tags()["KAART_SOORT"] == "gelegenheid_geleerd"
+        score, klasse = src.read(1), src.read(2)
+    inside = np.isfinite(score)
+    assert np.nanmax(score) == pytest.approx(1.0)
+    assert set(np.unique(klasse[inside])) == {1, 2, 3, 4, 5}
+    doc = json.loads((run.run_dir / "kaartverantwoording.json").read_text(encoding="utf-8"))
+    assert doc["soort"] == "gelegenheid_geleerd"
+    last = incidents["datum"].max().date()
+    assert doc["training"]["tot"] == (last + pd.Timedelta(days=1)).isoformat()
+    assert doc["training"]["cellen"] == int(inside.sum())
+    assert doc["model"]["cv_score_d2"] == pytest.approx(learner.cv_score_)
+    assert "INC0" not in json.dumps(doc)
+    entry = Catalog(wm).get(f"{area.id}-gelegenheid_geleerd-totaal")
+    assert entry.versie == 1 and not entry.vertrouwelijk
+
+
+def test_training_period_is_respected(signal_werkmap):
+    wm, area, incidents = signal_werkmap
+    _, learner = build_geleerd(wm, area, tot=date(2024, 1, 1), jaren=1, n_bootstrap=0)
+    in_2023 = (incidents["datum"].dt.year == 2023).sum()
+    assert learner.n_incidents_ <= in_2023
+    assert learner.n_incidents_ >= 0.9 * in_2023  # a few fall just outside the area
+
+
+def test_evaluation_table_plot_and_ranking(signal_werkmap):
+    wm, area, _ = signal_werkmap
+    run_dir, table, info = build_evaluatie(wm, area, split=date(2025, 1, 1))
+    assert info["splitsing"] == "2025-01-01" and info["test_tot"] == "2026-01-01"
+    assert set(table["kaart"]) == {"deskundig", "geleerd", "risicokaart", "eerdere_incidenten",
+                                   "gecombineerd", "uniform"}
+    assert len(table) == 6 * 5
+    uniform = table[table["kaart"] == "uniform"]
+    np.testing.assert_allclose(uniform["pai"], 1.0)
+    np.testing.assert_allclose(table["pai"], table["trefkans"] / table["dekking"])
+    pai5 = evaluation_summary(table, 0.05)
+    assert pai5["geleerd"] > pai5["uniform"] and pai5["geleerd"] > pai5["eerdere_incidenten"]
+    csv = pd.read_csv(run_dir / "evaluatie.csv")
+    np.testing.assert_allclose(csv["pai"], table["pai"])
+    with Image.open(run_dir / "trefkans.png") as image:
+        assert image.format == "PNG" and image.size == (700, 450)
+    doc = json.loads((run_dir / "kaartverantwoording.json").read_text(encoding="utf-8"))
+    assert len(doc["evaluatie"]["tabel"]) == 30
+    assert doc["evaluatie"]["tabel"][0]["pai"] == pytest.approx(table["pai"].iloc[0])

@@ -1,0 +1,180 @@
+"""The gelegenheid run pipeline on a tiny synthetic werkmap (Vaals + Gulpen-Wittem, 100 m cells)."""
+
+import hashlib
+import json
+import shutil
+
+import numpy as np
+import pyogrio
+import pytest
+import rasterio
+from numpy.testing import assert_allclose
+from rio_cogeo.cogeo import cog_validate
+from tiny_werkmap import make_tiny_werkmap
+
+import geo
+from geo.catalog import Catalog
+from geo.errors import InputFileError, OutputError
+from geo.export import run as run_module
+from geo.export.run import build_gelegenheid, build_gelegenheid_many
+from geo.layers.gemeenten import select_area, split_per_gemeente
+from geo.paths import Werkmap
+from geo.scoring.explain import explain_point
+
+CELL = 100.0
+THEMES = ["bedrijventerreinen", "buitengebied", "havens", "vakantieparken"]
+
+
+@pytest.fixture(scope="module")
+def lagen(tmp_path_factory):
+    return make_tiny_werkmap(tmp_path_factory.mktemp("tiny")) / "invoer" / "lagen.gpkg"
+
+
+@pytest.fixture
+def wm(tmp_path, lagen):
+    target = tmp_path / "werkmap" / "invoer" / "lagen.gpkg"
+    target.parent.mkdir(parents=True)
+    shutil.copy(lagen, target)
+    return Werkmap.open(tmp_path / "werkmap")
+
+
+@pytest.fixture(scope="module")
+def vaals():
+    return select_area(gemeente="Vaals")
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory, lagen, vaals):
+    """One finished Vaals run, shared by the read-only tests."""
+    root = tmp_path_factory.mktemp("gebouwd")
+    (root / "invoer").mkdir()
+    shutil.copy(lagen, root / "invoer" / "lagen.gpkg")
+    wm = Werkmap.open(root)
+    return wm, build_gelegenheid(wm, vaals, cellsize=CELL)
+
+
+def _snapshot(directory):
+    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(directory.iterdir()) if not p.name.endswith(".aux.xml")}
+
+
+def test_run_writes_every_output_and_registers(built):
+    wm, run = built
+    assert run.run_dir == wm.run_parent("GM0981", "gelegenheid") / "v0001"
+    names = sorted(p.name for p in run.run_dir.iterdir())
+    assert names == sorted(["gelegenheidskaart.tif", "kaartverantwoording.json", "objecten.gpkg"]
+                           + [f"thema_{t}.tif" for t in THEMES]
+                           + [f"uitleg_{t}.tif" for t in THEMES])
+    assert sorted(item["pad"] for item in run.files) == sorted(
+        str(run.run_dir / n) for n in names)
+    for name in names:
+        if name.endswith(".tif"):
+            assert cog_validate(run.run_dir / name, quiet=True)[0], name
+    with rasterio.open(run.run_dir / "gelegenheidskaart.tif") as src:
+        assert src.crs.to_epsg() == 28992 and src.res == (CELL, CELL)
+        tags = src.tags()
+        score = src.read(1)
+        klasse = src.read(2)
+    assert tags["SYNTHETISCH"] == "ja" and tags["GEBIED_ID"] == "GM0981"
+    assert json.loads(tags["KLASSEGRENZEN"]) == run.breaks["totaal"]
+    inside = np.isfinite(score)
+    assert inside.sum() == run.cells
+    assert set(np.unique(klasse[inside])) <= {1, 2, 3, 4, 5}
+    assert (klasse[~inside] == 0).all()
+
+    entries = {e.kaart_id: e for e in Catalog(wm).entries()}
+    assert sorted(entries) == sorted(
+        [f"GM0981-gelegenheid-{t}" for t in THEMES] + ["GM0981-gelegenheid-totaal"])
+    total = entries["GM0981-gelegenheid-totaal"]
+    assert total.versie == 1 and total.gemeenten == ["GM0981"] and total.synthetisch
+    assert not total.vertrouwelijk
+    assert total.path(wm, total.cog) == run.run_dir / "gelegenheidskaart.tif"
+    assert entries["GM0981-gelegenheid-havens"].cog == "thema_havens.tif"
+
+    layers = sorted(name for name, _ in pyogrio.list_layers(run.run_dir / "objecten.gpkg"))
+    assert layers == THEMES
+
+
+def test_objects_only_in_area_with_gemeente(built):
+    wm, run = built
+    counts = {thema: len(table) for thema, table in run.objects.items()}
+    assert counts == {"bedrijventerreinen": 2, "buitengebied": 3, "havens": 1,
+                      "vakantieparken": 1}  # the Gulpen-Wittem objects are left out
+    for table in run.objects.values():
+        assert (table["gemeentecode"] == "GM0981").all()
+        assert (table["gemeentenaam"] == "Vaals").all()
+        assert table["rang_gebied"].tolist() == sorted(table["rang_gebied"].tolist())
+        for _, row in table.iterrows():
+            shares = [u["aandeel"] for u in json.loads(row["uitleg"])]
+            assert_allclose(sum(shares), row["score"], rtol=1e-5, atol=1e-7)
+
+
+def test_point_object_matches_explain_point(built):
+    wm, run = built
+    haven = run.objects["havens"].iloc[0]
+    cell = explain_point(run.run_dir, "havens", haven.geometry.x, haven.geometry.y)
+    assert_allclose(haven["score"], cell["score"], rtol=1e-6)
+    assert haven["klasse"] == cell["klasse"]
+    assert_allclose([u["aandeel"] for u in json.loads(haven["uitleg"])],
+                    [u["aandeel"] for u in cell["uitleg"]], rtol=1e-5, atol=1e-7)
+
+
+def test_verantwoording_of_run(built):
+    wm, run = built
+    doc = json.loads((run.run_dir / "kaartverantwoording.json").read_text(encoding="utf-8"))
+    sha = hashlib.sha256(wm.lagen.read_bytes()).hexdigest()
+    assert {i["laag"] for i in doc["invoer"]} == {  # incidenten (police) are never read
+        "bedrijventerreinen", "buitengebied", "gemeenten", "havens", "kernen", "landsgrens",
+        "vakantieparken", "wegen"}
+    assert "incidenten" in {name for name, _ in pyogrio.list_layers(wm.lagen)}
+    assert all(i["sha256"] == sha and i["pad"] == str(wm.lagen) for i in doc["invoer"])
+    assert {i["laag"]: i["aantal"] for i in doc["invoer"]}["buitengebied"] == 6
+    assert doc["gebied"]["id"] == "GM0981"
+    assert doc["gebied"]["gemeenten"] == [{"gemeentecode": "GM0981", "gemeentenaam": "Vaals"}]
+    assert doc["grid"]["celgrootte"] == CELL and doc["grid"]["crs"] == "EPSG:28992"
+    assert doc["grid"]["vorm"] == list(run.grid.shape)
+    assert doc["software"] == {"naam": "kaart", "versie": geo.__version__}
+    assert doc["synthetisch"] is True and "Synthetische demodata" in doc["opmerking"]
+    assert sorted(doc["themas"]) == sorted(THEMES + ["totaal"])
+    leegstand = doc["themas"]["bedrijventerreinen"]["indicatoren"][0]
+    assert {"naam", "label", "toelichting", "gewicht", "parameters"} <= set(leegstand)
+    assert doc["klassegrenzen"] == run.breaks
+    assert len(doc["indicatorconfiguratie"]["sha256"]) == 64
+    assert {o["bestand"] for o in doc["uitvoer"]} >= {"gelegenheidskaart.tif", "objecten.gpkg"}
+
+
+def test_failed_run_leaves_previous_version_and_catalog(wm, vaals, monkeypatch):
+    first = build_gelegenheid(wm, vaals, cellsize=CELL)
+    before = _snapshot(first.run_dir)
+    catalog_before = wm.catalogus.read_bytes()
+
+    def broken(*args, **kwargs):
+        raise OutputError("Schijf vol (test).")
+
+    monkeypatch.setattr(run_module, "write_objects_gpkg", broken)  # fails after the COGs
+    with pytest.raises(OutputError, match="Schijf vol"):
+        build_gelegenheid(wm, vaals, cellsize=CELL)
+    parent = wm.run_parent("GM0981", "gelegenheid")
+    assert sorted(p.name for p in parent.iterdir()) == ["v0001"]  # no v0002, no temp dirs
+    assert _snapshot(first.run_dir) == before
+    assert wm.catalogus.read_bytes() == catalog_before
+
+    monkeypatch.undo()
+    second = build_gelegenheid(wm, vaals, cellsize=CELL)
+    assert second.run_dir.name == "v0002" and _snapshot(first.run_dir) == before
+    assert Catalog(wm).get("GM0981-gelegenheid-totaal").versie == 2
+
+
+def test_per_gemeente_runs(wm):
+    area = select_area(gemeente=["Vaals", "Gulpen-Wittem"])
+    runs = build_gelegenheid_many(wm, split_per_gemeente(area), cellsize=CELL)
+    assert [r.area.id for r in runs] == ["GM0981", "GM1729"]
+    assert (runs[1].objects["havens"]["gemeentenaam"] == "Gulpen-Wittem").all()
+    ids = {e.kaart_id for e in Catalog(wm).entries()}
+    assert {"GM0981-gelegenheid-totaal", "GM1729-gelegenheid-totaal"} <= ids
+
+
+def test_missing_layers_file(tmp_path, vaals):
+    wm = Werkmap.open(tmp_path / "leeg")
+    with pytest.raises(InputFileError, match="Lagenbestand .* bestaat niet.*kaart demo"):
+        build_gelegenheid(wm, vaals, cellsize=CELL)
