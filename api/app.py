@@ -10,7 +10,7 @@ from fastapi import Depends, FastAPI
 from starlette.middleware.sessions import SessionMiddleware
 
 from api.audit import TileAudit
-from api.auth import LoginThrottle
+from api.auth import LoginThrottle, PrincipalCache
 from api.catalog import ServiceCatalog
 from api.db.migrate import upgrade
 from api.db.session import make_engine, make_sessionmaker
@@ -70,6 +70,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.engine = engine
     app.state.sessionmaker = sessionmaker
     app.state.catalog = ServiceCatalog(werkmap)
+    app.state.principals = PrincipalCache(settings.auth_cache_s)
     app.state.throttle = LoginThrottle(settings.max_inlogpogingen, settings.inlog_venster_s)
     app.state.tiles = TileRenderer(settings.tegel_cache)
     app.state.tile_audit = tile_audit

@@ -143,3 +143,40 @@ class LoginThrottle:
         with self._lock:
             for kind, value in keys:
                 self._failures.pop(self._key(kind, value), None)
+
+
+class PrincipalCache:
+    """Who a token or session belongs to, remembered for ``ttl_s`` seconds.
+
+    Saves the database lookups on every tile. A deleted or changed user loses or changes
+    access within ``ttl_s`` (default 5 s); ``clear()`` makes it immediate in this process.
+    """
+
+    def __init__(self, ttl_s: float = 5.0, maxsize: int = 10_000) -> None:
+        self.ttl_s = ttl_s
+        self.maxsize = maxsize
+        self._items: dict[tuple[str, str], tuple[float, Principal]] = {}
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple[str, str]) -> Principal | None:
+        if self.ttl_s <= 0:
+            return None
+        item = self._items.get(key)
+        if item is None or item[0] < time.monotonic():
+            return None
+        return item[1]
+
+    def put(self, key: tuple[str, str], principal: Principal) -> None:
+        if self.ttl_s <= 0:
+            return
+        with self._lock:
+            if len(self._items) >= self.maxsize:
+                now = time.monotonic()
+                self._items = {k: v for k, v in self._items.items() if v[0] >= now}
+                if len(self._items) >= self.maxsize:
+                    self._items.clear()
+            self._items[key] = (time.monotonic() + self.ttl_s, principal)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()

@@ -40,12 +40,13 @@ from collections.abc import Iterator
 from typing import Annotated
 
 from fastapi import Depends, Path, Request
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from api.auth import Principal, principal_of, user_for_token
+from api.auth import Principal, principal_of, token_hash, user_for_token
 from api.authz import may_see
 from api.catalog import ServiceCatalog
-from api.db.models import Gebruiker
+from api.db.models import AuditRegel, Gebruiker
 from api.settings import Settings
 from geo.catalog import KaartEntry
 from geo.errors import AuthenticationError, KaartNotFoundError, PermissionDeniedError
@@ -85,22 +86,41 @@ def _bearer(request: Request) -> str | None:
 
 def optional_user(request: Request, session: SessionDep) -> Principal | None:
     """The logged-in user (session cookie or Bearer token), or ``None``."""
+    cache = request.app.state.principals
     token = _bearer(request)
     if token is not None:
+        key = ("token", token_hash(token))
+        if (cached := cache.get(key)) is not None:
+            return cached
         found = user_for_token(session, token)
         if found is None:
             raise AuthenticationError("Token onbekend, verlopen of ingetrokken.")
         user, row = found
-        return principal_of(user, f"token-{row.id}", "token")
+        principal = principal_of(user, f"token-{row.id}", "token")
+        cache.put(key, principal)
+        return principal
     data = request.scope.get("session") or {}
     uid = data.get("uid")
     if not isinstance(uid, int):
         return None
+    key = ("sessie", f"{uid}:{data.get('sid', '')}")
+    if (cached := cache.get(key)) is not None:
+        return cached
     user = session.get(Gebruiker, uid)
-    if user is None or not user.actief:
+    sid = str(data.get("sid", ""))
+    if user is None or not user.actief or _logged_out(session, sid):
         request.session.clear()
         return None
-    return principal_of(user, str(data.get("sid", "")), "sessie")
+    principal = principal_of(user, sid, "sessie")
+    cache.put(key, principal)
+    return principal
+
+
+def _logged_out(session: Session, sid: str) -> bool:
+    """A replayed cookie of a session that logged out (sessions are signed cookies, so the
+    logout is looked up in the audit log)."""
+    return bool(session.scalar(select(AuditRegel.id).where(
+        AuditRegel.sessie == sid, AuditRegel.actie == "uitloggen").limit(1)))
 
 
 def current_user(user: Annotated[Principal | None, Depends(optional_user)]) -> Principal:

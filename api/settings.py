@@ -50,6 +50,7 @@ class Settings(BaseSettings):
     inlog_venster_s: int = Field(900, ge=1)
     audit_tegels_flush_s: float = Field(60.0, gt=0)
     audit_tegels_max: int = Field(1000, ge=1)
+    auth_cache_s: float = Field(5.0, ge=0, description="Gebruiker per token/sessie onthouden.")
     migreer: bool = True
 
     @model_validator(mode="after")

@@ -46,15 +46,16 @@ def worker(werkmap: Path, cellsize: float, provincie: str, every: int, dask: str
     from geo.layers.gemeenten import select_area, split_per_gemeente
     from geo.paths import Werkmap
 
-    engine_seconds = []
+    engine_seconds, engine_cpu = [], []
     original = engine.compute_gelegenheid
 
     def timed(*args, **kwargs):
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         try:
             return original(*args, **kwargs)
         finally:
             engine_seconds.append(time.perf_counter() - started)
+            engine_cpu.append(time.process_time() - cpu)
 
     engine.compute_gelegenheid = timed
     areas = split_per_gemeente(select_area(provincie=provincie))
@@ -71,8 +72,9 @@ def worker(werkmap: Path, cellsize: float, provincie: str, every: int, dask: str
         "celgrootte": cellsize, "gemeenten": len(chosen), "van": len(areas),
         "cellen_in_gebied": cells, "gridcellen": grid_cells, "indicatoren": indicators,
         "wall_s": wall, "cpu_s": cpu, "engine_s": sum(engine_seconds),
+        "engine_cpu_s": sum(engine_cpu),
+        "uitvoer_mb": sum(f.stat().st_size for r in runs for f in r.run_dir.iterdir()) / 2**20,
         "cel_indicatoren_per_s": cells * indicators / wall,
-        "cel_indicatoren_per_s_engine": cells * indicators / sum(engine_seconds),
         "piek_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
         "objecten": sum(len(t) for r in runs for t in r.objects.values()),
         "dask": dask or "",
@@ -129,16 +131,19 @@ def render(results: list[dict]) -> str:
         f"{platform.python_version()}, load average bij afloop {load:.1f}.",
         "",
         "| celgrootte | gemeenten | cellen in gebied | indicatoren | wall (s) | CPU (s) | "
-        "engine (s) | cel×indicator/s (wall) | cel×indicator/s (engine) | piekgeheugen (MB) |",
-        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "engine wall / CPU (s) | cel×indicator/s (wall) | cel×indicator/s (engine CPU) | "
+        "piekgeheugen (MB) | uitvoer (MB) |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for r in results:
         subset = "" if r["gemeenten"] == r["van"] else " (deelverzameling)"
         lines.append(
             f"| {r['celgrootte']:g} m | {r['gemeenten']}/{r['van']}{subset} | "
             f"{r['cellen_in_gebied']:,} | {r['indicatoren']} | {r['wall_s']:.1f} | "
-            f"{r['cpu_s']:.1f} | {r['engine_s']:.1f} | {r['cel_indicatoren_per_s']:,.0f} | "
-            f"{r['cel_indicatoren_per_s_engine']:,.0f} | {r['piek_mb']:.0f} |")
+            f"{r['cpu_s']:.1f} | {r['engine_s']:.1f} / {r['engine_cpu_s']:.1f} | "
+            f"{r['cel_indicatoren_per_s']:,.0f} | "
+            f"{r['cellen_in_gebied'] * r['indicatoren'] / r['engine_cpu_s']:,.0f} | "
+            f"{r['piek_mb']:.0f} | {r['uitvoer_mb']:.0f} |")
     return "\n".join(lines) + "\n"
 
 

@@ -132,7 +132,7 @@ def main() -> None:
         f"Machine: {platform.processor() or platform.machine()}, Python "
         f"{platform.python_version()}; {args.seeds} plans (seeds) per row, 20 picks each, "
         "default `data/planning.yaml` (min. afstand 500 m, gemeente max 50 %, exploratie 20 %, "
-        "tijdbudget 32 uur).", "",
+        "tijdbudget 40 uur).", "",
         "Candidates are SYNTHETIC (random objects inside the real boundaries of the six "
         "gemeenten of Maastricht-Heuvelland).", "",
         "| data | kandidaten | voorbereiden (s) | plan mediaan (s) | plan max (s) | "

@@ -23,6 +23,7 @@ from maps.elements import KaartControls
 from maps.outputs import PUBLIC_KINDS, MapOutputs, RasterLayer
 from maps.raster import render_class_png
 from maps.style import (
+    CLASS_COLORS_BY_CODE,
     THEME_LABELS,
     boundary_style,
     format_date,
@@ -215,7 +216,9 @@ def build_gemeente_map(outputs: MapOutputs, *, tiles_url: str | None = None,
         draw.add_to(m)
     folium.LayerControl(position="bottomright", collapsed=False).add_to(m)
 
-    legend = "".join(legend_html(kind) for kind in
+    unclassed = any((~frame["klasse"].isin(CLASS_COLORS_BY_CODE)).any()
+                    for frame in outputs.objects.values() if "klasse" in frame)
+    legend = "".join(legend_html(kind, unclassed=unclassed) for kind in
                      dict.fromkeys(["gelegenheid"] + [k for k, _ in raster_layers]))
     info = info_html(title=title, datum=format_date(outputs.datum), bronnen=outputs.sources(),
                      synthetisch=outputs.synthetisch, vertrouwelijk=vertrouwelijk)

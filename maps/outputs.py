@@ -112,18 +112,29 @@ def _inputs(verantwoording: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def area_entries(catalog: Catalog, gebied: str) -> list[KaartEntry]:
-    """Catalog entries of an area, by gebied_id (``GM0981``) or name (``Vaals``)."""
+    """Catalog entries of an area, by gebied_id (``GM0981``) or name (``Vaals``).
+
+    Raises
+    ------
+    KaartNotFoundError
+        No maps for the area; the message names the areas that cover it, if any.
+    """
     entries = catalog.entries()
     wanted = gebied.strip().lower()
     found = [e for e in entries
              if e.gebied_id.lower() == wanted or e.gebied_naam.lower() == wanted]
-    if not found:
+    if found:
+        return found
+    covering = sorted({(e.gebied_naam, e.gebied_id) for e in entries
+                       if wanted.upper() in e.gemeenten})
+    if covering:
+        hint = " Deze gemeente valt in: " + ", ".join(
+            f"{naam} (--gebied {gid})" for naam, gid in covering) + "."
+    else:
         known = sorted({e.gebied_naam for e in entries})
-        hint = f" Beschikbare gebieden: {', '.join(known)}." if known else (
-            " Er zijn nog geen kaarten gemaakt (kaart gelegenheid)."
-        )
-        raise KaartNotFoundError(f"Geen kaarten voor gebied '{gebied}'.{hint}", gebied=gebied)
-    return found
+        hint = (f" Beschikbare gebieden: {', '.join(known)}." if known
+                else " Er zijn nog geen kaarten gemaakt (kaart gelegenheid).")
+    raise KaartNotFoundError(f"Geen kaarten voor gebied '{gebied}'.{hint}", gebied=gebied)
 
 
 def load_outputs(werkmap: Werkmap, gebied: str, *,

@@ -7,6 +7,7 @@ EPSG:4326 at the edge; nothing is fetched over HTTP (Leaflet is inlined by
 
 from __future__ import annotations
 
+import json
 import os
 from html import escape
 from pathlib import Path
@@ -14,7 +15,8 @@ from typing import Any
 
 import folium
 import pandas as pd
-from branca.element import Element
+from branca.element import Element, MacroElement
+from jinja2 import Template
 
 from geo.atomic import write_text_atomic
 from geo.legend import SYNTHETIC_LABEL
@@ -28,10 +30,36 @@ START_COLOR = "#1b7837"
 
 
 def stop_style(row: dict[str, Any]) -> dict[str, Any]:
-    """Marker style of one stop (pure; colour by kind of pick)."""
+    """Leaflet circle-marker options of one stop (pure; colour by kind of pick)."""
     color = CHOICE_COLORS.get(str(row.get("soort_keuze")), "#555555")
-    return {"color": color, "fill_color": color, "radius": 11, "weight": 2,
-            "fill_opacity": 0.85}
+    return {"color": color, "fillColor": color, "radius": 11, "weight": 2, "fill": True,
+            "fillOpacity": 0.85}
+
+
+class _Stops(MacroElement):
+    """Numbered circle markers with popups in plain Leaflet (folium's Popup needs jQuery)."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        (function () {
+            var stops = {{ this.data }};
+            stops.forEach(function (s) {
+                L.circleMarker([s.lat, s.lon], s.style).bindPopup(s.popup, {maxWidth: 360})
+                    .bindTooltip(s.tooltip).addTo({{ this._parent.get_name() }});
+                L.marker([s.lat, s.lon], {interactive: false, icon: L.divIcon({
+                    className: "kaart-stop", iconSize: [22, 14], iconAnchor: [11, 7],
+                    html: '<div style="font:bold 11px sans-serif;color:white;'
+                        + 'text-align:center">' + s.volgorde + '</div>'})})
+                    .addTo({{ this._parent.get_name() }});
+            });
+        })();
+        {% endmacro %}
+    """)
+
+    def __init__(self, stops: list[dict[str, Any]]) -> None:
+        super().__init__()
+        self._name = "PlanStops"
+        self.data = json.dumps(stops, ensure_ascii=False).replace("</", "<\\/")
 
 
 def stop_popup_html(row: dict[str, Any]) -> str:
@@ -77,17 +105,14 @@ def build_plan_map(picks: pd.DataFrame, *, start_lonlat: tuple[float, float] | N
         folium.CircleMarker([start_lonlat[1], start_lonlat[0]], radius=8, color=START_COLOR,
                             fill=True, fill_color=START_COLOR, fill_opacity=1,
                             tooltip="Start").add_to(m)
-    for row in picks.to_dict("records"):
-        style = stop_style(row)
-        folium.CircleMarker([row["lat"], row["lon"]], fill=True,
-                            popup=folium.Popup(stop_popup_html(row), max_width=360),
-                            tooltip=f"{int(row['volgorde'])}. {row.get('naam') or ''}",
-                            **style).add_to(m)
-        folium.Marker([row["lat"], row["lon"]], icon=folium.DivIcon(
-            html=f'<div style="font:bold 11px sans-serif;color:white;text-align:center;'
-                 f'width:22px;margin:-7px 0 0 -11px">{int(row["volgorde"])}</div>')).add_to(m)
+    stops = [{"lat": float(row["lat"]), "lon": float(row["lon"]),
+              "volgorde": int(row["volgorde"]), "style": stop_style(row),
+              "popup": stop_popup_html(row),
+              "tooltip": escape(f"{int(row['volgorde'])}. {row.get('naam') or ''}")}
+             for row in picks.to_dict("records")]
+    _Stops(stops).add_to(m)
     m.get_root().html.add_child(Element(legend_html(titel, synthetisch)))
-    m.fit_bounds([[min(lats), min(lons)], [max(lats), max(lons)]])
+    m.fit_bounds([[min(lats), min(lons)], [max(lats), max(lons)]], padding=(40, 40))
     return m
 
 
@@ -99,7 +124,7 @@ def legend_html(titel: str, synthetisch: bool) -> str:
         for k, v in CHOICE_LABELS.items())
     synthetic = f'<div style="color:#b35806;font-weight:bold">{escape(SYNTHETIC_LABEL)}</div>' \
         if synthetisch else ""
-    return ('<div style="position:fixed;bottom:24px;left:12px;z-index:1000;background:white;'
+    return ('<div style="position:fixed;top:12px;right:12px;z-index:1000;background:white;'
             'padding:8px 10px;border:1px solid #999;font:12px sans-serif;max-width:340px">'
             f"<b>{escape(titel)}</b>{items}{synthetic}</div>")
 

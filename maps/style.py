@@ -185,8 +185,11 @@ def legend_entries(soort: str) -> list[tuple[int, str, str]]:
     return [(code, colors[code], labels[code]) for code in sorted(colors)]
 
 
-def legend_html(soort: str) -> str:
-    """A legend block for one map kind (gelegenheid, risico or gecombineerd)."""
+def legend_html(soort: str, unclassed: bool = False) -> str:
+    """A legend block for one map kind (gelegenheid, risico or gecombineerd).
+
+    ``unclassed`` adds the grey swatch of objects without a class (gelegenheid only).
+    """
     kind = "gecombineerd" if soort == "gecombineerd" else (
         "risico" if soort == "risico" else "gelegenheid")
     title = {"gelegenheid": "Gelegenheid (kans)", "risico": "Risico (signalen)",
@@ -198,6 +201,9 @@ def legend_html(soort: str) -> str:
         f"{code} – {escape(label)}</li>"
         for code, colour, label in legend_entries(kind)
     )
+    if unclassed and kind == "gelegenheid":
+        items += (f'<li><span class="kaart-swatch" style="background:{NODATA_COLOR}"></span>'
+                  "object zonder klasse</li>")
     return (f'<div class="kaart-legenda-blok" data-soort="{kind}">'
             f"<h4>{title}</h4><ul>{items}</ul></div>")
 

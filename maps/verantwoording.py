@@ -12,7 +12,9 @@ from dataclasses import dataclass, field
 from pathlib import PurePath
 from typing import Any
 
+from geo.atomic import latest_version
 from geo.legend import CLASS_NAMES
+from geo.paths import Werkmap
 from maps.style import KIND_LABELS, THEME_LABELS, format_date
 
 _DONE = {"kaart", "soort", "versie", "gebied", "grid", "invoer", "indicatorconfiguratie",
@@ -31,6 +33,7 @@ _LABELS = {
     "training_van": "Training vanaf", "test_tot": "Test tot", "cellen": "Cellen",
     "incidenten_training": "Incidenten training", "incidenten_test": "Incidenten test",
     "cv_score_d2_geleerd": "Kruisvalidatie D² (geleerd)", "combinatie": "Combinatie",
+    "evaluatie": "Evaluatie", "gelegenheid_run": "Gelegenheidsrun",
 }
 
 
@@ -161,6 +164,21 @@ def _generic(key: str, value: Any) -> Section:
                 rows.append((_LABELS.get(k, k.replace("_", " ")), _fmt(v)))
         return Section(title, rows=rows, columns=columns, table=table)
     return Section(title, rows=[(title, _fmt(value))])
+
+
+def load_evaluation(werkmap: Werkmap, gebied_id: str) -> dict[str, Any] | None:
+    """The ``evaluatie`` block of the newest evaluation run of an area (``kaart evalueer``),
+    or ``None``. It derives from incidents: show it only to users who may see confidential
+    maps."""
+    run = latest_version(werkmap.run_parent(gebied_id, "evaluatie"))
+    path = run / "kaartverantwoording.json" if run else None
+    if path is None or not path.is_file():
+        return None
+    try:
+        block = json.loads(path.read_text(encoding="utf-8")).get("evaluatie")
+    except (json.JSONDecodeError, AttributeError):
+        return None
+    return block if isinstance(block, dict) else None
 
 
 def describe_verantwoording(doc: dict[str, Any]) -> list[Section]:

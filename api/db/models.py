@@ -119,6 +119,6 @@ class AuditRegel(Base):
     organisatie: Mapped[str] = mapped_column(String(200))
     actie: Mapped[str] = mapped_column(String(30), index=True)
     kaart_id: Mapped[str | None] = mapped_column(String(200), nullable=True, index=True)
-    sessie: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    sessie: Mapped[str | None] = mapped_column(String(64), nullable=True, index=True)
     aantal: Mapped[int] = mapped_column(Integer, default=1)
     details: Mapped[str | None] = mapped_column(Text, nullable=True)

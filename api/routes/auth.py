@@ -88,6 +88,7 @@ def login(
 def logout(request: Request, user: CurrentUser, session: SessionDep) -> RedirectResponse:
     """Beëindig de sessie (CSRF-token vereist)."""
     audit.record(session, user, "uitloggen")
+    request.app.state.principals.clear()
     request.session.clear()
     return RedirectResponse("/inloggen", status_code=303)
 

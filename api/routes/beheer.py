@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from fastapi import APIRouter, Response
+from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel, Field
 
 from api import audit
@@ -61,7 +61,8 @@ def toevoegen(body: GebruikerIn, user: BeheerderUser, session: SessionDep) -> Ge
 
 @router.delete("/gebruikers/{gebruikersnaam}", status_code=204, response_class=Response,
                summary="Gebruiker verwijderen")
-def verwijderen(gebruikersnaam: str, user: BeheerderUser, session: SessionDep) -> Response:
+def verwijderen(gebruikersnaam: str, user: BeheerderUser, session: SessionDep,
+                request: Request) -> Response:
     """Verwijder een gebruiker van je eigen organisatie (auditregels blijven bewaard)."""
     try:
         target = get_user(session, gebruikersnaam)
@@ -71,5 +72,6 @@ def verwijderen(gebruikersnaam: str, user: BeheerderUser, session: SessionDep) -
         raise KaartNotFoundError(f"Gebruiker '{gebruikersnaam}' bestaat niet in je organisatie.")
     delete_user(session, gebruikersnaam)
     session.commit()
+    request.app.state.principals.clear()
     audit.record(session, user, "gebruiker_verwijderd", doel=gebruikersnaam)
     return Response(status_code=204)

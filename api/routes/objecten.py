@@ -71,6 +71,9 @@ def punt(
     """Score, klasse en (waar beschikbaar) uitleg per indicator op punt lon/lat."""
     result = value_at(catalog.file(entry, "cog"), entry, lon, lat)
     if result["binnen"] and entry.soort.startswith("gelegenheid"):
-        result["uitleg"] = _explain(entry, catalog, result["x"], result["y"])
+        explained = _explain(entry, catalog, result["x"], result["y"])
+        if explained:
+            result.update(uitleg=explained.get("uitleg"), combinatie=explained.get("combinatie"),
+                          binnen_domein=explained.get("binnen_domein"))
     audit.record(session, user, "punt", entry.kaart_id)
     return result

@@ -36,7 +36,7 @@ from maps.outputs import (
     outputs_from_entries,
 )
 from maps.style import format_date, kaart_title
-from maps.verantwoording import describe_verantwoording
+from maps.verantwoording import describe_verantwoording, load_evaluation
 
 router = APIRouter(tags=["pagina's"], include_in_schema=False)
 
@@ -173,6 +173,9 @@ def verantwoording_page(request: Request, user: OptionalUser, session: SessionDe
     show_evaluation = may_see_confidential(user)
     if not show_evaluation:
         document = {k: v for k, v in document.items() if k != "evaluatie"}
+    elif "evaluatie" not in document and (
+            evaluation := load_evaluation(catalog.werkmap, entry.gebied_id)):
+        document = {**document, "evaluatie": evaluation}
     return _page(request, "verantwoording.html", user, entry=entry,
                  titel=f"{kaart_title(entry.soort, entry.thema)}, {entry.gebied_naam}",
                  secties=describe_verantwoording(document), downloads=_downloads(entry),

@@ -10,9 +10,12 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import tempfile
+from pathlib import Path as FsPath
+from pathlib import PurePath
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Path, Query, Request
+from fastapi import APIRouter, Path, Query, Request, UploadFile
 from fastapi.responses import FileResponse
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -36,6 +39,7 @@ FILES = {"csv": ("plan.csv", "text/csv"),
                   "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
          "geojson": ("plan.geojson", "application/geo+json"),
          "html": ("plan.html", "text/html")}
+MAX_UPLOAD = 5_000_000
 PlanId = Annotated[str, Path(max_length=120, pattern=r"^[A-Za-z0-9-]+$")]
 
 
@@ -170,6 +174,32 @@ def register_outcomes(body: Annotated[list[OutcomeIn], Field(max_length=5000)],
                        columns=list(OutcomeIn.model_fields))
     outcomes = validate_outcomes(raw, source="verzoek", first_row=1)
     stored = import_controls(session, outcomes, bron="api", source="verzoek",
+                             gebruiker_id=user.id, gemeenten=user.gemeenten)
+    audit.record(session, user, "uitkomsten_import", None, aantal=len(stored))
+    return {"aantal": len(stored),
+            "gekoppeld_aan_plan": sum(1 for c in stored if c.plan_id is not None)}
+
+
+@router.post("/uitkomsten/bestand", status_code=201,
+             summary="Registreer uitkomsten uit een CSV- of XLSX-bestand")
+def upload_outcomes(bestand: UploadFile, user: PlannerUser,
+                    session: SessionDep) -> dict[str, Any]:
+    """Hetzelfde bestand als bij ``kaart uitkomsten importeer`` (ook het ingevulde plan);
+    alles of niets."""
+    from geo.planning.outcomes import read_outcomes
+
+    suffix = PurePath(bestand.filename or "").suffix.lower()
+    if suffix not in (".csv", ".xlsx"):
+        raise InvalidRequestError("Upload een .csv- of .xlsx-bestand.", bestand=bestand.filename)
+    data = bestand.file.read(MAX_UPLOAD + 1)
+    if len(data) > MAX_UPLOAD:
+        raise InvalidRequestError(f"Bestand is groter dan {MAX_UPLOAD // 1_000_000} MB.")
+    with tempfile.TemporaryDirectory() as folder:
+        path = FsPath(folder) / f"uitkomsten{suffix}"
+        path.write_bytes(data)
+        outcomes = read_outcomes(path)
+    name = PurePath(bestand.filename or "bestand").name
+    stored = import_controls(session, outcomes, bron="api", source=name,
                              gebruiker_id=user.id, gemeenten=user.gemeenten)
     audit.record(session, user, "uitkomsten_import", None, aantal=len(stored))
     return {"aantal": len(stored),

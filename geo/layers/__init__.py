@@ -32,7 +32,7 @@ from geo.layers import (
 from geo.layers._load import load, validate_frame
 from geo.layers._normalise import suggest
 from geo.layers._schema import ColumnSpec, LayerSpec
-from geo.layers._validate import OutsideNetherlandsWarning
+from geo.layers._validate import ColumnsDroppedWarning, OutsideNetherlandsWarning
 from geo.layers.bedrijventerreinen import load_bedrijventerreinen
 from geo.layers.buitengebied import load_buitengebied
 from geo.layers.gemeenten import load_gemeenten
@@ -144,7 +144,8 @@ def is_synthetic(gpkg_path: str | os.PathLike[str]) -> bool:
 
 
 __all__ = [
-    "LAYER_KINDS", "LOADERS", "SPECS", "THEMES", "ColumnSpec", "LayerSpec",
+    "LAYER_KINDS", "LOADERS", "SPECS", "THEMES", "ColumnSpec", "ColumnsDroppedWarning",
+    "LayerSpec",
     "OutsideNetherlandsWarning", "get_spec", "is_synthetic", "load_bedrijventerreinen",
     "load_buitengebied", "load_gemeenten", "load_havens", "load_incidenten", "load_kernen",
     "load_landsgrens", "load_layer", "load_vakantieparken", "load_wegen", "read_layers",

@@ -90,6 +90,16 @@ def _read_parquet(path: Path) -> gpd.GeoDataFrame:
                              bestand=path.name) from error
 
 
+def list_layers(source: str | os.PathLike[str]) -> list[str]:
+    """Layer names in a vector file; Dutch errors for missing or unreadable files."""
+    path = Path(source)
+    if not path.exists():
+        raise InputFileError(f"Bestand '{path}' bestaat niet.", bestand=str(path))
+    if path.suffix.lower() in PARQUET_SUFFIXES + TABLE_SUFFIXES:
+        return [path.stem]
+    return _list_layers(path)
+
+
 def _list_layers(path: Path) -> list[str]:
     try:
         with warnings.catch_warnings():

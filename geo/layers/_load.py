@@ -6,6 +6,7 @@ import os
 
 import geopandas as gpd
 
+from geo.errors import InputFileError
 from geo.layers._io import read_source, source_name, to_rd
 from geo.layers._schema import LayerSpec
 from geo.layers._validate import validate
@@ -23,5 +24,8 @@ def load(spec: LayerSpec, source: str | os.PathLike[str], layer: str | None = No
 def validate_frame(spec: LayerSpec, frame: gpd.GeoDataFrame, *, source: str = "<geheugen>",
                    assume_crs: str | None = None) -> gpd.GeoDataFrame:
     """Validate an in-memory frame (reprojected to EPSG:28992 first)."""
+    if not isinstance(frame, gpd.GeoDataFrame) or frame._geometry_column_name not in frame:
+        raise InputFileError(f"'{source}' ({spec.kind}): geen GeoDataFrame met geometrie.",
+                             bestand=source, soort=spec.kind)
     frame = to_rd(frame, assume_crs, source, None, spec.kind)
     return validate(spec, frame, source=source)

@@ -136,6 +136,11 @@ class LayerSpec:
     outside : {"fout", "verwijder"}
         What to do with features entirely outside the Netherlands: refuse the layer,
         or drop them with a warning (roads and borders may extend across the border).
+    extra_checks : tuple of pandera.Check
+        Checks across columns (their ``error`` text is Dutch).
+    keep_extra : bool
+        Keep columns the schema does not declare. False for confidential kinds
+        (incidenten): extra columns may hold personal data and are dropped (AVG).
     """
 
     kind: str
@@ -145,6 +150,7 @@ class LayerSpec:
     id_column: str | None = "id"
     outside: str = "fout"
     extra_checks: tuple[Any, ...] = field(default=())
+    keep_extra: bool = True
 
     @property
     def geometry_types(self) -> tuple[str, ...]:

@@ -110,7 +110,15 @@ def validate(spec: LayerSpec, frame: gpd.GeoDataFrame, *, source: str,
     _check_schema(spec, attributes, source, layer)
     geometry = _check_geometry(spec, attributes, geometry, source, layer)
     declared = [c.name for c in spec.columns]
-    order = declared + [c for c in attributes.columns if c not in declared]
+    extra = [c for c in attributes.columns if c not in declared]
+    if extra and not spec.keep_extra:
+        warning = ColumnsDroppedWarning(
+            f"{where(source, layer, spec.kind)}: {len(extra)} extra kolom(men) weggelaten "
+            f"(dataminimalisatie): {', '.join(map(str, extra))}.")
+        warning.kolommen = [str(c) for c in extra]
+        warnings.warn(warning, stacklevel=3)
+        extra = []
+    order = declared + extra
     result = gpd.GeoDataFrame(attributes[order], geometry=geometry.values, crs=RD_CRS)
     result = result.rename_geometry("geometry") if result.geometry.name != "geometry" else result
     return _drop_outside(spec, result, source, layer)
@@ -235,6 +243,13 @@ def _check_geometry(spec: LayerSpec, attributes: pd.DataFrame, geometry: gpd.Geo
     if shapely.has_z(values).any():
         values = shapely.force_2d(values)  # heights play no role; keeps GPKG types simple
     repaired, count = repair(values, spec.geometry)
+    collapsed = shapely.is_empty(repaired)
+    if collapsed.any():
+        index = pd.Index(collapsed.nonzero()[0])
+        raise_problems([problem(attributes, spec, "geometry", index,
+                                "geometrie is ongeldig en blijft na herstel leeg "
+                                "(bijv. een vlak zonder oppervlakte)", None)],
+                       spec, source, layer, GeometryError)
     if count:
         warning = GeometryRepairedWarning(
             f"{where(source, layer, spec.kind)}: {count} ongeldige geometrie(ën) hersteld "
@@ -273,3 +288,7 @@ def _drop_outside(spec: LayerSpec, frame: gpd.GeoDataFrame, source: str,
 
 class OutsideNetherlandsWarning(KaartWarning):
     """Features entirely outside the Netherlands were dropped (roads, borders)."""
+
+
+class ColumnsDroppedWarning(KaartWarning):
+    """Undeclared columns of a confidential layer were dropped (data minimisation)."""

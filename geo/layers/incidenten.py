@@ -2,7 +2,8 @@
 
 Police-derived rows are confidential: a row with ``bron = politie`` must have
 ``vertrouwelijk = ja`` (refused otherwise), so no police signal can be published to
-a gemeente user by mistake.
+a gemeente user by mistake. Columns the schema does not declare are dropped with a
+warning (data minimisation: exports often carry names, addresses or licence plates).
 """
 
 from __future__ import annotations
@@ -43,6 +44,7 @@ SPEC = LayerSpec(
         yes_no("vertrouwelijk", "Vertrouwelijk (nooit zichtbaar voor gemeentegebruikers); "
                                 "verplicht 'ja' bij bron politie."),
     ),
+    keep_extra=False,
     extra_checks=(
         pa.Check(_police_is_confidential, name="politie_vertrouwelijk",
                  error="politie-incidenten moeten vertrouwelijk = ja hebben"),

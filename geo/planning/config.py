@@ -38,7 +38,7 @@ class PlanningConfig(BaseModel):
     kans_max: float = Field(0.35, gt=0, lt=1)
     prior_sterkte: float = Field(4.0, gt=0)
     kalibratie_sterkte: float = Field(10.0, gt=0)
-    tijdbudget_uren: float = Field(32.0, gt=0)
+    tijdbudget_uren: float = Field(40.0, gt=0)
     werkdag_uren: float = Field(8.0, gt=0, le=24)
     starttijd: str = Field("09:00", pattern=r"^\d{2}:\d{2}$")
     snelheid_kmh: float = Field(50.0, gt=0)

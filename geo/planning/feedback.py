@@ -192,7 +192,9 @@ def hit_rate_report(controls: pd.DataFrame, *, periode: str = "kwartaal") -> pd.
     DataFrame
         ``thema, periode, soort_keuze, uitgevoerd, treffers, trefkans`` plus
         ``trefkans_gecorrigeerd`` (the inverse-probability weighted estimate for all picks of
-        that theme and period, i.e. the hit rate over the candidate population).
+        that theme and period, i.e. the hit rate over the candidate population; NaN when no
+        exploration pick of that theme and period exists, as it would only describe the
+        exploited objects).
     """
     freq = {"maand": "M", "kwartaal": "Q", "jaar": "Y"}[periode]
     done = _executed(controls)
@@ -205,9 +207,10 @@ def hit_rate_report(controls: pd.DataFrame, *, periode: str = "kwartaal") -> pd.
               .agg(uitgevoerd=("treffer", "size"), treffers=("treffer", "sum")))
     report["trefkans"] = report["treffers"] / report["uitgevoerd"]
     weighted = done[pd.to_numeric(done["selectiekans"], errors="coerce") > 0]
-    corrected = {
+    corrected = {  # only where exploration sampled the rest of the theme's candidates
         key: weighted_hit_rate(g["treffer"], 1.0 / g["selectiekans"].astype(float))[0]
         for key, g in weighted.groupby(["thema", "periode"])
+        if (g["selectiekans"].astype(float) < 1.0).any()
     }
     report["trefkans_gecorrigeerd"] = [corrected.get((t, p), np.nan)
                                        for t, p in zip(report["thema"], report["periode"],

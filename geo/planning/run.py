@@ -207,6 +207,3 @@ def start_lonlat(run: PlanRun) -> tuple[float, float]:
     lon, lat = Transformer.from_crs(RD_CRS, "EPSG:4326", always_xy=True).transform(x, y)
     return float(lon), float(lat)
 
-
-def relative_dir(werkmap: Werkmap, plan_id: str) -> str:
-    return os.fspath(Path("plannen") / plan_id)

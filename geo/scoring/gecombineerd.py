@@ -17,6 +17,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 from rasterio import features
+from rasterio.windows import Window
 from scipy.stats import rankdata
 
 from geo.legend import BIVARIATE_LEVELS
@@ -68,14 +69,27 @@ def combine_maps(
 
 
 def zonal_max(objects: gpd.GeoDataFrame, grid: Grid, raster: np.ndarray) -> np.ndarray:
-    """Maximum of ``raster`` over each object's cells (all touched); its centre cell if tiny."""
+    """Maximum of ``raster`` over each object's cells (all touched), NaN if none.
+
+    Each object is rasterised only within its own bounding window, so the cost grows with
+    the objects' size, not with the grid's.
+    """
     result = np.full(len(objects), np.nan)
+    cs = grid.cellsize
     for i, geom in enumerate(objects.geometry):
         if geom is None or geom.is_empty:
             continue
-        cells = features.geometry_mask([geom], grid.shape, grid.transform, invert=True,
+        xmin, ymin, xmax, ymax = geom.bounds
+        c0 = max(int(np.floor((xmin - grid.transform.c) / cs)), 0)
+        c1 = min(int(np.floor((xmax - grid.transform.c) / cs)) + 1, grid.width)
+        r0 = max(int(np.floor((grid.transform.f - ymax) / cs)), 0)
+        r1 = min(int(np.floor((grid.transform.f - ymin) / cs)) + 1, grid.height)
+        if c1 <= c0 or r1 <= r0:
+            continue
+        sub = grid.window_grid(Window(c0, r0, c1 - c0, r1 - r0))
+        cells = features.geometry_mask([geom], sub.shape, sub.transform, invert=True,
                                        all_touched=True)
-        values = raster[cells]
+        values = raster[r0:r1, c0:c1][cells]
         values = values[np.isfinite(values)]
         if values.size:
             result[i] = values.max()

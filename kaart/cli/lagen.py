@@ -8,9 +8,15 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
-from geo.errors import GeometryRepairedWarning, KaartWarning
+from geo.errors import (
+    GeometryRepairedWarning,
+    InvalidRequestError,
+    KaartWarning,
+    UnknownLayerError,
+)
 from kaart.cli._app import app
 from kaart.cli._common import JsonOpt, WerkmapOpt, command, open_werkmap
 
@@ -19,10 +25,12 @@ from kaart.cli._common import JsonOpt, WerkmapOpt, command, open_werkmap
 def importeer(
     soort: Annotated[str, typer.Argument(
         help="Laagsoort: gemeenten, kernen, bedrijventerreinen, buitengebied, havens, "
-             "vakantieparken, wegen, landsgrens of incidenten.", show_default=False)],
+             "vakantieparken, wegen, landsgrens, incidenten, of 'alle' (elke laag van een "
+             "GeoPackage die zo heet).", show_default=False, metavar="SOORT")],
     bestand: Annotated[Path, typer.Argument(
         help="GeoPackage, GeoJSON, Shapefile (ook gezipt), GeoParquet of CSV/Excel met "
-             "coördinaatkolommen (lon/lat, rd_x/rd_y, x/y of wkt).", show_default=False)],
+             "coördinaatkolommen (lon/lat, rd_x/rd_y, x/y of wkt).", show_default=False,
+        metavar="BESTAND")],
     laag: Annotated[str | None, typer.Option(
         "--laag", help="Laag in een bestand met meerdere lagen.", show_default=False)] = None,
     neem_crs: Annotated[str | None, typer.Option(
@@ -34,47 +42,90 @@ def importeer(
     """Controleer een laag en zet hem in de werkmap (invoer/lagen.gpkg).
 
     Een bestaande laag van dezelfde soort wordt vervangen; andere lagen blijven staan.
-    Bij een fout blijft de werkmap ongewijzigd.
+    Bij een fout blijft de werkmap ongewijzigd. Met SOORT 'alle' worden alle lagen van
+    een GeoPackage geïmporteerd waarvan de laagnaam een laagsoort is (alles of niets).
     """
-    from geo.layers import _store, get_spec, load_layer, read_layers, write_layers
-
     with command("importeer", json_output) as out:
-        spec = get_spec(soort)
         wm = open_werkmap(werkmap)
         with out.progress() as progress:
-            task = progress.add_task(f"{soort} inlezen en controleren", total=3)
-            with warnings.catch_warnings(record=True) as caught:
-                warnings.simplefilter("always", KaartWarning)
-                frame = load_layer(spec.kind, bestand, laag, assume_crs=neem_crs)
-            progress.advance(task)
-            ours = [w for w in caught if issubclass(w.category, KaartWarning)]
-            meldingen = [str(w.message) for w in ours]
-            hersteld = sum(getattr(w.message, "aantal", 1) for w in ours
-                           if issubclass(w.category, GeometryRepairedWarning))
-            existing = read_layers(wm.lagen) if wm.lagen.exists() else {}
-            info = _store.layer_metadata(wm.lagen)
-            progress.advance(task)
-            existing[spec.kind] = frame
-            info[spec.kind] = {"synthetisch": "nee", "bron": bestand.name,
-                               "bronlaag": laag or "",
-                               "geimporteerd": datetime.now(UTC).isoformat(timespec="seconds")}
-            layer_info = {k: {m: str(v) for m, v in meta.items()
-                              if m not in ("aantal", "geometrie")}
-                          for k, meta in info.items() if k in existing}
-            synthetic = any(meta.get("synthetisch") == "ja" for meta in layer_info.values())
-            write_layers(wm.lagen, existing, synthetic=synthetic,
-                         description=_description(layer_info), layer_info=layer_info)
-            progress.advance(task)
-        out.wrote(wm.lagen, soort="geopackage", aantal=len(frame), laag=spec.kind)
-        out.data(soort=spec.kind, aantal=len(frame), hersteld=hersteld, meldingen=meldingen,
-                 synthetisch=synthetic, lagen=sorted(existing))
-        out.summary(f"Laag {spec.kind} geïmporteerd uit {bestand.name}: {len(frame)} objecten.")
+            kinds = _kinds_to_import(soort, bestand, laag)
+            task = progress.add_task("Lagen inlezen en controleren", total=len(kinds) + 2)
+            loaded, meldingen, hersteld = {}, [], 0
+            for kind in kinds:
+                frame, notes, repaired = _load_checked(kind, bestand, laag, neem_crs)
+                loaded[kind] = frame
+                meldingen += notes
+                hersteld += repaired
+                progress.advance(task)
+            existing, synthetic = _replace_layers(wm.lagen, loaded, bestand, laag)
+            progress.advance(task, 2)
+        total = sum(len(frame) for frame in loaded.values())
+        out.wrote(wm.lagen, soort="geopackage", aantal=total, laag=",".join(loaded))
+        counts = {kind: len(frame) for kind, frame in loaded.items()}
+        out.data(soort=soort if soort == "alle" else kinds[0], aantal=total, per_soort=counts,
+                 hersteld=hersteld, meldingen=meldingen, synthetisch=synthetic,
+                 lagen=sorted(existing))
+        for kind, count in counts.items():
+            out.summary(f"Laag {kind} geïmporteerd uit {bestand.name}: {count} objecten.")
         for melding in meldingen:
-            out.summary(f"[yellow]Let op:[/] {melding}")
+            out.summary(f"[yellow]Let op:[/] {escape(melding)}")
         if synthetic:
             out.summary("De werkmap bevat ook synthetische (demo)lagen; kaarten blijven als "
                         "synthetisch gemarkeerd.")
-        out.summary(f"Werkmap-lagen: {', '.join(sorted(existing))} ({wm.lagen}).")
+        out.summary(f"Werkmap-lagen: {', '.join(sorted(existing))} ({escape(str(wm.lagen))}).")
+
+
+def _kinds_to_import(soort: str, bestand: Path, laag: str | None) -> list[str]:
+    from geo.layers import LAYER_KINDS, get_spec
+    from geo.layers._io import list_layers
+
+    if soort != "alle":
+        return [get_spec(soort).kind]
+    if laag is not None:
+        raise InvalidRequestError("Met soort 'alle' kan --laag niet: de laagnamen bepalen de "
+                                  "soort.", laag=laag)
+    names = list_layers(bestand)
+    kinds = [kind for kind in LAYER_KINDS if kind in names]
+    if not kinds:
+        raise UnknownLayerError(
+            f"'{bestand.name}' heeft geen lagen met de naam van een laagsoort "
+            f"({', '.join(LAYER_KINDS)}); gevonden: {', '.join(names)}.",
+            bestand=bestand.name, beschikbaar=names)
+    return kinds
+
+
+def _load_checked(kind: str, bestand: Path, laag: str | None,
+                  neem_crs: str | None) -> tuple[object, list[str], int]:
+    """Load one layer; return it with the Dutch warnings and the number of repairs."""
+    from geo.layers import load_layer
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", KaartWarning)
+        frame = load_layer(kind, bestand, laag, assume_crs=neem_crs)
+    ours = [w for w in caught if issubclass(w.category, KaartWarning)]
+    repaired = sum(getattr(w.message, "aantal", 1) for w in ours
+                   if issubclass(w.category, GeometryRepairedWarning))
+    return frame, [str(w.message) for w in ours], repaired
+
+
+def _replace_layers(path: Path, loaded: dict, bestand: Path,
+                    laag: str | None) -> tuple[dict, bool]:
+    """Write ``loaded`` over the werkmap's layers; keep every other layer and its metadata."""
+    from geo.layers import _store, read_layers, write_layers
+
+    existing = read_layers(path) if path.exists() else {}
+    info = _store.layer_metadata(path)
+    now = datetime.now(UTC).isoformat(timespec="seconds")
+    for kind, frame in loaded.items():
+        existing[kind] = frame
+        info[kind] = {"synthetisch": "nee", "bron": bestand.name,
+                      "bronlaag": laag or (kind if len(loaded) > 1 else ""), "geimporteerd": now}
+    layer_info = {k: {m: str(v) for m, v in meta.items() if m not in ("aantal", "geometrie")}
+                  for k, meta in info.items() if k in existing}
+    synthetic = any(meta.get("synthetisch") == "ja" for meta in layer_info.values())
+    write_layers(path, existing, synthetic=synthetic, description=_description(layer_info),
+                 layer_info=layer_info)
+    return existing, synthetic
 
 
 def _description(layer_info: dict[str, dict[str, str]]) -> str:
@@ -152,8 +203,9 @@ def gemeenten_cmd(
 ) -> None:
     """Toon gemeenten (code, naam, provincie, regio), eventueel per gebied.
 
-    Gebruikt de gemeentegrenzen uit de werkmap als die geïmporteerd zijn, anders de
-    meegeleverde CBS-grenzen 2024.
+    Namen en codes zijn die van de meegeleverde CBS-indeling 2024, dezelfde die
+    --gemeente/--regio/--provincie bij de andere commando's gebruiken. Heeft de werkmap
+    een laag gemeenten, dan staat erbij of de gemeente daarin voorkomt.
     """
     from geo.layers import read_layers
     from geo.layers.gemeenten import reference_gemeenten, select_area
@@ -161,9 +213,9 @@ def gemeenten_cmd(
     with command("gemeenten", json_output) as out:
         wm = open_werkmap(werkmap)
         own = read_layers(wm.lagen, ["gemeenten"]) if wm.lagen.exists() else {}
-        frame = own.get("gemeenten")
-        bron = "werkmap" if frame is not None else "referentie (CBS 2024)"
-        frame = reference_gemeenten() if frame is None else frame
+        in_werkmap = (set(own["gemeenten"]["gemeentecode"].astype(str))
+                      if "gemeenten" in own else None)
+        frame = reference_gemeenten()
         selectors = {"provincie": provincie, "regio": regio,
                      "veiligheidsregio": veiligheidsregio, "gemeente": gemeente or None}
         if any(selectors.values()):
@@ -174,15 +226,23 @@ def gemeenten_cmd(
         frame = frame.sort_values("gemeentecode")
         rows = [{"code": row.gemeentecode, "naam": row.gemeentenaam, "provincie": row.provincie,
                  "veiligheidsregio": row.veiligheidsregio,
-                 "regio": None if _empty(getattr(row, "regio", None)) else row.regio}
+                 "regio": None if _empty(row.regio) else row.regio,
+                 "in_werkmap": None if in_werkmap is None else row.gemeentecode in in_werkmap}
                 for row in frame.itertuples()]
-        table = Table("code", "naam", "provincie", "veiligheidsregio", "regio", title=title)
+        columns = ["code", "naam", "provincie", "veiligheidsregio", "regio"]
+        table = Table(*columns, *(["in werkmap"] if in_werkmap is not None else []),
+                      title=title)
         for row in rows:
-            table.add_row(row["code"], row["naam"], row["provincie"], row["veiligheidsregio"],
-                          row["regio"] or "")
+            cells = [row[c] or "" for c in columns]
+            if in_werkmap is not None:
+                cells.append("ja" if row["in_werkmap"] else "nee")
+            table.add_row(*cells)
         out.table(table)
-        out.data(gemeenten=rows, aantal=len(rows), bron=bron)
-        out.summary(f"{title}: {len(rows)} gemeente(n) (bron: {bron}).")
+        out.data(gemeenten=rows, aantal=len(rows), bron="CBS-gebiedsindeling 2024")
+        text = f"{title}: {len(rows)} gemeente(n)"
+        if in_werkmap is not None:
+            text += f", waarvan {sum(bool(r['in_werkmap']) for r in rows)} in de werkmap"
+        out.summary(text + ".")
 
 
 def _empty(value: object) -> bool:

@@ -152,7 +152,8 @@ def plan(
                  tekorten=run.result.tekorten, synthetisch=run.synthetisch,
                  keuzes=[{"volgorde": int(r.volgorde), "object": r.sleutel,
                           "soort_keuze": r.soort_keuze, "selectiekans": float(r.selectiekans),
-                          "score": float(r.score)} for r in picks.itertuples(index=False)])
+                          "score": float(r.score), "verwachte_trefkans": float(r.verwacht)}
+                         for r in picks.itertuples(index=False)])
         table = Table("nr", "object", "thema", "gemeente", "score", "keuze", "kans", "aankomst")
         for r in picks.itertuples(index=False):
             table.add_row(str(r.volgorde), str(r.naam or r.object_id), r.thema, r.gemeentenaam,

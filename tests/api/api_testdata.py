@@ -96,6 +96,31 @@ def write_test_objects(path: Path) -> Path:
     return path
 
 
+UITLEG_INDICATOREN = [
+    {"naam": "leegstand", "label": "Leegstand", "soort": "attribuut", "gewicht": 2.0,
+     "richting": "positief"},
+    {"naam": "afstand_snelweg", "label": "Afstand tot snelweg", "soort": "afstand",
+     "gewicht": 1.0, "richting": "positief"},
+]
+UITLEG_RUW = (12.0, 800.0)
+UITLEG_NORM = (0.6, 0.3)
+"""Every cell: shares 2·0.6/3 = 0.4 and 1·0.3/3 = 0.1 (gewogen som)."""
+
+
+def write_test_uitleg(path: Path) -> Path:
+    """``uitleg_totaal.tif``: bands ruw:* then norm:*, constant per band."""
+    bands = np.stack([np.full((SIZE, SIZE), v, dtype="float32")
+                      for v in (*UITLEG_RUW, *UITLEG_NORM)])
+    profile = {"driver": "GTiff", "dtype": "float32", "count": 4, "height": SIZE,
+               "width": SIZE, "crs": "EPSG:28992", "nodata": float("nan"),
+               "transform": Affine(CELL, 0, ORIGIN[0], 0, -CELL, ORIGIN[1])}
+    import rasterio
+
+    with rasterio.open(path, "w", **profile) as dst:
+        dst.write(bands)
+    return path
+
+
 @dataclass(frozen=True)
 class MapSpec:
     gebied_id: str
@@ -150,9 +175,13 @@ def build_werkmap(root: Path) -> Werkmap:
         objecten = None
         if spec.soort == "gelegenheid":
             objecten = write_test_objects(run / "objecten.gpkg").name
-        (run / "kaartverantwoording.json").write_text(json.dumps(
-            {"kaart_id": spec.kaart_id, "synthetisch": True, "klassegrenzen": [.2, .4, .6, .8]}),
-            encoding="utf-8")
+        document = {"kaart_id": spec.kaart_id, "synthetisch": True,
+                    "klassegrenzen": [.2, .4, .6, .8]}
+        if spec.soort == "gelegenheid":
+            write_test_uitleg(run / "uitleg_totaal.tif")
+            document["themas"] = {"totaal": {"combinatie": "gewogen_som",
+                                             "indicatoren": UITLEG_INDICATOREN}}
+        (run / "kaartverantwoording.json").write_text(json.dumps(document), encoding="utf-8")
         entries.append(KaartEntry(
             kaart_id=spec.kaart_id, gebied_id=spec.gebied_id, gebied_naam=spec.gebied_id,
             gebied_soort="gemeente" if spec.gebied_id.startswith("GM") else "regio",

@@ -15,9 +15,9 @@ from geo.errors import ConfigError
 
 
 @pytest.fixture
-def database_url(tmp_path):
+def database_url(sqlite_url):
     """These tests do not depend on the database kind: SQLite only."""
-    return f"sqlite:///{tmp_path / 'kaart.db'}"
+    return sqlite_url
 
 
 def form_token(client) -> str:
@@ -63,8 +63,11 @@ def test_unsafe_requests_on_a_session_need_the_csrf_token(client, tokens):
     accepted = client.post("/beheer/gebruikers", json=body, headers={"X-CSRF-Token": token})
     assert accepted.status_code == 201
     assert client.post("/uitloggen", follow_redirects=False).status_code == 403
+    stolen = client.cookies.get("kaart_sessie")
     out = client.post("/uitloggen", data={"csrf_token": token}, follow_redirects=False)
     assert out.status_code == 303
+    assert client.get("/ik").status_code == 401
+    client.cookies.set("kaart_sessie", stolen)  # replaying the old cookie does not work
     assert client.get("/ik").status_code == 401
 
 

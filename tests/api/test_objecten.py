@@ -14,9 +14,9 @@ TO_WGS = Transformer.from_crs("EPSG:28992", "EPSG:4326", always_xy=True)
 
 
 @pytest.fixture
-def database_url(tmp_path):
+def database_url(sqlite_url):
     """These tests do not depend on the database kind: SQLite only."""
-    return f"sqlite:///{tmp_path / 'kaart.db'}"
+    return sqlite_url
 
 
 @pytest.fixture
@@ -68,6 +68,10 @@ def test_point_value_matches_the_cog(client, headers):
     assert body["klasse"] == int(class_array()[row, col]) == 3
     assert_allclose(body["score"], score_array()[row, col], rtol=1e-6)
     assert body["klasse_naam"] == "gemiddeld"
+    # explanation from geo.scoring.explain: shares w·v/Σw of the uitleg raster
+    assert [e["indicator"] for e in body["uitleg"]] == ["leegstand", "afstand_snelweg"]
+    assert_allclose([e["aandeel"] for e in body["uitleg"]], [0.4, 0.1], rtol=1e-6)
+    assert_allclose([e["ruw"] for e in body["uitleg"]], [12.0, 800.0])
     outside = client.get(f"/punt/{KAART}", params={"lon": 5.0, "lat": 52.0}, headers=headers)
     assert outside.json()["binnen"] is False and outside.json()["score"] is None
     nodata_lon, nodata_lat = TO_WGS.transform(*cell_center(2, 2))

@@ -98,6 +98,8 @@ def test_map_page_uses_tiles_local_assets_and_no_confidential_layers(page_app):
     assert "GM0981-risico" not in html and "GM0981-gecombineerd" not in html
     assert "Risicokaart" not in html and "Vertrouwelijk" not in html
     assert "Datum: 20-11-2026" in html
+    asked = client.get("/gebied/GM0981?kaart=GM0981-risico-totaal").text
+    assert "GM0981-risico" not in asked and "Risicokaart" not in asked
 
 
 @pytest.mark.parametrize("path", ["/gebied/GM1729", "/gebied/GM9999",
@@ -150,3 +152,25 @@ def test_static_files_and_path_traversal(page_app):
     for bad in ("/static/maps/..%2Foutputs.py", "/static/maps/vendor/../../builder.py",
                 "/static/..%2Fapp.py", "/static/maps/geen.js"):
         assert client.get(bad).status_code == 404, bad
+
+
+def test_evaluation_only_for_users_who_may_see_confidential_maps(page_app):
+    analist = _client(page_app)
+    login(analist, "analist")
+    html = analist.get("/verantwoording/GM0981-gelegenheid-totaal").text
+    assert "<h2>Evaluatie</h2>" in html and "trefkans" in html and "0,42" in html
+    gemeente = _client(page_app)
+    login(gemeente, "vaals")
+    html = gemeente.get("/verantwoording/GM0981-gelegenheid-totaal").text
+    assert "Evaluatie" not in html and "trefkans" not in html
+
+
+def test_logout_needs_csrf_and_ends_the_session(page_app):
+    client = _client(page_app)
+    login(client, "vaals")
+    html = client.get("/").text
+    token = re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
+    assert client.post("/uitloggen", data={}).status_code == 403
+    response = client.post("/uitloggen", data={"csrf_token": token})
+    assert response.status_code == 303 and response.headers["location"] == "/inloggen"
+    assert client.get("/").status_code == 303

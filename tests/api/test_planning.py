@@ -87,3 +87,19 @@ def test_outcomes_are_all_or_nothing_and_reported(client, tokens):
     # the next plan excludes the objects controlled yesterday
     nxt = _plan(client, tokens["planner_mh"], datum="2026-11-25").json()
     assert not {first["object"], second["object"]} & {k["object"] for k in nxt["keuzes"]}
+
+
+def test_outcomes_upload_of_the_filled_in_draaiboek(client, tokens):
+    plan = _plan(client, tokens["planner_mh"]).json()
+    headers = auth(tokens["planner_mh"])
+    text = client.get(plan["bestanden"]["csv"], headers=headers).content.decode("utf-8-sig")
+    lines = text.strip().splitlines()
+    filled = [lines[0]] + [line.rstrip(";") + ";2026-11-24;ja;geen;geen" if i == 1 else line
+                           for i, line in enumerate(lines[1:], start=1)]
+    files = {"bestand": ("plan.csv", "\n".join(filled).encode("utf-8"), "text/csv")}
+    response = client.post("/planning/uitkomsten/bestand", files=files, headers=headers)
+    assert response.status_code == 201, response.text
+    assert response.json() == {"aantal": 1, "gekoppeld_aan_plan": 1}
+    files = {"bestand": ("plan.txt", b"x", "text/plain")}
+    response = client.post("/planning/uitkomsten/bestand", files=files, headers=headers)
+    assert response.status_code == 400

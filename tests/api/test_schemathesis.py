@@ -17,9 +17,9 @@ from api.settings import Settings
 
 
 @pytest.fixture
-def database_url(tmp_path):
+def database_url(sqlite_url):
     """The fuzzing does not depend on the database kind: SQLite only."""
-    return f"sqlite:///{tmp_path / 'kaart.db'}"
+    return sqlite_url
 
 
 MAX_EXAMPLES = 20

@@ -15,9 +15,9 @@ TO_WGS = Transformer.from_crs("EPSG:28992", "EPSG:4326", always_xy=True)
 
 
 @pytest.fixture
-def database_url(tmp_path):
+def database_url(sqlite_url):
     """These tests do not depend on the database kind: SQLite only."""
-    return f"sqlite:///{tmp_path / 'kaart.db'}"
+    return sqlite_url
 
 
 def rgb(hexcolor: str) -> tuple[int, int, int]:

@@ -24,7 +24,7 @@ def _warm_pixels(path, box=None) -> float:
     if box:
         x0, y0, x1, y1 = box
         image = image[y0:y1, x0:x1]
-    r, g, b = image[..., 0], image[..., 1], image[..., 2]
+    r, b = image[..., 0], image[..., 2]
     return float(((r - b > 60) & (r > 180)).mean())
 
 
@@ -38,15 +38,19 @@ def _object_point(page, object_id: str) -> tuple[float, float]:
     """Page coordinates of the centre of an object's feature."""
     point = page.evaluate(
         """([id]) => {
-            const map = %s;
+            const map = MAP;
             let found = null;
             map.eachLayer(l => { if (l.feature && l.feature.properties.id === id) found = l; });
             const ll = found.getBounds ? found.getBounds().getCenter() : found.getLatLng();
             const p = map.latLngToContainerPoint(ll);
             const r = map.getContainer().getBoundingClientRect();
             return [r.left + p.x, r.top + p.y];
-        }""" % MAP_JS, [object_id])
+        }""".replace("MAP", MAP_JS), [object_id])
     return point[0], point[1]
+
+
+def _layer_toggle(page, name: str):
+    return page.locator(".leaflet-control-layers").get_by_text(name, exact=True)
 
 
 def _open_vaals(page, server):
@@ -72,11 +76,11 @@ def test_login_map_tiles_render_and_layer_toggle(new_page, server):
     legend = page.locator(".kaart-legenda").inner_text()
     assert "1 – zeer laag" in legend and "5 – zeer hoog" in legend
     tiles = "img.leaflet-tile[src*='/tiles/GM0981-gelegenheid-totaal/']"
-    page.locator(".leaflet-control-layers").get_by_text("Gelegenheidskaart — totaal", exact=True).click()
+    _layer_toggle(page, "Gelegenheidskaart — totaal").click()
     page.wait_for_function(f"document.querySelectorAll(\"{tiles}\").length === 0")
     page.wait_for_timeout(300)
     assert _warm_pixels(screenshot(page, "kaart_vaals_laag_uit"), _map_box(page)) < 0.02
-    page.locator(".leaflet-control-layers").get_by_text("Gelegenheidskaart — totaal", exact=True).click()
+    _layer_toggle(page, "Gelegenheidskaart — totaal").click()
     page.wait_for_selector(tiles)
     assert not [u for u in page.blocked if "openstreetmap" not in u]
     assert page.errors == []
@@ -190,7 +194,8 @@ def test_standalone_html_works_offline_from_file(browser, browser_werkmap, tmp_p
         page.wait_for_selector(".folium-map[data-kaart-klaar=ja]")
         page.wait_for_function(
             """() => { const imgs = [...document.querySelectorAll('img.leaflet-image-layer')];
-                       return imgs.length > 0 && imgs.every(i => i.complete && i.naturalWidth > 0); }""")
+                       return imgs.length > 0
+                              && imgs.every(i => i.complete && i.naturalWidth > 0); }""")
         page.wait_for_selector(".kaart-melding:has-text('offline')")
         assert page.locator("path.leaflet-interactive").count() >= 4
         page.wait_for_timeout(300)

@@ -238,7 +238,23 @@ def test_gemeenten_plain_table(werkmap):
     result = run("gemeenten", "--regio", "Parkstad")
     assert result.exit_code == 0
     assert "Heerlen" in result.stdout
-    assert "Parkstad (regio-parkstad): 7 gemeente(n)" in result.stdout
+    assert "Parkstad (regio-parkstad): 7 gemeente(n)." in result.stdout
+
+
+def test_gemeenten_marks_werkmap_coverage(werkmap):
+    from geo.layers import validate_layer, write_layers
+    from geo.layers.gemeenten import select_area
+
+    own = validate_layer("gemeenten", select_area(regio="Parkstad").gemeenten)
+    write_layers(werkmap / "invoer" / "lagen.gpkg", {"gemeenten": own}, synthetic=False,
+                 description="eigen grenzen")
+    exit_code, payload = run_json("gemeenten", "--provincie", "Limburg")
+    assert exit_code == 0 and payload["aantal"] == 31
+    assert sum(row["in_werkmap"] for row in payload["gemeenten"]) == 7
+    result = run("gemeenten", "--provincie", "Limburg")
+    assert "31 gemeente(n), waarvan 7 in de werkmap." in result.stdout
+    _, payload = run_json("gemeenten", "--provincie", "Groningen")
+    assert payload["aantal"] > 0 and not any(r["in_werkmap"] for r in payload["gemeenten"])
 
 
 def test_unknown_gemeente_suggests(werkmap):
@@ -268,3 +284,45 @@ def test_lagen_schema(werkmap):
     assert [c["naam"] for c in havens["kolommen"]][:3] == ["id", "naam", "soort"]
     exit_code, payload = run_json("lagen", "--schema", "haven")
     assert exit_code == 2 and "Bedoelde je 'havens'" in payload["fout"]["melding"]
+
+
+def test_importeer_alle_from_one_geopackage(tmp_path, werkmap):
+    source = tmp_path / "gemeente.gpkg"
+    save(terreinen(), source, layer="bedrijventerreinen")
+    save(kernen(), source, layer="kernen")
+    save(kernen(), source, layer="notities")  # not a layer kind: ignored
+    exit_code, payload = run_json("importeer", "alle", str(source))
+    assert exit_code == 0
+    assert payload["per_soort"] == {"kernen": 1, "bedrijventerreinen": 3}
+    assert payload["aantal"] == 4
+    assert [r[0] for r in pyogrio.list_layers(werkmap / "invoer" / "lagen.gpkg")] == [
+        "kernen", "bedrijventerreinen"]
+
+
+def test_importeer_alle_is_all_or_nothing(tmp_path, werkmap):
+    source = tmp_path / "gemeente.gpkg"
+    save(kernen(), source, layer="kernen")
+    bad = terreinen()
+    bad["woonfunctie_pct"] = [10.0, 200.0, 5.0]
+    save(bad, source, layer="bedrijventerreinen")
+    exit_code, payload = run_json("importeer", "alle", str(source))
+    assert exit_code == 2 and "woonfunctie_pct" in payload["fout"]["melding"]
+    assert not (werkmap / "invoer" / "lagen.gpkg").exists()
+
+
+def test_importeer_alle_without_known_layers(tmp_path, werkmap):
+    source = save(kernen(), tmp_path / "x.gpkg", layer="notities")
+    exit_code, payload = run_json("importeer", "alle", source)
+    assert exit_code == 2 and payload["fout"]["code"] == "laag_onbekend"
+    assert "gevonden: notities" in payload["fout"]["melding"]
+
+
+def test_importeer_incidenten_csv_drops_extra_columns(tmp_path, werkmap):
+    path = tmp_path / "incidenten.csv"
+    path.write_text("id;datum;soort;bron;vertrouwelijk;rd_x;rd_y;kenteken\n"
+                    f"i1;05-01-2024;drugslab;politie;ja;{X0};{Y0};AB-123-C\n", encoding="utf-8")
+    exit_code, payload = run_json("importeer", "incidenten", str(path))
+    assert exit_code == 0 and payload["aantal"] == 1
+    assert any("kenteken" in m and "AB-123-C" not in m for m in payload["meldingen"])
+    frame = gpd.read_file(werkmap / "invoer" / "lagen.gpkg", layer="incidenten")
+    assert "kenteken" not in frame.columns

@@ -51,14 +51,17 @@ def test_plan_import_and_next_plan_end_to_end(wm, tmp_path):
     assert again["plan_id"] == first["plan_id"] + "-2"
     assert again["keuzes"] == first["keuzes"]  # deterministic for a seed
 
-    # the team fills in the draaiboek: something found at the first three stops
+    # the team fills in the draaiboek: something found at the three best-ranked picks
     table = pd.read_csv(directory / "plan.csv", sep=";", dtype=str, keep_default_na=False,
                         encoding="utf-8-sig")
+    best = table["verwachte trefkans"].astype(float).rank(ascending=False,
+                                                         method="first") <= 3
     table["datum controle"] = "2026-11-24"
     table["uitgevoerd"] = "ja"
-    table["bevindingen"] = ["hennep", "drugslab;milieu", "illegale_bewoning"] + ["geen"] * 5
-    table["vervolg"] = ["bestuurlijke_maatregel", "strafrechtelijk", "waarschuwing"] + \
-        ["geen"] * 5
+    table["bevindingen"] = ["hennep" if b else "geen" for b in best]
+    table["vervolg"] = ["bestuurlijke_maatregel" if b else "geen" for b in best]
+    found = {f"{t}:{o}" for t, o, b in zip(table["thema"], table["object"], best, strict=True)
+             if b}
     filled = tmp_path / "ingevuld.xlsx"
     table.to_excel(filled, index=False)
     code, payload = _run("uitkomsten", "importeer", str(filled), "--werkmap", str(wm.root))
@@ -100,6 +103,17 @@ def test_plan_import_and_next_plan_end_to_end(wm, tmp_path):
     before = {k["object"] for k in first["keuzes"]}
     after = {k["object"] for k in second["keuzes"]}
     assert not before & after
+
+    # after the exclusion window the relearned yields shift the picks: the objects where
+    # something was found come back with a higher expected yield, the others score lower
+    later = _plan(wm, "2027-07-05")
+    expected_before = {k["object"]: k["verwachte_trefkans"] for k in first["keuzes"]}
+    expected_later = {k["object"]: k["verwachte_trefkans"] for k in later["keuzes"]}
+    assert found <= set(expected_later)
+    for key in found:
+        assert expected_later[key] > expected_before[key]
+    for key in (before - found) & set(expected_later):
+        assert expected_later[key] < expected_before[key]
 
 
 def test_plan_errors_are_dutch(wm):

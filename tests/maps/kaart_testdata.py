@@ -203,6 +203,13 @@ def build_test_werkmap(root: Path, gebieden: tuple[str, ...] = ("GM0981", "GM172
                 (run / "kaartverantwoording.json").write_text(
                     json.dumps(verantwoording(gebied_id, soort)), encoding="utf-8")
                 entries.append(_entry(wm, run, gebied_id, soort, "totaal", name, None))
+            evaluation = wm.run_parent(gebied_id, "evaluatie") / "v0001"
+            evaluation.mkdir(parents=True)
+            (evaluation / "kaartverantwoording.json").write_text(json.dumps({
+                "kaart": "evaluatie", "soort": "evaluatie", "evaluatie": {
+                    "splitsing": "2025-01-01", "methode": "Temporele hold-out.",
+                    "tabel": [{"kaart": "deskundig", "dekking": 0.1, "trefkans": 0.42,
+                               "pai": 4.2}]}}), encoding="utf-8")
     Catalog(wm).register(entries)
     return BuiltWerkmap(wm.root, wm)
 

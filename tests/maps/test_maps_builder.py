@@ -115,3 +115,24 @@ def test_sources_and_date_from_verantwoording(built_werkmap):
     assert outputs.datum.startswith("2026-11-20")
     west, south, east, north = outputs.bounds
     assert 5.9 < west < east < 6.1 and 50.7 < south < north < 50.85
+
+
+def test_gemeente_inside_a_region_run_gets_a_hint(tmp_path):
+    from dataclasses import replace
+
+    from kaart_testdata import build_test_werkmap
+
+    from geo.catalog import Catalog
+
+    built = build_test_werkmap(tmp_path / "wm", gebieden=("GM0981",), confidential=False)
+    catalog = Catalog(built.werkmap)
+    region = [replace(e, kaart_id=e.kaart_id.replace("GM0981", "regio-heuvelland"),
+                      gebied_id="regio-heuvelland", gebied_naam="Heuvelland",
+                      gemeenten=["GM0981", "GM1729"]) for e in catalog.entries()]
+    catalog.register(region)
+    with pytest.raises(KaartNotFoundError,
+                       match=r"valt in: Heuvelland \(--gebied regio-heuvelland\)"):
+        load_outputs(built.werkmap, "GM1729")
+    outputs = load_outputs(built.werkmap, "Heuvelland")
+    assert outputs.gebied_id == "regio-heuvelland"
+    assert sorted(outputs.boundaries["gemeentenaam"]) == ["Gulpen-Wittem", "Vaals"]

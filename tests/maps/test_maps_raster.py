@@ -2,6 +2,7 @@ import io
 
 import numpy as np
 import pytest
+from kaart_testdata import CELL, ORIGINS, expected_class, write_test_cog
 from numpy.testing import assert_allclose
 from PIL import Image
 from pyproj import Transformer
@@ -9,8 +10,6 @@ from pyproj import Transformer
 from geo.errors import InputFileError
 from geo.legend import CLASS_COLORS, RISK_COLORS
 from maps.raster import colorize_classes, hex_to_rgb, render_class_png
-
-from kaart_testdata import CELL, ORIGINS, expected_class, write_test_cog
 
 
 def test_hex_to_rgb():

@@ -37,13 +37,22 @@ def test_legend_entries_match_geo_legend(soort, colours):
         assert colour in html
 
 
+def test_legend_marks_unclassed_objects_only_when_asked():
+    assert "object zonder klasse" not in legend_html("gelegenheid")
+    html = legend_html("gelegenheid", unclassed=True)
+    assert f'background:{NODATA_COLOR}"></span>object zonder klasse' in html
+    assert "object zonder klasse" not in legend_html("risico", unclassed=True)
+
+
 def test_bivariate_legend_has_all_nine_colours():
     html = legend_html("gecombineerd")
     assert html.count("kaart-bivariaat-cel") == 9
     for colour in BIVARIATE_COLORS.values():
         assert colour in html
     # code 9 = gelegenheid hoog, risico hoog
-    assert f'data-klasse="9" title="gelegenheid hoog, risico hoog" style="background:{class_colors("gecombineerd")[9]}"' in html
+    colour = class_colors("gecombineerd")[9]
+    assert (f'data-klasse="9" title="gelegenheid hoog, risico hoog" '
+            f'style="background:{colour}"') in html
 
 
 def test_popup_shows_score_class_rank_and_breakdown_in_dutch():

@@ -85,6 +85,7 @@ def upgrade() -> None:
     op.create_index(op.f("ix_audit_gebruikersnaam"), "audit", ["gebruikersnaam"])
     op.create_index(op.f("ix_audit_actie"), "audit", ["actie"])
     op.create_index(op.f("ix_audit_kaart_id"), "audit", ["kaart_id"])
+    op.create_index(op.f("ix_audit_sessie"), "audit", ["sessie"])
 
     dialect = op.get_bind().dialect.name
     if dialect == "sqlite":

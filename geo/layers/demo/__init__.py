@@ -29,6 +29,7 @@ import geopandas as gpd
 import numpy as np
 
 from geo.errors import InvalidRequestError
+from geo.layers import validate_layer, write_layers
 from geo.layers.demo._common import DemoArea
 from geo.layers.demo.bedrijventerreinen import generate_bedrijventerreinen
 from geo.layers.demo.buitengebied import generate_buitengebied
@@ -60,8 +61,8 @@ _STREAM = {kind: number for number, kind in enumerate(DEMO_LAYERS)}
 ProgressCallback = Callable[[str], None]
 
 
-def generate_demo(seed: int = 1, *, on_layer: ProgressCallback | None = None
-                  ) -> dict[str, gpd.GeoDataFrame]:
+def generate_demo(seed: int = 1, *, on_layer: ProgressCallback | None = None,
+                  validate: bool = True) -> dict[str, gpd.GeoDataFrame]:
     """Generate every demo layer (EPSG:28992), deterministically from ``seed``.
 
     Parameters
@@ -70,6 +71,9 @@ def generate_demo(seed: int = 1, *, on_layer: ProgressCallback | None = None
         Non-negative seed; the same seed always gives identical layers.
     on_layer : callable, optional
         Called with each layer kind after it has been generated (progress).
+    validate : bool
+        Validate every layer against its schema (``geo.layers.validate_layer``) and return
+        the normalised frames, exactly as loading them from the GeoPackage would.
 
     Returns
     -------
@@ -77,8 +81,16 @@ def generate_demo(seed: int = 1, *, on_layer: ProgressCallback | None = None
         Layer kind → frame, in :data:`DEMO_LAYERS` order. The true incident model is in
         ``layers["incidenten"].attrs["demo_model"]``.
     """
-    layers, _ = _generate(seed, on_layer)
+    layers, model = _generate(seed, on_layer)
+    if validate:
+        layers = _validated(layers, seed)
+    layers["incidenten"].attrs["demo_model"] = model
     return layers
+
+
+def _validated(layers: dict[str, gpd.GeoDataFrame], seed: int) -> dict[str, gpd.GeoDataFrame]:
+    return {kind: validate_layer(kind, frame, source=f"kaart demo (seed {seed})")
+            for kind, frame in layers.items()}
 
 
 def _generate(seed: int, on_layer: ProgressCallback | None
@@ -112,9 +124,8 @@ def _generate(seed: int, on_layer: ProgressCallback | None
                              crs=area.gemeenten.crs)
     done("buitengebied", generate_buitengebied(area, occupied, rng("buitengebied")))
     done("havens", generate_havens(area, layers["kernen"], rng("havens")))
-    incidenten, model = generate_incidenten(layers, exits, rng("incidenten"))
+    incidenten, model = generate_incidenten(layers, rng("incidenten"))
     model["seed"] = seed
-    incidenten.attrs["demo_model"] = model
     done("incidenten", incidenten)
     return {kind: layers[kind] for kind in DEMO_LAYERS}, model
 
@@ -142,11 +153,8 @@ def write_demo(werkmap: Werkmap, seed: int = 1, *, on_layer: ProgressCallback | 
     Path
         The written GeoPackage.
     """
-    from geo.layers import validate_layer, write_layers
-
     layers, model = _generate(seed, on_layer)
-    checked = {kind: validate_layer(kind, frame, source=f"kaart demo (seed {seed})")
-               for kind, frame in layers.items()}
+    checked = _validated(layers, seed)
     info = {kind: {"synthetisch": "ja", "bron": f"kaart demo (seed {seed})"}
             for kind in checked}
     info["incidenten"]["demo_model"] = json.dumps(model, sort_keys=True)

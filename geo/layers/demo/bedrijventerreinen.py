@@ -61,17 +61,19 @@ def generate_bedrijventerreinen(area: DemoArea, kernen: gpd.GeoDataFrame, exits:
 
 def _place(geom, near, own, big, placed, rng, tries: int = 25):
     kern_pop = own["inwoners"].to_numpy(dtype=float)
+    centres = shapely.get_coordinates(shapely.centroid(own.geometry.values))
+    radii = np.sqrt(shapely.area(own.geometry.values) / np.pi)
+    names = own["naam"].tolist()
+    others = np.asarray(placed, dtype=object)
     for _ in range(tries):
         if big or (len(near) and rng.uniform() < NEAR_EXIT_SHARE):
             anchor = near[int(rng.integers(len(near)))]
             distance = rng.uniform(300, 1000) if big else rng.uniform(250, 1800)
-            kern = own.iloc[int(np.argmin(own.geometry.centroid.distance(
-                shapely.Point(anchor))))]
+            kern = int(np.argmin(np.hypot(*(centres - anchor).T)))
         else:
-            kern = own.iloc[int(rng.choice(len(own), p=kern_pop / kern_pop.sum()))]
-            c = kern.geometry.centroid
-            anchor = np.array([c.x, c.y])
-            distance = np.sqrt(kern.geometry.area / np.pi) + rng.uniform(100, 700)
+            kern = int(rng.choice(len(own), p=kern_pop / kern_pop.sum()))
+            anchor = centres[kern]
+            distance = radii[kern] + rng.uniform(100, 700)
         angle = rng.uniform(0, 2 * np.pi)
         x, y = anchor + distance * np.array([np.cos(angle), np.sin(angle)])
         size = rng.uniform(120, 350) if big else float(np.clip(rng.lognormal(np.log(10), 0.8),
@@ -79,9 +81,9 @@ def _place(geom, near, own, big, placed, rng, tries: int = 25):
         shape = block(x, y, size * 1e4, rng).intersection(geom)
         if shape.is_empty or shape.area < 0.6 * size * 1e4 or shape.geom_type != "Polygon":
             continue
-        if any(shape.intersects(other) for other in placed[-400:]):
+        if len(others) and shapely.intersects(shape, others).any():
             continue
-        return shape, kern["naam"]
+        return shape, names[kern]
     return None, None
 
 
@@ -106,7 +108,7 @@ def _attributes(size_ha: float, rng: np.random.Generator) -> dict:
     vestigingen = max(1, int(rng.poisson(size_ha * rng.uniform(1.5, 4.0))))
     verzamel = int(rng.poisson(rng.gamma(0.6, 0.5 * np.sqrt(vestigingen) / 2.0)))
     woon = rng.uniform(0, 2) if rng.uniform() < 0.6 else rng.beta(1.2, 6.0) * 100
-    kvo = bool(rng.uniform() < (0.25 + 0.2 * (size_ha > 30)))
+    kvo = bool(rng.uniform() < (0.27 + 0.2 * (size_ha > 30)))
     camera = bool(rng.uniform() < (0.25 + 0.35 * kvo))
     return {
         "aantal_vestigingen": vestigingen,

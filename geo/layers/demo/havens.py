@@ -65,7 +65,7 @@ def generate_havens(area: DemoArea, kernen: gpd.GeoDataFrame,
     rng : numpy.random.Generator
         Source of all randomness.
     """
-    built = shapely.union_all(kernen.buffer(1000).values)
+    kern_tree = shapely.STRtree(kernen.geometry.values)
     river = shapely.LineString(lonlat_to_rd(list(MAAS)))
     records, shapes = [], []
     code, naam, lonlat = AIRPORT
@@ -82,7 +82,7 @@ def generate_havens(area: DemoArea, kernen: gpd.GeoDataFrame,
         main = own.loc[own["hoofdkern"]].iloc[0]
         for _ in range(count):
             if soort == "airstrip":
-                xy = points_in(geom, 1, rng, exclude=built)[0]
+                xy = _remote(geom, kern_tree, rng)
                 naam = f"Airstrip {_nearest_kern(own, xy)}"
             else:
                 xy = _riverside(geom, river, main.geometry, rng)
@@ -104,6 +104,15 @@ def generate_havens(area: DemoArea, kernen: gpd.GeoDataFrame,
     frame = to_frame(records, shapes)
     frame.insert(0, "id", [f"HV{i + 1:03d}" for i in range(len(frame))])
     return frame
+
+
+def _remote(geom, kern_tree: shapely.STRtree, rng: np.random.Generator) -> np.ndarray:
+    """A random point in ``geom`` at least 1 km from every kern (or the most remote of 50)."""
+    candidates = points_in(geom, 50, rng)
+    _, distance = kern_tree.query_nearest(shapely.points(candidates), return_distance=True,
+                                          all_matches=False)
+    far = np.flatnonzero(distance >= 1000.0)
+    return candidates[far[0] if len(far) else int(np.argmax(distance))]
 
 
 def _nearest_kern(kernen: gpd.GeoDataFrame, xy: np.ndarray) -> str:

@@ -45,16 +45,15 @@ VERTROUWELIJK_P = {"politie": 1.0, "riec": 0.95, "meld_misdaad_anoniem": 0.7,
                    "gemeente": 0.05, "overig": 0.15}
 
 
-def generate_incidenten(layers: dict[str, gpd.GeoDataFrame], exits: np.ndarray,
-                        rng: np.random.Generator) -> tuple[gpd.GeoDataFrame, dict]:
+def generate_incidenten(layers: dict[str, gpd.GeoDataFrame], rng: np.random.Generator
+                        ) -> tuple[gpd.GeoDataFrame, dict]:
     """Incidents drawn from the intensity of every theme layer plus background meldingen.
 
     Parameters
     ----------
     layers : dict of GeoDataFrame
-        At least the four theme layers, ``kernen`` (with ``inwoners``) and ``landsgrens``.
-    exits : numpy.ndarray
-        ``(n, 2)`` motorway exit points.
+        At least the four theme layers, ``gemeenten``, ``kernen`` (with ``inwoners``),
+        ``wegen`` and ``landsgrens``.
     rng : numpy.random.Generator
         Source of all randomness.
 
@@ -72,7 +71,7 @@ def generate_incidenten(layers: dict[str, gpd.GeoDataFrame], exits: np.ndarray,
     intercepts: dict[str, float] = {}
     for kind in THEMES:
         frame = layers[kind]
-        features = signaal.compute_features(kind, frame, exits=exits, kernen=kernen,
+        features = signaal.compute_features(kind, frame, wegen=layers["wegen"], kernen=kernen,
                                             landsgrens=layers["landsgrens"])
         rate, intercepts[kind] = signaal.intensity(kind, features,
                                                    signaal.exposure(kind, frame))

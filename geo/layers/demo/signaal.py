@@ -16,8 +16,8 @@ Features (natural units; ``d`` distances in metres):
 bedrijventerreinen
     ``leegstand_pct_per_10`` = leegstand_pct / 10; ``verzamelgebouwen_log1p`` =
     log(1 + verzamelgebouwen); ``woonfunctie_pct_per_10`` = woonfunctie_pct / 10;
-    ``nabij_afrit`` = max(0, 1 - d_afrit / 2000); ``geen_keurmerk_kvo``;
-    ``geen_cameratoezicht`` (0/1).
+    ``nabij_afrit`` = max(0, 1 - d_afrit / 2000) with d_afrit the distance to the nearest
+    ``afrit`` line; ``geen_keurmerk_kvo``, ``geen_cameratoezicht`` (0/1).
 buitengebied
     ``leegstaand``, ``stoppend_bedrijf`` (0/1); ``afstand_kern_km`` = min(d_kern, 3000) / 1000;
     ``nabij_grens`` = max(0, 1 - d_landsgrens / 5000).
@@ -27,6 +27,21 @@ vakantieparken
 havens
     ``jachthaven``, ``airstrip`` (0/1, against binnenhaven/luchthaven);
     ``geen_nachtregister``, ``geen_toezicht_24_7`` (0/1).
+
+True coefficients (:data:`TRUE_COEFFICIENTS`, also in the ``demo_model`` metadata of the
+``incidenten`` layer), largest first:
+
+- bedrijventerreinen: nabij_afrit 0.9, geen_keurmerk_kvo 0.6, verzamelgebouwen_log1p 0.5,
+  leegstand_pct_per_10 0.4, geen_cameratoezicht 0.3, woonfunctie_pct_per_10 -0.15
+- buitengebied: leegstaand 1.2, nabij_grens 1.0, stoppend_bedrijf 0.8, afstand_kern_km 0.4
+- vakantieparken: niet_vitaal 0.9, versnipperd_eigendom 0.6, geen_toegangscontrole 0.45,
+  kwetsbaar 0.35, arbeidsmigranten_pct_per_10 0.25, permanente_bewoning_pct_per_10 0.2
+- havens: airstrip 1.0, geen_nachtregister 0.7, geen_toezicht_24_7 0.6, jachthaven 0.5
+
+Decoys: attributes and distances the expert indicator set also uses but that have **no**
+effect on the intensity (true coefficient 0): ``bouwjaar_mediaan`` (bedrijventerreinen),
+``ligplaatsen`` and distance to the landsgrens (havens), distance to the nearest woning and
+to motorways (buitengebied). A learner should give them weights near zero.
 """
 
 from __future__ import annotations
@@ -82,7 +97,8 @@ BORDER_REACH_M = 5_000.0
 REMOTE_CAP_M = 3_000.0
 
 
-def compute_features(kind: str, frame: gpd.GeoDataFrame, *, exits: np.ndarray | None = None,
+def compute_features(kind: str, frame: gpd.GeoDataFrame, *,
+                     wegen: gpd.GeoDataFrame | None = None,
                      kernen: gpd.GeoDataFrame | None = None,
                      landsgrens: gpd.GeoDataFrame | None = None) -> pd.DataFrame:
     """The intensity features of one theme layer (columns as in :data:`TRUE_COEFFICIENTS`).
@@ -93,20 +109,22 @@ def compute_features(kind: str, frame: gpd.GeoDataFrame, *, exits: np.ndarray | 
         ``bedrijventerreinen``, ``buitengebied``, ``vakantieparken`` or ``havens``.
     frame : GeoDataFrame
         The theme layer (EPSG:28992).
-    exits : numpy.ndarray, optional
-        ``(n, 2)`` motorway exit points (bedrijventerreinen).
+    wegen : GeoDataFrame, optional
+        Roads; the ``afrit`` lines are the exits (bedrijventerreinen).
     kernen, landsgrens : GeoDataFrame, optional
         Needed for buitengebied (remoteness and border distance).
 
     Examples
     --------
-    A terrain 500 m from an exit gets ``nabij_afrit = 1 - 500 / 2000 = 0.75``.
+    A terrain 500 m from the nearest afrit line gets ``nabij_afrit = 1 - 500 / 2000 = 0.75``.
     """
     if kind == "bedrijventerreinen":
-        if exits is None or len(exits) == 0:
+        afritten = (np.empty(0, dtype=object) if wegen is None
+                    else wegen.loc[wegen["soort"] == "afrit"].geometry.values)
+        if len(afritten) == 0:
             near = np.zeros(len(frame))
         else:
-            tree = shapely.STRtree(shapely.points(exits))
+            tree = shapely.STRtree(afritten)
             _, dist = tree.query_nearest(frame.geometry.values, return_distance=True,
                                          all_matches=False)
             near = np.clip(1.0 - dist / EXIT_REACH_M, 0.0, 1.0)

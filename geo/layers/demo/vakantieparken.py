@@ -70,6 +70,7 @@ def generate_vakantieparken(area: DemoArea, avoid: gpd.GeoSeries,
 
 def _place(free, placed, rng, tries: int = 30):
     minx, miny, maxx, maxy = free.bounds
+    others = np.asarray(placed, dtype=object)
     for _ in range(tries):
         x, y = rng.uniform(minx, maxx), rng.uniform(miny, maxy)
         if not shapely.contains_xy(free, x, y):
@@ -79,7 +80,7 @@ def _place(free, placed, rng, tries: int = 30):
         shape = shape.intersection(free)
         if shape.geom_type != "Polygon" or shape.area < 0.5 * size_ha * 1e4:
             continue
-        if any(shape.intersects(other) for other in placed):
+        if len(others) and shapely.intersects(shape, others).any():
             continue
         return shape
     return None

@@ -13,7 +13,7 @@ from scipy.ndimage import gaussian_filter
 from scipy.stats import chi2, spearmanr
 from sklearn.linear_model import PoissonRegressor
 
-from geo.layers.demo import TRUE_COEFFICIENTS, compute_features, exit_points, generate_demo
+from geo.layers.demo import TRUE_COEFFICIENTS, compute_features, generate_demo
 from geo.layers.demo._common import points_in
 from geo.layers.demo.signaal import EXPECTED_PER_YEAR, exposure, intensity
 
@@ -28,8 +28,8 @@ def layers():
 
 def _features(layers, kind):
     frame = layers[kind]
-    features = compute_features(kind, frame, exits=exit_points(layers["wegen"]),
-                                kernen=layers["kernen"], landsgrens=layers["landsgrens"])
+    features = compute_features(kind, frame, wegen=layers["wegen"], kernen=layers["kernen"],
+                                landsgrens=layers["landsgrens"])
     return features[list(TRUE_COEFFICIENTS[kind])], exposure(kind, frame)
 
 
@@ -77,7 +77,12 @@ def test_exit_feature_decays_linearly_to_two_km():
          "verzamelgebouwen": [0, 3], "leegstand_pct": [10.0, 0.0], "woonfunctie_pct": [0.0, 50.0]},
         geometry=[shapely.Point(500, 0).buffer(1), shapely.Point(3000, 0).buffer(1)],
         crs="EPSG:28992")
-    features = compute_features("bedrijventerreinen", frame, exits=np.array([[0.0, 0.0]]))
+    wegen = gpd.GeoDataFrame({"soort": ["afrit", "snelweg"]},
+                             geometry=[shapely.LineString([(-300, 0), (0, 0)]),
+                                       shapely.LineString([(2900, -500), (2900, 500)])],
+                             crs="EPSG:28992")
+    features = compute_features("bedrijventerreinen", frame, wegen=wegen)
+    # 499 m from the afrit (the snelweg 99 m away does not count)
     assert_allclose(features["nabij_afrit"], [1 - 499 / 2000, 0.0], atol=1e-3)
     assert_allclose(features["geen_keurmerk_kvo"], [0.0, 1.0])
     assert_allclose(features["verzamelgebouwen_log1p"], [0.0, np.log(4.0)])
@@ -169,3 +174,11 @@ def test_indicator_model_beats_past_incident_kde(layers):
     for sigma_cells in (1.0, 2.0, 4.0):
         kde = gaussian_filter(past, sigma_cells) + 1e-4
         assert model_score > _loglik(observed, kde) + 100.0, sigma_cells
+
+
+def test_docstring_lists_the_true_coefficients():
+    from geo.layers.demo import signaal
+
+    for coefficients in TRUE_COEFFICIENTS.values():
+        for name, value in coefficients.items():
+            assert f"{name} {value:g}" in " ".join(signaal.__doc__.split()), name

@@ -4,6 +4,7 @@ import warnings
 import zipfile
 
 import geopandas as gpd
+import pyogrio
 import pytest
 import shapely
 from layer_factories import X0, Y0, valid_frame, write
@@ -270,3 +271,23 @@ def test_several_missing_columns_listed():
     frame = valid_frame("havens").drop(columns=["ligplaatsen", "nachtregister"])
     with pytest.raises(SchemaError, match="kolommen 'ligplaatsen', 'nachtregister' ontbreken"):
         validate_layer("havens", frame, source="havens.csv")
+
+
+def test_layer_without_geometry(tmp_path):
+    path = tmp_path / "tabel.gpkg"
+    pyogrio.write_dataframe(valid_frame("kernen").drop(columns="geometry"), path, layer="tabel")
+    with pytest.raises(InputFileError, match="laag 'tabel' heeft geen geometrie"):
+        load_layer("kernen", path)
+
+
+def test_collapsed_polygon_refused():
+    frame = valid_frame("vakantieparken")
+    frame.loc[1, "geometry"] = shapely.Polygon([(X0, Y0), (X0 + 10, Y0), (X0 + 20, Y0)])
+    with pytest.raises(GeometryError, match="blijft na herstel leeg.*rij 2 \\(id 'obj-1'\\)"):
+        validate_layer("vakantieparken", frame)
+
+
+def test_plain_dataframe_refused():
+    frame = gpd.pd.DataFrame(valid_frame("kernen").drop(columns="geometry"))
+    with pytest.raises(InputFileError, match="geen GeoDataFrame met geometrie"):
+        validate_layer("kernen", frame)

@@ -125,3 +125,18 @@ def test_excel_with_wkt(tmp_path):
     loaded = load_layer("vakantieparken", path, assume_crs="EPSG:28992")
     assert loaded.geometry.iloc[0].equals(valid_frame("vakantieparken").geometry.iloc[0])
     assert loaded["toegangscontrole"].tolist() == [False, True, False]
+
+
+def test_esri_prj_for_rd_new(tmp_path):
+    """ArcGIS writes RD New as 'RD_New' / Double_Stereographic; it must count as EPSG:28992."""
+    path = write(valid_frame("kernen").set_crs(None, allow_override=True), tmp_path / "k.shp")
+    path.with_suffix(".prj").write_text(
+        'PROJCS["RD_New",GEOGCS["GCS_Amersfoort",DATUM["D_Amersfoort",SPHEROID["Bessel_1841",'
+        '6377397.155,299.1528128]],PRIMEM["Greenwich",0.0],UNIT["Degree",0.0174532925199433]],'
+        'PROJECTION["Double_Stereographic"],PARAMETER["False_Easting",155000.0],'
+        'PARAMETER["False_Northing",463000.0],PARAMETER["Central_Meridian",5.38763888888889],'
+        'PARAMETER["Scale_Factor",0.9999079],PARAMETER["Latitude_Of_Origin",52.15616055555555],'
+        'UNIT["Meter",1.0]]')
+    loaded = load_layer("kernen", path)
+    assert loaded.crs.to_epsg() == 28992
+    assert_allclose(loaded.total_bounds, valid_frame("kernen").total_bounds, atol=0.01)

@@ -110,7 +110,9 @@ def test_report_separates_exploitation_and_exploration():
     assert_allclose(q1.loc["exploratie", "trefkans"], 0.5)
     # weighted over all Q1 picks: (1*1 + 0*1 + 1*10 + 0*2) / (1 + 1 + 10 + 2)
     assert_allclose(q1["trefkans_gecorrigeerd"], 11 / 14)
-    assert report[report["periode"] == "2026Q2"]["trefkans"].tolist() == [0.0]
+    q2 = report[report["periode"] == "2026Q2"]
+    assert q2["trefkans"].tolist() == [0.0]
+    assert q2["trefkans_gecorrigeerd"].isna().all()  # no exploration: nothing to correct with
 
 
 def _simulate(rounds: int, seed: int = 7):

@@ -110,7 +110,8 @@ def test_route_map_is_offline_html(planned, tmp_path):
     assert "https://cdn" not in html and "unpkg.com" not in html
     m = build_plan_map(picks, standalone=True)
     rendered = m.get_root().render()
-    assert rendered.count("L.circleMarker") == len(picks)
+    assert rendered.count('"volgorde":') == len(picks)
+    assert "$(" not in rendered  # no jQuery: the vendored assets do not ship it
     assert stop_style({"soort_keuze": "exploratie"})["color"] == "#2166ac"
     popup = stop_popup_html({**picks.iloc[0].to_dict(), "naam": "<script>x</script>"})
     assert "<script>x" not in popup and "&lt;script&gt;" in popup

@@ -56,3 +56,21 @@ def test_objects_get_risk_level_and_count_only_from_k():
     assert out["incidenten_nabij"].isna().tolist() == [False, True]  # 1 incident < k
     assert "incidenten_nabij" not in objects.columns  # input unchanged
     assert count_incidents_near(objects, incidents, 25.0).tolist() == [3, 1]
+
+
+def test_zonal_max_by_window_equals_full_grid_mask():
+    from rasterio import features
+
+    from geo.scoring.gecombineerd import zonal_max
+
+    grid = Grid.from_bounds((0, 0, 500, 400), 10)
+    raster = np.random.default_rng(3).uniform(size=grid.shape)
+    polygons = [box(-30, -30, 25, 25), Point(250, 200).buffer(33), box(480, 380, 600, 500),
+                box(1000, 1000, 1100, 1100), Point(123, 77).buffer(2)]
+    objects = gpd.GeoDataFrame(geometry=polygons, crs="EPSG:28992")
+    expected = []
+    for geom in polygons:
+        cells = features.geometry_mask([geom], grid.shape, grid.transform, invert=True,
+                                       all_touched=True)
+        expected.append(raster[cells].max() if cells.any() else np.nan)
+    assert_allclose(zonal_max(objects, grid, raster), expected)
