@@ -40,6 +40,7 @@ from collections.abc import Iterator
 from typing import Annotated
 
 from fastapi import Depends, Path, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -84,8 +85,19 @@ def _bearer(request: Request) -> str | None:
     return token.strip()
 
 
-def optional_user(request: Request, session: SessionDep) -> Principal | None:
-    """The logged-in user (session cookie or Bearer token), or ``None``."""
+BEARER = HTTPBearer(auto_error=False, description="API-token van `kaart token`.")
+
+
+def optional_user(
+    request: Request,
+    session: SessionDep,
+    _docs: Annotated[HTTPAuthorizationCredentials | None, Depends(BEARER)] = None,
+) -> Principal | None:
+    """The logged-in user (session cookie or Bearer token), or ``None``.
+
+    ``_docs`` only declares the Bearer scheme in the OpenAPI spec (the Authorize button in
+    /docs); the header itself is checked strictly by :func:`_bearer`.
+    """
     cache = request.app.state.principals
     token = _bearer(request)
     if token is not None:

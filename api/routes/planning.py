@@ -52,7 +52,7 @@ class PlanRequest(BaseModel):
     gemeenten: list[str] | None = Field(None, max_length=50, examples=[["GM0981"]])
     aantal: int | None = Field(None, ge=1, le=200)
     datum: dt.date | None = None
-    seed: int = Field(0, ge=0)
+    seed: int = Field(0, ge=0, le=2**31 - 1)
     start: tuple[float, float] | None = Field(None, description="(lengtegraad, breedtegraad)")
     start_object: str | None = Field(None, max_length=140)
     themas: list[str] | None = None

@@ -1,9 +1,13 @@
 """Cloud-Optimized GeoTIFFs of the maps and their explanation rasters.
 
 Every map COG has band 1 ``score`` and band 2 ``klasse`` on the run's :class:`Grid`
-(EPSG:28992), internal 512×512 tiles, overviews, DEFLATE compression, band
-descriptions and the tags listed in ``docs/ARCHITECTURE.md``. Written with rio-cogeo
-(``cog_translate``) from an in-memory dataset, atomically (:func:`geo.atomic.atomic_file`).
+(EPSG:28992), internal 512×512 tiles, overviews, DEFLATE compression (with the
+floating-point predictor), band descriptions and the tags listed in
+``docs/ARCHITECTURE.md``. Written with GDAL's COG driver (through rasterio) from an
+in-memory dataset, atomically (:func:`geo.atomic.atomic_file`); tests check every file
+with ``rio_cogeo.cogeo.cog_validate``. The COG driver needs about half the CPU time of
+``rio_cogeo.cog_translate`` for the same bytes (it compresses the full-resolution data
+once instead of twice).
 
 Notes
 -----
@@ -22,8 +26,7 @@ from pathlib import Path
 import numpy as np
 import rasterio
 from rasterio.io import MemoryFile
-from rio_cogeo.cogeo import cog_translate
-from rio_cogeo.profiles import cog_profiles
+from rasterio.shutil import copy as copy_dataset
 
 from geo.atomic import atomic_file
 from geo.errors import OutputError
@@ -94,8 +97,6 @@ def write_cog(
         "height": grid.height, "width": grid.width,
         "crs": grid.crs, "transform": grid.transform, "nodata": nodata,
     }
-    dst_profile = cog_profiles.get("deflate")
-    dst_profile.update(blockxsize=blocksize, blockysize=blocksize, predictor=3)
     with atomic_file(target) as tmp, MemoryFile() as memfile:
         with memfile.open(**profile) as mem:
             mem.write(array)
@@ -106,10 +107,9 @@ def write_cog(
             if tags:
                 mem.update_tags(**{k: str(v) for k, v in tags.items()})
         with memfile.open() as src:
-            cog_translate(
-                src, str(tmp), dst_profile, nodata=nodata, overview_resampling=resampling,
-                forward_band_tags=True, in_memory=True, quiet=True,
-            )
+            copy_dataset(src, str(tmp), driver="COG", COMPRESS="DEFLATE", PREDICTOR="YES",
+                         BLOCKSIZE=str(blocksize), OVERVIEW_RESAMPLING=resampling.upper(),
+                         OVERVIEWS="AUTO", BIGTIFF="IF_SAFER")
     return Path(target)
 
 

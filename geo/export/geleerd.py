@@ -16,6 +16,7 @@ Definitions of hit rate and PAI: :mod:`geo.scoring.evaluation`.
 
 from __future__ import annotations
 
+import json
 import math
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -57,6 +58,8 @@ from geo.scoring.risico import (
 )
 
 SOORT = "gelegenheid_geleerd"
+DOMAIN_FEATURE = "domein"
+"""Feature ``<thema>:domein``: 1 in the theme's domain (e.g. on a bedrijventerrein), else 0."""
 PERCENTILES = [50.0, 75.0, 90.0, 97.5]
 MAP_LABELS = {"deskundig": "gelegenheidskaart (deskundig)",
               "geleerd": "gelegenheidskaart (geleerd)",
@@ -79,23 +82,51 @@ class Features:
 
 
 def read_features(run_dir: Path) -> Features:
-    """Read ``uitleg_<thema>.tif`` (bands ``norm:<naam>``) and the expert map of a run."""
+    """Read ``uitleg_<thema>.tif`` (bands ``norm:<naam>``) and the expert map of a run.
+
+    Indicators with ``richting: negatief`` (protective factors such as a keurmerk) enter as
+    ``1 - norm``, the value the engine combines, so a relative risk above 1 always means
+    "more of what the indicator's name says, more incidents". Besides the normalised
+    indicators, each theme that covers only part of the area gets a
+    0/1 feature ``<thema>:domein`` so the model has a baseline per theme (indicators are 0
+    outside their theme's domain, which would otherwise be read as "low").
+    """
     grid, (score, klasse) = read_bands(run_dir / GELEGENHEID_FILE, 2)
     mask = np.isfinite(score)
+    negative = _negative_indicators(run_dir)
     layers, names = [], []
     for thema in OBJECT_THEMES:
         path = run_dir / f"uitleg_{thema}.tif"
         if not path.exists():
             continue
         with rasterio.open(path) as src:
+            domain = None
             for band, text in enumerate(src.descriptions, start=1):
                 if text and text.startswith("norm:"):
-                    layers.append(np.where(mask, np.nan_to_num(src.read(band)), 0.0))
+                    values = src.read(band)
+                    if domain is None:  # normalised values exist exactly in the theme's domain
+                        domain = mask & np.isfinite(values)
+                    if (thema, text[5:]) in negative:  # as the engine combines it: 1 - norm
+                        values = 1.0 - values
+                    layers.append(np.where(mask, np.nan_to_num(values), 0.0))
                     names.append(f"{thema}:{text[5:]}")
+        if domain is not None and 0 < domain.sum() < mask.sum():
+            layers.append(domain.astype(float))  # the theme's own baseline (intercept)
+            names.append(f"{thema}:{DOMAIN_FEATURE}")
     if not layers:
         raise InvalidRequestError(
             f"De gelegenheidsrun {run_dir} heeft geen indicatorrasters (uitleg_*.tif).")
     return Features(grid, mask, np.stack(layers), names, score, klasse, run_dir)
+
+
+def _negative_indicators(run_dir: Path) -> set[tuple[str, str]]:
+    """(thema, indicator) pairs with ``richting: negatief`` in the run's kaartverantwoording."""
+    path = run_dir / VERANTWOORDING_FILE
+    if not path.exists():
+        return set()
+    doc = json.loads(path.read_text(encoding="utf-8"))
+    return {(thema, ind["naam"]) for thema, info in doc.get("themas", {}).items()
+            for ind in info.get("indicatoren", []) if ind.get("richting") == "negatief"}
 
 
 def incident_counts(incidents, grid: Grid, start: date | None, end: date) -> np.ndarray:
@@ -151,11 +182,10 @@ def build_geleerd(werkmap: Werkmap, area: Area, *, layers_path: str | Path | Non
     learner, factor = fit_learner(features, counts, block_m=block_m, method=method,
                                   n_bootstrap=n_bootstrap, random_state=random_state)
     score, klasse, breaks = learned_surface(learner, features)
-    k = load_risico_config().k_anonimiteit
+    # the learned map is visible to gemeente users: no incident counts in its verantwoording
     training = {"van": start.isoformat() if start else None, "tot": end.isoformat(),
                 "cellen": learner.n_cells_, "celgrootte_model_m": features.grid.cellsize * factor,
-                "incidenten": suppress_counts({"totaal": learner.n_incidents_}, k)["totaal"],
-                "blokgrootte_m": block_m}
+                "incidenten": "niet gepubliceerd (vertrouwelijk)", "blokgrootte_m": block_m}
     body = {"training": training, "model": learner.verantwoording(),
             "gelegenheid_run": werkmap.relative(features.run_dir),
             "klassegrenzen": breaks,

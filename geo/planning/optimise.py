@@ -137,6 +137,9 @@ def plan_controls(candidates: pd.DataFrame, config: PlanningConfig, *, datum: dt
     gemeenten : list of str, optional
         The gemeenten the team serves (for the per-gemeente minimum); default those present.
     """
+    if not 2000 <= datum.year <= 2200:
+        raise InvalidRequestError(f"Plandatum {datum.isoformat()} ligt niet tussen 2000 en "
+                                  f"2200.", datum=datum.isoformat())
     rng = np.random.default_rng(seed)
     frame = candidates[candidates["thema"].isin(config.themas)].reset_index(drop=True)
     cutoff = pd.Timestamp(datum) - pd.DateOffset(months=config.uitsluiten_maanden)

@@ -57,7 +57,10 @@ class OutcomeRow(BaseModel):
     @field_validator("datum", mode="before")
     @classmethod
     def _date(cls, value: Any) -> dt.date:
-        return parse_date(value)
+        date = parse_date(value)
+        if not 2000 <= date.year <= 2100:
+            raise ValueError("datum ligt niet tussen 2000 en 2100")
+        return date
 
     @field_validator("thema", mode="before")
     @classmethod

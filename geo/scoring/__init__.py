@@ -12,6 +12,7 @@ from geo.scoring.engine import (
     IndicatorInfo,
     ThemeResult,
     compute_gelegenheid,
+    with_learned_weights,
 )
 from geo.scoring.explain import explain_cell, explain_point
 from geo.scoring.grid import Grid, grid_for_area
@@ -28,4 +29,5 @@ __all__ = [
     "explain_point",
     "grid_for_area",
     "load_gelegenheid_config",
+    "with_learned_weights",
 ]

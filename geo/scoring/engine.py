@@ -30,7 +30,7 @@ parameters}], klassegrenzen, normalisatie_statistieken}}``, the overall map unde
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -38,6 +38,7 @@ from typing import Any
 import geopandas as gpd
 import numpy as np
 
+from geo.errors import ConfigError
 from geo.scoring.config import GelegenheidConfig, load_gelegenheid_config
 from geo.scoring.grid import Grid
 
@@ -49,6 +50,7 @@ __all__ = [
     "ThemeResult",
     "compute_gelegenheid",
     "load_gelegenheid_config",
+    "with_learned_weights",
 ]
 
 TOTAL = "totaal"
@@ -225,3 +227,45 @@ def compute_gelegenheid(
 
     return run_passes(config, layers, grid, mask, window=window, client=client,
                       workdir=workdir, progress=progress)
+
+
+def with_learned_weights(config: GelegenheidConfig, thema: str, betas: Mapping[str, float],
+                         intercept: float = 0.0) -> GelegenheidConfig:
+    """A copy of ``config`` where ``thema`` combines as ``relatief_risico`` with fitted β's.
+
+    Parameters
+    ----------
+    config : GelegenheidConfig
+        The expert configuration the learner's features came from.
+    thema : str
+        Theme to replace.
+    betas : mapping of str to float
+        Coefficient per indicator name, fitted on the *normalised* values (``norm:``
+        bands); each indicator's direction becomes ``positief`` since β carries the sign.
+    intercept : float
+        β0.
+
+    Raises
+    ------
+    ConfigError
+        Unknown theme, or indicator names missing from / unknown in ``betas``.
+    """
+    if thema not in config.themas:
+        raise ConfigError(f"Thema '{thema}' staat niet in {config.source}.", thema=thema)
+    data = config.model_dump()
+    theme = data["themas"][thema]
+    names = [i["naam"] for i in theme["indicatoren"]]
+    missing, unknown = sorted(set(names) - set(betas)), sorted(set(betas) - set(names))
+    if missing or unknown:
+        raise ConfigError(
+            f"Geleerde gewichten voor thema '{thema}' passen niet bij {config.source}: "
+            f"ontbrekend {missing or '-'}, onbekend {unknown or '-'}.", thema=thema)
+    theme["combinatie"] = "relatief_risico"
+    theme["intercept"] = float(intercept)
+    for indicator in theme["indicatoren"]:
+        indicator["gewicht"] = float(betas[indicator["naam"]])
+        indicator["richting"] = "positief"
+    learned = GelegenheidConfig.model_validate(data)
+    learned._source = f"{config.source} (geleerde gewichten)"
+    learned._lines = dict(config._lines)
+    return learned

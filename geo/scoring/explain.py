@@ -118,41 +118,67 @@ def explain_point(run_dir: str | Path, thema: str, x: float, y: float) -> dict[s
     KaartNotFoundError
         Unknown theme, missing files, or a point outside the map or the area.
     """
-    import rasterio
-
     run_dir = Path(run_dir)
     section = _theme_section(run_dir, thema)
     indicators = [IndicatorInfo.from_dict(d) for d in section["indicatoren"]]
-    path = run_dir / f"uitleg_{thema}.tif"
-    if not path.is_file():
-        raise KaartNotFoundError(f"Uitlegbestand {path.name} ontbreekt in deze run.",
-                                 thema=thema)
-    with rasterio.open(path) as src:
-        if src.count != 2 * len(indicators):
-            raise OutputError(
-                f"{path.name} heeft {src.count} banden, verwacht {2 * len(indicators)} "
-                f"(2 × {len(indicators)} indicatoren).", pad=str(path))
-        row, col = src.index(x, y)
-        if not (0 <= row < src.height and 0 <= col < src.width):
-            raise KaartNotFoundError("Dit punt ligt buiten de kaart.", x=x, y=y)
-        cell = src.read(window=((row, row + 1), (col, col + 1)))[:, 0, 0].astype(np.float64)
-    n = len(indicators)
+    raw, norm, row, col = _read_cell(run_dir, thema, indicators, x, y)
     combination = section.get("combinatie", "gewogen_som")
     intercept = float(section.get("intercept", 0.0) or 0.0)
     stored_score, klasse = _stored_score(run_dir, thema, x, y)
     if stored_score is not None and math.isnan(stored_score):
         raise KaartNotFoundError("Dit punt ligt buiten het gebied van de kaart.", x=x, y=y)
-    explanation = explain_cell(cell[:n], cell[n:], indicators, combination, intercept)
+    explanation = explain_cell(raw, norm, indicators, combination, intercept)
     computed = sum(e["aandeel"] for e in explanation)
     in_domain = not (stored_score == 0.0 and abs(computed) > 0)
     if not in_domain:
-        explanation = explain_cell(cell[:n], cell[n:], indicators, combination, intercept,
+        explanation = explain_cell(raw, norm, indicators, combination, intercept,
                                    in_domain=False)
     score = stored_score if stored_score is not None else computed
     return {"thema": thema, "x": float(x), "y": float(y), "rij": int(row), "kolom": int(col),
             "score": float(score), "klasse": klasse,
             "klasse_naam": CLASS_NAMES.get(klasse) if klasse else None,
             "binnen_domein": in_domain, "combinatie": combination, "uitleg": explanation}
+
+
+def _read_cell(run_dir: Path, thema: str, indicators: list[IndicatorInfo], x: float,
+               y: float) -> tuple[np.ndarray, np.ndarray, int, int]:
+    """Raw and normalised values at (x, y) from ``uitleg_<thema>.tif``.
+
+    For the overall map without ``uitleg_totaal.tif`` the values are the theme scores,
+    read from each ``thema_<thema>.tif``.
+    """
+    import rasterio
+
+    path = run_dir / f"uitleg_{thema}.tif"
+    if not path.is_file() and thema == TOTAL:
+        paths = [run_dir / map_filename(info.name) for info in indicators]
+        bands = [1] * len(paths)
+    elif not path.is_file():
+        raise KaartNotFoundError(f"Uitlegbestand {path.name} ontbreekt in deze run.",
+                                 thema=thema)
+    else:
+        paths = [path]
+        bands = None
+    values = []
+    for file in paths:
+        if not file.is_file():
+            raise KaartNotFoundError(f"Kaartbestand {file.name} ontbreekt in deze run.")
+        with rasterio.open(file) as src:
+            if bands is None and src.count != 2 * len(indicators):
+                raise OutputError(
+                    f"{file.name} heeft {src.count} banden, verwacht {2 * len(indicators)} "
+                    f"(2 × {len(indicators)} indicatoren).", pad=str(file))
+            row, col = src.index(x, y)
+            if not (0 <= row < src.height and 0 <= col < src.width):
+                raise KaartNotFoundError("Dit punt ligt buiten de kaart.", x=x, y=y)
+            window = ((row, row + 1), (col, col + 1))
+            cell = src.read(1 if bands else None, window=window).astype(np.float64).ravel()
+            values.append(cell)
+    cell = np.concatenate(values)
+    if bands is not None:  # theme scores: raw = normalised
+        return cell, cell, int(row), int(col)
+    n = len(indicators)
+    return cell[:n], cell[n:], int(row), int(col)
 
 
 def map_filename(thema: str) -> str:

@@ -24,6 +24,9 @@ Conventions (documented for users in the README):
 from __future__ import annotations
 
 import math
+import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import geopandas as gpd
@@ -32,6 +35,7 @@ import pandas as pd
 import shapely
 from affine import Affine
 from rasterio import features
+from rasterio.errors import NotGeoreferencedWarning
 from rasterio.windows import Window
 from scipy import ndimage
 from scipy.signal import fftconvolve
@@ -119,8 +123,17 @@ def burn(geoms: Any, grid: Grid, *, all_touched: bool, factor: int = 1) -> np.nd
     geoms = [g for g in to_pixels(geoms, grid, factor) if g is not None and not g.is_empty]
     if not geoms:
         return np.zeros(shape, bool)
-    return features.geometry_mask(geoms, out_shape=shape, transform=Affine.identity(),
-                                  invert=True, all_touched=all_touched)
+    with _pixel_space():
+        return features.geometry_mask(geoms, out_shape=shape, transform=Affine.identity(),
+                                      invert=True, all_touched=all_touched)
+
+
+@contextmanager
+def _pixel_space() -> Iterator[None]:
+    """Silence rasterio's warning about the identity transform we use on purpose."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", NotGeoreferencedWarning)
+        yield
 
 
 def touched_cells(geoms: Any, grid: Grid) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -315,10 +328,11 @@ def attribute(geoms: Geoms, values: np.ndarray, grid: Grid, afstand: float,
     geoms = geoms[order]
     if not len(geoms):
         return out
-    ids = features.rasterize(
-        ((g, i + 1) for i, g in enumerate(to_pixels(geoms, grid))), out_shape=grid.shape,
-        transform=Affine.identity(), fill=0, dtype="int32", all_touched=False,
-    )
+    with _pixel_space():
+        ids = features.rasterize(
+            ((g, i + 1) for i, g in enumerate(to_pixels(geoms, grid))), out_shape=grid.shape,
+            transform=Affine.identity(), fill=0, dtype="int32", all_touched=False,
+        )
     small = ~_is_polygon(geoms)
     if small.any():  # points and lines: every cell they pass through (highest value wins)
         rows, cols, index = touched_cells(geoms[small], grid)

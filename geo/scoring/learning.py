@@ -262,12 +262,16 @@ def stack_features(
 
     ``themes`` maps thema → an object with ``norm`` (n, rows, cols) and ``indicators``
     (each with ``name``), like :class:`geo.scoring.engine.ThemeResult`. Values outside a
-    theme's domain or the area are 0. Names are ``<thema>:<indicator>``.
+    theme's domain or the area are 0; ``negatief`` indicators enter as ``1 - norm`` (as the
+    engine combines them). Names are ``<thema>:<indicator>``.
     """
     layers, names = [], []
     for thema, result in themes.items():
         for band, info in enumerate(result.indicators):
-            layers.append(np.where(mask, np.nan_to_num(result.norm[band]), 0.0))
+            values = result.norm[band]
+            if getattr(info, "direction", "positief") == "negatief":
+                values = 1.0 - values  # a protective factor enters as its absence
+            layers.append(np.where(mask, np.nan_to_num(values), 0.0))
             names.append(f"{thema}:{info.name}")
     if not layers:
         raise InvalidRequestError("De gelegenheidskaart heeft geen indicatoren om op te leren.")

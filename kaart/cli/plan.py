@@ -66,7 +66,8 @@ def plan(
     start_object: Annotated[str | None, typer.Option(
         "--start-object", help="Start bij een object: thema:id of een uniek id.",
         show_default=False)] = None,
-    seed: Annotated[int, typer.Option("--seed", help="Startwaarde voor de exploratietrekking; "
+    seed: Annotated[int, typer.Option("--seed", min=0, max=2**31 - 1,
+                                      help="Startwaarde voor de exploratietrekking; "
                                       "zelfde invoer + seed = zelfde plan.")] = 0,
     thema: Annotated[list[str] | None, typer.Option(
         "--thema", help="Alleen dit thema (herhaalbaar): bedrijventerreinen, buitengebied, "

@@ -176,11 +176,12 @@ def build_werkmap(root: Path) -> Werkmap:
         if spec.soort == "gelegenheid":
             objecten = write_test_objects(run / "objecten.gpkg").name
         document = {"kaart_id": spec.kaart_id, "synthetisch": True,
-                    "klassegrenzen": [.2, .4, .6, .8]}
+                    "klassegrenzen": {"totaal": [.2, .4, .6, .8]}}
         if spec.soort == "gelegenheid":
             write_test_uitleg(run / "uitleg_totaal.tif")
             document["themas"] = {"totaal": {"combinatie": "gewogen_som",
-                                             "indicatoren": UITLEG_INDICATOREN}}
+                                             "indicatoren": UITLEG_INDICATOREN,
+                                             "klassegrenzen": [.2, .4, .6, .8]}}
         (run / "kaartverantwoording.json").write_text(json.dumps(document), encoding="utf-8")
         entries.append(KaartEntry(
             kaart_id=spec.kaart_id, gebied_id=spec.gebied_id, gebied_naam=spec.gebied_id,

@@ -90,7 +90,7 @@ def test_point_bad_parameters(client, headers, params):
 
 def test_verantwoording_and_downloads(client, headers, outputs):
     body = client.get(f"/kaartverantwoording/{KAART}", headers=headers).json()
-    assert body["klassegrenzen"] == [0.2, 0.4, 0.6, 0.8]
+    assert body["klassegrenzen"] == {"totaal": [0.2, 0.4, 0.6, 0.8]}
     run = outputs.run_parent("GM0981", "gelegenheid") / "v0001"
     for bestand, name in [("cog", "gelegenheidskaart.tif"), ("objecten", "objecten.gpkg"),
                           ("verantwoording", "kaartverantwoording.json")]:

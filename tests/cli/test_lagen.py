@@ -10,6 +10,10 @@ from typer.testing import CliRunner
 
 from kaart.cli import app
 
+pytestmark = pytest.mark.filterwarnings(  # test fixtures written as shapefile / without CRS
+    "ignore:Normalized/laundered field name", "ignore:'crs' was not provided",
+    "ignore:Column names longer than 10 characters")
+
 X0, Y0 = 185_000.0, 330_000.0  # Sittard-Geleen
 
 

@@ -12,7 +12,12 @@ import rasterio
 from PIL import Image
 
 from geo.catalog import Catalog
-from geo.export.geleerd import build_evaluatie, build_geleerd, evaluation_summary
+from geo.export.geleerd import (
+    build_evaluatie,
+    build_geleerd,
+    evaluation_summary,
+    read_features,
+)
 from geo.layers import write_layers
 from geo.layers.gemeenten import select_area
 from geo.paths import Werkmap
@@ -58,6 +63,8 @@ def test_learned_map_recovers_signal_and_is_written(signal_werkmap):
     assert doc["training"]["cellen"] == int(inside.sum())
     assert doc["model"]["cv_score_d2"] == pytest.approx(learner.cv_score_)
     assert "INC0" not in json.dumps(doc)
+    assert doc["training"]["incidenten"] == "niet gepubliceerd (vertrouwelijk)"
+    assert str(learner.n_incidents_) not in json.dumps(doc)
     entry = Catalog(wm).get(f"{area.id}-gelegenheid_geleerd-totaal")
     assert entry.versie == 1 and not entry.vertrouwelijk
 
@@ -89,3 +96,21 @@ def test_evaluation_table_plot_and_ranking(signal_werkmap):
     doc = json.loads((run_dir / "kaartverantwoording.json").read_text(encoding="utf-8"))
     assert len(doc["evaluatie"]["tabel"]) == 30
     assert doc["evaluatie"]["tabel"][0]["pai"] == pytest.approx(table["pai"].iloc[0])
+
+
+def test_features_direction_and_domain(werkmap):
+    helpers = load_helpers()
+    wm = Werkmap.open(werkmap)
+    area = select_area(gemeente="Venlo")
+    grid, mask, east = helpers.make_gelegenheid_run(wm, area, 200.0)
+    run_dir = wm.run_parent(area.id, "gelegenheid") / "v0001"
+    before = read_features(run_dir)
+    assert before.names == ["bedrijventerreinen:oost", "bedrijventerreinen:ruis"]
+    np.testing.assert_allclose(before.stack[0][mask], east[mask], rtol=1e-6)
+    doc = {"themas": {"bedrijventerreinen": {"indicatoren": [
+        {"naam": "oost", "richting": "negatief"}, {"naam": "ruis", "richting": "positief"}]}}}
+    (run_dir / "kaartverantwoording.json").write_text(json.dumps(doc), encoding="utf-8")
+    after = read_features(run_dir)
+    np.testing.assert_allclose(after.stack[0][mask], 1 - east[mask], rtol=1e-6, atol=1e-6)
+    np.testing.assert_allclose(after.stack[1], before.stack[1])
+    assert (after.stack[0][~mask] == 0).all()

@@ -21,6 +21,10 @@ from geo.errors import (
 from geo.layers import load_bedrijventerreinen, load_layer, validate_layer
 from geo.layers.gemeenten import select_area
 
+pytestmark = pytest.mark.filterwarnings(  # test fixtures written as shapefile / without CRS
+    "ignore:Normalized/laundered field name", "ignore:'crs' was not provided",
+    "ignore:Column names longer than 10 characters")
+
 
 def test_missing_file(tmp_path):
     with pytest.raises(InputFileError, match="bestaat niet") as info:

@@ -9,6 +9,10 @@ from numpy.testing import assert_allclose
 
 from geo.layers import LAYER_KINDS, load_bedrijventerreinen, load_havens, load_layer
 
+pytestmark = pytest.mark.filterwarnings(  # test fixtures written as shapefile / without CRS
+    "ignore:Normalized/laundered field name", "ignore:'crs' was not provided",
+    "ignore:Column names longer than 10 characters")
+
 
 @pytest.mark.parametrize("suffix", [".gpkg", ".geojson", ".shp", ".parquet"])
 def test_formats_give_same_frame(tmp_path, suffix):

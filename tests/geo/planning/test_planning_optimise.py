@@ -155,6 +155,8 @@ def test_nothing_to_plan_is_a_dutch_error():
     candidates = candidates[candidates["thema"] != "havens"]
     with pytest.raises(InvalidRequestError, match="Geen kandidaat-objecten"):
         plan_controls(candidates, config, datum=DATUM)
+    with pytest.raises(InvalidRequestError, match="Plandatum 9999-01-01"):
+        plan_controls(make_candidates(5), config, datum=dt.date(9999, 1, 1))
 
 
 def test_gemeente_shares_do_not_apply_to_a_single_gemeente():

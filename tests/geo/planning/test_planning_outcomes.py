@@ -32,6 +32,7 @@ def test_valid_csv_is_normalised(tmp_path):
 
 @pytest.mark.parametrize(("line", "pattern"), [
     ("2026-11-31;buitengebied;BG1;ja;geen;geen", r"rij 2, kolom 'datum', waarde '2026-11-31'"),
+    ("9999-01-01;buitengebied;BG1;ja;geen;geen", r"kolom 'datum'.*tussen 2000 en 2100"),
     ("2026-11-23;bossen;BG1;ja;geen;geen", r"rij 2, kolom 'thema', waarde 'bossen'"),
     ("2026-11-23;buitengebied;BG1;misschien;geen;geen", r"kolom 'uitgevoerd', waarde 'misschien'"),
     ("2026-11-23;buitengebied;BG1;ja;wapens;geen", r"onbekende bevinding 'wapens'"),

@@ -131,3 +131,22 @@ def test_start_options(planned, vaals):
         build_plan(werkmap, vaals, config, datum=DATUM, start_object="X")
     lonlat = build_plan(werkmap, vaals, config, datum=DATUM, start=(6.0, 50.77))
     assert_allclose(start_lonlat(lonlat), (6.0, 50.77), atol=1e-6)
+
+
+def test_a_gemeente_plans_from_the_regional_run_that_covers_it(tmp_path, vaals):
+    from geo.catalog import Catalog, KaartEntry
+    from geo.planning.candidates import find_object_tables
+
+    werkmap = Werkmap.open(tmp_path / "wm")
+    regio = select_area(regio="Maastricht-Heuvelland")
+    path = write_synthetic_run(werkmap, "regio-maastricht-heuvelland",
+                               synthetic_objects(regio.gemeenten, 60, seed=1))
+    Catalog(werkmap).register([KaartEntry(
+        kaart_id="regio-maastricht-heuvelland-gelegenheid-totaal",
+        gebied_id="regio-maastricht-heuvelland", gebied_naam="Maastricht-Heuvelland",
+        gebied_soort="regio", gemeenten=regio.codes, soort="gelegenheid", thema="totaal",
+        versie=1, datum="2026-11-20T10:00:00+00:00", run_dir=werkmap.relative(path.parent),
+        objecten="objecten.gpkg", synthetisch=True)])
+    assert find_object_tables(werkmap, vaals) == [(werkmap.relative(path.parent), path)]
+    run = build_plan(werkmap, vaals, PlanningConfig(aantal=3), datum=DATUM)
+    assert set(run.result.picks["gemeentecode"]) == {"GM0981"}

@@ -6,7 +6,12 @@ from gelegenheid_factories import HAND, hand_layers, synthetic_layers
 from numpy.testing import assert_allclose, assert_array_equal
 
 from geo.errors import ConfigError, InvalidRequestError
-from geo.scoring import TOTAL, compute_gelegenheid, load_gelegenheid_config
+from geo.scoring import (
+    TOTAL,
+    compute_gelegenheid,
+    load_gelegenheid_config,
+    with_learned_weights,
+)
 from geo.scoring.config import parse_gelegenheid_config
 from geo.scoring.grid import Grid
 
@@ -171,3 +176,20 @@ def test_bad_column_and_mask_shape():
         compute_gelegenheid(config, layers, grid, np.ones(grid.shape, bool))
     with pytest.raises(InvalidRequestError, match="masker"):
         compute_gelegenheid(config, hand_layers(), grid, np.ones((3, 3), bool))
+
+
+def test_learned_weights_give_the_relative_risk_of_the_normalised_values(hand_result):
+    config = parse_gelegenheid_config(HAND, source="hand.yaml")
+    betas = {"bewoning": 1.5, "geen_toegang": -0.5, "afrit": 0.25}
+    learned = with_learned_weights(config, "parken", betas, intercept=-2.0)
+    assert learned.themas["parken"].combinatie == "relatief_risico"
+    assert config.themas["parken"].combinatie == "gewogen_som"  # the original is untouched
+    grid = Grid.from_bounds((0, 0, 100, 100), 10)
+    mask = np.ones(grid.shape, bool)
+    mask[0, 0] = False
+    result = compute_gelegenheid(learned, hand_layers(), grid, mask).themes["parken"]
+    norm = np.nan_to_num(hand_result.themes["parken"].norm.astype(float))
+    expected = np.exp(-2.0 + np.tensordot([1.5, -0.5, 0.25], norm, axes=1))
+    assert_allclose(result.score[result.domain], expected[result.domain], rtol=1e-6)
+    with pytest.raises(ConfigError, match=r"ontbrekend \['afrit'\]"):
+        with_learned_weights(config, "parken", {"bewoning": 1, "geen_toegang": 1})

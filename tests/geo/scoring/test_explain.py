@@ -127,6 +127,11 @@ def test_explain_point_relative_risk_and_outside_domain(run_dir):
     assert _shares(inside_park["uitleg"]) == 0
     total = explain_point(path, "totaal", 75.0, 85.0)
     assert_allclose(_shares(total["uitleg"]), total["score"], rtol=1e-6)
+    (path / "uitleg_totaal.tif").unlink()  # the theme maps are enough for the total
+    again = explain_point(path, "totaal", 75.0, 85.0)
+    assert again["uitleg"] == total["uitleg"]
+    assert [e["ruw"] for e in again["uitleg"]] == pytest.approx(
+        [result.themes["parken"].score[1, 7], result.themes["rest"].score[1, 7]])
 
 
 def test_explain_point_errors(run_dir):

@@ -27,7 +27,7 @@ def synthetic():
         layers.append((field - field.min()) / (field.max() - field.min()))
     features = np.stack(layers)
     X = features.reshape(len(TRUE_BETA), -1).T
-    mu = np.exp(-3.0 + X @ TRUE_BETA)
+    mu = np.exp(-2.0 + X @ TRUE_BETA)
     y = rng.poisson(mu)
     groups = spatial_blocks(shape, 20).ravel()
     return X, y, groups
@@ -113,11 +113,15 @@ def test_stack_features_names_and_zero_outside():
             self.name = name
 
     class Theme:
-        indicators = [Info("leegstand"), Info("snelweg")]
-        norm = np.stack([np.full((2, 2), 0.5), np.full((2, 2), np.nan)])
+        indicators = [Info("leegstand"), Info("snelweg"), Info("keurmerk")]
+        indicators[2].direction = "negatief"
+        norm = np.stack([np.full((2, 2), 0.5), np.full((2, 2), np.nan),
+                         np.array([[1.0, 1.0], [0.0, 1.0]])])
 
     mask = np.array([[True, False], [True, True]])
     stack, names = stack_features({"bedrijventerreinen": Theme()}, mask)
-    assert names == ["bedrijventerreinen:leegstand", "bedrijventerreinen:snelweg"]
+    assert names == ["bedrijventerreinen:leegstand", "bedrijventerreinen:snelweg",
+                     "bedrijventerreinen:keurmerk"]
     assert_allclose(stack[0], [[0.5, 0], [0.5, 0.5]])
     assert_allclose(stack[1], 0)
+    assert_allclose(stack[2], [[0, 0], [1, 0]])  # negatief: 1 - norm
