@@ -11,6 +11,8 @@ Environment variables
 ``KAART_GEHEIME_SLEUTEL``   signs session cookies; must be a real secret (>= 32 characters)
                             in ``productie``.
 ``KAART_COOKIE_SECURE``     send the session cookie over HTTPS only (default: on in productie).
+``KAART_TEGEL_SCHIJFCACHE`` directory for rendered tiles shared by worker processes
+                            (``kaart server --workers N>1`` sets ``<werkmap>/kaarten/.tegelcache``).
 """
 
 from __future__ import annotations
@@ -45,6 +47,8 @@ class Settings(BaseSettings):
     cookie_secure: bool | None = None
     sessie_duur_s: int = Field(8 * 3600, ge=60)
     tegel_cache: int = Field(4096, ge=0, description="Aantal gerenderde tegels in het geheugen.")
+    tegel_schijfcache: Path | None = Field(
+        None, description="Map voor gerenderde tegels, gedeeld door alle werkprocessen.")
     tegel_max_age_s: int = Field(3600, ge=0)
     max_inlogpogingen: int = Field(5, ge=1)
     inlog_venster_s: int = Field(900, ge=1)

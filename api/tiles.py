@@ -8,9 +8,11 @@ transparent PNG without opening the COG.
 
 from __future__ import annotations
 
+import hashlib
 import threading
 from collections import OrderedDict
 from functools import lru_cache
+from pathlib import Path
 
 import morecantile
 import numpy as np
@@ -19,7 +21,8 @@ from rio_tiler.io import Reader
 from rio_tiler.models import ImageData
 
 from api.catalog import CogInfo
-from geo.errors import InvalidRequestError
+from geo.atomic import atomic_file
+from geo.errors import InvalidRequestError, OutputError
 from geo.legend import class_colors
 
 CLASS_BAND = 2
@@ -104,17 +107,36 @@ def render_tile(path: str, soort: str, z: int, x: int, y: int, size: int,
 
 
 class TileRenderer:
-    """Tiles with an in-process LRU of rendered PNGs (``cache_size`` tiles, 0 = none)."""
+    """Tiles with an in-process LRU of rendered PNGs (``cache_size`` tiles, 0 = none) and,
+    optionally, a directory shared by all worker processes (``disk_dir``).
 
-    def __init__(self, cache_size: int = 4096) -> None:
+    Disk entries are keyed by file, version and date, so a new map version never serves an
+    old tile; files are written atomically.
+    """
+
+    def __init__(self, cache_size: int = 4096, disk_dir: Path | None = None) -> None:
         self.cache_size = cache_size
+        self.disk_dir = Path(disk_dir) if disk_dir else None
         self._render = lru_cache(maxsize=cache_size)(self._uncached) if cache_size else \
             self._uncached
 
-    @staticmethod
-    def _uncached(path: str, versie: int, datum: str, soort: str, z: int, x: int, y: int,
+    def _uncached(self, path: str, versie: int, datum: str, soort: str, z: int, x: int, y: int,
                   size: int) -> bytes:
-        return render_tile(path, soort, z, x, y, size, (versie, datum))
+        if self.disk_dir is None:
+            return render_tile(path, soort, z, x, y, size, (versie, datum))
+        digest = hashlib.sha256(f"{path}|{versie}|{datum}|{soort}".encode()).hexdigest()[:24]
+        target = self.disk_dir / digest / str(z) / str(x) / f"{y}@{size}.png"
+        try:
+            return target.read_bytes()
+        except FileNotFoundError:
+            pass
+        png = render_tile(path, soort, z, x, y, size, (versie, datum))
+        try:
+            with atomic_file(target) as tmp:
+                tmp.write_bytes(png)
+        except (OSError, OutputError):  # a full or read-only disk only costs speed
+            pass
+        return png
 
     def tile(self, info: CogInfo, versie: int, datum: str, soort: str, z: int, x: int, y: int,
              scale: int = 1) -> bytes:

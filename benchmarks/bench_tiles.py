@@ -31,6 +31,7 @@ import json
 import os
 import platform
 import random
+import shutil
 import socket
 import statistics
 import subprocess
@@ -131,6 +132,7 @@ def _wait(url: str, process: subprocess.Popen, timeout: float = 60) -> None:
 
 
 def start_kaart(werkmap: Path, workers: int) -> tuple[subprocess.Popen, str]:
+    shutil.rmtree(werkmap / "kaarten" / ".tegelcache", ignore_errors=True)  # really cold
     port = _port()
     env = {**os.environ, "KAART_WERKMAP": str(werkmap), "KAART_GEEN_VOORTGANG": "1"}
     process = subprocess.Popen(
@@ -214,8 +216,7 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=8, help="gelijktijdige clients")
     parser.add_argument("--workers", type=int, nargs="+", default=[1, 2])
     parser.add_argument("--herhaal", type=int, default=2,
-                        help="warme fase: zo vaak dezelfde tegels (elke worker heeft een eigen "
-                             "cache)")
+                        help="warme fase: zo vaak dezelfde tegels")
     parser.add_argument("--limiet-s", type=float, default=120, help="maximale duur per fase")
     parser.add_argument("--uit", type=Path, help="schrijf de Markdown-tabel hierheen")
     args = parser.parse_args()
@@ -265,11 +266,11 @@ def report(results: list[dict], args, cog: Path) -> str:
         "3000×3000 cellen van 10 m (synthetisch), 512-px interne tegels, DEFLATE.",
         f"{args.tegels} verschillende tegels (zoom 11-16, binnen de data), {args.clients} "
         "gelijktijdige keep-alive clients op 127.0.0.1 (client en server delen de cores).",
-        "kaart: Bearer-token, catalogus, autorisatie, auditlog en LRU-tegelcache; TiTiler: "
+        "kaart: Bearer-token, catalogus, autorisatie, auditlog en LRU-tegelcache (bij 2 "
+        "workers ook de gedeelde schijfcache `kaarten/.tegelcache`); TiTiler: "
         "`?url=` naar hetzelfde bestand, `bidx=2`, dezelfde kleurentabel, nearest.",
         "`koud` = eerste aanvraag van elke tegel (lege tegelcache); `warm` = daarna dezelfde "
-        f"tegels nog {args.herhaal}× (elke worker heeft een eigen cache, dus bij 2 workers "
-        "zitten er in de warme fase nog missers). De bestandscache van het besturingssysteem "
+        f"tegels nog {args.herhaal}×. De bestandscache van het besturingssysteem "
         "is in beide gevallen warm.",
         f"Systeembelasting (load average, 1 min) bij start/einde: {args.belasting[0]:.1f} / "
         f"{args.belasting[1]:.1f} — andere processen deelden de 2 cores; de verhouding in "

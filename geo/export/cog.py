@@ -46,6 +46,7 @@ def write_cog(
     nodata: float | None = float("nan"),
     resampling: str = "nearest",
     blocksize: int = BLOCKSIZE,
+    level: int = 6,
 ) -> Path:
     """Write ``data`` (bands, rows, cols) as a Cloud-Optimized GeoTIFF on ``grid``.
 
@@ -67,6 +68,8 @@ def write_cog(
         Overview resampling (``nearest`` keeps class values intact).
     blocksize : int
         Internal tile size (512); overviews are added until the raster fits in one tile.
+    level : int
+        DEFLATE level (1 fastest .. 9 smallest).
 
     Returns
     -------
@@ -107,7 +110,8 @@ def write_cog(
             if tags:
                 mem.update_tags(**{k: str(v) for k, v in tags.items()})
         with memfile.open() as src:
-            copy_dataset(src, str(tmp), driver="COG", COMPRESS="DEFLATE", PREDICTOR="YES",
+            copy_dataset(src, str(tmp), driver="COG", COMPRESS="DEFLATE", LEVEL=str(level),
+                         PREDICTOR="YES",
                          BLOCKSIZE=str(blocksize), OVERVIEW_RESAMPLING=resampling.upper(),
                          OVERVIEWS="AUTO", BIGTIFF="IF_SAFER")
     return Path(target)
@@ -192,7 +196,8 @@ def write_uitleg_cog(
     tags = {"KAART_SOORT": "uitleg", "KAART_THEMA": thema, "GEBIED_ID": gebied_id,
             "SYNTHETISCH": "ja" if synthetisch else "nee", "INDICATOREN": json.dumps(names)}
     return write_cog(target, np.concatenate([raw, norm]), grid, descriptions=descriptions,
-                     tags=tags, band_tags=band_tags, resampling="average", blocksize=blocksize)
+                     tags=tags, band_tags=band_tags, resampling="average", blocksize=blocksize,
+                     level=1)  # 2·n bands: the fastest level costs ~30% less CPU, ~4% more bytes
 
 
 def read_cog_tags(path: str | os.PathLike[str]) -> dict[str, object]:

@@ -111,7 +111,7 @@ def build_risico(
     data = np.stack([result.density, np.where(mask, result.klasse, 0), result.z])
     body = {"risico": result.verantwoording(), "legenda": legend("risico"),
             "configuratie": _config_ref(config_path or DEFAULT_CONFIG),
-            "privacy": _privacy_text(config.k_anonimiteit, config.buurt_m)}
+            "privacy": _privacy_text(config.k_anonimiteit, config.suppress_radius)}
     inputs = describe_inputs(layers_path, {"incidenten": len(incidents)})
     with VersionedDir(werkmap.run_parent(area.id, "risico")) as run:
         write_cog(run.path / RISICO_FILE, data, grid,
@@ -243,7 +243,8 @@ def _tags(soort: str, gebied_id: str, synthetic: bool, breaks: list[float]) -> d
 def _privacy_text(k: int, radius: float) -> str:
     return (f"Afgeleid van vertrouwelijke (politie)incidenten. De kaart is een gladgestreken "
             f"dichtheid; cellen en objecten met minder dan {k} incidenten binnen {radius:g} m "
-            "tonen geen dichtheid en geen aantal. Geen incidentlocaties in deze uitvoer.")
+            "worden onderdrukt: ze tonen geen dichtheid en geen aantal. Geen incidentlocaties "
+            "in deze uitvoer.")
 
 
 def _config_ref(path: str | Path) -> dict[str, str]:

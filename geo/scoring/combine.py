@@ -45,11 +45,11 @@ def combine(norm: np.ndarray, weights: Sequence[float], directions: Sequence[str
 
     Examples
     --------
-    >>> combine(np.array([0.5, 1.0]), [1, 3], ["positief", "negatief"], "gewogen_som")
-    array(0.125)
-    >>> combine(np.array([1.0, 0.5]), [0.5, 1.0], ["positief", "positief"],
+    >>> combine(np.array([[0.5], [1.0]]), [1, 3], ["positief", "negatief"], "gewogen_som")
+    array([0.125])
+    >>> combine(np.array([[1.0], [0.5]]), [0.5, 1.0], ["positief", "positief"],
     ...         "relatief_risico").round(4)
-    array(2.7183)
+    array([2.7183])
     """
     t = terms(norm, weights, directions)
     if combination == "gewogen_som":

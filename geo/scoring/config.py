@@ -6,8 +6,8 @@ kind, layer, parameters, weight, direction and normalisation; plus how the theme
 combine into the overall gelegenheidskaart (``totaal``). See
 ``data/indicatoren/gelegenheid.yaml`` for the commented default.
 
-Errors name the file, the line and the key (:class:`geo.errors.ConfigError`): the YAML is
-composed into nodes first so every value keeps its line number.
+Errors name the file, the line and the key (:class:`geo.errors.ConfigError`, see
+:mod:`geo.scoring.yamlconfig`).
 """
 
 from __future__ import annotations
@@ -16,13 +16,11 @@ import re
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-import yaml
 from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
     PrivateAttr,
-    ValidationError,
     ValidationInfo,
     field_validator,
     model_validator,
@@ -30,6 +28,7 @@ from pydantic import (
 
 from geo.errors import ConfigError
 from geo.paths import INDICATOR_DIR
+from geo.scoring.yamlconfig import line_for, validate_yaml
 
 DEFAULT_CONFIG = INDICATOR_DIR / "gelegenheid.yaml"
 _NAME = r"^[a-z][a-z0-9_]*$"
@@ -264,7 +263,7 @@ class GelegenheidConfig(_Model):
 
     def where(self, *path: Any) -> str:
         """``file, regel N`` of the deepest known key along ``path`` (for error messages)."""
-        line = _line_for(self._lines, path)
+        line = line_for(self._lines, path)
         return f"{self._source}, regel {line}" if line else self._source
 
     def klassen_for(self, thema: str) -> Klassen:
@@ -302,107 +301,8 @@ def load_gelegenheid_config(path: str | Path | None = None) -> GelegenheidConfig
 
 def parse_gelegenheid_config(text: str, source: str = "<configuratie>") -> GelegenheidConfig:
     """Validate YAML text (see :func:`load_gelegenheid_config`)."""
-    try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        line = mark.line + 1 if mark is not None else None
-        where = f", regel {line}" if line else ""
-        problem = getattr(error, "problem", None) or str(error)
-        raise ConfigError(f"{source}{where}: geen geldige YAML ({problem}).",
-                          bestand=source, regel=line) from error
-    if not isinstance(data, dict):
-        raise ConfigError(f"{source}: de configuratie moet een YAML-mapping zijn.",
-                          bestand=source, regel=1)
-    lines: dict[tuple[Any, ...], int] = {}
-    _collect_lines(node, (), lines)
-    try:
-        config = GelegenheidConfig.model_validate(data)
-    except ValidationError as error:
-        first = error.errors()[0]
-        loc = _data_path(data, first["loc"])
-        if first["type"].startswith("union_tag"):
-            loc = (*loc, "soort")
-        key = ".".join(str(p) for p in loc) or "(hoofdniveau)"
-        line = _line_for(lines, loc)
-        where = f", regel {line}" if line else ""
-        message = _dutch(first)
-        extra = f" (en nog {error.error_count() - 1} fout(en))" if error.error_count() > 1 else ""
-        raise ConfigError(f"{source}{where}, sleutel '{key}': {message}{extra}.",
-                          bestand=source, regel=line, sleutel=key) from error
+    config, lines = validate_yaml(text, GelegenheidConfig, source=source,
+                                  tags=INDICATOR_KINDS, tag_key="soort")
     config._source = source
     config._lines = lines
     return config
-
-
-def _collect_lines(node: yaml.Node, path: tuple[Any, ...], out: dict[tuple[Any, ...], int]) -> None:
-    out[path] = node.start_mark.line + 1
-    if isinstance(node, yaml.MappingNode):
-        for key, value in node.value:
-            child = path + (key.value,)
-            out[child] = key.start_mark.line + 1
-            _collect_lines(value, child, out)
-            out[child] = key.start_mark.line + 1
-    elif isinstance(node, yaml.SequenceNode):
-        for index, value in enumerate(node.value):
-            _collect_lines(value, path + (index,), out)
-
-
-def _data_path(data: Any, loc: tuple[Any, ...]) -> tuple[Any, ...]:
-    """Keep the parts of a pydantic ``loc`` that exist in the data (drop union tags)."""
-    path: list[Any] = []
-    current = data
-    for part in loc:
-        if isinstance(current, dict) and part in current:
-            current = current[part]
-            path.append(part)
-        elif isinstance(current, list) and isinstance(part, int) and part < len(current):
-            current = current[part]
-            path.append(part)
-        elif isinstance(current, dict) and isinstance(part, str) and part not in INDICATOR_KINDS:
-            path.append(part)  # a missing key: report it under its parent's line
-            current = None
-    return tuple(path)
-
-
-def _line_for(lines: dict[tuple[Any, ...], int], path: tuple[Any, ...]) -> int | None:
-    for end in range(len(path), -1, -1):
-        key = tuple(str(p) if not isinstance(p, int) else p for p in path[:end])
-        if key in lines:
-            return lines[key]
-    return None
-
-
-_MESSAGES = {
-    "missing": "ontbreekt",
-    "extra_forbidden": "onbekende sleutel",
-    "literal_error": "ongeldige waarde {input!r}, kies uit {expected}",
-    "float_parsing": "moet een getal zijn, niet {input!r}",
-    "int_parsing": "moet een geheel getal zijn, niet {input!r}",
-    "string_type": "moet tekst zijn",
-    "string_pattern_mismatch": "ongeldige naam {input!r} (kleine letters, cijfers en _)",
-    "string_too_short": "mag niet leeg zijn",
-    "greater_than": "moet groter zijn dan {gt}",
-    "greater_than_equal": "moet minstens {ge} zijn",
-    "less_than_equal": "mag hoogstens {le} zijn",
-    "too_short": "moet minstens {min_length} element(en) bevatten",
-    "union_tag_invalid": "onbekende soort {tag!r}, kies uit {expected_tags}",
-    "union_tag_not_found": "'soort' ontbreekt (kies uit " + ", ".join(INDICATOR_KINDS) + ")",
-    "dict_type": "moet een mapping (sleutel: waarde) zijn",
-    "list_type": "moet een lijst zijn",
-}
-
-
-def _dutch(error: dict[str, Any]) -> str:
-    kind = error["type"]
-    if kind == "value_error":
-        return str(error.get("ctx", {}).get("error", error["msg"]))
-    template = _MESSAGES.get(kind)
-    if template is None:
-        return error["msg"]
-    values = {"input": error.get("input"), **(error.get("ctx") or {})}
-    try:
-        return template.format(**values)
-    except (KeyError, IndexError):
-        return error["msg"]

@@ -172,9 +172,10 @@ def _read_cell(run_dir: Path, thema: str, indicators: list[IndicatorInfo], x: fl
             if not (0 <= row < src.height and 0 <= col < src.width):
                 raise KaartNotFoundError("Dit punt ligt buiten de kaart.", x=x, y=y)
             window = ((row, row + 1), (col, col + 1))
-            cell = src.read(1 if bands else None, window=window).astype(np.float64).ravel()
+            cell = src.read(1 if bands else None, window=window).ravel()
             values.append(cell)
-    cell = np.concatenate(values)
+    # shortest decimal that round-trips the stored float32 (0.41, not 0.4099999964)
+    cell = np.array([float(str(v)) for v in np.concatenate(values).astype(np.float32)])
     if bands is not None:  # theme scores: raw = normalised
         return cell, cell, int(row), int(col)
     n = len(indicators)
@@ -215,4 +216,4 @@ def _stored_score(run_dir: Path, thema: str, x: float, y: float) -> tuple[float 
             return float("nan"), 0
         cell = src.read(window=((row, row + 1), (col, col + 1)))[:, 0, 0]
     klasse = int(cell[1]) if cell.size > 1 else 0
-    return float(cell[0]), klasse
+    return float(str(np.float32(cell[0]))), klasse

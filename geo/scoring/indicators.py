@@ -18,7 +18,8 @@ Conventions (documented for users in the README):
   (weighted) objects per km²;
 - attribute: the value of the containing object, else of the nearest object within
   ``afstand``; on overlap the highest value wins; no object within reach gives
-  ``ontbrekend`` (default NaN = no contribution).
+  ``ontbrekend`` (default NaN = no contribution). When two objects are at exactly the
+  same distance the EDT picks one; a window may then pick the other than the whole area.
 """
 
 from __future__ import annotations
@@ -215,7 +216,8 @@ def coverage(geoms: Geoms, grid: Grid, supersampling: int = 4) -> np.ndarray:
     return out
 
 
-def distance(mask: np.ndarray, cellsize: float, *, return_indices: bool = False):
+def distance(mask: np.ndarray, cellsize: float, *, return_indices: bool = False
+             ) -> np.ndarray | tuple[np.ndarray, np.ndarray | None]:
     """Distance (m) from each cell centre to the nearest True cell; inf if there is none."""
     if not mask.any():
         dist = np.full(mask.shape, np.inf)
@@ -303,7 +305,7 @@ def attribute_values(frame: gpd.GeoDataFrame, column: str, *, waarden: dict[str,
             )
         return text.map(waarden).astype("float64").to_numpy(na_value=np.nan)
     if pd.api.types.is_bool_dtype(series) or pd.api.types.is_numeric_dtype(series):
-        return series.astype("float64").to_numpy(na_value=np.nan)
+        return series.astype("Float64").to_numpy(dtype=np.float64, na_value=np.nan)
     raise ConfigError(
         f"{context}: kolom '{column}' van laag '{layer}' is geen getal of ja/nee; "
         "geef 'waarden' op om categorieën om te zetten naar getallen.", laag=layer, kolom=column,

@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 from rasterio import features
 from rasterio.windows import Window, from_bounds
+from shapely.geometry import box
 
 from geo.errors import SchemaError
 from geo.legend import CLASS_NAMES
@@ -120,6 +121,8 @@ def assign_gemeente(objects: gpd.GeoDataFrame, gemeenten: gpd.GeoDataFrame) -> p
 
     Objects outside every gemeente get no row (they belong to another area).
     """
+    near = objects.sindex.query(box(*gemeenten.total_bounds), predicate="intersects")
+    objects = objects.iloc[np.sort(near)]  # a gemeente run skips the province's other objects
     points = gpd.GeoDataFrame(geometry=objects.geometry.representative_point(), crs=objects.crs)
     joined = gpd.sjoin(points, gemeenten[["gemeentecode", "gemeentenaam", "geometry"]],
                        how="inner", predicate="within")

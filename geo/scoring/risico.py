@@ -14,9 +14,10 @@ Steps (all on the area's :class:`~geo.scoring.grid.Grid`, no per-cell loops):
 
 Privacy (incidents from the police or marked ``vertrouwelijk``): only smoothed surfaces
 leave this module. The bandwidth is at least ``min_bandbreedte_cellen`` cells, and cells
-with fewer than ``k_anonimiteit`` incidents (unweighted) within ``buurt_m`` get density 0,
-class 1 and z 0 in the published surface, so no single incident can be read off the map.
-Counts below *k* are never reported (:func:`suppress_counts`).
+with fewer than ``k_anonimiteit`` incidents (unweighted) within ``onderdruk_straal_m``
+(default twice the bandwidth, where the kernel has fallen to 14 % of its peak) get density
+0, class 1 and z 0 in the published surface, so no isolated incident can be read off the
+map. Counts below *k* are never reported (:func:`suppress_counts`); objects use ``buurt_m``.
 """
 
 from __future__ import annotations
@@ -58,6 +59,12 @@ class RisicoConfig(BaseModel):
     k_anonimiteit: int = Field(3, ge=1)
     buurt_m: float = Field(500.0, gt=0)
     min_bandbreedte_cellen: float = Field(2.0, ge=1)
+    onderdruk_straal_m: float | None = Field(None, gt=0)
+
+    @property
+    def suppress_radius(self) -> float:
+        """Radius for the surface's k-anonymity: ``onderdruk_straal_m`` or 2 × bandwidth."""
+        return self.onderdruk_straal_m or 2.0 * self.bandbreedte_m
 
     @model_validator(mode="after")
     def _check(self) -> RisicoConfig:
@@ -141,6 +148,7 @@ class RisicoResult:
             "klasse_percentielen": list(c.klasse_percentielen),
             "klassegrenzen": [float(b) for b in self.breaks],
             "k_anonimiteit": c.k_anonimiteit, "buurt_m": c.buurt_m,
+            "onderdruk_straal_m": c.suppress_radius,
             "onderdrukte_cellen": int(self.suppressed_cells),
             "incidenten": self.used, "eenheid": "gewogen incidenten per km²",
         }
@@ -208,7 +216,7 @@ def compute_risico(
     z = getis_ord_gistar(counts, grid.cellsize, config.gistar_afstand_m, mask)
     suppressed = np.zeros(grid.shape, bool)
     if suppress:
-        nearby = count_nearby(x, y, grid, config.buurt_m)
+        nearby = count_nearby(x, y, grid, config.suppress_radius)
         suppressed = mask & (nearby < config.k_anonimiteit)
         density[suppressed] = 0.0
         z[suppressed] = 0.0

@@ -41,6 +41,7 @@ def demo(seed: SeedOpt = 1, werkmap: WerkmapOpt = None, json_output: JsonOpt = F
 
     with command("demo", json_output) as out:
         wm = open_werkmap(werkmap)
+        replaced = wm.lagen.exists()
         with out.progress() as progress:
             task = progress.add_task("Demolagen genereren", total=len(DEMO_LAYERS) + 1)
 
@@ -51,9 +52,11 @@ def demo(seed: SeedOpt = 1, werkmap: WerkmapOpt = None, json_output: JsonOpt = F
             progress.update(task, advance=1, description="Geschreven")
         counts = {kind: len(frame) for kind, frame in read_layers(path, DEMO_LAYERS).items()}
         out.wrote(path, soort="geopackage", aantal=sum(counts.values()), synthetisch=True)
-        out.data(seed=seed, synthetisch=True, lagen=counts)
+        out.data(seed=seed, synthetisch=True, lagen=counts, vervangen=replaced)
         out.summary("[bold yellow]SYNTHETISCHE DEMODATA[/] — verzonnen objecten en incidenten "
                     "binnen de echte grenzen van Limburg; niet gebruiken voor echte beslissingen.")
         for kind in DEMO_LAYERS:
             out.summary(f"  {_LABELS[kind]:<24} {counts.get(kind, 0):>6}")
         out.summary(f"Geschreven naar {path} (seed {seed}).")
+        if replaced:
+            out.summary("Let op: de bestaande invoerlagen in deze werkmap zijn vervangen.")

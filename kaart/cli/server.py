@@ -53,6 +53,8 @@ def server(
 
         root = open_werkmap(werkmap).root
         os.environ["KAART_WERKMAP"] = str(root)
+        if workers > 1:  # share rendered tiles between the worker processes
+            os.environ.setdefault("KAART_TEGEL_SCHIJFCACHE", str(root / "kaarten" / ".tegelcache"))
         settings = Settings()  # refuses placeholder secrets in productie before starting
         engine, _ = open_database(settings.resolved_database_url())
         engine.dispose()

@@ -138,3 +138,47 @@ def test_beheer_only_for_beheerder_and_own_organisation(client, tokens):
     escalate = {"gebruikersnaam": "stiekem", "wachtwoord": "x" * 14, "rol": "analist"}
     assert client.post("/beheer/gebruikers", json=escalate, headers=headers).status_code == 422
     assert client.delete("/beheer/gebruikers/nieuw_vaals", headers=headers).status_code == 204
+
+
+PUBLIC = {"/gezond", "/docs", "/docs/oauth2-redirect", "/redoc", "/openapi.json", "/inloggen"}
+"""Routes anyone may call; every other route must refuse an anonymous caller."""
+
+
+def test_every_route_refuses_anonymous_callers(app, client):
+    routes = route_table(app)
+    assert len(routes) >= 15
+    for path, methods in routes:
+        if path in PUBLIC or path.startswith("/static"):
+            continue
+        url = fill(path, MAPS["vaals_gel"].kaart_id)
+        for method in sorted(methods - {"HEAD", "OPTIONS"}):
+            response = client.request(method, url, params=QUERY, follow_redirects=False)
+            where = f"{method} {path}"
+            assert response.status_code in (303, 401, 403, 404, 405, 422), \
+                (where, response.status_code)
+            if response.status_code == 303:
+                assert response.headers["location"].startswith("/inloggen"), where
+            assert not any(s in response.content for s in SECRETS), where
+
+
+ROLE_ONLY = {"/beheer/": {"beheerder"}, "/planning/": {"planner", "analist"}}
+"""Route prefixes reserved for roles (hand-written, from the issue)."""
+
+
+def test_role_reserved_routes_refuse_other_roles(app, client, tokens):
+    from api_testdata import USERS
+
+    checked = 0
+    for path, methods in route_table(app):
+        prefix = next((p for p in ROLE_ONLY if path.startswith(p)), None)
+        if prefix is None or "GET" not in methods or "{" in path:
+            continue
+        for user, (rol, *_rest) in USERS.items():
+            response = client.get(path, headers=auth(tokens[user]))
+            if rol in ROLE_ONLY[prefix]:
+                assert response.status_code == 200, (user, path, response.text[:200])
+            else:
+                assert response.status_code == 403, (user, path)
+                assert response.json()["fout"]["code"] == "geen_toegang"
+            checked += 1
+    assert checked >= len(USERS)

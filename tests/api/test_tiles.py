@@ -134,3 +134,26 @@ def test_no_client_paths(client, tokens, kaart_id):
     response = client.get(f"/tiles/{kaart_id}/17/0/0.png", headers=auth(tokens["analist_mh"]))
     assert response.status_code == 404
     assert response.headers["content-type"].startswith("application/json")
+
+
+def test_disk_cache_is_shared_between_renderers(outputs, tmp_path, monkeypatch):
+    import api.tiles
+    from api.catalog import ServiceCatalog
+    from api.tiles import TileRenderer
+
+    catalog = ServiceCatalog(outputs)
+    entry = catalog.get(KAART)
+    info = catalog.cog_info(entry)
+    tile, _, _ = tile_of(*cell_center(40, 40), 16)
+    args = (info, entry.versie, entry.datum, entry.soort, 16, tile.x, tile.y)
+    first = TileRenderer(cache_size=0, disk_dir=tmp_path / "tegels").tile(*args)
+    assert len(list((tmp_path / "tegels").rglob("*.png"))) == 1
+
+    def boom(*a, **k):
+        raise AssertionError("opnieuw gerenderd ondanks schijfcache")
+
+    monkeypatch.setattr(api.tiles, "render_tile", boom)
+    other_worker = TileRenderer(cache_size=16, disk_dir=tmp_path / "tegels")
+    assert other_worker.tile(*args) == first
+    with pytest.raises(AssertionError, match="schijfcache"):
+        TileRenderer(cache_size=0).tile(*args)  # without the cache it would render

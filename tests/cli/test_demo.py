@@ -34,7 +34,11 @@ def test_demo_twice_gives_identical_layers_json_and_summary(tmp_path):
     assert path_a.endswith("a/invoer/lagen.gpkg")
     assert result["geschreven"][0]["aantal"] == sum(result["lagen"].values())
     assert is_synthetic(path_a)
+    assert result["vervangen"] is False
 
+    old = tmp_path / "b" / "invoer" / "lagen.gpkg"  # an earlier import is replaced, with notice
+    old.parent.mkdir(parents=True)
+    old.write_bytes(b"oude invoer")
     run = runner.invoke(app, ["demo", "--seed", "1", "--werkmap", str(tmp_path / "b")])
     assert run.exit_code == 0, run.output
     text = " ".join(run.stdout.split())  # rich wraps long lines
@@ -42,6 +46,7 @@ def test_demo_twice_gives_identical_layers_json_and_summary(tmp_path):
     assert f"bedrijventerreinen {result['lagen']['bedrijventerreinen']}" in text
     assert f"incidenten 2023-2025 {result['lagen']['incidenten']}" in text
     assert "b/invoer/lagen.gpkg(seed1)" in "".join(text.split())  # long paths wrap anywhere
+    assert "bestaande invoerlagen in deze werkmap zijn vervangen" in text
 
     layers_a = read_layers(path_a)
     layers_b = read_layers(tmp_path / "b" / "invoer" / "lagen.gpkg")

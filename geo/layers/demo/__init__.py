@@ -55,6 +55,12 @@ DESCRIPTION = (
     "en zeggen niets over echte plaatsen, bedrijven of personen."
 )
 
+REAL_SOURCES = {
+    "gemeenten": "CBS/Kadaster gebiedsindeling 2024 (gegeneraliseerd)",
+    "landsgrens": "afgeleid uit CBS/Kadaster provinciegrenzen 2024 (Limburg min NL-buren)",
+}
+"""Sources of the two real layers (their layer metadata says ``synthetisch = nee``)."""
+
 # One independent random stream per layer: changing one generator never shifts the others.
 _STREAM = {kind: number for number, kind in enumerate(DEMO_LAYERS)}
 
@@ -135,9 +141,10 @@ def write_demo(werkmap: Werkmap, seed: int = 1, *, on_layer: ProgressCallback | 
     """Generate the demo, validate every layer and write ``werkmap.lagen`` atomically.
 
     The GeoPackage's dataset metadata says ``synthetisch = ja`` with a Dutch
-    ``beschrijving``; every layer's metadata says ``synthetisch = ja`` and
-    ``bron = kaart demo (seed N)``; the ``incidenten`` layer also carries the true
-    model as JSON (``demo_model``).
+    ``beschrijving``; every invented layer's metadata says ``synthetisch = ja`` and
+    ``bron = kaart demo (seed N)`` (the real ``gemeenten`` and ``landsgrens`` say ``nee``
+    and name their source); the ``incidenten`` layer also carries the true model as JSON
+    (``demo_model``).
 
     Parameters
     ----------
@@ -157,6 +164,8 @@ def write_demo(werkmap: Werkmap, seed: int = 1, *, on_layer: ProgressCallback | 
     checked = _validated(layers, seed)
     info = {kind: {"synthetisch": "ja", "bron": f"kaart demo (seed {seed})"}
             for kind in checked}
+    info["gemeenten"] = {"synthetisch": "nee", "bron": REAL_SOURCES["gemeenten"]}
+    info["landsgrens"] = {"synthetisch": "nee", "bron": REAL_SOURCES["landsgrens"]}
     info["incidenten"]["demo_model"] = json.dumps(model, sort_keys=True)
     return write_layers(werkmap.lagen, checked, synthetic=True,
                         description=f"{DESCRIPTION} Seed: {seed}.", layer_info=info)

@@ -1,6 +1,11 @@
 """The synthetic Limburg demo: counts, plausibility, determinism, schemas, metadata."""
 
+import hashlib
 import json
+import os
+import subprocess
+import sys
+from pathlib import Path
 
 import pyogrio
 import pytest
@@ -63,8 +68,14 @@ def test_everything_inside_limburg(layers, limburg, kind):
 
 def test_buitengebied_and_parks_lie_outside_kernen(layers):
     kernen = shapely.union_all(layers["kernen"].geometry.values)
-    assert not shapely.intersects(layers["buitengebied"].geometry.values, kernen).any()
+    terreinen = shapely.union_all(layers["bedrijventerreinen"].geometry.values)
+    parken = shapely.union_all(layers["vakantieparken"].geometry.values)
+    objects = layers["buitengebied"].geometry.values
+    assert not shapely.intersects(objects, kernen).any()
+    assert not shapely.intersects(objects, terreinen).any()
+    assert not shapely.intersects(objects, parken).any()
     assert not shapely.intersects(layers["vakantieparken"].geometry.values, kernen).any()
+    assert not shapely.intersects(layers["vakantieparken"].geometry.values, terreinen).any()
 
 
 def test_theme_polygons_do_not_overlap(layers):
@@ -89,6 +100,28 @@ def test_same_seed_identical_and_other_seed_different(layers):
     assert not layers["incidenten"].geometry.equals(other["incidenten"].geometry)
     assert not layers["bedrijventerreinen"].geometry.equals(other["bedrijventerreinen"].geometry)
     assert_geodataframe_equal(layers["gemeenten"], other["gemeenten"])  # real, not random
+
+
+def _digest(layers) -> str:
+    digest = hashlib.sha256()
+    for kind in DEMO_LAYERS:
+        frame = layers[kind]
+        digest.update(frame.drop(columns="geometry").to_csv(index=False).encode())
+        digest.update(b"".join(frame.geometry.to_wkb()))
+    return digest.hexdigest()
+
+
+@pytest.mark.slow
+def test_identical_across_processes_and_hash_seeds(layers):
+    """No set/dict-order or hash randomness: other processes give the same layers."""
+    code = ("import hashlib, sys; sys.path.insert(0, sys.argv[1]); "
+            "from test_demo_layers import _digest; from geo.layers.demo import generate_demo; "
+            "print(_digest(generate_demo(1)))")
+    for hash_seed in ("0", "4242"):
+        env = {**os.environ, "PYTHONHASHSEED": hash_seed}
+        run = subprocess.run([sys.executable, "-c", code, str(Path(__file__).parent)],
+                             capture_output=True, text=True, env=env, check=True)
+        assert run.stdout.strip() == _digest(layers)
 
 
 def test_landsgrens_is_limburg_outline_minus_dutch_neighbours(layers, limburg):
@@ -198,6 +231,9 @@ def test_write_demo_metadata_says_synthetic(tmp_path, layers):
     info = pyogrio.read_info(path, layer="incidenten")
     assert "SYNTHETISCHE DEMODATA" in info["dataset_metadata"]["beschrijving"]
     assert info["layer_metadata"]["synthetisch"] == "ja"
+    assert info["layer_metadata"]["bron"] == "kaart demo (seed 1)"
+    real = pyogrio.read_info(path, layer="gemeenten")["layer_metadata"]
+    assert real["synthetisch"] == "nee" and "CBS" in real["bron"]
     model = json.loads(info["layer_metadata"]["demo_model"])
     assert model["coefficienten"] == TRUE_COEFFICIENTS
     assert model["seed"] == 1

@@ -79,6 +79,8 @@ def test_minimal_config_gets_defaults(tmp_path):
         ("        gewicht: 2\n", "        gewicht: -2\n", 6,
          "themas.vakantieparken.indicatoren", "richting: negatief"),
         ("versie: 1\n", "versie: 2\n", 1, "versie", "ongeldige waarde"),
+        ("        soort: attribuut\n", "        soort: nabijheid\n", 7,
+         "themas.vakantieparken.indicatoren.0.afstand", "ontbreekt"),
     ],
 )
 def test_errors_name_file_line_and_key(tmp_path, old, new, line, key, words):

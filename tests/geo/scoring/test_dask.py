@@ -7,6 +7,7 @@ from numpy.testing import assert_array_equal
 
 from geo.scoring import compute_gelegenheid, load_gelegenheid_config
 from geo.scoring.grid import Grid
+from geo.scoring.passes import relax_malloc
 
 distributed = pytest.importorskip("dask.distributed")
 
@@ -39,4 +40,5 @@ def test_dask_equals_single_process(client):
         assert_array_equal(theme.klasse, other.klasse)
         assert theme.breaks == other.breaks
     assert np.isnan(remote.total.score[:20, :20]).all()
+    assert all(client.run(relax_malloc).values())  # Linux/glibc: applied in every worker
     assert (remote.total.klasse[mask] > 0).all()

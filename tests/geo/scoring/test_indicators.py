@@ -4,6 +4,7 @@ import math
 
 import geopandas as gpd
 import numpy as np
+import pandas as pd
 import pytest
 from numpy.testing import assert_allclose, assert_array_equal
 from rasterio.windows import Window
@@ -127,6 +128,8 @@ def test_attribute_values_booleans_categories_and_errors():
                    vitaliteit=["vitaal", "niet_vitaal", "kwetsbaar"], naam=["a", "b", "c"])
     kw = {"layer": "vakantieparken", "context": "x.yaml, regel 3"}
     assert_array_equal(ind.attribute_values(frame, "kvo", waarden=None, **kw), [1, 0, 1])
+    frame["camera"] = pd.Series([True, None, False], dtype="boolean")
+    assert_array_equal(ind.attribute_values(frame, "camera", waarden=None, **kw), [1, np.nan, 0])
     mapping = {"vitaal": 0, "kwetsbaar": 0.5, "niet_vitaal": 1}
     assert_array_equal(ind.attribute_values(frame, "vitaliteit", waarden=mapping, **kw),
                        [0, 1, 0.5])
