@@ -33,8 +33,23 @@ _HELP = (
 )
 
 
+AllesOpt = Annotated[
+    bool,
+    typer.Option(
+        "--alles",
+        help="Bouw daarna ook alle demokaarten: gelegenheid en risico voor 31 gemeenten, "
+        "gecombineerd, een losse HTML-kaart en een ACT!-plan.",
+    ),
+]
+
+
 @app.command("demo", help=_HELP)
-def demo(seed: SeedOpt = 1, werkmap: WerkmapOpt = None, json_output: JsonOpt = False) -> None:
+def demo(
+    seed: SeedOpt = 1,
+    werkmap: WerkmapOpt = None,
+    json_output: JsonOpt = False,
+    alles: AllesOpt = False,
+) -> None:
     """Genereer synthetische demodata voor Limburg in de werkmap."""
     from geo.layers import read_layers
     from geo.layers.demo import DEMO_LAYERS, write_demo
@@ -60,3 +75,7 @@ def demo(seed: SeedOpt = 1, werkmap: WerkmapOpt = None, json_output: JsonOpt = F
         out.summary(f"Geschreven naar {path} (seed {seed}).")
         if replaced:
             out.summary("Let op: de bestaande invoerlagen in deze werkmap zijn vervangen.")
+        if alles:
+            from kaart.cli._pipeline import build_all
+
+            build_all(out, wm)
