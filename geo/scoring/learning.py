@@ -136,9 +136,17 @@ class PoissonRiskLearner:
         y: np.ndarray,
         groups: np.ndarray,
         feature_names: Sequence[str] | None = None,
+        sample_weight: np.ndarray | None = None,
     ) -> PoissonRiskLearner:
-        """Choose α by spatial block CV, fit, and bootstrap the relative risks."""
+        """Choose α by spatial block CV, fit, and bootstrap the relative risks.
+
+        ``sample_weight`` (optional, one non-negative weight per row) is used in the CV,
+        the final fit and the bootstrap: e.g. ``1 / selectiekans`` for control outcomes
+        (see :func:`geo.planning.feedback.outcome_training_table`), which corrects for
+        objects having been controlled because they scored high.
+        """
         X, y, groups = _check_xy(X, y, groups)
+        sw = _check_weights(sample_weight, len(y))
         if self.method not in METHODS:
             raise InvalidRequestError(
                 f"Onbekende leermethode '{self.method}'; kies uit {', '.join(METHODS)}.")
@@ -151,10 +159,10 @@ class PoissonRiskLearner:
             f"x{j}" for j in range(X.shape[1])]
         folds = list(GroupKFold(n_splits=min(self.n_splits, n_groups), shuffle=True,
                                 random_state=self.random_state).split(X, y, groups))
-        scores = {float(a): _cv_d2(_poisson(a), X, y, folds) for a in self.alphas}
+        scores = {float(a): _cv_d2(_poisson(a), X, y, folds, sw) for a in self.alphas}
         self.alpha_ = max(scores, key=lambda a: (scores[a], a))
         self.cv_scores_: dict[str, float] = {f"{a:g}": s for a, s in scores.items()}
-        model = _poisson(self.alpha_).fit(X, y)
+        model = _poisson(self.alpha_).fit(X, y, sample_weight=sw)
         self.coef_ = model.coef_.copy()
         self.intercept_ = float(model.intercept_)
         self.cv_score_ = scores[self.alpha_]
@@ -163,16 +171,16 @@ class PoissonRiskLearner:
             booster = HistGradientBoostingRegressor(
                 loss="poisson", max_iter=100, max_leaf_nodes=15, min_samples_leaf=50,
                 random_state=self.random_state)
-            self.cv_scores_["boosting"] = _cv_d2(booster, X, y, folds)
+            self.cv_scores_["boosting"] = _cv_d2(booster, X, y, folds, sw)
             self.cv_score_ = self.cv_scores_["boosting"]
-            self.model_ = booster.fit(X, y)
+            self.model_ = booster.fit(X, y, sample_weight=sw)
         self.feature_names_ = names
         self.n_cells_ = int(len(y))
         self.n_incidents_ = int(round(float(y.sum())))
         if self.delta not in ("bereik", "sd"):
             raise InvalidRequestError(f"Onbekende delta '{self.delta}'; kies 'bereik' of 'sd'.")
         delta = X.std(axis=0) if self.delta == "sd" else X.max(axis=0) - X.min(axis=0)
-        low, high = self._bootstrap(X, y, groups, delta)
+        low, high = self._bootstrap(X, y, groups, delta, sw)
         self.relative_risk_ = pd.DataFrame({
             "indicator": names, "beta": self.coef_, "delta": delta,
             "relatief_risico": np.exp(self.coef_ * delta), "ondergrens": low, "bovengrens": high,
@@ -200,7 +208,7 @@ class PoissonRiskLearner:
             ],
         }
 
-    def _bootstrap(self, X, y, groups, delta) -> tuple[np.ndarray, np.ndarray]:
+    def _bootstrap(self, X, y, groups, delta, sw) -> tuple[np.ndarray, np.ndarray]:
         nan = np.full(X.shape[1], np.nan)
         if self.n_bootstrap <= 0:
             return nan, nan
@@ -213,7 +221,8 @@ class PoissonRiskLearner:
             idx = np.concatenate([rows_of[b] for b in chosen])
             if y[idx].sum() == 0:
                 continue
-            draws.append(_poisson(self.alpha_).fit(X[idx], y[idx]).coef_ * delta)
+            fitted = _poisson(self.alpha_).fit(X[idx], y[idx], sample_weight=sw[idx])
+            draws.append(fitted.coef_ * delta)
         if not draws:
             return nan, nan
         low, high = np.percentile(np.array(draws), [2.5, 97.5], axis=0)
@@ -228,14 +237,25 @@ def _poisson(alpha: float) -> PoissonRegressor:
     return PoissonRegressor(alpha=alpha, solver="newton-cholesky", max_iter=300, tol=1e-6)
 
 
-def _cv_d2(model, X, y, folds) -> float:
+def _check_weights(sample_weight: np.ndarray | None, n: int) -> np.ndarray:
+    if sample_weight is None:
+        return np.ones(n)
+    sw = np.asarray(sample_weight, dtype=float)
+    if sw.shape != (n,) or not np.all(np.isfinite(sw)) or np.any(sw < 0) or sw.sum() <= 0:
+        raise InvalidRequestError(
+            f"sample_weight moet {n} eindige, niet-negatieve gewichten bevatten "
+            f"(niet allemaal 0); kreeg vorm {sw.shape}.")
+    return sw
+
+
+def _cv_d2(model, X, y, folds, sw) -> float:
     scores = []
     for train, test in folds:
         if y[train].sum() == 0 or y[test].sum() == 0:
             continue
-        fitted = clone(model).fit(X[train], y[train])
+        fitted = clone(model).fit(X[train], y[train], sample_weight=sw[train])
         pred = np.clip(fitted.predict(X[test]), 1e-12, None)
-        scores.append(d2_tweedie_score(y[test], pred, power=1))
+        scores.append(d2_tweedie_score(y[test], pred, power=1, sample_weight=sw[test]))
     return float(np.mean(scores)) if scores else float("nan")
 
 
