@@ -32,7 +32,13 @@ def _check_kinds(kinds: Iterable[str], known: tuple[str, ...]) -> None:
                 f"Bekende soorten: {', '.join(known)}.", soort=kind, bekend=list(known))
 
 
+def _no_sidecar_files() -> None:
+    """Stop GDAL writing ``lagen.gpkg.aux.xml`` (PAM) next to the GeoPackage."""
+    pyogrio.set_gdal_config_options({"GDAL_PAM_ENABLED": "NO"})
+
+
 def _info(path: Path, layer: str | None = None) -> dict:
+    _no_sidecar_files()
     try:
         return pyogrio.read_info(path, layer=layer)
     except Exception as error:  # noqa: BLE001
@@ -45,6 +51,7 @@ def layer_names(gpkg_path: str | os.PathLike[str]) -> list[str]:
     path = Path(gpkg_path)
     if not path.exists():
         return []
+    _no_sidecar_files()
     try:
         return [str(row[0]) for row in pyogrio.list_layers(path)]
     except Exception as error:  # noqa: BLE001
