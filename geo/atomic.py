@@ -11,6 +11,7 @@ import os
 import re
 import shutil
 import tempfile
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -83,7 +84,10 @@ class VersionedDir:
 
     def __enter__(self) -> VersionedDir:
         self.parent.mkdir(parents=True, exist_ok=True)
-        self.path = Path(tempfile.mkdtemp(prefix=".bezig-", dir=self.parent))
+        # mkdir (not mkdtemp, which forces 0700) so the run directory follows the umask
+        # and a server running as another user of the group can read the outputs.
+        self.path = self.parent / f".bezig-{uuid.uuid4().hex}"
+        self.path.mkdir()
         return self
 
     def __exit__(self, exc_type, exc, tb) -> None:

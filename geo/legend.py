@@ -68,7 +68,8 @@ def class_labels(soort: str) -> dict[int, str]:
     """Class code → Dutch label for a map kind."""
     if soort == "gecombineerd":
         return {
-            bivariate_class(g, r): f"gelegenheid {BIVARIATE_LEVELS[g]}, risico {BIVARIATE_LEVELS[r]}"
+            bivariate_class(g, r):
+                f"gelegenheid {BIVARIATE_LEVELS[g]}, risico {BIVARIATE_LEVELS[r]}"
             for g in (1, 2, 3) for r in (1, 2, 3)
         }
     return dict(CLASS_NAMES)

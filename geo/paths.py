@@ -2,9 +2,9 @@
 
 Werkmap layout (all relative to the werkmap root)::
 
-    invoer/lagen.gpkg                 validated input layers (``kaart demo`` / ``kaart importeer``)
+    invoer/lagen.gpkg                 validated input layers (kaart demo / kaart importeer)
     kaarten/catalogus.json            catalog of every map built (see :mod:`geo.catalog`)
-    kaarten/<gebied>/<soort>/vNNNN/   one run's outputs (COGs, objecten.gpkg, kaartverantwoording.json)
+    kaarten/<gebied>/<soort>/vNNNN/   one run's outputs (COGs, objecten.gpkg, verantwoording)
     plannen/<plan_id>/                controle-plannen (CSV, XLSX, GeoJSON, HTML)
     kaart.db                          SQLite database (users, audit, outcomes) by default
 """

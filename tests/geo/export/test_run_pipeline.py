@@ -1,8 +1,11 @@
 """The gelegenheid run pipeline on a tiny synthetic werkmap (Vaals + Gulpen-Wittem, 100 m cells)."""
 
 import hashlib
+import importlib.util
 import json
+import os
 import shutil
+from pathlib import Path
 
 import numpy as np
 import pyogrio
@@ -10,7 +13,6 @@ import pytest
 import rasterio
 from numpy.testing import assert_allclose
 from rio_cogeo.cogeo import cog_validate
-from tiny_werkmap import make_tiny_werkmap
 
 import geo
 from geo.catalog import Catalog
@@ -20,6 +22,12 @@ from geo.export.run import build_gelegenheid, build_gelegenheid_many
 from geo.layers.gemeenten import select_area, split_per_gemeente
 from geo.paths import Werkmap
 from geo.scoring.explain import explain_point
+
+_spec = importlib.util.spec_from_file_location(
+    "tiny_werkmap_run", Path(__file__).with_name("tiny_werkmap.py"))
+_tiny = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(_tiny)  # works under any pytest import mode
+make_tiny_werkmap = _tiny.make_tiny_werkmap
 
 CELL = 100.0
 THEMES = ["bedrijventerreinen", "buitengebied", "havens", "vakantieparken"]
@@ -61,6 +69,9 @@ def _snapshot(directory):
 def test_run_writes_every_output_and_registers(built):
     wm, run = built
     assert run.run_dir == wm.run_parent("GM0981", "gelegenheid") / "v0001"
+    umask = os.umask(0)
+    os.umask(umask)
+    assert run.run_dir.stat().st_mode & 0o777 == 0o777 & ~umask  # readable like its parent
     names = sorted(p.name for p in run.run_dir.iterdir())
     assert names == sorted(["gelegenheidskaart.tif", "kaartverantwoording.json", "objecten.gpkg"]
                            + [f"thema_{t}.tif" for t in THEMES]
