@@ -1,0 +1,21 @@
+"""Assemble BENCHMARKS.md from the per-topic result files in benchmarks/results/."""
+
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+ORDER = ["gelegenheid", "gelegenheid_engine", "risico", "tiles", "plan", "maps", "lagen", "demo"]
+
+
+def main() -> None:
+    head = (ROOT / "summary.md").read_text(encoding="utf-8")
+    parts = [head.rstrip() + "\n"]
+    for name in ORDER:
+        text = (ROOT / "results" / f"{name}.md").read_text(encoding="utf-8")
+        demoted = "\n".join("#" + line if line.startswith("#") else line
+                            for line in text.splitlines())
+        parts.append(demoted.rstrip() + "\n")
+    (ROOT.parent / "BENCHMARKS.md").write_text("\n".join(parts), encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
