@@ -10,6 +10,7 @@ from fastapi import APIRouter, Path, Request, Response
 
 from api.deps import CatalogDep, CurrentUser, SettingsDep, VisibleKaart
 from api.http_cache import cache_headers, not_modified
+from api.tiles import MAX_ZOOM
 from geo.errors import KaartNotFoundError
 
 router = APIRouter(prefix="/tiles", tags=["tegels"])
@@ -50,6 +51,10 @@ def tile(request: Request, entry: VisibleKaart, user: CurrentUser, catalog: Cata
     return _tile(request, entry, user, catalog, settings, z, x, y, 1)
 
 
+ZOOM_OUT_LEVELS = 5
+ZOOM_IN_LEVELS = 5
+
+
 @router.get("/{kaart_id}/tilejson.json", summary="TileJSON")
 def tilejson(request: Request, entry: VisibleKaart, catalog: CatalogDep) -> dict:
     """TileJSON 3.0.0 met tegel-URL, grenzen (WGS84) en zoombereik."""
@@ -63,8 +68,10 @@ def tilejson(request: Request, entry: VisibleKaart, catalog: CatalogDep) -> dict
         "version": f"{entry.versie}.0.0",
         "scheme": "xyz",
         "tiles": [f"{base}/tiles/{quote(entry.kaart_id, safe='')}/{{z}}/{{x}}/{{y}}.png"],
-        "minzoom": info.minzoom,
-        "maxzoom": max(info.maxzoom, info.minzoom),
+        # Tiles render at any zoom (overviews when zoomed out, crisp cells when zoomed in);
+        # advertise a useful range around the native resolution so clients request them.
+        "minzoom": max(0, info.minzoom - ZOOM_OUT_LEVELS),
+        "maxzoom": min(MAX_ZOOM, max(info.maxzoom, info.minzoom) + ZOOM_IN_LEVELS),
         "bounds": [west, south, east, north],
         "center": [(west + east) / 2, (south + north) / 2, info.minzoom],
     }

@@ -126,6 +126,18 @@ def test_tilejson(client, tokens):
     east, north = TO_WGS.transform(ORIGIN[0] + 64 * CELL, ORIGIN[1])
     assert_allclose(body["bounds"], [west, south, east, north], atol=2e-4)
     assert 0 <= body["minzoom"] <= body["maxzoom"] <= 24
+    assert body["maxzoom"] - body["minzoom"] >= 6  # zoomed-out and zoomed-in views too
+
+
+@pytest.mark.parametrize("which", ["minzoom", "maxzoom"])
+def test_tiles_render_at_the_advertised_zoom_range(client, tokens, which):
+    headers = auth(tokens["gemeente_vaals"])
+    body = client.get(f"/tiles/{KAART}/tilejson.json", headers=headers).json()
+    lon, lat = TO_WGS.transform(ORIGIN[0] + 32 * CELL, ORIGIN[1] - 32 * CELL)
+    tile = TMS.tile(lon, lat, body[which])
+    response = client.get(f"/tiles/{KAART}/{tile.z}/{tile.x}/{tile.y}.png", headers=headers)
+    assert response.status_code == 200
+    assert read_png(response.content)[3].max() == 255  # opaque data pixels, not a blank tile
 
 
 @pytest.mark.parametrize("kaart_id", ["../../etc/passwd", "..%2F..%2Fkaart.db",
