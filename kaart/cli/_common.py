@@ -52,6 +52,20 @@ JsonOpt = Annotated[
     bool, typer.Option("--json", help="Schrijf één JSON-object met alles wat geschreven is.")
 ]
 
+GemeenteOpt = Annotated[list[str] | None, typer.Option(
+    "--gemeente", help="Gemeentenaam of CBS-code (Vaals, GM0981); mag vaker.", show_default=False)]
+RegioOpt = Annotated[str | None, typer.Option(
+    "--regio", help="Handhavingsregio (bijv. Parkstad).", show_default=False)]
+VrOpt = Annotated[str | None, typer.Option(
+    "--veiligheidsregio", help="Veiligheidsregio (bijv. Limburg-Zuid).", show_default=False)]
+ProvincieOpt = Annotated[str | None, typer.Option(
+    "--provincie", help="Provincie (bijv. Limburg).", show_default=False)]
+LagenOpt = Annotated[Path | None, typer.Option(
+    "--lagen", help="Lagenbestand (GeoPackage); standaard invoer/lagen.gpkg van de werkmap.",
+    show_default=False)]
+CelOpt = Annotated[float, typer.Option("--celgrootte", help="Celgrootte in meter (10-500).")]
+"""Area and input options shared by the map-building commands."""
+
 INTERNAL_EXIT = 70
 
 

@@ -8,7 +8,19 @@ from typing import Annotated, Any
 import typer
 
 from kaart.cli._app import app
-from kaart.cli._common import JsonOpt, Output, WerkmapOpt, command, open_werkmap
+from kaart.cli._common import (
+    CelOpt,
+    GemeenteOpt,
+    JsonOpt,
+    LagenOpt,
+    Output,
+    ProvincieOpt,
+    RegioOpt,
+    VrOpt,
+    WerkmapOpt,
+    command,
+    open_werkmap,
+)
 
 TOP = 3
 _THEMES = {"bedrijventerreinen": "Bedrijventerreinen", "buitengebied": "Buitengebied",
@@ -17,27 +29,18 @@ _THEMES = {"bedrijventerreinen": "Bedrijventerreinen", "buitengebied": "Buitenge
 
 @app.command("gelegenheid")
 def gelegenheid(
-    gemeente: Annotated[list[str] | None, typer.Option(
-        "--gemeente", help="Gemeentenaam of CBS-code (Vaals, GM0981); mag vaker.",
-        show_default=False)] = None,
-    regio: Annotated[str | None, typer.Option(
-        "--regio", help="Handhavingsregio (bijv. Parkstad).", show_default=False)] = None,
-    veiligheidsregio: Annotated[str | None, typer.Option(
-        "--veiligheidsregio", help="Veiligheidsregio (bijv. Limburg-Zuid).",
-        show_default=False)] = None,
-    provincie: Annotated[str | None, typer.Option(
-        "--provincie", help="Provincie (bijv. Limburg).", show_default=False)] = None,
+    gemeente: GemeenteOpt = None,
+    regio: RegioOpt = None,
+    veiligheidsregio: VrOpt = None,
+    provincie: ProvincieOpt = None,
     per_gemeente: Annotated[bool, typer.Option(
         "--per-gemeente", help="Maak één kaartenset per gemeente van het gekozen gebied.")
     ] = False,
-    celgrootte: Annotated[float, typer.Option(
-        "--celgrootte", help="Celgrootte in meter (10-500).")] = 25.0,
+    celgrootte: CelOpt = 25.0,
     indicatoren: Annotated[Path | None, typer.Option(
         "--indicatoren", help="Eigen indicatorenbestand (YAML); standaard de meegeleverde set.",
         show_default=False)] = None,
-    lagen: Annotated[Path | None, typer.Option(
-        "--lagen", help="Lagenbestand (GeoPackage); standaard invoer/lagen.gpkg van de werkmap.",
-        show_default=False)] = None,
+    lagen: LagenOpt = None,
     dask: Annotated[str | None, typer.Option(
         "--dask", help="Reken op een Dask-cluster: adres van de scheduler (tcp://host:8786) "
                        "of 'local' (start een lokaal cluster met 2 workers).",

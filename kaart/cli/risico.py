@@ -10,20 +10,20 @@ from typing import Annotated, Any
 import typer
 
 from kaart.cli._app import app
-from kaart.cli._common import JsonOpt, Output, WerkmapOpt, command, open_werkmap
+from kaart.cli._common import (
+    CelOpt,
+    GemeenteOpt,
+    JsonOpt,
+    LagenOpt,
+    Output,
+    ProvincieOpt,
+    RegioOpt,
+    VrOpt,
+    WerkmapOpt,
+    command,
+    open_werkmap,
+)
 
-GemeenteOpt = Annotated[list[str] | None, typer.Option(
-    "--gemeente", help="Gemeentenaam of CBS-code (Vaals, GM0981); mag vaker.", show_default=False)]
-RegioOpt = Annotated[str | None, typer.Option(
-    "--regio", help="Handhavingsregio (bijv. Parkstad).", show_default=False)]
-VrOpt = Annotated[str | None, typer.Option(
-    "--veiligheidsregio", help="Veiligheidsregio (bijv. Limburg-Zuid).", show_default=False)]
-ProvincieOpt = Annotated[str | None, typer.Option(
-    "--provincie", help="Provincie (bijv. Limburg).", show_default=False)]
-LagenOpt = Annotated[Path | None, typer.Option(
-    "--lagen", help="Lagenbestand (GeoPackage); standaard invoer/lagen.gpkg van de werkmap.",
-    show_default=False)]
-CelOpt = Annotated[float, typer.Option("--celgrootte", help="Celgrootte in meter (10-500).")]
 SeedOpt = Annotated[int, typer.Option("--seed", min=0, help="Startgetal voor het toeval "
                                       "(kruisvalidatie, bootstrap); zelfde seed, zelfde uitkomst.")]
 MethodeOpt = Annotated[str, typer.Option(
