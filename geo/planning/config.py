@@ -13,9 +13,9 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from geo.catalog import THEMES
 from geo.errors import ConfigError, InvalidRequestError
 from geo.paths import DATA_DIR
+from geo.runs import THEMES
 
 PLANNING_YAML = DATA_DIR / "planning.yaml"
 

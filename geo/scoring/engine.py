@@ -39,6 +39,7 @@ import geopandas as gpd
 import numpy as np
 
 from geo.errors import ConfigError
+from geo.runs import TOTAL
 from geo.scoring.config import GelegenheidConfig, load_gelegenheid_config
 from geo.scoring.grid import Grid
 
@@ -53,8 +54,6 @@ __all__ = [
     "with_learned_weights",
 ]
 
-TOTAL = "totaal"
-"""Name of the overall gelegenheidskaart in results, file names and the catalog."""
 
 ProgressCallback = Callable[[int, int, str], None]
 """``progress(done, total, description)`` — called after every window of every pass."""
