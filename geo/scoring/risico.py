@@ -31,11 +31,11 @@ from typing import Any, Literal
 import geopandas as gpd
 import numpy as np
 import pandas as pd
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 from scipy.signal import fftconvolve
 
-from geo.errors import ConfigError, InvalidRequestError, SchemaError
+from geo.config_yaml import load_yaml_config
+from geo.errors import InvalidRequestError, SchemaError
 from geo.paths import DATA_DIR
 from geo.scoring.gistar import disc_kernel, getis_ord_gistar
 from geo.scoring.grid import Grid
@@ -68,44 +68,38 @@ class RisicoConfig(BaseModel):
         """Radius for the surface's k-anonymity: ``onderdruk_straal_m`` or 2 × bandwidth."""
         return self.onderdruk_straal_m or 2.0 * self.bandbreedte_m
 
-    @model_validator(mode="after")
-    def _check(self) -> RisicoConfig:
-        unknown = sorted(set(self.gewichten) - set(SOORTEN))
+    @field_validator("gewichten")
+    @classmethod
+    def _check_weights(cls, value: dict[str, float]) -> dict[str, float]:
+        unknown = sorted(set(value) - set(SOORTEN))
         if unknown:
-            raise ValueError(f"onbekende soort(en) in gewichten: {', '.join(unknown)}; "
-                             f"toegestaan: {', '.join(SOORTEN)}")
-        if any(w < 0 for w in self.gewichten.values()):
-            raise ValueError("gewichten moeten 0 of groter zijn")
-        p = self.klasse_percentielen
+            raise ValueError(f"gewichten per soort uit {', '.join(SOORTEN)} "
+                             f"(onbekende soort(en): {', '.join(unknown)})")
+        if any(w < 0 for w in value.values()):
+            raise ValueError("gewichten >= 0")
+        return value
+
+    @field_validator("klasse_percentielen")
+    @classmethod
+    def _check_percentiles(cls, p: list[float]) -> list[float]:
         if len(p) != 4 or not (0 < p[0] < p[1] < p[2] < p[3] < 100):
-            raise ValueError("klasse_percentielen: vier oplopende getallen tussen 0 en 100")
-        return self
+            raise ValueError("vier oplopende getallen tussen 0 en 100")
+        return p
 
     def weight(self, soort: str) -> float:
         return float(self.gewichten.get(soort, 0.0))
 
 
 def load_risico_config(path: str | Path | None = None) -> RisicoConfig:
-    """Read and validate a risicokaart configuration (default ``data/risico.yaml``)."""
-    path = Path(path) if path is not None else DEFAULT_CONFIG
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except OSError as error:
-        raise ConfigError(f"Configuratie {path} is niet te lezen: {error.strerror}.",
-                          pad=str(path)) from error
-    except yaml.YAMLError as error:
-        raise ConfigError(f"Configuratie {path} is geen geldige YAML: {error}.",
-                          pad=str(path)) from error
-    try:
-        return RisicoConfig(**raw)
-    except ValidationError as error:
-        first = error.errors()[0]
-        key = ".".join(str(p) for p in first["loc"]) or "(bestand)"
-        raise ConfigError(f"Configuratie {path}, sleutel '{key}': {first['msg']}.",
-                          pad=str(path), sleutel=key) from error
-    except TypeError as error:
-        raise ConfigError(f"Configuratie {path} moet een lijst sleutels en waarden zijn.",
-                          pad=str(path)) from error
+    """Read and validate a risicokaart configuration (default ``data/risico.yaml``).
+
+    Raises
+    ------
+    ConfigError
+        Unreadable file, YAML syntax error or invalid value (file, line, key, expected,
+        found; see :mod:`geo.config_yaml`).
+    """
+    return load_yaml_config(path if path is not None else DEFAULT_CONFIG, RisicoConfig)
 
 
 @dataclass
