@@ -102,7 +102,8 @@ def risico(
             _report_run(out, run)
             s = run.summary
             out.summary(f"  {run.area.naam} versie {run.versie}: {s['cellen']} cellen, "
-                        f"{s['incidenten'].get('totaal', 0)} incidenten in het gebied, "
+                        f"{s['incidenten'].get('totaal', 0)} incidenten in het gebied "
+                        "(afgerond), "
                         f"peildatum {s['peildatum']}, {s['onderdrukte_cellen']} cellen "
                         f"onderdrukt (k-anonimiteit) → {run.run_dir}")
         out.data(gebied={"id": area.id, "naam": area.naam}, celgrootte=celgrootte,
