@@ -1,4 +1,4 @@
-"""Structure of the ``geo`` library: short functions, no import loops.
+"""Structure of the ``geo`` library: short functions and modules, no import loops.
 
 Both are read from the source with :mod:`ast` (nothing is imported), so the checks are
 fast and hold for function-level imports too (they were how loops were hidden).
@@ -11,6 +11,7 @@ from pathlib import Path
 
 GEO = Path(__file__).resolve().parents[2] / "geo"
 MAX_BODY_LINES = 60
+MAX_MODULE_LINES = 400
 
 # Functions allowed to stay longer, each with the reason. Keep this empty where possible.
 LONG_ALLOWED: dict[str, str] = {
@@ -56,6 +57,14 @@ def test_no_function_in_geo_is_longer_than_60_lines():
         for path in _modules().values() for name, lines in _functions(path)
         if lines > MAX_BODY_LINES and name not in LONG_ALLOWED)
     assert not too_long, f"functies langer dan {MAX_BODY_LINES} regels: {too_long}"
+
+
+def test_no_module_in_geo_is_longer_than_400_lines():
+    too_long = sorted(
+        f"{path.relative_to(GEO.parent).as_posix()} ({n} regels)"
+        for path in _modules().values()
+        if (n := len(path.read_text(encoding="utf-8").splitlines())) > MAX_MODULE_LINES)
+    assert not too_long, f"modules langer dan {MAX_MODULE_LINES} regels: {too_long}"
 
 
 def test_allowlist_names_only_functions_that_are_still_long():
