@@ -8,9 +8,17 @@ from urllib.parse import quote
 
 from fastapi import APIRouter, Path, Request, Response
 
-from api.deps import CatalogDep, CurrentUser, SettingsDep, VisibleKaart
+from api.audit import TileAudit
+from api.deps import (
+    CatalogDep,
+    CurrentUser,
+    SettingsDep,
+    TileAuditDep,
+    TilesDep,
+    VisibleKaart,
+)
 from api.http_cache import cache_headers, not_modified
-from api.tiles import MAX_ZOOM
+from api.tiles import MAX_ZOOM, TileRenderer
 from geo.errors import KaartNotFoundError
 
 router = APIRouter(prefix="/tiles", tags=["tegels"])
@@ -20,35 +28,36 @@ XY = Annotated[int, Path(ge=0, le=2**24 - 1)]
 _PNG = {200: {"content": {"image/png": {}}, "description": "PNG-tegel"}}
 
 
-def _tile(request: Request, entry, user, catalog, settings, z: int, x: int, y: int,
-          scale: int) -> Response:
+def _tile(request: Request, entry, user, catalog, settings, tiles: TileRenderer,
+          tile_audit: TileAudit, z: int, x: int, y: int, scale: int) -> Response:
     if entry.cog is None:
         raise KaartNotFoundError(f"Kaart '{entry.kaart_id}' heeft geen rasterbestand.",
                                  kaart_id=entry.kaart_id)
-    request.app.state.tile_audit.add(user, entry.kaart_id, z)
+    tile_audit.add(user, entry.kaart_id, z)
     headers = cache_headers(entry, settings.tegel_max_age_s)
     if (cached := not_modified(request, headers)) is not None:
         return cached
     info = catalog.cog_info(entry)
-    png = request.app.state.tiles.tile(info, entry.versie, entry.datum, entry.soort, z, x, y,
-                                       scale)
+    png = tiles.tile(info, entry.versie, entry.datum, entry.soort, z, x, y, scale)
     return Response(png, media_type="image/png", headers=headers)
 
 
 @router.get("/{kaart_id}/{z}/{x}/{y}@2x.png", responses=_PNG, response_class=Response,
             summary="Tegel 512 px")
 def tile_2x(request: Request, entry: VisibleKaart, user: CurrentUser, catalog: CatalogDep,
-            settings: SettingsDep, z: Z, x: XY, y: XY) -> Response:
+            settings: SettingsDep, tiles: TilesDep, tile_audit: TileAuditDep, z: Z, x: XY,
+            y: XY) -> Response:
     """Tegel van 512×512 px (hoge resolutie)."""
-    return _tile(request, entry, user, catalog, settings, z, x, y, 2)
+    return _tile(request, entry, user, catalog, settings, tiles, tile_audit, z, x, y, 2)
 
 
 @router.get("/{kaart_id}/{z}/{x}/{y}.png", responses=_PNG, response_class=Response,
             summary="Tegel 256 px")
 def tile(request: Request, entry: VisibleKaart, user: CurrentUser, catalog: CatalogDep,
-         settings: SettingsDep, z: Z, x: XY, y: XY) -> Response:
+         settings: SettingsDep, tiles: TilesDep, tile_audit: TileAuditDep, z: Z, x: XY,
+         y: XY) -> Response:
     """Tegel van 256×256 px; transparant buiten de kaart. Kleuren als in de legenda."""
-    return _tile(request, entry, user, catalog, settings, z, x, y, 1)
+    return _tile(request, entry, user, catalog, settings, tiles, tile_audit, z, x, y, 1)
 
 
 ZOOM_OUT_LEVELS = 5
