@@ -39,6 +39,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
 
+from geo.config_yaml import read_yaml_config
 from geo.errors import ConfigError
 from geo.paths import DATA_DIR
 
@@ -236,16 +237,8 @@ def load_profile(name_or_path: str | Path) -> Profile:
                 f"Onbekend profiel '{text_name}'.{suggest(text_name, list(shipped))} "
                 f"Meegeleverde profielen: {', '.join(shipped) or '(geen)'}; of geef een "
                 "profielbestand (.yaml).", profiel=text_name, bekend=list(shipped))
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        raise ConfigError(f"Profiel '{path}' is niet te lezen: {error}.",
-                          bestand=str(path)) from error
-    from geo.scoring.yamlconfig import validate_yaml  # until the shared loader lands
-
-    shown = path.name if path.parent == PROFILE_DIR else str(path)
-    profile, lines = validate_yaml(text, Profile, source=shown)
-    profile._source = shown
+    profile, lines = read_yaml_config(path, Profile)
+    profile._source = path.name if path.parent == PROFILE_DIR else str(path)
     profile._lines = lines
     return profile
 

@@ -79,7 +79,7 @@ def test_units_convert(tmp_path, source):
 
 @pytest.mark.parametrize(("body", "expected"), [
     ("  id: NR\n  naam: {bron: NAAM, eenheid: km}\n", r"regel 5, sleutel 'kolommen\.naam"),
-    ("  id: NR\n naam: NAAM\n", r"mijn_profiel\.yaml, regel \d: geen geldige YAML"),
+    ("  id: NR\n naam: NAAM\n", r"mijn_profiel\.yaml, regel 5: verwacht geldige YAML"),
     ("  id: {bron: NR, vast: x}\n", r"regel 4, sleutel 'kolommen\.id'.*precies één van"),
     ("  id: {bron: NR, patroon: '[0-9'}\n", r"regel 4.*reguliere expressie"),
 ])
