@@ -17,7 +17,7 @@ from __future__ import annotations
 import hashlib
 import threading
 from collections import OrderedDict
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future
 from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass
 from functools import lru_cache
@@ -148,7 +148,21 @@ class WebCopies:
         self.wait_s = wait_s
         self._lock = threading.Lock()
         self._building: dict[Path, Future] = {}
-        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="webcog")
+        self._one_at_a_time = threading.Semaphore(1)
+
+    def _build(self, cog: Path, target: Path, future: Future) -> None:
+        with self._one_at_a_time:
+            try:
+                future.set_result(write_web_cog(cog, target))
+            except BaseException as error:  # handed to the waiting requests
+                future.set_exception(error)
+
+    def _start(self, cog: Path, target: Path) -> Future:
+        # a daemon thread: a build in progress never holds up the server's shutdown
+        future: Future = Future()
+        threading.Thread(target=self._build, args=(cog, target, future), daemon=True,
+                         name=f"webcog-{target.name}").start()
+        return future
 
     def _lazy_target(self, cog: Path, key: tuple) -> Path:
         if self.web_dir is None:
@@ -167,7 +181,7 @@ class WebCopies:
         with self._lock:
             future = self._building.get(target)
             if future is None or (future.done() and future.exception() is not None):
-                future = self._building[target] = self._pool.submit(write_web_cog, cog, target)
+                future = self._building[target] = self._start(cog, target)
         try:
             future.result(timeout=self.wait_s)
         except FutureTimeout:
@@ -179,7 +193,3 @@ class WebCopies:
                 "De tegelkopie van deze kaart kan niet worden gemaakt; meld dit bij de "
                 "beheerder.", wacht_s=60) from error
         return target
-
-    def close(self) -> None:
-        """Stop building (a running build finishes; queued ones are dropped)."""
-        self._pool.shutdown(wait=False, cancel_futures=True)
