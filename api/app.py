@@ -78,7 +78,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     app.add_middleware(
         SessionMiddleware,
-        secret_key=settings.geheime_sleutel.get_secret_value(),
+        secret_key=settings.session_secret(),
         session_cookie=SESSION_COOKIE,
         max_age=settings.sessie_duur_s,
         same_site="lax",

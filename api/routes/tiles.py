@@ -19,6 +19,7 @@ from fastapi.responses import JSONResponse
 from api.deps import CatalogDep, CurrentUser, SettingsDep, VisibleKaart
 from api.http_cache import cache_headers, not_modified
 from api.tiles import MAX_ZOOM
+from api.urls import public_url
 from api.webtiles import TileUnavailableError
 from geo.errors import KaartNotFoundError
 
@@ -111,7 +112,6 @@ def tilejson(request: Request, entry: VisibleKaart, catalog: CatalogDep):
         coarsest, native = request.app.state.tiles.zoom_range(info, entry.versie, entry.datum)
     except TileUnavailableError as error:
         return _unavailable(error)
-    base = str(request.base_url).rstrip("/")
     west, south, east, north = info.bounds_wgs84
     return {
         "tilejson": "3.0.0",
@@ -119,7 +119,8 @@ def tilejson(request: Request, entry: VisibleKaart, catalog: CatalogDep):
         "description": f"{entry.soort} {entry.thema} — {entry.gebied_naam}",
         "version": f"{entry.versie}.0.0",
         "scheme": "xyz",
-        "tiles": [f"{base}/tiles/{quote(entry.kaart_id, safe='')}/{{z}}/{{x}}/{{y}}.png"],
+        "tiles": [public_url(request,
+                             f"/tiles/{quote(entry.kaart_id, safe='')}/{{z}}/{{x}}/{{y}}.png")],
         # Only zooms served from one level of the serving copy: from a few zooms below its
         # coarsest overview (a small read of that overview) to a few above full resolution.
         "minzoom": max(0, coarsest - ZOOM_OUT_LEVELS),

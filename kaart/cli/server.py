@@ -58,13 +58,15 @@ def server(
         os.environ["KAART_WERKMAP"] = str(root)
         if workers > 1:  # share rendered tiles between the worker processes
             os.environ.setdefault("KAART_TEGEL_SCHIJFCACHE", str(root / "kaarten" / ".tegelcache"))
-        settings = Settings()  # refuses placeholder secrets in productie before starting
+        settings = Settings()  # refuses weak or public secrets before starting
+        settings.session_secret()  # generated once into the werkmap when not configured
         engine, _ = open_database(settings.resolved_database_url())
         engine.dispose()
         out.err.print(f"kaart luistert op http://{host}:{port} (werkmap {root}, "
                       f"{workers} werkproces(sen)); stoppen met Ctrl+C.")
         uvicorn.run("api.app:create_app", factory=True, host=host, port=port, workers=workers,
-                    log_level="warning", proxy_headers=True,
+                    log_level="warning",
+                    proxy_headers=False,  # api.urls.client_address: trusted proxies only
                     timeout_graceful_shutdown=SHUTDOWN_S)
         out.summary("Kaartdienst gestopt.")
         out.data(host=host, port=port, workers=workers, werkmap=str(root))
