@@ -19,6 +19,7 @@ How to use them (pages, planning and any other router)::
   ``gemeenten`` frozenset of GMnnnn, ``vertrouwelijk`` grant, ``sessie``). Browser session
   cookie or ``Authorization: Bearer kaart_...``; neither → 401 ``niet_ingelogd``.
 * ``OptionalUser`` — the same or ``None`` (for pages that redirect to ``/inloggen``).
+* ``WerkmapDep`` — the served :class:`geo.paths.Werkmap` (``resolve_inside`` for stored paths).
 * ``CatalogDep`` — :class:`api.catalog.ServiceCatalog` (``entries()``, ``get(kaart_id)``,
   ``file(entry, "cog"|"objecten"|"verantwoording")``); never build paths yourself.
 * ``VisibleKaart`` — resolves ``kaart_id`` and applies :func:`api.authz.may_see`.
@@ -51,6 +52,7 @@ from api.db.models import AuditRegel, Gebruiker
 from api.settings import Settings
 from geo.catalog import KaartEntry
 from geo.errors import AuthenticationError, KaartNotFoundError, PermissionDeniedError
+from geo.paths import Werkmap
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 CSRF_HEADER = "x-csrf-token"
@@ -70,9 +72,14 @@ def get_catalog(request: Request) -> ServiceCatalog:
     return request.app.state.catalog
 
 
+def get_werkmap(request: Request) -> Werkmap:
+    return request.app.state.werkmap
+
+
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 SessionDep = Annotated[Session, Depends(get_session)]
 CatalogDep = Annotated[ServiceCatalog, Depends(get_catalog)]
+WerkmapDep = Annotated[Werkmap, Depends(get_werkmap)]
 
 
 def _bearer(request: Request) -> str | None:

@@ -97,6 +97,7 @@ def parse_yaml_config(text: str, model: type[M], *, source: str = "<configuratie
     ``source`` names the file in messages; see :func:`load_yaml_config`.
     """
     try:
+        _refuse_aliases(text, source)
         node = yaml.compose(text, Loader=yaml.SafeLoader)
         data = yaml.safe_load(text)
     except yaml.YAMLError as error:
@@ -107,7 +108,7 @@ def parse_yaml_config(text: str, model: type[M], *, source: str = "<configuratie
                      found_text(data))
     lines: Lines = {}
     if node is not None:
-        _collect_lines(node, (), lines)
+        _collect_lines(node, (), lines, source)
     try:
         return model.model_validate(data), lines
     except ValidationError as error:
@@ -167,16 +168,32 @@ def _dotted(loc: Sequence[Any]) -> str:
     return ".".join(str(p) for p in loc) or "(hoofdniveau)"
 
 
-def _collect_lines(node: yaml.Node, path: tuple[Any, ...], out: Lines) -> None:
+def _refuse_aliases(text: str, source: str) -> None:
+    """Anchors and aliases (``&a`` / ``*a``) are refused: a configuration does not need them
+    and nested aliases make a small file expand into an enormous one ("billion laughs")."""
+    for event in yaml.parse(text, Loader=yaml.SafeLoader):
+        if isinstance(event, yaml.AliasEvent):
+            raise _error(source, event.start_mark.line + 1, None,
+                         "gewone waarden zonder YAML-verwijzingen",
+                         f"de verwijzing *{event.anchor}")
+
+
+def _collect_lines(node: yaml.Node, path: tuple[Any, ...], out: Lines, source: str) -> None:
+    """Record the line of every key path; refuse a key that occurs twice in one mapping."""
     out[path] = node.start_mark.line + 1
     if isinstance(node, yaml.MappingNode):
+        seen: dict[Any, int] = {}
         for key, value in node.value:
-            child = path + (key.value,)
-            _collect_lines(value, child, out)
-            out[child] = key.start_mark.line + 1
+            child, line = path + (key.value,), key.start_mark.line + 1
+            if key.value in seen:
+                raise _error(source, line, _dotted(child), "elke sleutel één keer",
+                             f"'{key.value}' opnieuw (eerder op regel {seen[key.value]})")
+            seen[key.value] = line
+            _collect_lines(value, child, out, source)
+            out[child] = line
     elif isinstance(node, yaml.SequenceNode):
         for index, value in enumerate(node.value):
-            _collect_lines(value, path + (index,), out)
+            _collect_lines(value, path + (index,), out, source)
 
 
 def _data_path(data: Any, loc: tuple[Any, ...], tags: Sequence[str]) -> tuple[Any, ...]:

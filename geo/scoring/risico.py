@@ -17,7 +17,8 @@ leave this module. The bandwidth is at least ``min_bandbreedte_cellen`` cells, a
 with fewer than ``k_anonimiteit`` incidents (unweighted) within ``onderdruk_straal_m``
 (default twice the bandwidth, where the kernel has fallen to 14 % of its peak) get density
 0, class 1 and z 0 in the published surface, so no isolated incident can be read off the
-map. Counts below *k* are never reported (:func:`suppress_counts`); objects use ``buurt_m``.
+map. Counts are published only rounded (:mod:`geo.scoring.suppression`), so no count below
+*k* can be read or derived; objects use ``buurt_m``.
 """
 
 from __future__ import annotations
@@ -39,6 +40,7 @@ from geo.paths import DATA_DIR
 from geo.scoring.gistar import disc_kernel, getis_ord_gistar
 from geo.scoring.grid import Grid
 from geo.scoring.kde import bin_points, kernel_density
+from geo.scoring.suppression import publish_counts, rounding_note
 
 DEFAULT_CONFIG = DATA_DIR / "risico.yaml"
 SOORTEN = ("drugslab", "dumping", "hennepkwekerij", "melding", "bevinding_controle", "overig")
@@ -117,7 +119,8 @@ class RisicoResult:
     peildatum : date
         End of the time window.
     used : dict
-        Incidents inside the area per soort (counts below *k* reported as ``"<k"``);
+        Incidents inside the area per soort and ``totaal``, rounded with
+        :func:`geo.scoring.suppression.publish_counts` (multiples of 5 that add up);
         incidents just outside still contribute to the density near the edge.
     """
 
@@ -144,7 +147,8 @@ class RisicoResult:
             "k_anonimiteit": c.k_anonimiteit, "buurt_m": c.buurt_m,
             "onderdruk_straal_m": c.suppress_radius,
             "onderdrukte_cellen": int(self.suppressed_cells),
-            "incidenten": self.used, "eenheid": "gewogen incidenten per km²",
+            "incidenten": self.used, "aantallen": rounding_note(c.k_anonimiteit),
+            "eenheid": "gewogen incidenten per km²",
         }
 
 
@@ -226,7 +230,7 @@ def compute_risico(
     report["totaal"] = int(in_area.sum())
     return RisicoResult(
         density=density, klasse=klasse, z=np.where(mask, z, np.nan).astype("float32"),
-        breaks=breaks, peildatum=peildatum, used=suppress_counts(report, config.k_anonimiteit),
+        breaks=breaks, peildatum=peildatum, used=publish_counts(report, config.k_anonimiteit),
         config=config, suppressed_cells=int(suppressed.sum()),
     )
 
@@ -268,17 +272,6 @@ def classify(values: np.ndarray, breaks: list[float]) -> np.ndarray:
     values = np.asarray(values, float)
     out = 1 + np.searchsorted(np.asarray(breaks, float), np.nan_to_num(values), side="left")
     return np.where(np.isfinite(values), out, 0).astype("uint8")
-
-
-def suppress_counts(counts: dict[str, int], k: int) -> dict[str, Any]:
-    """Replace every count below ``k`` (but above 0) by the text ``"<k"``.
-
-    Examples
-    --------
-    >>> suppress_counts({"drugslab": 2, "melding": 7, "dumping": 0}, 3)
-    {'drugslab': '<3', 'melding': 7, 'dumping': 0}
-    """
-    return {key: (f"<{k}" if 0 < value < k else int(value)) for key, value in counts.items()}
 
 
 def _dates(incidents: pd.DataFrame) -> pd.Series:

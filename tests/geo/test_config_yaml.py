@@ -117,6 +117,22 @@ def test_yaml_syntax_error_has_the_same_format(tmp_path, config, old, new, found
     _assert_format(error, path, error.details["regel"], None, "geldige YAML", found)
 
 
+def test_a_key_twice_is_refused_with_both_lines(tmp_path):
+    path, line = _variant(tmp_path, "planning", "omrijfactor:", "aantal: 30\n")
+    first = next(i for i, text in enumerate(path.read_text().splitlines(), 1)
+                 if text.startswith("aantal:"))
+    _assert_format(_message("planning", path), path, line, "aantal", "elke sleutel één keer",
+                   rf"'aantal' opnieuw \(eerder op regel {first}\)")
+
+
+def test_yaml_aliases_are_refused(tmp_path):
+    # nested aliases expand exponentially ("billion laughs"); a configuration needs none
+    path = tmp_path / "risico.yaml"
+    path.write_text("a: &a [1, 1]\nb: &b [*a, *a]\nc: [*b, *b]\n", encoding="utf-8")
+    _assert_format(_message("risico", path), path, 2, None,
+                   "gewone waarden zonder YAML-verwijzingen", r"de verwijzing \*a")
+
+
 def test_top_level_must_be_a_mapping_and_empty_means_defaults(tmp_path):
     path = tmp_path / "risico.yaml"
     path.write_text("- 1\n- 2\n", encoding="utf-8")
