@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -17,25 +16,12 @@ from api.db.migrate import upgrade
 from api.db.session import make_engine, make_sessionmaker
 from api.deps import csrf_protect
 from api.errors import add_exception_handlers
+from api.routes import auth, beheer, health, kaarten, objecten, pages, planning, tiles
 from api.settings import Settings
 from api.tiles import TileRenderer
 from geo import __version__
 
 SESSION_COOKIE = "kaart_sessie"
-OPTIONAL_ROUTERS = ("api.routes.pages", "api.routes.planning")
-"""Routers of other modules, included when present (pages first: they may own /inloggen)."""
-
-
-def _optional_router(name: str):
-    try:
-        module = importlib.import_module(name)
-    except ModuleNotFoundError as error:
-        if error.name == name:
-            return None
-        raise
-    return getattr(module, "router", None)
-
-
 def create_app(settings: Settings | None = None) -> FastAPI:
     """Build the kaart service for ``settings`` (default: from ``KAART_...`` variables).
 
@@ -89,14 +75,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(AuditMiddleware)
     add_exception_handlers(app)
 
-    from api.routes import auth, beheer, health, kaarten, objecten, tiles
-
-    for name in OPTIONAL_ROUTERS[:1]:
-        if (router := _optional_router(name)) is not None:
-            app.include_router(router)
-    for module in (health, auth, kaarten, tiles, objecten, beheer):
+    # pages first: they own /inloggen (the login form) before the auth API
+    for module in (pages, health, auth, kaarten, tiles, objecten, beheer, planning):
         app.include_router(module.router)
-    for name in OPTIONAL_ROUTERS[1:]:
-        if (router := _optional_router(name)) is not None:
-            app.include_router(router)
     return app

@@ -20,7 +20,7 @@ from pydantic import BaseModel
 
 from api import audit
 from api.auth import check_credentials, principal_of
-from api.deps import CurrentUser, SessionDep, csrf_token
+from api.deps import CurrentUser, PrincipalsDep, SessionDep, ThrottleDep, csrf_token
 from api.urls import client_address
 from geo.errors import PermissionDeniedError
 
@@ -58,6 +58,7 @@ def login_form(request: Request, fout: str | None = None, volgende: str | None =
 def login(
     request: Request,
     session: SessionDep,
+    throttle: ThrottleDep,
     gebruikersnaam: Annotated[str, Form(max_length=100)],
     wachtwoord: Annotated[str, Form(max_length=1000)],
     csrf_token_field: Annotated[str, Form(alias="csrf_token", max_length=200)] = "",
@@ -68,7 +69,7 @@ def login(
     if not expected or not hmac.compare_digest(str(expected), csrf_token_field):
         raise PermissionDeniedError("Ongeldig of ontbrekend CSRF-token; laad de pagina opnieuw.")
     adres = client_address(request)
-    if wait := request.app.state.throttle.retry_after(session, gebruikersnaam, adres):
+    if wait := throttle.retry_after(session, gebruikersnaam, adres):
         audit.record(session, None, "inloggen_geremd", gebruikersnaam=gebruikersnaam,
                      adres=adres, wacht_s=wait)
         return RedirectResponse("/inloggen?fout=te_veel", status_code=303)
@@ -86,10 +87,11 @@ def login(
 
 @router.post("/uitloggen", summary="Uitloggen", status_code=303,
              response_class=RedirectResponse)
-def logout(request: Request, user: CurrentUser, session: SessionDep) -> RedirectResponse:
+def logout(request: Request, user: CurrentUser, session: SessionDep,
+           principals: PrincipalsDep) -> RedirectResponse:
     """Beëindig de sessie (CSRF-token vereist)."""
     audit.record(session, user, "uitloggen")
-    request.app.state.principals.clear()
+    principals.clear()
     request.session.clear()
     return RedirectResponse("/inloggen", status_code=303)
 
