@@ -142,6 +142,7 @@ def optional_user(
     if token is not None:
         key = ("token", token_hash(token))
         if (cached := cache.get(key)) is not None:
+            request.state.principal = cached
             return cached
         found = user_for_token(session, token)
         if found is None:
@@ -149,6 +150,7 @@ def optional_user(
         user, row = found
         principal = principal_of(user, f"token-{row.id}", "token")
         cache.put(key, principal)
+        request.state.principal = principal  # for the audit middleware
         return principal
     data = request.scope.get("session") or {}
     uid = data.get("uid")
@@ -156,6 +158,7 @@ def optional_user(
         return None
     key = ("sessie", f"{uid}:{data.get('sid', '')}")
     if (cached := cache.get(key)) is not None:
+        request.state.principal = cached
         return cached
     user = session.get(Gebruiker, uid)
     sid = str(data.get("sid", ""))
@@ -164,6 +167,7 @@ def optional_user(
         return None
     principal = principal_of(user, sid, "sessie")
     cache.put(key, principal)
+    request.state.principal = principal  # for the audit middleware
     return principal
 
 
