@@ -23,6 +23,7 @@ from geo.errors import KaartNotFoundError
 from geo.layers.gemeenten import Area
 from geo.paths import Werkmap
 from geo.runs import KINDS, TOTAL, VERANTWOORDING_FILE
+from geo.scoring.suppression import rounding_note
 
 PLACEHOLDER = "[IN TE VULLEN DOOR ORGANISATIE: {}]"
 RUN_KINDS = tuple(KINDS)
@@ -121,8 +122,8 @@ def _privacy_measure(docs: dict[str, dict[str, Any]]) -> str:
     risico = docs.get("risico", {}).get("risico", {})
     k = risico.get("k_anonimiteit", 3)
     radius = risico.get("buurt_m", 500)
-    return (f"Cellen en objecten met minder dan {k} incidenten binnen {radius:g} m tonen geen "
-            "dichtheid en geen aantal (k-anonimiteit).")
+    return (f"Cellen met minder dan {k} incidenten binnen {radius:g} m tonen geen dichtheid "
+            f"(k-anonimiteit). {rounding_note(k)}")
 
 
 def _technical(docs: dict[str, dict[str, Any]]) -> dict[str, Any]:

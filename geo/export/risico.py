@@ -48,6 +48,7 @@ from geo.runs import (
 from geo.scoring.gecombineerd import attach_risk, combine_maps
 from geo.scoring.grid import DEFAULT_CELLSIZE, Grid
 from geo.scoring.risico import DEFAULT_CONFIG, compute_risico, load_risico_config
+from geo.scoring.suppression import round_count, rounding_base, rounding_note
 
 
 def read_incidents(layers_path: str | Path) -> gpd.GeoDataFrame:
@@ -227,13 +228,12 @@ def _tags(run: RunWriter, breaks: list[float]) -> dict[str, str]:
 
 def _privacy_text(k: int, radius: float) -> str:
     return (f"Afgeleid van vertrouwelijke (politie)incidenten. De kaart is een gladgestreken "
-            f"dichtheid; cellen en objecten met minder dan {k} incidenten binnen {radius:g} m "
-            "worden onderdrukt: ze tonen geen dichtheid en geen aantal. Geen incidentlocaties "
+            f"dichtheid; cellen met minder dan {k} incidenten binnen {radius:g} m worden "
+            f"onderdrukt: ze tonen geen dichtheid. {rounding_note(k)} Geen incidentlocaties "
             "in deze uitvoer.")
 
 
 def _suppressed_input(item: Any, k: int) -> dict[str, Any]:
     data = item.model_dump()
-    if 0 < data["aantal"] < k:
-        data["aantal"] = f"<{k}"
+    data["aantal"] = round_count(int(data["aantal"]), rounding_base(k))
     return data
