@@ -34,9 +34,9 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:  # pragma: no cover - typing only
     import pandas as pd
 
-    from geo.export.verantwoording import Kaartverantwoording
-    from geo.layers.gemeenten import Area
-    from geo.scoring.grid import Grid
+# geo.runs sits below every other geo module (they import it), so it imports none of them,
+# not even for typing (the import contract "Geen importkringen binnen geo" counts those):
+# Run.area, .grid and .verantwoording are typed in the docstring.
 
 THEMES: tuple[str, ...] = ("bedrijventerreinen", "buitengebied", "havens", "vakantieparken")
 """The four themes (object layers) of a gelegenheidskaart, in display order."""
@@ -252,7 +252,7 @@ class Run:
     ----------
     kind : MapKind
         The run's kind.
-    area : Area
+    area : geo.layers.gemeenten.Area
         The gemeente or region.
     run_dir : Path
         The new version directory ``kaarten/<gebied_id>/<soort>/vNNNN``.
@@ -266,9 +266,9 @@ class Run:
         Built from synthetic demo data.
     vertrouwelijkheid : Vertrouwelijkheid
         Whether the run is confidential and why.
-    verantwoording : Kaartverantwoording
+    verantwoording : geo.export.verantwoording.Kaartverantwoording
         The document written as ``kaartverantwoording.json``.
-    grid : Grid
+    grid : geo.scoring.grid.Grid
         The grid of the run's rasters.
     summary : dict
         JSON-able facts of the run for the CLI's ``--json`` (cells, counts, scores).
@@ -280,15 +280,15 @@ class Run:
     """
 
     kind: MapKind
-    area: Area
+    area: Any
     run_dir: Path
     versie: int
     files: list[WrittenFile]
     kaart_ids: list[str]
     synthetisch: bool
     vertrouwelijkheid: Vertrouwelijkheid
-    verantwoording: Kaartverantwoording
-    grid: Grid | None = None
+    verantwoording: Any
+    grid: Any = None
     summary: dict[str, Any] = field(default_factory=dict)
     tables: dict[str, pd.DataFrame] = field(default_factory=dict)
     model: Any = None
