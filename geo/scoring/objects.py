@@ -243,10 +243,11 @@ def _object_values(theme: Any, cells_per_object: list[np.ndarray], combination: 
     out: tuple[list, ...] = ([], [], [], [], [], [])
     for cells in cells_per_object:
         valid = cells[np.isfinite(score_flat[cells])] if cells.size else cells
-        if valid.size == 0:
+        if valid.size == 0:  # outside the area, or (all unknown) no score: completeness says
+            known = _cell_mean(complete_flat, cells)
             for part, value in zip(out, (np.nan, np.full(n, np.nan), np.full(n, np.nan),
-                                         np.full(n_shares, np.nan), np.zeros(n, int), np.nan),
-                                   strict=True):
+                                         np.full(n_shares, np.nan), _all_unknown(
+                                             status_flat, cells, n), known), strict=True):
                 part.append(value)
             continue
         cell_status = None if status_flat is None else status_flat[:, valid]
@@ -262,6 +263,21 @@ def _object_values(theme: Any, cells_per_object: list[np.ndarray], combination: 
                                                              2, 0)))
         out[5].append(1.0 if complete_flat is None else float(complete_flat[valid].mean()))
     return out
+
+
+def _cell_mean(values: np.ndarray | None, cells: np.ndarray) -> float:
+    """Mean of ``values`` over ``cells`` where finite (NaN if none; 1 without values)."""
+    if values is None:
+        return 1.0 if cells.size else np.nan
+    finite = values[cells][np.isfinite(values[cells])] if cells.size else cells
+    return float(finite.mean()) if finite.size else np.nan
+
+
+def _all_unknown(status: np.ndarray | None, cells: np.ndarray, n: int) -> np.ndarray:
+    """Status 1 for indicators unknown in every cell of an object without a score."""
+    if status is None or cells.size == 0:
+        return np.zeros(n, int)
+    return np.where((status[:, cells] == 1).all(axis=1), 1, 0)
 
 
 def _nanmean(values: np.ndarray) -> np.ndarray:
