@@ -16,6 +16,7 @@ from api.db.migrate import upgrade
 from api.db.session import make_engine, make_sessionmaker
 from api.deps import csrf_protect
 from api.errors import add_exception_handlers
+from api.security_headers import add_security_headers
 from api.settings import Settings
 from api.tiles import TileRenderer
 from geo import __version__
@@ -64,6 +65,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         ),
         lifespan=lifespan,
         dependencies=[Depends(csrf_protect)],
+        docs_url=None,  # api.routes.docs serves Swagger UI locally (not in productie)
+        redoc_url=None,
     )
     app.state.settings = settings
     app.state.werkmap = werkmap
@@ -84,6 +87,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         https_only=settings.secure_cookie,
     )
     add_exception_handlers(app)
+    add_security_headers(app)
 
     from api.routes import auth, beheer, health, kaarten, objecten, tiles
 
@@ -95,4 +99,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     for name in OPTIONAL_ROUTERS[1:]:
         if (router := _optional_router(name)) is not None:
             app.include_router(router)
+    if settings.omgeving != "productie":
+        from api.routes import docs
+
+        app.include_router(docs.router)
     return app

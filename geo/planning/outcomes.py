@@ -21,6 +21,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError, field_validator, mo
 
 from geo.catalog import THEMES
 from geo.errors import InputFileError, SchemaError
+from geo.export.tabular import restore_cell
 from geo.planning.feedback import FINDINGS, FOLLOW_UPS
 
 HEADERS = {
@@ -211,7 +212,7 @@ def _read_table(path: Path) -> pd.DataFrame:
     try:
         if suffix == ".csv":
             return pd.read_csv(path, dtype=str, keep_default_na=False, sep=None,
-                               engine="python", encoding="utf-8-sig")
+                               engine="python", encoding="utf-8-sig").map(restore_cell)
         if suffix in (".xlsx", ".xlsm"):
             return pd.read_excel(path, dtype=object, engine="openpyxl")
     except (OSError, ValueError, pd.errors.ParserError) as error:

@@ -255,6 +255,7 @@ def labels(
     het geleerde model. Nooit gecontroleerde objecten krijgen geen label."""
     from api.db.models_planning import load_controls
     from geo.atomic import atomic_file
+    from geo.export.tabular import write_safe_csv
     from geo.planning.candidates import find_object_tables, load_scored_objects
     from geo.planning.feedback import outcome_training_table
 
@@ -267,7 +268,7 @@ def labels(
             controls = load_controls(session, area.codes)
         table = outcome_training_table(controls, objects)
         with atomic_file(uit) as tmp:
-            table.to_csv(tmp, index=False)
+            write_safe_csv(table, tmp)  # object ids come from user files
         out.wrote(uit, soort="csv", aantal=len(table))
         out.summary(f"{len(table)} gelabelde controles ({int(table['label'].sum())} met "
                     f"bevinding) geschreven naar {uit}.")
