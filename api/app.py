@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -16,26 +15,13 @@ from api.db.migrate import upgrade
 from api.db.session import make_engine, make_sessionmaker
 from api.deps import csrf_protect
 from api.errors import add_exception_handlers
+from api.routes import auth, beheer, health, kaarten, objecten, pages, planning, tiles
 from api.security_headers import add_security_headers
 from api.settings import Settings
 from api.tiles import TileRenderer
 from geo import __version__
 
 SESSION_COOKIE = "kaart_sessie"
-OPTIONAL_ROUTERS = ("api.routes.pages", "api.routes.planning")
-"""Routers of other modules, included when present (pages first: they may own /inloggen)."""
-
-
-def _optional_router(name: str):
-    try:
-        module = importlib.import_module(name)
-    except ModuleNotFoundError as error:
-        if error.name == name:
-            return None
-        raise
-    return getattr(module, "router", None)
-
-
 def create_app(settings: Settings | None = None) -> FastAPI:
     """Build the kaart service for ``settings`` (default: from ``KAART_...`` variables).
 
@@ -75,12 +61,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.catalog = ServiceCatalog(werkmap)
     app.state.principals = PrincipalCache(settings.auth_cache_s)
     app.state.throttle = LoginThrottle(settings.max_inlogpogingen, settings.inlog_venster_s)
-    app.state.tiles = TileRenderer(settings.tegel_cache, settings.tegel_schijfcache)
+    app.state.tiles = TileRenderer(settings.tegel_cache, settings.tegel_schijfcache,
+                                   werkmap.kaarten / ".tegelcache" / "web")
     app.state.tile_audit = tile_audit
 
     app.add_middleware(
         SessionMiddleware,
-        secret_key=settings.geheime_sleutel.get_secret_value(),
+        secret_key=settings.session_secret(),
         session_cookie=SESSION_COOKIE,
         max_age=settings.sessie_duur_s,
         same_site="lax",
@@ -89,16 +76,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     add_exception_handlers(app)
     add_security_headers(app)
 
-    from api.routes import auth, beheer, health, kaarten, objecten, tiles
-
-    for name in OPTIONAL_ROUTERS[:1]:
-        if (router := _optional_router(name)) is not None:
-            app.include_router(router)
-    for module in (health, auth, kaarten, tiles, objecten, beheer):
+    # pages first: they own /inloggen (the login form) before the auth API
+    for module in (pages, health, auth, kaarten, tiles, objecten, beheer, planning):
         app.include_router(module.router)
-    for name in OPTIONAL_ROUTERS[1:]:
-        if (router := _optional_router(name)) is not None:
-            app.include_router(router)
     if settings.omgeving != "productie":
         from api.routes import docs
 

@@ -19,6 +19,10 @@ How to use them (pages, planning and any other router)::
   ``gemeenten`` frozenset of GMnnnn, ``vertrouwelijk`` grant, ``sessie``). Browser session
   cookie or ``Authorization: Bearer kaart_...``; neither → 401 ``niet_ingelogd``.
 * ``OptionalUser`` — the same or ``None`` (for pages that redirect to ``/inloggen``).
+* ``PrincipalsDep``, ``ThrottleDep``, ``TilesDep``, ``TileAuditDep`` — the app's principal
+  cache (``clear()`` after changing users), login throttle, tile renderer and tile audit.
+  Routes take these, never ``request.app.state``.
+* ``WerkmapDep`` — the served :class:`geo.paths.Werkmap` (``resolve_inside`` for stored paths).
 * ``CatalogDep`` — :class:`api.catalog.ServiceCatalog` (``entries()``, ``get(kaart_id)``,
   ``file(entry, "cog"|"objecten"|"verantwoording")``); never build paths yourself.
 * ``VisibleKaart`` — resolves ``kaart_id`` and applies :func:`api.authz.may_see`.
@@ -44,13 +48,23 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from api.auth import Principal, principal_of, token_hash, user_for_token
+from api.audit import TileAudit
+from api.auth import (
+    LoginThrottle,
+    Principal,
+    PrincipalCache,
+    principal_of,
+    token_hash,
+    user_for_token,
+)
 from api.authz import may_see
 from api.catalog import ServiceCatalog
 from api.db.models import AuditRegel, Gebruiker
 from api.settings import Settings
+from api.tiles import TileRenderer
 from geo.catalog import KaartEntry
 from geo.errors import AuthenticationError, KaartNotFoundError, PermissionDeniedError
+from geo.paths import Werkmap
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 CSRF_HEADER = "x-csrf-token"
@@ -70,9 +84,34 @@ def get_catalog(request: Request) -> ServiceCatalog:
     return request.app.state.catalog
 
 
+def get_werkmap(request: Request) -> Werkmap:
+    return request.app.state.werkmap
+
+
+def get_principals(request: Request) -> PrincipalCache:
+    return request.app.state.principals
+
+
+def get_throttle(request: Request) -> LoginThrottle:
+    return request.app.state.throttle
+
+
+def get_tiles(request: Request) -> TileRenderer:
+    return request.app.state.tiles
+
+
+def get_tile_audit(request: Request) -> TileAudit:
+    return request.app.state.tile_audit
+
+
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 SessionDep = Annotated[Session, Depends(get_session)]
 CatalogDep = Annotated[ServiceCatalog, Depends(get_catalog)]
+WerkmapDep = Annotated[Werkmap, Depends(get_werkmap)]
+PrincipalsDep = Annotated[PrincipalCache, Depends(get_principals)]
+ThrottleDep = Annotated[LoginThrottle, Depends(get_throttle)]
+TilesDep = Annotated[TileRenderer, Depends(get_tiles)]
+TileAuditDep = Annotated[TileAudit, Depends(get_tile_audit)]
 
 
 def _bearer(request: Request) -> str | None:
@@ -91,6 +130,7 @@ BEARER = HTTPBearer(auto_error=False, description="API-token van `kaart token`."
 def optional_user(
     request: Request,
     session: SessionDep,
+    cache: PrincipalsDep,
     _docs: Annotated[HTTPAuthorizationCredentials | None, Depends(BEARER)] = None,
 ) -> Principal | None:
     """The logged-in user (session cookie or Bearer token), or ``None``.
@@ -98,7 +138,6 @@ def optional_user(
     ``_docs`` only declares the Bearer scheme in the OpenAPI spec (the Authorize button in
     /docs); the header itself is checked strictly by :func:`_bearer`.
     """
-    cache = request.app.state.principals
     token = _bearer(request)
     if token is not None:
         key = ("token", token_hash(token))

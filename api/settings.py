@@ -8,8 +8,13 @@ Environment variables
 ``KAART_WERKMAP``           the werkmap whose catalog and ``kaart.db`` are served.
 ``KAART_DATABASE_URL``      SQLAlchemy URL (``postgresql+psycopg://...``); default the
                             werkmap's ``kaart.db`` (SQLite).
-``KAART_GEHEIME_SLEUTEL``   signs session cookies; must be a real secret (>= 32 characters)
-                            in ``productie``.
+``KAART_GEHEIME_SLEUTEL``   signs session cookies; refused when weak or public in every mode
+                            (see :mod:`api.secret`). Not set: a random secret is generated
+                            once and kept in ``<werkmap>/.geheime_sleutel`` (mode 0600).
+``KAART_PUBLIEKE_URL``      the public base URL (``https://kaart.example.nl``) used for every
+                            absolute URL (TileJSON); without it the request's own URL is used.
+``KAART_VERTROUWDE_PROXIES`` comma-separated addresses/networks of reverse proxies whose
+                            ``X-Forwarded-For`` is believed (default: none).
 ``KAART_COOKIE_SECURE``     send the session cookie over HTTPS only (default: on in productie).
 ``KAART_TEGEL_SCHIJFCACHE`` directory for rendered tiles shared by worker processes
                             (``kaart server --workers N>1`` sets ``<werkmap>/kaarten/.tegelcache``).
@@ -17,22 +22,16 @@ Environment variables
 
 from __future__ import annotations
 
+from ipaddress import IPv4Network, IPv6Network
 from pathlib import Path
 from typing import Literal
 
 from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from geo.errors import ConfigError
+from api.secret import check_secret, stored_secret
+from api.urls import check_public_url, parse_networks
 from geo.paths import Werkmap
-
-PLACEHOLDER_SECRETS = frozenset(
-    {"", "verander-mij", "verandermij", "changeme", "change-me", "secret", "geheim",
-     "ontwikkeling", "test", "kaart"}
-)
-"""Secrets that are refused outside development."""
-
-DEFAULT_SECRET = "verander-mij"
 
 
 class Settings(BaseSettings):
@@ -43,7 +42,11 @@ class Settings(BaseSettings):
     omgeving: Literal["ontwikkeling", "test", "productie"] = "ontwikkeling"
     werkmap: Path | None = None
     database_url: str | None = None
-    geheime_sleutel: SecretStr = SecretStr(DEFAULT_SECRET)
+    geheime_sleutel: SecretStr | None = None
+    publieke_url: str | None = Field(
+        None, description="Publieke basis-URL (https://...) voor absolute URL's.")
+    vertrouwde_proxies: str = Field(
+        "", description="Adressen/netwerken van reverse proxies, komma-gescheiden.")
     cookie_secure: bool | None = None
     sessie_duur_s: int = Field(8 * 3600, ge=60)
     tegel_cache: int = Field(4096, ge=0, description="Aantal gerenderde tegels in het geheugen.")
@@ -52,24 +55,30 @@ class Settings(BaseSettings):
     tegel_max_age_s: int = Field(3600, ge=0)
     max_inlogpogingen: int = Field(5, ge=1)
     inlog_venster_s: int = Field(900, ge=1)
-    audit_tegels_flush_s: float = Field(60.0, gt=0)
+    audit_tegels_flush_s: float = Field(10.0, gt=0, le=10)
     audit_tegels_max: int = Field(1000, ge=1)
     auth_cache_s: float = Field(5.0, ge=0, description="Gebruiker per token/sessie onthouden.")
     migreer: bool = True
 
     @model_validator(mode="after")
-    def _refuse_placeholder_secret(self) -> Settings:
-        secret = self.geheime_sleutel.get_secret_value()
-        if self.omgeving == "productie" and (
-            secret.strip().lower() in PLACEHOLDER_SECRETS or len(secret) < 32
-        ):
-            raise ConfigError(
-                "KAART_GEHEIME_SLEUTEL is een voorbeeldwaarde of korter dan 32 tekens; "
-                "dat mag niet in productie. Maak er een met: "
-                "python -c 'import secrets; print(secrets.token_urlsafe(48))'",
-                sleutel="KAART_GEHEIME_SLEUTEL",
-            )
+    def _refuse_weak_secret(self) -> Settings:
+        if self.geheime_sleutel is not None:
+            check_secret(self.geheime_sleutel.get_secret_value())
+        if self.publieke_url is not None:
+            self.publieke_url = check_public_url(self.publieke_url)
+        self.trusted_proxies  # noqa: B018 - refuse a wrong network at startup
         return self
+
+    def session_secret(self) -> str:
+        """``KAART_GEHEIME_SLEUTEL`` or the werkmap's generated secret (never a default)."""
+        if self.geheime_sleutel is not None:
+            return self.geheime_sleutel.get_secret_value()
+        return stored_secret(self.open_werkmap().root)
+
+    @property
+    def trusted_proxies(self) -> tuple[IPv4Network | IPv6Network, ...]:
+        """The networks of ``KAART_VERTROUWDE_PROXIES``."""
+        return parse_networks(self.vertrouwde_proxies)
 
     @property
     def secure_cookie(self) -> bool:

@@ -1,26 +1,25 @@
-"""Render map tiles (WebMercatorQuad PNG) from the class band of our COGs with rio-tiler.
+"""Render map tiles (WebMercatorQuad PNG) from the class band of our maps.
 
-Colours come from :func:`geo.legend.class_colors` (the legends use the same); class 0, NaN
-or masked cells are transparent. Rendered tiles are kept in an in-process LRU keyed by
+Tiles are read from the map's Web Mercator serving copy (:mod:`api.webtiles`,
+:mod:`geo.export.webcog`): one aligned block per tile, bounded at every zoom 0-24.
+Colours come from :func:`geo.legend.class_colors` (the legends use the same); class 0 and
+cells outside the map are transparent. Rendered tiles are kept in an in-process LRU keyed by
 file, version, z/x/y and size; tiles outside the map's bounds are answered with a cached
-transparent PNG without opening the COG.
+transparent PNG without opening a file.
 """
 
 from __future__ import annotations
 
 import hashlib
-import threading
-from collections import OrderedDict
 from functools import lru_cache
 from pathlib import Path
 
 import morecantile
 import numpy as np
-from rio_tiler.errors import TileOutsideBounds
-from rio_tiler.io import Reader
 from rio_tiler.models import ImageData
 
 from api.catalog import CogInfo
+from api.webtiles import WebCopies, read_web_tile, web_levels
 from geo.atomic import atomic_file
 from geo.errors import InvalidRequestError, OutputError
 from geo.legend import class_colors
@@ -28,8 +27,6 @@ from geo.legend import class_colors
 CLASS_BAND = 2
 MAX_ZOOM = 24
 TMS = morecantile.tms.get("WebMercatorQuad")
-OPEN_PER_THREAD = 8
-_local = threading.local()
 
 
 def colormap(soort: str) -> dict[int, tuple[int, int, int, int]]:
@@ -69,40 +66,12 @@ def _outside(bounds: tuple[float, float, float, float],
         or bounds[1] >= data[3]
 
 
-def _reader(path: str, key: tuple) -> Reader:
-    """An open Reader for ``path`` owned by this thread (datasets are not thread-safe).
-
-    Each thread keeps its ``OPEN_PER_THREAD`` most recently used files open, so headers
-    and overview directories are parsed once, not per tile. ``key`` holds the map version:
-    a new version is a new file in a new run directory.
-    """
-    readers: OrderedDict | None = getattr(_local, "readers", None)
-    if readers is None:
-        readers = _local.readers = OrderedDict()
-    reader = readers.get((path, key))
-    if reader is None:
-        reader = Reader(path, tms=TMS)
-        readers[(path, key)] = reader
-        if len(readers) > OPEN_PER_THREAD:
-            readers.popitem(last=False)[1].close()
-    else:
-        readers.move_to_end((path, key))
-    return reader
-
-
 def render_tile(path: str, soort: str, z: int, x: int, y: int, size: int,
                 key: tuple = ()) -> bytes:
-    """Read band 2 (class) of the COG at ``path`` for one tile and colour it (PNG bytes)."""
-    reader = _reader(path, key)
-    try:
-        image = reader.tile(x, y, z, tilesize=size, indexes=CLASS_BAND,
-                            resampling_method="nearest")
-    except TileOutsideBounds:
+    """Read the class codes of one tile from the serving copy at ``path`` and colour them."""
+    codes = read_web_tile(path, z, x, y, size, key)
+    if codes is None or not codes.any():
         return transparent_png(size)
-    band = image.array[0]
-    values = np.ma.getdata(band)
-    valid = ~np.ma.getmaskarray(band) & np.isfinite(values) & (values >= 1) & (values <= 255)
-    codes = np.where(valid, values, 0).astype("uint8")
     return ImageData(codes[np.newaxis]).render(img_format="PNG", colormap=_colormap(soort))
 
 
@@ -111,32 +80,47 @@ class TileRenderer:
     optionally, a directory shared by all worker processes (``disk_dir``).
 
     Disk entries are keyed by file, version and date, so a new map version never serves an
-    old tile; files are written atomically.
+    old tile; files are written atomically. Serving copies missing from a run are built
+    once into ``web_dir`` (default ``disk_dir/web``, or next to the COG without either).
     """
 
-    def __init__(self, cache_size: int = 4096, disk_dir: Path | None = None) -> None:
+    def __init__(self, cache_size: int = 4096, disk_dir: Path | None = None,
+                 web_dir: Path | None = None) -> None:
         self.cache_size = cache_size
         self.disk_dir = Path(disk_dir) if disk_dir else None
+        if web_dir is None and self.disk_dir is not None:
+            web_dir = self.disk_dir / "web"
+        self.copies = WebCopies(web_dir)
         self._render = lru_cache(maxsize=cache_size)(self._uncached) if cache_size else \
             self._uncached
 
     def _uncached(self, path: str, versie: int, datum: str, soort: str, z: int, x: int, y: int,
                   size: int) -> bytes:
+        key = (versie, datum)
         if self.disk_dir is None:
-            return render_tile(path, soort, z, x, y, size, (versie, datum))
+            return render_tile(self._web(path, key), soort, z, x, y, size, key)
         digest = hashlib.sha256(f"{path}|{versie}|{datum}|{soort}".encode()).hexdigest()[:24]
         target = self.disk_dir / digest / str(z) / str(x) / f"{y}@{size}.png"
         try:
             return target.read_bytes()
         except FileNotFoundError:
             pass
-        png = render_tile(path, soort, z, x, y, size, (versie, datum))
+        png = render_tile(self._web(path, key), soort, z, x, y, size, key)
         try:
             with atomic_file(target) as tmp:
                 tmp.write_bytes(png)
         except (OSError, OutputError):  # a full or read-only disk only costs speed
             pass
         return png
+
+    def _web(self, path: str, key: tuple) -> str:
+        return str(self.copies.path(Path(path), key))
+
+    def zoom_range(self, info: CogInfo, versie: int, datum: str) -> tuple[int, int]:
+        """Zoom of the coarsest overview and the full resolution of the map's serving copy."""
+        key = (versie, datum)
+        levels = web_levels(self._web(str(info.path), key), key)
+        return levels[-1].zoom, levels[0].zoom
 
     def tile(self, info: CogInfo, versie: int, datum: str, soort: str, z: int, x: int, y: int,
              scale: int = 1) -> bytes:

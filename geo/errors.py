@@ -7,6 +7,8 @@ and the API; ``details`` holds structured context (file, layer, column, rows, va
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
 from typing import Any
 
 
@@ -112,6 +114,58 @@ class OutputError(KaartError):
 
     code = "uitvoer_fout"
     exit_code = 6
+
+
+class _WriteFailure(OutputError):
+    """A write refused by the operating system; the message names the file.
+
+    ``path`` is the file or folder being written. The CLI shows it relative to the
+    werkmap (:meth:`shown_from`); ``details["pad"]`` keeps the full path for logs.
+    """
+
+    template = "{bestand}"
+
+    def __init__(self, path: str | os.PathLike[str], *, shown: str | None = None,
+                 reden: str | None = None) -> None:
+        self.path = Path(path)
+        self.reason = reden
+        text = self.template.format(bestand=shown or str(self.path))
+        super().__init__(text + (f" ({reden})" if reden else "") + self.advice,
+                         pad=str(self.path), reden=reden)
+
+    advice = ""
+
+    def shown_from(self, root: str | os.PathLike[str] | None) -> _WriteFailure:
+        """The same error with the path shown relative to ``root`` (when inside it)."""
+        if root is None:
+            return self
+        try:
+            shown = self.path.resolve().relative_to(Path(root).resolve()).as_posix()
+        except ValueError:
+            return self
+        copy = type(self)(self.path, shown=shown or ".", reden=self.reason)
+        copy.__cause__ = self.__cause__
+        return copy
+
+
+class DiskFullError(_WriteFailure):
+    """No room on the disk (also: over a quota or a file-size limit) while writing."""
+
+    code = "schijf_vol"
+    exit_code = 74  # sysexits EX_IOERR
+    template = "Schijf vol bij schrijven van {bestand}"
+    advice = (". Maak ruimte vrij of kies een andere --werkmap; eerdere versies zijn "
+              "ongewijzigd.")
+
+
+class WriteDeniedError(_WriteFailure):
+    """The werkmap (or a file in it) is read-only or not writable for this user."""
+
+    code = "geen_schrijfrechten"
+    exit_code = 73  # sysexits EX_CANTCREAT
+    template = "Geen schrijfrechten op {bestand}"
+    advice = (". Geef de gebruiker schrijfrechten, koppel de schijf schrijfbaar of kies een "
+              "andere --werkmap; eerdere versies zijn ongewijzigd.")
 
 
 class KaartWarning(UserWarning):

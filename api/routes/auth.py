@@ -20,7 +20,7 @@ from pydantic import BaseModel
 
 from api import audit
 from api.auth import check_credentials, principal_of
-from api.deps import CurrentUser, SessionDep, csrf_token
+from api.deps import CurrentUser, PrincipalsDep, SessionDep, ThrottleDep, csrf_token
 from geo.errors import PermissionDeniedError
 
 router = APIRouter(tags=["inloggen"])
@@ -57,6 +57,7 @@ def login_form(request: Request, fout: str | None = None, volgende: str | None =
 def login(
     request: Request,
     session: SessionDep,
+    throttle: ThrottleDep,
     gebruikersnaam: Annotated[str, Form(max_length=100)],
     wachtwoord: Annotated[str, Form(max_length=1000)],
     csrf_token_field: Annotated[str, Form(alias="csrf_token", max_length=200)] = "",
@@ -66,7 +67,6 @@ def login(
     expected = request.session.get("csrf")
     if not expected or not hmac.compare_digest(str(expected), csrf_token_field):
         raise PermissionDeniedError("Ongeldig of ontbrekend CSRF-token; laad de pagina opnieuw.")
-    throttle = request.app.state.throttle
     client = request.client.host if request.client else "onbekend"
     keys = (("gebruiker", gebruikersnaam), ("adres", client))
     if throttle.retry_after(*keys):
@@ -85,10 +85,11 @@ def login(
 
 @router.post("/uitloggen", summary="Uitloggen", status_code=303,
              response_class=RedirectResponse)
-def logout(request: Request, user: CurrentUser, session: SessionDep) -> RedirectResponse:
+def logout(request: Request, user: CurrentUser, session: SessionDep,
+           principals: PrincipalsDep) -> RedirectResponse:
     """Beëindig de sessie (CSRF-token vereist)."""
     audit.record(session, user, "uitloggen")
-    request.app.state.principals.clear()
+    principals.clear()
     request.session.clear()
     return RedirectResponse("/inloggen", status_code=303)
 

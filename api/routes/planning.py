@@ -2,35 +2,29 @@
 
 A planner only sees and plans for gemeenten of their own organisation; a plan or area with a
 gemeente outside it answers 404 (no existence leak). Plans are built by
-:func:`geo.planning.run.build_plan`, stored with their selection probabilities, and written to
-``werkmap/plannen/<plan_id>/``; downloads go by plan id and a fixed file kind, never a path.
+:func:`services.plans.create_plan` (the same workflow as ``kaart plan``), stored with their
+selection probabilities and written to ``werkmap/plannen/<plan_id>/``; downloads go by plan id
+and a fixed file kind, never a path.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
-import tempfile
-from pathlib import Path as FsPath
-from pathlib import PurePath
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Path, Query, Request, UploadFile
+from fastapi import APIRouter, Path, Query, UploadFile
 from fastapi.responses import FileResponse
 from pydantic import BaseModel, ConfigDict, Field
 
 from api import audit
 from api.auth import Principal
-from api.db.models_planning import (
-    Plan,
-    import_controls,
-    load_controls,
-    save_plan,
-    visible_plans,
-)
-from api.deps import PlannerUser, SessionDep
+from api.db.models_planning import Plan, visible_plans
+from api.deps import PlannerUser, SessionDep, WerkmapDep
 from geo.errors import InvalidRequestError, KaartNotFoundError
 from geo.layers.gemeenten import select_area
+from services import outcomes as outcome_service
+from services import plans as plan_service
 
 router = APIRouter(prefix="/planning", tags=["planning"])
 
@@ -39,7 +33,9 @@ FILES = {"csv": ("plan.csv", "text/csv"),
                   "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
          "geojson": ("plan.geojson", "application/geo+json"),
          "html": ("plan.html", "text/html")}
-MAX_UPLOAD = 5_000_000
+OVERRIDES = ("aantal", "exploratie_aandeel", "minimale_afstand_m", "uitsluiten_maanden",
+             "tijdbudget_uren")
+"""Request fields that override the configured planning parameters as they are."""
 PlanId = Annotated[str, Path(max_length=120, pattern=r"^[A-Za-z0-9-]+$")]
 
 
@@ -106,35 +102,23 @@ def list_plans(user: PlannerUser, session: SessionDep) -> dict[str, Any]:
 
 
 @router.post("/plannen", status_code=201, summary="Maak een controleplan")
-def create_plan(body: PlanRequest, request: Request, user: PlannerUser,
-                session: SessionDep) -> dict[str, Any]:
+def create_plan(body: PlanRequest, user: PlannerUser, session: SessionDep,
+                werkmap: WerkmapDep) -> dict[str, Any]:
     """Kies, orden en verklaar controles voor een gebied binnen jouw regio (zie
     ``kaart plan``); het plan en de selectiekansen worden opgeslagen."""
-    from geo.planning.config import load_planning_config
-    from geo.planning.run import build_plan, plan_directory, start_lonlat, write_plan_files
-    from maps.plan import write_plan_map
-
     if bool(body.regio) == bool(body.gemeenten):
         raise InvalidRequestError("Geef precies één van 'regio' of 'gemeenten'.")
     area = select_area(regio=body.regio) if body.regio else select_area(gemeente=body.gemeenten)
     if not set(area.codes) <= user.gemeenten:
         raise KaartNotFoundError(f"Gebied '{area.naam}' is niet voor jou zichtbaar.",
                                  gebied=area.id)
-    config = load_planning_config().with_overrides(
-        aantal=body.aantal, themas=tuple(body.themas) if body.themas else None,
-        exploratie_aandeel=body.exploratie_aandeel, minimale_afstand_m=body.minimale_afstand_m,
-        uitsluiten_maanden=body.uitsluiten_maanden, tijdbudget_uren=body.tijdbudget_uren)
-    werkmap = request.app.state.werkmap
-    datum = body.datum or dt.date.today()
-    run = build_plan(werkmap, area, config, datum=datum, seed=body.seed, start=body.start,
-                     start_object=body.start_object,
-                     controls=load_controls(session, area.codes))
-    with plan_directory(werkmap, run.plan_id) as tmp:
-        write_plan_files(run, tmp)
-        write_plan_map(run.result.picks, tmp / "plan.html", start_lonlat=start_lonlat(run),
-                       titel=f"Controleplan {area.naam} {datum:%d-%m-%Y}",
-                       synthetisch=run.synthetisch)
-    plan = save_plan(session, run, gebruiker_id=user.id)
+    overrides = body.model_dump(include=set(OVERRIDES))
+    overrides["themas"] = tuple(body.themas) if body.themas else None
+    created = plan_service.create_plan(
+        session, werkmap, area, datum=body.datum or dt.date.today(), seed=body.seed,
+        start=body.start, start_object=body.start_object, overrides=overrides,
+        gebruiker_id=user.id)
+    plan, run = created.plan, created.run
     audit.record(session, user, "plan_gemaakt", None, aantal=plan.aantal, plan_id=plan.id,
                  gebied=area.id)
     return {**_summary(plan), "tekorten": run.result.tekorten,
@@ -151,10 +135,10 @@ def get_plan(plan_id: PlanId, user: PlannerUser, session: SessionDep) -> dict[st
 @router.get("/plannen/{plan_id}/bestanden/{soort}", summary="Download een planbestand",
             response_class=FileResponse)
 def download(plan_id: PlanId, soort: Literal["csv", "xlsx", "geojson", "html"],
-             request: Request, user: PlannerUser, session: SessionDep) -> FileResponse:
+             user: PlannerUser, session: SessionDep, werkmap: WerkmapDep) -> FileResponse:
     plan = _visible(session, user, plan_id)
     name, media_type = FILES[soort]
-    path = request.app.state.werkmap.resolve_inside(f"{plan.map}/{name}")
+    path = werkmap.resolve_inside(f"{plan.map}/{name}")
     if not path.is_file():
         raise KaartNotFoundError(f"Bestand {name} van plan '{plan_id}' ontbreekt.")
     audit.record(session, user, "plan_download", None, plan_id=plan.id, soort=soort)
@@ -165,19 +149,12 @@ def download(plan_id: PlanId, soort: Literal["csv", "xlsx", "geojson", "html"],
 def register_outcomes(body: Annotated[list[OutcomeIn], Field(max_length=5000)],
                       user: PlannerUser, session: SessionDep) -> dict[str, Any]:
     """Alles of niets: bij één ongeldige rij wordt niets opgeslagen (rij 1 = eerste element)."""
-    import pandas as pd
-
-    from geo.planning.outcomes import validate_outcomes
-
-    raw = pd.DataFrame([{**o.model_dump(), "uitgevoerd": _text(o.uitgevoerd),
-                         "bevindingen": _text(o.bevindingen)} for o in body],
-                       columns=list(OutcomeIn.model_fields))
-    outcomes = validate_outcomes(raw, source="verzoek", first_row=1)
-    stored = import_controls(session, outcomes, bron="api", source="verzoek",
-                             gebruiker_id=user.id, gemeenten=user.gemeenten)
-    audit.record(session, user, "uitkomsten_import", None, aantal=len(stored))
-    return {"aantal": len(stored),
-            "gekoppeld_aan_plan": sum(1 for c in stored if c.plan_id is not None)}
+    rows = [{**o.model_dump(), "uitgevoerd": _text(o.uitgevoerd),
+             "bevindingen": _text(o.bevindingen)} for o in body]
+    result = outcome_service.import_outcome_rows(
+        session, rows, list(OutcomeIn.model_fields), bron="api", gebruiker_id=user.id,
+        gemeenten=user.gemeenten)
+    return _imported(session, user, result)
 
 
 @router.post("/uitkomsten/bestand", status_code=201,
@@ -186,24 +163,17 @@ def upload_outcomes(bestand: UploadFile, user: PlannerUser,
                     session: SessionDep) -> dict[str, Any]:
     """Hetzelfde bestand als bij ``kaart uitkomsten importeer`` (ook het ingevulde plan);
     alles of niets."""
-    from geo.planning.outcomes import read_outcomes
+    data = bestand.file.read(outcome_service.MAX_UPLOAD + 1)
+    result = outcome_service.import_outcome_upload(
+        session, bestand.filename, data, bron="api", gebruiker_id=user.id,
+        gemeenten=user.gemeenten)
+    return _imported(session, user, result)
 
-    suffix = PurePath(bestand.filename or "").suffix.lower()
-    if suffix not in (".csv", ".xlsx"):
-        raise InvalidRequestError("Upload een .csv- of .xlsx-bestand.", bestand=bestand.filename)
-    data = bestand.file.read(MAX_UPLOAD + 1)
-    if len(data) > MAX_UPLOAD:
-        raise InvalidRequestError(f"Bestand is groter dan {MAX_UPLOAD // 1_000_000} MB.")
-    with tempfile.TemporaryDirectory() as folder:
-        path = FsPath(folder) / f"uitkomsten{suffix}"
-        path.write_bytes(data)
-        outcomes = read_outcomes(path)
-    name = PurePath(bestand.filename or "bestand").name
-    stored = import_controls(session, outcomes, bron="api", source=name,
-                             gebruiker_id=user.id, gemeenten=user.gemeenten)
-    audit.record(session, user, "uitkomsten_import", None, aantal=len(stored))
-    return {"aantal": len(stored),
-            "gekoppeld_aan_plan": sum(1 for c in stored if c.plan_id is not None)}
+
+def _imported(session, user: Principal,
+              result: outcome_service.ImportedOutcomes) -> dict[str, Any]:
+    audit.record(session, user, "uitkomsten_import", None, aantal=result.aantal)
+    return {"aantal": result.aantal, "gekoppeld_aan_plan": result.gekoppeld_aan_plan}
 
 
 @router.get("/uitkomsten/rapport", summary="Trefkans per thema en periode")
@@ -212,12 +182,8 @@ def report(user: PlannerUser, session: SessionDep,
            ) -> dict[str, Any]:
     """Trefkans apart voor exploitatie- en exploratiekeuzes, plus de selectiegecorrigeerde
     schatting (gewogen met 1/selectiekans) over alle kandidaat-objecten."""
-    from geo.planning.feedback import hit_rate_report
-
-    table = hit_rate_report(load_controls(session, user.gemeenten), periode=periode)
-    rows = [{k: (None if isinstance(v, float) and v != v else v) for k, v in r.items()}
-            for r in table.to_dict("records")]
-    return {"periode": periode, "rijen": rows}
+    table = outcome_service.outcome_report(session, user.gemeenten, periode=periode)
+    return {"periode": periode, "rijen": outcome_service.report_rows(table)}
 
 
 def _text(value: str | bool | list[str]) -> str:

@@ -22,6 +22,7 @@ from geo.atomic import latest_version, write_text_atomic
 from geo.errors import KaartNotFoundError
 from geo.layers.gemeenten import Area
 from geo.paths import Werkmap
+from geo.scoring.suppression import rounding_note
 
 PLACEHOLDER = "[IN TE VULLEN DOOR ORGANISATIE: {}]"
 RUN_KINDS = ("gelegenheid", "gelegenheid_geleerd", "risico", "gecombineerd", "evaluatie")
@@ -120,8 +121,8 @@ def _privacy_measure(docs: dict[str, dict[str, Any]]) -> str:
     risico = docs.get("risico", {}).get("risico", {})
     k = risico.get("k_anonimiteit", 3)
     radius = risico.get("buurt_m", 500)
-    return (f"Cellen en objecten met minder dan {k} incidenten binnen {radius:g} m tonen geen "
-            "dichtheid en geen aantal (k-anonimiteit).")
+    return (f"Cellen met minder dan {k} incidenten binnen {radius:g} m tonen geen dichtheid "
+            f"(k-anonimiteit). {rounding_note(k)}")
 
 
 def _technical(docs: dict[str, dict[str, Any]]) -> dict[str, Any]:

@@ -55,8 +55,8 @@ from geo.scoring.risico import (
     classify,
     compute_risico,
     load_risico_config,
-    suppress_counts,
 )
+from geo.scoring.suppression import publish_counts
 
 SOORT = "gelegenheid_geleerd"
 DOMAIN_FEATURE = "domein"
@@ -248,8 +248,8 @@ def evaluate_area(werkmap: Werkmap, area: Area, *, layers_path: str | Path | Non
     info = {"training_van": train_start.isoformat() if train_start else None,
             "splitsing": split.isoformat(), "test_tot": test_end.isoformat(),
             "cellen": int(mask.sum()), "cv_score_d2_geleerd": learner.cv_score_,
-            "incidenten_training": suppress_counts({"n": int(train[mask].sum())}, k)["n"],
-            "incidenten_test": suppress_counts({"n": int(test[mask].sum())}, k)["n"],
+            **publish_counts({"incidenten_training": int(train[mask].sum()),
+                              "incidenten_test": int(test[mask].sum())}, k, total=None),
             "gelegenheid_run": werkmap.relative(features.run_dir)}
     return table, info
 

@@ -39,6 +39,7 @@ from geo.paths import Werkmap
 from geo.scoring.gecombineerd import attach_risk, combine_maps
 from geo.scoring.grid import DEFAULT_CELLSIZE, Grid, grid_for_area
 from geo.scoring.risico import DEFAULT_CONFIG, compute_risico, load_risico_config
+from geo.scoring.suppression import round_count, rounding_base, rounding_note
 
 RISICO_FILE = "risicokaart.tif"
 GECOMBINEERD_FILE = "gecombineerde_kaart.tif"
@@ -242,8 +243,8 @@ def _tags(soort: str, gebied_id: str, synthetic: bool, breaks: list[float]) -> d
 
 def _privacy_text(k: int, radius: float) -> str:
     return (f"Afgeleid van vertrouwelijke (politie)incidenten. De kaart is een gladgestreken "
-            f"dichtheid; cellen en objecten met minder dan {k} incidenten binnen {radius:g} m "
-            "worden onderdrukt: ze tonen geen dichtheid en geen aantal. Geen incidentlocaties "
+            f"dichtheid; cellen met minder dan {k} incidenten binnen {radius:g} m worden "
+            f"onderdrukt: ze tonen geen dichtheid. {rounding_note(k)} Geen incidentlocaties "
             "in deze uitvoer.")
 
 
@@ -253,8 +254,7 @@ def _config_ref(path: str | Path) -> dict[str, str]:
 
 def _suppressed_input(item: Any, k: int) -> dict[str, Any]:
     data = item.model_dump()
-    if 0 < data["aantal"] < k:
-        data["aantal"] = f"<{k}"
+    data["aantal"] = round_count(int(data["aantal"]), rounding_base(k))
     return data
 
 

@@ -11,7 +11,6 @@ Police incidents never enter a gelegenheidskaart: the ``incidenten`` layer is no
 
 from __future__ import annotations
 
-import tempfile
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -23,7 +22,7 @@ from typing import Any
 import geopandas as gpd
 import numpy as np
 
-from geo.atomic import VersionedDir
+from geo.atomic import VersionedDir, work_dir
 from geo.catalog import Catalog, KaartEntry, make_kaart_id
 from geo.errors import InputFileError, InvalidRequestError
 from geo.export.cog import write_map_cog, write_uitleg_cog
@@ -172,7 +171,7 @@ def build_gelegenheid(
     parent = werkmap.run_parent(area.id, SOORT)
     parent.mkdir(parents=True, exist_ok=True)
     low_memory = grid.height * grid.width > LOW_MEMORY_CELLS
-    with tempfile.TemporaryDirectory(prefix=".werk-", dir=parent) as workdir:
+    with work_dir(parent, ".werk-") as workdir:
         result = compute_gelegenheid(
             config, layers, grid, mask, window=window, client=client,
             workdir=Path(workdir) if low_memory else None, progress=progress)

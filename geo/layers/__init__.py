@@ -27,11 +27,12 @@ from geo.layers import (
     kernen,
     landsgrens,
     vakantieparken,
+    verzorgingsplaatsen,
     wegen,
 )
 from geo.layers._load import load, validate_frame
 from geo.layers._normalise import suggest
-from geo.layers._schema import ColumnSpec, LayerSpec
+from geo.layers._schema import ColumnSpec, LayerSpec, restore_types
 from geo.layers._validate import ColumnsDroppedWarning, OutsideNetherlandsWarning
 from geo.layers.bedrijventerreinen import load_bedrijventerreinen
 from geo.layers.buitengebied import load_buitengebied
@@ -41,10 +42,11 @@ from geo.layers.incidenten import load_incidenten
 from geo.layers.kernen import load_kernen
 from geo.layers.landsgrens import load_landsgrens
 from geo.layers.vakantieparken import load_vakantieparken
+from geo.layers.verzorgingsplaatsen import load_verzorgingsplaatsen
 from geo.layers.wegen import load_wegen
 
 _MODULES = (gemeenten, kernen, bedrijventerreinen, buitengebied, havens, vakantieparken, wegen,
-            landsgrens, incidenten)
+            verzorgingsplaatsen, landsgrens, incidenten)
 
 SPECS: dict[str, LayerSpec] = {module.SPEC.kind: module.SPEC for module in _MODULES}
 """The schema of every layer kind, by kind name."""
@@ -56,11 +58,8 @@ THEMES: tuple[str, ...] = ("bedrijventerreinen", "buitengebied", "havens", "vaka
 """The four theme layers of the gelegenheidskaart."""
 
 LOADERS: dict[str, Callable[..., gpd.GeoDataFrame]] = {
-    "gemeenten": load_gemeenten, "kernen": load_kernen,
-    "bedrijventerreinen": load_bedrijventerreinen, "buitengebied": load_buitengebied,
-    "havens": load_havens, "vakantieparken": load_vakantieparken, "wegen": load_wegen,
-    "landsgrens": load_landsgrens, "incidenten": load_incidenten,
-}
+    module.SPEC.kind: getattr(module, f"load_{module.SPEC.kind}") for module in _MODULES}
+"""``load_<kind>`` of every layer kind, by kind name."""
 
 
 def get_spec(kind: str) -> LayerSpec:
@@ -117,7 +116,8 @@ def read_layers(gpkg_path: str | os.PathLike[str],
     UnknownLayerError
         ``kinds`` names an unknown kind.
     """
-    return store.read_layers(gpkg_path, kinds, LAYER_KINDS)
+    layers = store.read_layers(gpkg_path, kinds, LAYER_KINDS)
+    return {kind: restore_types(SPECS[kind], frame) for kind, frame in layers.items()}
 
 
 def write_layers(gpkg_path: str | os.PathLike[str], layers: dict[str, gpd.GeoDataFrame], *,
@@ -148,6 +148,7 @@ __all__ = [
     "LayerSpec",
     "OutsideNetherlandsWarning", "get_spec", "is_synthetic", "load_bedrijventerreinen",
     "load_buitengebied", "load_gemeenten", "load_havens", "load_incidenten", "load_kernen",
-    "load_landsgrens", "load_layer", "load_vakantieparken", "load_wegen", "read_layers",
+    "load_landsgrens", "load_layer", "load_vakantieparken", "load_verzorgingsplaatsen",
+    "load_wegen", "read_layers",
     "validate_layer", "write_layers",
 ]

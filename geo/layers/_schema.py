@@ -8,10 +8,11 @@ frame to these types and lets pandera check it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import Any, Literal
 
+import pandas as pd
 import pandera.pandas as pa
 
 ColumnType = Literal["str", "int", "float", "bool", "date", "gemeentecode"]
@@ -94,6 +95,8 @@ class ColumnSpec:
         """The default of an optional column (``(leeg)``), empty for required columns."""
         if self.required:
             return ""
+        if self.default is None and self.nullable:
+            return "(onbekend)"
         return "(leeg)" if self.default in (None, "") else str(self.default)
 
     def pandera_column(self) -> pa.Column:
@@ -111,8 +114,10 @@ class ColumnSpec:
         checks.extend(self.checks)
         dtype = {"str": "str", "gemeentecode": "str", "int": "int64", "float": "float64",
                  "bool": "bool", "date": "datetime64[ns]"}[self.type]
-        if self.type == "date":
-            dtype = None  # resolution (ns/us) differs between readers; normalisation parses
+        if self.type == "date" or (self.nullable and self.type in ("bool", "int")):
+            # date: resolution (ns/us) differs between readers; bool/int with empty cells
+            # are pandas "boolean"/float64: normalisation already fixed the type
+            dtype = None
         return pa.Column(dtype, checks=checks, nullable=self.nullable, unique=self.unique,
                          required=True, name=self.name)
 
@@ -198,6 +203,30 @@ class LayerSpec:
             lines.append(f"| {c.name} | {c.type_name} | {'ja' if c.required else 'nee'} | "
                          f"{c.values_text} | {c.default_text} |")
         return "\n".join(lines)
+
+
+def unknown_allowed(*columns: ColumnSpec) -> tuple[ColumnSpec, ...]:
+    """``columns`` as attributes that may be unknown: optional, empty cells stay empty.
+
+    Unknown is not zero: a missing column or an empty cell is stored as NULL (never 0 or
+    nee); each indicator says how an unknown value counts (``onbekend`` in the
+    indicator YAML).
+    """
+    return tuple(replace(c, required=False, default=None, nullable=True) for c in columns)
+
+
+def restore_types(spec: LayerSpec, frame: pd.DataFrame) -> pd.DataFrame:
+    """Undo what GeoPackage storage did to nullable columns (bool with NULL → float).
+
+    A GPKG has no boolean-with-NULL type: pyogrio reads such a column back as float
+    1.0/0.0/NaN. Declared bool columns get the pandas ``boolean`` dtype again.
+    """
+    for column in spec.columns:
+        name = column.name
+        if column.type == "bool" and name in frame.columns and frame[name].dtype != bool:
+            values = pd.to_numeric(frame[name], errors="coerce")
+            frame[name] = values.map({1.0: True, 0.0: False}).astype("boolean")
+    return frame
 
 
 def id_column(description: str = "Unieke sleutel van het object (getallen worden tekst).",

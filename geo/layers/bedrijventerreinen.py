@@ -7,7 +7,15 @@ import os
 import geopandas as gpd
 
 from geo.layers._load import load
-from geo.layers._schema import ColumnSpec, LayerSpec, count, id_column, percentage, yes_no
+from geo.layers._schema import (
+    ColumnSpec,
+    LayerSpec,
+    count,
+    id_column,
+    percentage,
+    unknown_allowed,
+    yes_no,
+)
 
 SPEC = LayerSpec(
     kind="bedrijventerreinen",
@@ -15,15 +23,18 @@ SPEC = LayerSpec(
     description="Bedrijventerreinen (IBIS/gemeentelijke registratie) met kenmerken per terrein.",
     columns=(
         id_column(),
-        ColumnSpec("naam", "str", "Naam van het terrein."),
-        count("aantal_vestigingen", "Aantal gevestigde bedrijven (KvK)."),
-        percentage("leegstand_pct", "Leegstaand vloeroppervlak in procent (0-100)."),
-        count("verzamelgebouwen", "Aantal verzamelgebouwen (bedrijfsverzamelgebouwen met units)."),
-        percentage("woonfunctie_pct", "Aandeel panden met (ook) een woonfunctie in procent."),
-        yes_no("keurmerk_kvo", "Keurmerk Veilig Ondernemen (KVO-B) aanwezig."),
-        yes_no("cameratoezicht", "Collectief cameratoezicht aanwezig."),
-        ColumnSpec("bouwjaar_mediaan", "int", "Mediaan bouwjaar van de panden.",
-                   minimum=1500, maximum=2100),
+        *unknown_allowed(
+            ColumnSpec("naam", "str", "Naam van het terrein."),
+            count("aantal_vestigingen", "Aantal gevestigde bedrijven (KvK)."),
+            percentage("leegstand_pct", "Leegstaand vloeroppervlak in procent (0-100)."),
+            count("verzamelgebouwen",
+                  "Aantal verzamelgebouwen (bedrijfsverzamelgebouwen met units)."),
+            percentage("woonfunctie_pct", "Aandeel panden met (ook) een woonfunctie in procent."),
+            yes_no("keurmerk_kvo", "Keurmerk Veilig Ondernemen (KVO-B) aanwezig."),
+            yes_no("cameratoezicht", "Collectief cameratoezicht aanwezig."),
+            ColumnSpec("bouwjaar_mediaan", "int", "Mediaan bouwjaar van de panden.",
+                       minimum=1500, maximum=2100),
+        ),
     ),
 )
 SCHEMA = SPEC.schema

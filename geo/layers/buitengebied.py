@@ -7,7 +7,7 @@ import os
 import geopandas as gpd
 
 from geo.layers._load import load
-from geo.layers._schema import ColumnSpec, LayerSpec, id_column, yes_no
+from geo.layers._schema import ColumnSpec, LayerSpec, id_column, unknown_allowed, yes_no
 
 SPEC = LayerSpec(
     kind="buitengebied",
@@ -15,11 +15,14 @@ SPEC = LayerSpec(
     description="Objecten in het buitengebied (agrarische bedrijven, schuren, loodsen, stallen).",
     columns=(
         id_column(),
-        ColumnSpec("soort", "str", "Soort object.",
-                   allowed=("agrarisch_bedrijf", "schuur", "loods", "stal", "woning", "overig")),
-        yes_no("leegstaand", "Het object staat leeg."),
-        yes_no("stoppend_bedrijf", "Agrarisch bedrijf dat stopt of gestopt is (VAB)."),
-        ColumnSpec("oppervlakte_m2", "float", "Bebouwd oppervlak in m².", minimum=0),
+        *unknown_allowed(
+            ColumnSpec("soort", "str", "Soort object.",
+                       allowed=("agrarisch_bedrijf", "schuur", "loods", "stal", "woning",
+                                "overig")),
+            yes_no("leegstaand", "Het object staat leeg."),
+            yes_no("stoppend_bedrijf", "Agrarisch bedrijf dat stopt of gestopt is (VAB)."),
+            ColumnSpec("oppervlakte_m2", "float", "Bebouwd oppervlak in m².", minimum=0),
+        ),
     ),
 )
 SCHEMA = SPEC.schema

@@ -20,7 +20,7 @@ from shapely.geometry.base import BaseGeometry
 from geo import RD_CRS
 from geo.errors import AreaNotFoundError, InvalidRequestError
 from geo.layers._load import load
-from geo.layers._schema import ColumnSpec, LayerSpec
+from geo.layers._schema import ColumnSpec, LayerSpec, unknown_allowed
 from geo.paths import BOUNDARIES_GPKG, IBH_REGIONS_CSV
 
 _CODE = re.compile(r"^(GM)?\d{1,4}$", re.IGNORECASE)
@@ -34,8 +34,10 @@ SPEC = LayerSpec(
         ColumnSpec("gemeentecode", "gemeentecode", "CBS-code GMnnnn (981 wordt GM0981).",
                    unique=True),
         ColumnSpec("gemeentenaam", "str", "Naam van de gemeente.", unique=True),
-        ColumnSpec("provincie", "str", "Provincie."),
-        ColumnSpec("veiligheidsregio", "str", "Veiligheidsregio."),
+        *unknown_allowed(
+            ColumnSpec("provincie", "str", "Provincie."),
+            ColumnSpec("veiligheidsregio", "str", "Veiligheidsregio."),
+        ),
         ColumnSpec("regio", "str", "Eigen groepering, bijv. de Limburgse handhavingsregio's "
                    "(leeg: geen regio).", required=False, default=None, nullable=True),
     ),

@@ -7,7 +7,7 @@ import os
 import geopandas as gpd
 
 from geo.layers._load import load
-from geo.layers._schema import ColumnSpec, LayerSpec, count, id_column, yes_no
+from geo.layers._schema import ColumnSpec, LayerSpec, count, id_column, unknown_allowed, yes_no
 
 SPEC = LayerSpec(
     kind="havens",
@@ -15,12 +15,14 @@ SPEC = LayerSpec(
     description="Havens, jachthavens, luchthavens en airstrips.",
     columns=(
         id_column(),
-        ColumnSpec("naam", "str", "Naam van de haven."),
-        ColumnSpec("soort", "str", "Soort haven.",
-                   allowed=("zeehaven", "binnenhaven", "jachthaven", "luchthaven", "airstrip")),
-        count("ligplaatsen", "Aantal ligplaatsen (0 voor lucht)."),
-        yes_no("nachtregister", "Er wordt een nachtregister/passantenregistratie bijgehouden."),
-        yes_no("toezicht_24_7", "Er is 24/7 toezicht (havenmeester, beveiliging)."),
+        *unknown_allowed(
+            ColumnSpec("naam", "str", "Naam van de haven."),
+            ColumnSpec("soort", "str", "Soort haven.",
+                       allowed=("zeehaven", "binnenhaven", "jachthaven", "luchthaven", "airstrip")),
+            count("ligplaatsen", "Aantal ligplaatsen (0 voor lucht)."),
+            yes_no("nachtregister", "Er wordt een nachtregister/passantenregistratie bijgehouden."),
+            yes_no("toezicht_24_7", "Er is 24/7 toezicht (havenmeester, beveiliging)."),
+        ),
     ),
 )
 SCHEMA = SPEC.schema

@@ -7,7 +7,15 @@ import os
 import geopandas as gpd
 
 from geo.layers._load import load
-from geo.layers._schema import ColumnSpec, LayerSpec, count, id_column, percentage, yes_no
+from geo.layers._schema import (
+    ColumnSpec,
+    LayerSpec,
+    count,
+    id_column,
+    percentage,
+    unknown_allowed,
+    yes_no,
+)
 
 SPEC = LayerSpec(
     kind="vakantieparken",
@@ -15,14 +23,17 @@ SPEC = LayerSpec(
     description="Vakantieparken met kenmerken uit de vitaliteitsscan.",
     columns=(
         id_column(),
-        ColumnSpec("naam", "str", "Naam van het park."),
-        count("aantal_eenheden", "Aantal recreatiewoningen/standplaatsen."),
-        percentage("permanente_bewoning_pct", "Permanent bewoonde eenheden in procent."),
-        percentage("arbeidsmigranten_pct", "Eenheden bewoond door arbeidsmigranten in procent."),
-        yes_no("versnipperd_eigendom", "Eenheden hebben veel verschillende eigenaren."),
-        yes_no("toegangscontrole", "Er is toegangscontrole (slagboom, receptie)."),
-        ColumnSpec("vitaliteit", "str", "Uitkomst vitaliteitsscan.",
-                   allowed=("vitaal", "kwetsbaar", "niet_vitaal")),
+        *unknown_allowed(
+            ColumnSpec("naam", "str", "Naam van het park."),
+            count("aantal_eenheden", "Aantal recreatiewoningen/standplaatsen."),
+            percentage("permanente_bewoning_pct", "Permanent bewoonde eenheden in procent."),
+            percentage("arbeidsmigranten_pct",
+                       "Eenheden bewoond door arbeidsmigranten in procent."),
+            yes_no("versnipperd_eigendom", "Eenheden hebben veel verschillende eigenaren."),
+            yes_no("toegangscontrole", "Er is toegangscontrole (slagboom, receptie)."),
+            ColumnSpec("vitaliteit", "str", "Uitkomst vitaliteitsscan.",
+                       allowed=("vitaal", "kwetsbaar", "niet_vitaal")),
+        ),
     ),
 )
 SCHEMA = SPEC.schema

@@ -7,14 +7,14 @@ from __future__ import annotations
 
 import math
 import os
-from pathlib import Path
 from typing import Any
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
 
 from geo.catalog import THEMES
-from geo.errors import ConfigError, InvalidRequestError
+from geo.config_messages import validation_message
+from geo.config_yaml import load_yaml_config
+from geo.errors import InvalidRequestError
 from geo.paths import DATA_DIR
 
 PLANNING_YAML = DATA_DIR / "planning.yaml"
@@ -52,16 +52,24 @@ class PlanningConfig(BaseModel):
     def _known_themes(cls, value: tuple[str, ...]) -> tuple[str, ...]:
         unknown = [t for t in value if t not in THEMES]
         if unknown or not value:
-            raise ValueError(f"onbekend thema {unknown}; kies uit {', '.join(THEMES)}")
+            raise ValueError(f"thema's uit {', '.join(THEMES)} (onbekend thema: {unknown})")
         return tuple(dict.fromkeys(value))
 
-    @model_validator(mode="after")
-    def _consistent(self) -> PlanningConfig:
-        if self.kans_min >= self.kans_max:
-            raise ValueError("kans_min moet kleiner zijn dan kans_max")
-        if self.gemeente_min_aandeel > self.gemeente_max_aandeel:
-            raise ValueError("gemeente_min_aandeel mag niet groter zijn dan gemeente_max_aandeel")
-        return self
+    @field_validator("gemeente_max_aandeel")
+    @classmethod
+    def _max_share(cls, value: float, info: ValidationInfo) -> float:
+        low = info.data.get("gemeente_min_aandeel")
+        if low is not None and value < low:
+            raise ValueError(f"een aandeel >= gemeente_min_aandeel ({low})")
+        return value
+
+    @field_validator("kans_max")
+    @classmethod
+    def _max_probability(cls, value: float, info: ValidationInfo) -> float:
+        low = info.data.get("kans_min")
+        if low is not None and value <= low:
+            raise ValueError(f"een kans > kans_min ({low})")
+        return value
 
     # derived values ---------------------------------------------------------------------------
     @property
@@ -102,58 +110,19 @@ class PlanningConfig(BaseModel):
         try:
             return PlanningConfig.model_validate({**self.model_dump(), **values})
         except ValidationError as error:
-            raise InvalidRequestError(_dutch(error, "parameter"), **_fields(error)) from None
+            message = validation_message(error, word="parameter", model=PlanningConfig)
+            raise InvalidRequestError(f"Ongeldige planningsparameter: {message}.",
+                                      sleutels=_keys(error)) from None
 
 
 def load_planning_config(path: str | os.PathLike[str] | None = None) -> PlanningConfig:
     """Read the planning parameters from YAML (default ``data/planning.yaml``).
 
-    Raises
-    ------
-    ConfigError
-        Unreadable YAML or an invalid value; the message names the file and the key.
+    Errors are :class:`~geo.errors.ConfigError` naming file, line, key, expected and found
+    (:func:`geo.config_yaml.load_yaml_config`).
     """
-    path = Path(path) if path is not None else PLANNING_YAML
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except (OSError, yaml.YAMLError) as error:
-        raise ConfigError(f"Planningsconfiguratie {path} is niet te lezen: {error}",
-                          bestand=str(path)) from None
-    if not isinstance(raw, dict):
-        raise ConfigError(f"Planningsconfiguratie {path} moet een YAML-mapping zijn.",
-                          bestand=str(path))
-    try:
-        return PlanningConfig.model_validate(raw)
-    except ValidationError as error:
-        raise ConfigError(f"{path}: {_dutch(error, 'sleutel')}", bestand=str(path),
-                          **_fields(error)) from None
+    return load_yaml_config(path if path is not None else PLANNING_YAML, PlanningConfig)
 
 
-def _dutch(error: ValidationError, word: str) -> str:
-    parts = []
-    for item in error.errors():
-        key = ".".join(str(p) for p in item["loc"]) or "(geheel)"
-        if item["type"] in _DUTCH:
-            message = _DUTCH[item["type"]].format(**item.get("ctx", {}))
-        else:
-            message = item["msg"].removeprefix("Value error, ")
-        parts.append(f"{word} '{key}' = {item.get('input')!r}: {message}")
-    return "Ongeldige planningsparameter: " + "; ".join(parts)
-
-
-_DUTCH = {
-    "greater_than": "moet groter zijn dan {gt}",
-    "greater_than_equal": "moet minstens {ge} zijn",
-    "less_than": "moet kleiner zijn dan {lt}",
-    "less_than_equal": "mag hoogstens {le} zijn",
-    "extra_forbidden": "onbekende parameter",
-    "int_parsing": "moet een geheel getal zijn",
-    "int_from_float": "moet een geheel getal zijn",
-    "float_parsing": "moet een getal zijn",
-    "bool_parsing": "moet ja/nee (true/false) zijn",
-    "string_pattern_mismatch": "heeft niet de vorm {pattern}",
-}
-
-
-def _fields(error: ValidationError) -> dict[str, Any]:
-    return {"sleutels": [".".join(str(p) for p in e["loc"]) for e in error.errors()]}
+def _keys(error: ValidationError) -> list[str]:
+    return [".".join(str(p) for p in e["loc"]) for e in error.errors()]

@@ -68,10 +68,15 @@ class PlanResult:
 
 @dataclass
 class _State:
+    """The plan being built: picks, their insertion route, and what makes a pick feasible."""
+
     xy: np.ndarray
     start_xy: np.ndarray | None
     config: PlanningConfig
     budget: float
+    codes: np.ndarray  # gemeentecode per candidate
+    durations: np.ndarray  # control minutes per candidate
+    gemeente_max: int
     picked: list[int] = field(default_factory=list)
     route: list[int] = field(default_factory=list)  # positions in picked (+start at -1)
     per_gemeente: dict[str, int] = field(default_factory=dict)
@@ -101,6 +106,23 @@ class _State:
 
     def route_nodes(self, offset: int) -> list[int]:
         return ([0] if offset else []) + [offset + p for p in self.route]
+
+    def feasible_mask(self, idx: np.ndarray) -> np.ndarray:
+        """Which of ``idx`` keep the gemeente maximum, the minimum distance and the budget."""
+        idx = np.asarray(idx, dtype=int)
+        counts = np.array([self.per_gemeente.get(c, 0) for c in self.codes[idx]])
+        ok = counts < self.gemeente_max
+        if self.picked and self.config.minimale_afstand_m > 0:
+            picked = self.xy[self.picked]
+            d = np.hypot(picked[:, None, 0] - self.xy[idx][None, :, 0],
+                         picked[:, None, 1] - self.xy[idx][None, :, 1])
+            ok &= (d >= self.config.minimale_afstand_m).all(axis=0)
+        if ok.any():
+            ok[ok] = self.times_with(idx[ok], self.durations) <= self.budget + 1e-9
+        return ok
+
+    def feasible(self, i: int) -> bool:
+        return bool(self.feasible_mask(np.array([i]))[0])
 
     def add(self, idx: int, gemeente: str) -> None:
         offset = 0 if self.start_xy is None else 1
@@ -140,89 +162,25 @@ def plan_controls(candidates: pd.DataFrame, config: PlanningConfig, *, datum: dt
     if not 2000 <= datum.year <= 2200:
         raise InvalidRequestError(f"Plandatum {datum.isoformat()} ligt niet tussen 2000 en "
                                   f"2200.", datum=datum.isoformat())
-    rng = np.random.default_rng(seed)
-    frame = candidates[candidates["thema"].isin(config.themas)].reset_index(drop=True)
-    cutoff = pd.Timestamp(datum) - pd.DateOffset(months=config.uitsluiten_maanden)
-    last = pd.to_datetime(frame["laatste_controle"])
-    recent = (last > cutoff) & (last <= pd.Timestamp(datum)) if config.uitsluiten_maanden \
-        else pd.Series(False, index=frame.index)
-    frame = frame[~recent.to_numpy()].reset_index(drop=True)
-    if frame.empty:
-        raise InvalidRequestError("Geen kandidaat-objecten over na de filters (thema, recente "
-                                  "controles); er is niets te plannen.")
+    frame, recent = _eligible(candidates, config, datum)
     n_total = min(config.aantal, len(frame))
     n_explore = min(config.n_exploration, n_total)
-    xy = frame[["x", "y"]].to_numpy(dtype=float)
     dur = frame["duur"].to_numpy(dtype=float)
     codes = frame["gemeentecode"].astype(str).to_numpy()
-    value = frame["verwacht"].to_numpy(dtype=float)
-    order = np.lexsort((frame["sleutel"].to_numpy(), -value))
     budget = config.tijdbudget_uren * 60.0
     reserve = n_explore * (float(np.median(dur)) + 2 * config.minimale_afstand_m
                            / config.meters_per_minute)
-    state = _State(xy, None if start is None else np.asarray(start, float), config,
-                   budget - reserve)
-    notes: list[str] = []
     gemeenten = sorted(set(gemeenten or codes))
     # the per-gemeente shares only apply when the team serves several gemeenten
     gemeente_max = config.gemeente_max if len(gemeenten) > 1 else config.aantal
-
-    def feasible_mask(idx: np.ndarray) -> np.ndarray:
-        idx = np.asarray(idx, dtype=int)
-        counts = np.array([state.per_gemeente.get(c, 0) for c in codes[idx]])
-        ok = counts < gemeente_max
-        if state.picked and config.minimale_afstand_m > 0:
-            picked = xy[state.picked]
-            d = np.hypot(picked[:, None, 0] - xy[idx][None, :, 0],
-                         picked[:, None, 1] - xy[idx][None, :, 1])
-            ok &= (d >= config.minimale_afstand_m).all(axis=0)
-        if ok.any():
-            ok[ok] = state.times_with(idx[ok], dur) <= state.budget + 1e-9
-        return ok
-
-    def feasible(i: int) -> bool:
-        return bool(feasible_mask(np.array([i]))[0])
-
-    n_exploit = n_total - n_explore
-    for code in gemeenten:  # per-gemeente minimum first
-        need = min(config.gemeente_min, n_exploit)
-        for i in order[codes[order] == code]:
-            if state.per_gemeente.get(code, 0) >= need or len(state.picked) >= n_exploit:
-                break
-            if feasible(i):
-                state.add(int(i), code)
-        got = state.per_gemeente.get(code, 0)
-        if got < config.gemeente_min:
-            notes.append(f"Gemeente {code}: {got} van minimaal {config.gemeente_min} keuzes "
-                         f"(te weinig geschikte objecten binnen de beperkingen).")
-    for i in order:
-        if len(state.picked) >= n_exploit:
-            break
-        if int(i) not in state.picked and feasible(i):
-            state.add(int(i), codes[i])
-    exploit = list(state.picked)
-
-    # exploration: exact inclusion probabilities over the compatible pool
+    state = _State(frame[["x", "y"]].to_numpy(dtype=float),
+                   None if start is None else np.asarray(start, float), config,
+                   budget - reserve, codes, dur, gemeente_max)
+    notes: list[str] = []
+    exploit = _exploit(state, frame, gemeenten, n_total - n_explore, notes)
     state.budget = budget
-    while True:
-        rest = np.setdiff1d(np.arange(len(frame)), exploit)
-        pool = rest[feasible_mask(rest)] if len(rest) else rest
-        if not n_explore or len(pool) or not exploit:
-            break
-        _drop(state, exploit, exploit[-1], codes)  # keep exploration > 0: make room
-    weights = _exploration_weights(frame, pool, config)
-    pi_pool = np.zeros(len(pool))
-    drawn: list[int] = []
-    if n_explore and len(pool):
-        m = min(n_explore, int((weights > 0).sum()))
-        pi_pool = inclusion_probabilities(weights, m)
-        drawn = [int(pool[j]) for j in systematic_pps(pi_pool, rng)]
-    pi_of = dict(zip(pool.tolist(), pi_pool.tolist(), strict=True))
-    explore: list[int] = []
-    for i in drawn:
-        if feasible(i):  # the first draw always is: the pool is compatible with exploitation
-            state.add(i, codes[i])
-            explore.append(i)
+    explore, pi_of, pool = _explore(state, frame, exploit, n_explore,
+                                    np.random.default_rng(seed))
     if len(explore) < n_explore:
         notes.append(f"{len(explore)} van {n_explore} exploratiekeuzes gepland (tijdbudget, "
                      f"afstand of gemeentemaximum).")
@@ -232,7 +190,75 @@ def plan_controls(candidates: pd.DataFrame, config: PlanningConfig, *, datum: dt
                      f"afstand {config.minimale_afstand_m:g} m, gemeentemaximum "
                      f"{gemeente_max}).")
     return _finish(frame, state, exploit, explore, pi_of, config, datum, notes,
-                   eligible=len(frame), recent=int(recent.sum()), pool=len(pool))
+                   eligible=len(frame), recent=recent, pool=pool)
+
+
+def _eligible(candidates: pd.DataFrame, config: PlanningConfig,
+              datum: dt.date) -> tuple[pd.DataFrame, int]:
+    """Candidates of the chosen themes not controlled recently; and how many were recent."""
+    frame = candidates[candidates["thema"].isin(config.themas)].reset_index(drop=True)
+    cutoff = pd.Timestamp(datum) - pd.DateOffset(months=config.uitsluiten_maanden)
+    last = pd.to_datetime(frame["laatste_controle"])
+    recent = (last > cutoff) & (last <= pd.Timestamp(datum)) if config.uitsluiten_maanden \
+        else pd.Series(False, index=frame.index)
+    frame = frame[~recent.to_numpy()].reset_index(drop=True)
+    if frame.empty:
+        raise InvalidRequestError("Geen kandidaat-objecten over na de filters (thema, recente "
+                                  "controles); er is niets te plannen.")
+    return frame, int(recent.sum())
+
+
+def _exploit(state: _State, frame: pd.DataFrame, gemeenten: list[str], n_exploit: int,
+             notes: list[str]) -> list[int]:
+    """Greedy on expected yield: the per-gemeente minimum first, then the best remaining."""
+    config, codes = state.config, state.codes
+    value = frame["verwacht"].to_numpy(dtype=float)
+    order = np.lexsort((frame["sleutel"].to_numpy(), -value))
+    for code in gemeenten:
+        need = min(config.gemeente_min, n_exploit)
+        for i in order[codes[order] == code]:
+            if state.per_gemeente.get(code, 0) >= need or len(state.picked) >= n_exploit:
+                break
+            if state.feasible(i):
+                state.add(int(i), code)
+        got = state.per_gemeente.get(code, 0)
+        if got < config.gemeente_min:
+            notes.append(f"Gemeente {code}: {got} van minimaal {config.gemeente_min} keuzes "
+                         f"(te weinig geschikte objecten binnen de beperkingen).")
+    for i in order:
+        if len(state.picked) >= n_exploit:
+            break
+        if int(i) not in state.picked and state.feasible(i):
+            state.add(int(i), codes[i])
+    return list(state.picked)
+
+
+def _explore(state: _State, frame: pd.DataFrame, exploit: list[int], n_explore: int,
+             rng: np.random.Generator) -> tuple[list[int], dict[int, float], int]:
+    """Systematic PPS draw from the compatible pool, with exact inclusion probabilities.
+
+    Returns the exploration picks, the inclusion probability of every pool object and
+    the pool size. Drops the last exploitation picks when nothing else would fit.
+    """
+    while True:
+        rest = np.setdiff1d(np.arange(len(frame)), exploit)
+        pool = rest[state.feasible_mask(rest)] if len(rest) else rest
+        if not n_explore or len(pool) or not exploit:
+            break
+        _drop(state, exploit, exploit[-1], state.codes)  # keep exploration > 0: make room
+    weights = _exploration_weights(frame, pool, state.config)
+    pi_pool = np.zeros(len(pool))
+    drawn: list[int] = []
+    if n_explore and len(pool):
+        m = min(n_explore, int((weights > 0).sum()))
+        pi_pool = inclusion_probabilities(weights, m)
+        drawn = [int(pool[j]) for j in systematic_pps(pi_pool, rng)]
+    explore: list[int] = []
+    for i in drawn:
+        if state.feasible(i):  # the first draw always is: the pool is compatible
+            state.add(i, state.codes[i])
+            explore.append(i)
+    return explore, dict(zip(pool.tolist(), pi_pool.tolist(), strict=True)), len(pool)
 
 
 def _exploration_weights(frame: pd.DataFrame, pool: np.ndarray,

@@ -11,7 +11,6 @@ import json
 import os
 import re
 import shutil
-import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -22,6 +21,7 @@ import pandas as pd
 from pyproj import Transformer
 
 from geo import RD_CRS
+from geo.atomic import make_work_dir
 from geo.errors import InvalidRequestError, KaartNotFoundError, OutputError
 from geo.layers import is_synthetic
 from geo.layers.gemeenten import Area
@@ -170,11 +170,7 @@ def new_plan_id(werkmap: Werkmap, gebied_id: str, datum: dt.date, seed: int) -> 
 @contextmanager
 def plan_directory(werkmap: Werkmap, plan_id: str) -> Iterator[Path]:
     """A temporary directory renamed to ``plannen/<plan_id>`` when the block succeeds."""
-    werkmap.plannen.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=".bezig-", dir=werkmap.plannen))
-    umask = os.umask(0)
-    os.umask(umask)
-    os.chmod(tmp, 0o777 & ~umask)  # mkdtemp makes it private; a plan dir is a normal dir
+    tmp = make_work_dir(werkmap.plannen, ".bezig-")  # removes stale ones of killed runs
     try:
         yield tmp
         target = werkmap.plannen / plan_id

@@ -6,8 +6,8 @@ kind, layer, parameters, weight, direction and normalisation; plus how the theme
 combine into the overall gelegenheidskaart (``totaal``). See
 ``data/indicatoren/gelegenheid.yaml`` for the commented default.
 
-Errors name the file, the line and the key (:class:`geo.errors.ConfigError`, see
-:mod:`geo.scoring.yamlconfig`).
+Errors name the file, the line, the key, what was expected and what was found
+(:class:`geo.errors.ConfigError`, see :mod:`geo.config_yaml`).
 """
 
 from __future__ import annotations
@@ -26,9 +26,8 @@ from pydantic import (
     model_validator,
 )
 
-from geo.errors import ConfigError
+from geo.config_yaml import line_for, parse_yaml_config, read_yaml_config
 from geo.paths import INDICATOR_DIR
-from geo.scoring.yamlconfig import line_for, validate_yaml
 
 DEFAULT_CONFIG = INDICATOR_DIR / "gelegenheid.yaml"
 _NAME = r"^[a-z][a-z0-9_]*$"
@@ -56,7 +55,7 @@ class Normalisatie(_Model):
     def _check_range(self) -> Normalisatie:
         if self.methode == "vast":
             if self.min is None or self.max is None or not self.min < self.max:
-                raise ValueError("methode 'vast' vraagt 'min' en 'max' met min < max")
+                raise ValueError("bij methode 'vast' een 'min' en 'max' met min < max")
         return self
 
 
@@ -160,7 +159,7 @@ class Domein(_Model):
     @model_validator(mode="after")
     def _check_layer(self) -> Domein:
         if self.modus != "gebied" and not self.laag:
-            raise ValueError(f"domein met modus '{self.modus}' vraagt een 'laag'")
+            raise ValueError(f"bij modus '{self.modus}' een 'laag'")
         return self
 
 
@@ -175,7 +174,7 @@ class Klassen(_Model):
         if self.methode == "vaste_grenzen":
             b = self.grenzen or []
             if len(b) != 4 or any(b[i] >= b[i + 1] for i in range(3)):
-                raise ValueError("'grenzen' moet 4 oplopende getallen bevatten")
+                raise ValueError("bij vaste_grenzen 4 oplopende getallen in 'grenzen'")
         return self
 
 
@@ -195,7 +194,7 @@ class Thema(_Model):
         names = [i.naam for i in value]
         dup = sorted({n for n in names if names.count(n) > 1})
         if dup:
-            raise ValueError(f"indicatornaam dubbel: {', '.join(dup)}")
+            raise ValueError(f"unieke indicatornamen (dubbel: {', '.join(dup)})")
         return value
 
     @field_validator("indicatoren")
@@ -205,11 +204,11 @@ class Thema(_Model):
             negative = [i.naam for i in value if i.gewicht < 0]
             if negative:
                 raise ValueError(
-                    f"negatief gewicht bij gewogen_som ({', '.join(negative)}); "
-                    "gebruik 'richting: negatief' voor beschermende factoren"
+                    f"gewichten >= 0 bij gewogen_som (negatief: {', '.join(negative)}; "
+                    "gebruik 'richting: negatief' voor beschermende factoren)"
                 )
             if sum(i.gewicht for i in value) <= 0:
-                raise ValueError("de som van de gewichten moet groter dan 0 zijn")
+                raise ValueError("gewichten met een som > 0")
         return value
 
     @property
@@ -243,7 +242,8 @@ class GelegenheidConfig(_Model):
     def _theme_names(cls, value: dict[str, Thema]) -> dict[str, Thema]:
         bad = [k for k in value if not re.match(_NAME, k) or k == "totaal"]
         if bad:
-            raise ValueError(f"ongeldige themanaam: {', '.join(bad)}")
+            raise ValueError(f"themanamen van kleine letters, cijfers en _, niet 'totaal' "
+                             f"(ongeldig: {', '.join(bad)})")
         return value
 
     @field_validator("totaal")
@@ -251,9 +251,10 @@ class GelegenheidConfig(_Model):
     def _check_total(cls, value: Totaal, info: ValidationInfo) -> Totaal:
         unknown = sorted(set(value.gewichten) - set(info.data.get("themas") or {}))
         if unknown:
-            raise ValueError(f"totaal.gewichten noemt onbekende thema's: {', '.join(unknown)}")
+            raise ValueError(f"in totaal.gewichten alleen thema's uit 'themas' "
+                             f"(onbekende thema's: {', '.join(unknown)})")
         if any(w < 0 for w in value.gewichten.values()):
-            raise ValueError("totaal.gewichten mogen niet negatief zijn")
+            raise ValueError("totaal.gewichten >= 0")
         return value
 
     @property
@@ -288,21 +289,21 @@ def load_gelegenheid_config(path: str | Path | None = None) -> GelegenheidConfig
     ------
     ConfigError
         Unreadable file, YAML syntax error or invalid content; the message names the
-        file, the line and the key.
+        file, the line, the key, what was expected and what was found.
     """
     path = Path(path) if path is not None else DEFAULT_CONFIG
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as error:
-        raise ConfigError(f"Configuratie {path} is niet te lezen: {error.strerror}.",
-                          bestand=str(path)) from error
-    return parse_gelegenheid_config(text, source=str(path))
+    return _with_lines(*read_yaml_config(path, GelegenheidConfig, tags=INDICATOR_KINDS),
+                       source=str(path))
 
 
 def parse_gelegenheid_config(text: str, source: str = "<configuratie>") -> GelegenheidConfig:
     """Validate YAML text (see :func:`load_gelegenheid_config`)."""
-    config, lines = validate_yaml(text, GelegenheidConfig, source=source,
-                                  tags=INDICATOR_KINDS, tag_key="soort")
+    return _with_lines(*parse_yaml_config(text, GelegenheidConfig, source=source,
+                                          tags=INDICATOR_KINDS), source=source)
+
+
+def _with_lines(config: GelegenheidConfig, lines: dict[tuple[Any, ...], int], *,
+                source: str) -> GelegenheidConfig:
     config._source = source
     config._lines = lines
     return config

@@ -1,6 +1,7 @@
 """The gelegenheidskaart engine: indicators → normalised values → theme scores → classes.
 
-Public API (stable; the export pipeline and the API build on it)::
+Public API (stable; the export pipeline and the API build on it; the result types live in
+:mod:`geo.scoring.results`, the passes in :mod:`geo.scoring.passes`)::
 
     config = load_gelegenheid_config()                 # data/indicatoren/gelegenheid.yaml
     result = compute_gelegenheid(config, layers, grid, mask, window=512, client=None)
@@ -30,8 +31,7 @@ parameters}], klassegrenzen, normalisatie_statistieken}}``, the overall map unde
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -41,9 +41,18 @@ import numpy as np
 from geo.errors import ConfigError
 from geo.scoring.config import GelegenheidConfig, load_gelegenheid_config
 from geo.scoring.grid import Grid
+from geo.scoring.passes import run_passes
+from geo.scoring.results import (
+    TOTAL,
+    GelegenheidResult,
+    IndicatorInfo,
+    ProgressCallback,
+    ThemeResult,
+)
 
 __all__ = [
     "GelegenheidConfig",
+    "TOTAL",
     "GelegenheidResult",
     "IndicatorInfo",
     "ProgressCallback",
@@ -52,139 +61,6 @@ __all__ = [
     "load_gelegenheid_config",
     "with_learned_weights",
 ]
-
-TOTAL = "totaal"
-"""Name of the overall gelegenheidskaart in results, file names and the catalog."""
-
-ProgressCallback = Callable[[int, int, str], None]
-"""``progress(done, total, description)`` — called after every window of every pass."""
-
-
-@dataclass(frozen=True)
-class IndicatorInfo:
-    """What an indicator is, for legends, explanations and the kaartverantwoording.
-
-    Attributes
-    ----------
-    name : str
-        Identifier (``leegstand``), also the band description ``ruw:<name>``.
-    label : str
-        Dutch label (``Leegstand``).
-    rationale : str
-        Dutch one-line reason why it indicates opportunity.
-    kind : str
-        ``dekking``, ``nabijheid``, ``afstand``, ``dichtheid``, ``attribuut`` or ``thema``
-        (a theme score inside the overall map).
-    weight : float
-        Expert weight (weighted sum) or coefficient β (relative risk).
-    direction : str
-        ``positief`` (more = more opportunity) or ``negatief`` (a protective factor).
-    params : dict
-        Kind-specific parameters (layer, filter, distance, decay, bandwidth, column ...).
-    normalisation : dict
-        ``{"methode": ..., "min": ..., "max": ...}``.
-    """
-
-    name: str
-    label: str
-    rationale: str
-    kind: str
-    weight: float
-    direction: str = "positief"
-    params: dict[str, Any] = field(default_factory=dict)
-    normalisation: dict[str, Any] = field(default_factory=lambda: {"methode": "minmax"})
-
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-able form with Dutch keys (as stored in the kaartverantwoording)."""
-        return {
-            "naam": self.name, "label": self.label, "toelichting": self.rationale,
-            "soort": self.kind, "gewicht": self.weight, "richting": self.direction,
-            "normalisatie": dict(self.normalisation), "parameters": dict(self.params),
-        }
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> IndicatorInfo:
-        """Inverse of :meth:`to_dict`."""
-        return cls(
-            name=data["naam"], label=data.get("label", data["naam"]),
-            rationale=data.get("toelichting", ""), kind=data.get("soort", ""),
-            weight=float(data["gewicht"]), direction=data.get("richting", "positief"),
-            params=dict(data.get("parameters") or {}),
-            normalisation=dict(data.get("normalisatie") or {"methode": "minmax"}),
-        )
-
-
-@dataclass
-class ThemeResult:
-    """One theme's (or the overall) gelegenheidskaart on the grid.
-
-    Attributes
-    ----------
-    thema : str
-        ``bedrijventerreinen``, ``buitengebied``, ``havens``, ``vakantieparken`` or ``totaal``.
-    label : str
-        Dutch display name.
-    score : ndarray of float32, shape (rows, cols)
-        NaN outside the area; 0 inside the area but outside the theme's domain.
-    klasse : ndarray of uint8, shape (rows, cols)
-        1..5 (:data:`geo.legend.CLASS_NAMES`), 0 outside the area.
-    breaks : list of float
-        The four upper class limits of classes 1..4 (class = 1 + number of breaks < score).
-    indicators : list of IndicatorInfo
-        In band order of ``raw`` / ``norm``; for ``totaal`` one pseudo-indicator per theme.
-    raw, norm : ndarray of float32, shape (n, rows, cols)
-        Raw and normalised indicator values (NaN outside the area or without a value).
-    domain : ndarray of bool, shape (rows, cols)
-        Cells of the area where the theme applies.
-    combination : str
-        ``gewogen_som``, ``relatief_risico`` or (``totaal`` only) ``maximum``.
-    intercept : float
-        β0 of the relative-risk form (0 for a weighted sum).
-    stats : list of dict
-        Per indicator the normalisation statistics used (``min``, ``max``, ``n``).
-    """
-
-    thema: str
-    label: str
-    score: np.ndarray
-    klasse: np.ndarray
-    breaks: list[float]
-    indicators: list[IndicatorInfo]
-    raw: np.ndarray
-    norm: np.ndarray
-    domain: np.ndarray
-    combination: str = "gewogen_som"
-    intercept: float = 0.0
-    stats: list[dict[str, Any]] = field(default_factory=list)
-
-    def verantwoording(self) -> dict[str, Any]:
-        """JSON-able description for the kaartverantwoording (see module docstring)."""
-        return {
-            "thema": self.thema, "label": self.label, "combinatie": self.combination,
-            "intercept": self.intercept,
-            "indicatoren": [info.to_dict() for info in self.indicators],
-            "klassegrenzen": [float(b) for b in self.breaks],
-            "normalisatie_statistieken": self.stats,
-        }
-
-
-@dataclass
-class GelegenheidResult:
-    """Every theme's map plus the overall gelegenheidskaart (``total``, thema ``totaal``)."""
-
-    themes: dict[str, ThemeResult]
-    total: ThemeResult
-    grid: Grid
-    mask: np.ndarray
-
-    def all(self) -> dict[str, ThemeResult]:
-        """Themes and the overall map, keyed by thema (``totaal`` last)."""
-        return {**self.themes, TOTAL: self.total}
-
-    def verantwoording(self) -> dict[str, Any]:
-        """``{thema: ThemeResult.verantwoording()}`` including ``totaal``."""
-        return {name: theme.verantwoording() for name, theme in self.all().items()}
-
 
 def compute_gelegenheid(
     config: GelegenheidConfig,
@@ -223,8 +99,6 @@ def compute_gelegenheid(
     -------
     GelegenheidResult
     """
-    from geo.scoring.passes import run_passes
-
     return run_passes(config, layers, grid, mask, window=window, client=client,
                       workdir=workdir, progress=progress)
 

@@ -7,8 +7,8 @@ the geometric mean of both maps' percentile ranks inside the area, so it is high
 where both are high.
 
 Objects (from the gelegenheid run's ``objecten.gpkg``) get the highest risk class over
-their cells and the number of incidents within ``buurt_m`` — left empty below the
-k-anonymity threshold, so small numbers of (police) incidents never show.
+their cells and the number of incidents within ``buurt_m``, rounded like every published
+count (:mod:`geo.scoring.suppression`), so small numbers of (police) incidents never show.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from scipy.stats import rankdata
 
 from geo.legend import BIVARIATE_LEVELS
 from geo.scoring.grid import Grid
+from geo.scoring.suppression import round_count, rounding_base
 
 _LEVEL = np.array([0, 1, 1, 2, 3, 3], dtype="uint8")
 
@@ -124,7 +125,8 @@ def attach_risk(
 
     Added columns: ``risico_klasse`` (1..5), ``risico_niveau`` (laag/midden/hoog),
     ``gecombineerde_klasse`` (1..9), ``gecombineerd_label`` and ``incidenten_nabij``
-    (nullable integer: empty when fewer than ``k`` incidents lie within ``radius`` m).
+    (incidents within ``radius`` m, rounded to a multiple of
+    :func:`~geo.scoring.suppression.rounding_base` ``(k)``: 0 means fewer than half of it).
     """
     out = objects.copy()
     rk = zonal_max(objects, grid, np.where(risico_klasse > 0, risico_klasse, np.nan))
@@ -140,6 +142,7 @@ def attach_risk(
         if g else "" for g, r in zip(g_level, r_level, strict=True)
     ]
     counts = count_incidents_near(objects, incidents, radius)
-    out["incidenten_nabij"] = pd.array(
-        [int(c) if c >= k else None for c in counts], dtype="Int64")
+    base = rounding_base(k)
+    out["incidenten_nabij"] = pd.array([round_count(int(c), base) for c in counts],
+                                       dtype="Int64")
     return out

@@ -1,9 +1,14 @@
-"""The engine's passes over windows (see :mod:`geo.scoring.engine` for the overview)."""
+"""The engine's passes over windows (see :mod:`geo.scoring.engine` for the overview).
+
+:func:`run_passes` runs one function per pass on a :class:`_Run` that holds the
+region-sized arrays: indicators (1), normalisation statistics (2), scores (3), classes (4).
+"""
 
 from __future__ import annotations
 
 import sys
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -15,9 +20,15 @@ from geo.errors import InvalidRequestError
 from geo.scoring import classify as cls
 from geo.scoring import combine as comb
 from geo.scoring.config import GelegenheidConfig
-from geo.scoring.engine import TOTAL, GelegenheidResult, IndicatorInfo, ThemeResult
 from geo.scoring.grid import Grid
-from geo.scoring.normalize import NormStats, fit_stats, normalize
+from geo.scoring.normalise import NormStats, fit_stats, normalise
+from geo.scoring.results import (
+    TOTAL,
+    GelegenheidResult,
+    IndicatorInfo,
+    ProgressCallback,
+    ThemeResult,
+)
 from geo.scoring.windows import Plan, Source, build_plan, clip_sources, window_task
 
 
@@ -90,9 +101,48 @@ def _pass1(plan: Plan, sources: dict[str, Source], grid: Grid, mask: np.ndarray,
         future.release()
 
 
+class _Progress:
+    """Counts finished steps (one per window per pass) and reports them."""
+
+    def __init__(self, steps: int, callback: ProgressCallback | None) -> None:
+        self.steps, self.done, self.callback = steps, 0, callback
+
+    def tick(self, description: str, count: int = 1) -> None:
+        for _ in range(count):
+            self.done += 1
+            if self.callback is not None:
+                self.callback(self.done, self.steps, description)
+
+
+@dataclass
+class _Run:
+    """One computation: inputs, windows and the region-sized arrays the passes fill."""
+
+    config: GelegenheidConfig
+    plan: Plan
+    grid: Grid
+    mask: np.ndarray
+    wins: list[Window]
+    arrays: _Arrays
+    progress: _Progress
+    themes: list[str]
+    bands: dict[str, list[int]]
+    raw: np.ndarray
+    domain: np.ndarray
+    norm: np.ndarray | None = None
+    scores: np.ndarray | None = None
+    klasse: np.ndarray | None = None
+
+    @property
+    def specs(self) -> dict[str, list[Any]]:
+        """Indicator specs per theme, in band order."""
+        return {t: [self.plan.indicators[b].spec for b in self.bands[t]] for t in self.themes}
+
+
 def run_passes(config: GelegenheidConfig, layers: dict[str, gpd.GeoDataFrame], grid: Grid,
                mask: np.ndarray, *, window: int = 512, client: Any = None,
-               workdir: Path | None = None, progress: Any = None) -> GelegenheidResult:
+               workdir: Path | None = None,
+               progress: ProgressCallback | None = None) -> GelegenheidResult:
     """Implementation of :func:`geo.scoring.engine.compute_gelegenheid`."""
     mask = np.asarray(mask, bool)
     if mask.shape != grid.shape:
@@ -101,112 +151,145 @@ def run_passes(config: GelegenheidConfig, layers: dict[str, gpd.GeoDataFrame], g
     if int(window) < 1:
         raise InvalidRequestError(f"Venstergrootte {window} moet minstens 1 cel zijn.")
     plan, sources = build_plan(config, layers, grid.cellsize)
-    arrays = _Arrays(workdir)
-    n, themes = len(plan.indicators), [d.thema for d in plan.domains]
+    run = _start(config, plan, grid, mask, list(grid.windows(int(window))), _Arrays(workdir),
+                 progress)
+    reduced = _pass_indicators(run, sources, client)
+    stats = _pass_statistics(run, reduced)
+    _pass_scores(run, stats)
+    for s in stats:
+        s.sorted_values = None
+    breaks = _pass_classes(run)
+    return _results(run, stats, breaks)
+
+
+def _start(config: GelegenheidConfig, plan: Plan, grid: Grid, mask: np.ndarray,
+           wins: list[Window], arrays: _Arrays, progress: ProgressCallback | None) -> _Run:
+    themes = [d.thema for d in plan.domains]
     rows, cols = grid.shape
-    wins = list(grid.windows(int(window)))
-    steps, done = 3 * len(wins), 0
+    return _Run(
+        config=config, plan=plan, grid=grid, mask=mask, wins=wins, arrays=arrays,
+        progress=_Progress(3 * len(wins), progress), themes=themes,
+        bands={t: [b for b, it in enumerate(plan.indicators) if it.thema == t] for t in themes},
+        raw=arrays.new("ruw", (len(plan.indicators), rows, cols), np.float32, np.nan),
+        domain=arrays.new("domein", (len(themes), rows, cols), np.bool_, False))
 
-    def tick(description: str) -> None:
-        nonlocal done
-        done += 1
-        if progress is not None:
-            progress(done, steps, description)
 
-    # pass 1: raw indicators and domains per window
-    raw = arrays.new("ruw", (n, rows, cols), np.float32, np.nan)
-    domain = arrays.new("domein", (len(themes), rows, cols), np.bool_, False)
-    reduced = np.zeros((n, 3))
+def _pass_indicators(run: _Run, sources: dict[str, Source], client: Any) -> np.ndarray:
+    """Pass 1: raw indicators and domains per window; returns per band (min, max, count)."""
+    reduced = np.zeros((len(run.plan.indicators), 3))
     reduced[:, 0], reduced[:, 1] = np.inf, -np.inf
     finished = 0
-    for win, (r, d, s) in _pass1(plan, sources, grid, mask, wins, client):
+    for win, (r, d, s) in _pass1(run.plan, sources, run.grid, run.mask, run.wins, client):
         sl = _slices(win)
-        raw[(slice(None), *sl)] = r
-        domain[(slice(None), *sl)] = d
+        run.raw[(slice(None), *sl)] = r
+        run.domain[(slice(None), *sl)] = d
         reduced[:, 0] = np.minimum(reduced[:, 0], s[:, 0])
         reduced[:, 1] = np.maximum(reduced[:, 1], s[:, 1])
         reduced[:, 2] += s[:, 2]
         finished += 1
-        tick("Indicatoren berekenen")
-    for _ in range(len(wins) - finished):
-        tick("Indicatoren berekenen")
+        run.progress.tick("Indicatoren berekenen")
+    run.progress.tick("Indicatoren berekenen", len(run.wins) - finished)  # windows outside
+    return reduced
 
-    # pass 2: normalisation statistics over each theme's domain in the whole area
-    theme_of = {t: i for i, t in enumerate(themes)}
+
+def _pass_statistics(run: _Run, reduced: np.ndarray) -> list[NormStats]:
+    """Pass 2: normalisation statistics over each theme's domain in the whole area."""
+    theme_of = {t: i for i, t in enumerate(run.themes)}
     stats: list[NormStats] = []
-    for band, item in enumerate(plan.indicators):
+    for band, item in enumerate(run.plan.indicators):
         norm_cfg = item.spec.normalisatie
         ordered = None
         if norm_cfg.methode == "percentiel":
-            ordered = np.sort(_domain_values(raw, band, domain, theme_of[item.thema], wins))
+            ordered = np.sort(_domain_values(run.raw, band, run.domain, theme_of[item.thema],
+                                             run.wins))
         stats.append(fit_stats(norm_cfg.methode, *reduced[band, :2], int(reduced[band, 2]),
                                ordered, (norm_cfg.min, norm_cfg.max)))
+    return stats
 
-    # pass 3: normalise, combine per theme and overall
-    norm = arrays.new("norm", (n, rows, cols), np.float32, np.nan)
-    scores = arrays.new("score", (len(themes) + 1, rows, cols), np.float32, np.nan)
-    bands = {t: [b for b, it in enumerate(plan.indicators) if it.thema == t] for t in themes}
-    specs = {t: [plan.indicators[b].spec for b in bands[t]] for t in themes}
-    for win in wins:
+
+def _pass_scores(run: _Run, stats: list[NormStats]) -> None:
+    """Pass 3: normalise, combine per theme and into the overall score, per window."""
+    rows, cols = run.grid.shape
+    n, k = len(run.plan.indicators), len(run.themes)
+    run.norm = run.arrays.new("norm", (n, rows, cols), np.float32, np.nan)
+    run.scores = run.arrays.new("score", (k + 1, rows, cols), np.float32, np.nan)
+    specs = run.specs
+    for win in run.wins:
         sl = _slices(win)
-        wmask = mask[sl]
+        wmask = run.mask[sl]
         if wmask.any():
             for band in range(n):
-                norm[(band, *sl)] = normalize(raw[(band, *sl)], stats[band])
-            for t, thema in enumerate(themes):
-                theme = config.themas[thema]
-                value = comb.combine(norm[(bands[thema], *sl)], [s.gewicht for s in specs[thema]],
+                run.norm[(band, *sl)] = normalise(run.raw[(band, *sl)], stats[band])
+            for t, thema in enumerate(run.themes):
+                theme = run.config.themas[thema]
+                value = comb.combine(run.norm[(run.bands[thema], *sl)],
+                                     [s.gewicht for s in specs[thema]],
                                      [s.richting for s in specs[thema]], theme.combinatie,
                                      theme.intercept)
-                value = np.where(domain[(t, *sl)], value, 0.0)
-                scores[(t, *sl)] = np.where(wmask, value, np.nan)
-            total = comb.combine_total(scores[(slice(0, len(themes)), *sl)],
-                                       [config.theme_weight(t) for t in themes],
-                                       config.totaal.combinatie)
-            scores[(len(themes), *sl)] = np.where(wmask, total, np.nan)
-        tick("Scores combineren")
-    for s in stats:
-        s.sorted_values = None
+                value = np.where(run.domain[(t, *sl)], value, 0.0)
+                run.scores[(t, *sl)] = np.where(wmask, value, np.nan)
+            total = comb.combine_total(run.scores[(slice(0, k), *sl)],
+                                       [run.config.theme_weight(t) for t in run.themes],
+                                       run.config.totaal.combinatie)
+            run.scores[(k, *sl)] = np.where(wmask, total, np.nan)
+        run.progress.tick("Scores combineren")
 
-    # pass 4: class breaks within each domain, classes
-    klasse = arrays.new("klasse", (len(themes) + 1, rows, cols), np.uint8, 0)
+
+def _pass_classes(run: _Run) -> list[list[float]]:
+    """Pass 4: class breaks within each domain (or fixed), then classes per window."""
+    rows, cols = run.grid.shape
+    layers = [*run.themes, TOTAL]
+    run.klasse = run.arrays.new("klasse", (len(layers), rows, cols), np.uint8, 0)
     breaks = []
-    for t, thema in enumerate([*themes, TOTAL]):
-        method = config.klassen_for(thema)
+    for t, thema in enumerate(layers):
+        method = run.config.klassen_for(thema)
         if method.methode == "vaste_grenzen":
             breaks.append([float(b) for b in method.grenzen])
         else:
-            in_domain = (domain.any(axis=0) if thema == TOTAL else domain[t])
-            breaks.append(cls.quantile_breaks(_masked_values(scores[t], in_domain, wins)))
-    for win in wins:
+            in_domain = run.domain.any(axis=0) if thema == TOTAL else run.domain[t]
+            breaks.append(cls.quantile_breaks(_masked_values(run.scores[t], in_domain, run.wins)))
+    for win in run.wins:
         sl = _slices(win)
-        for t in range(len(themes) + 1):
-            klasse[(t, *sl)] = cls.classify(scores[(t, *sl)], breaks[t])
-        tick("Klassen indelen")
+        for t in range(len(layers)):
+            run.klasse[(t, *sl)] = cls.classify(run.scores[(t, *sl)], breaks[t])
+        run.progress.tick("Klassen indelen")
+    return breaks
 
-    results = {}
-    for t, thema in enumerate(themes):
-        theme = config.themas[thema]
-        infos = [IndicatorInfo(
-            name=s.naam, label=s.label, rationale=s.toelichting, kind=s.soort,
-            weight=float(s.gewicht), direction=s.richting, params=s.params(),
-            normalisation=s.normalisatie.model_dump(exclude_none=True)) for s in specs[thema]]
-        results[thema] = ThemeResult(
-            thema=thema, label=theme.label, score=scores[t], klasse=klasse[t], breaks=breaks[t],
-            indicators=infos, raw=_view(raw, bands[thema]), norm=_view(norm, bands[thema]),
-            domain=domain[t], combination=theme.combinatie, intercept=float(theme.intercept),
-            stats=[stats[b].to_dict() for b in bands[thema]])
-    total_infos = [IndicatorInfo(
+
+def _results(run: _Run, stats: list[NormStats], breaks: list[list[float]]) -> GelegenheidResult:
+    """Wrap the filled arrays as one :class:`ThemeResult` per theme plus the total."""
+    themes = {thema: _theme_result(run, t, thema, stats, breaks[t])
+              for t, thema in enumerate(run.themes)}
+    return GelegenheidResult(themes=themes, total=_total_result(run, breaks[-1]),
+                             grid=run.grid, mask=run.mask)
+
+
+def _theme_result(run: _Run, t: int, thema: str, stats: list[NormStats],
+                  breaks: list[float]) -> ThemeResult:
+    theme, bands = run.config.themas[thema], run.bands[thema]
+    infos = [IndicatorInfo(
+        name=s.naam, label=s.label, rationale=s.toelichting, kind=s.soort,
+        weight=float(s.gewicht), direction=s.richting, params=s.params(),
+        normalisation=s.normalisatie.model_dump(exclude_none=True)) for s in run.specs[thema]]
+    return ThemeResult(
+        thema=thema, label=theme.label, score=run.scores[t], klasse=run.klasse[t],
+        breaks=breaks, indicators=infos, raw=_view(run.raw, bands),
+        norm=_view(run.norm, bands), domain=run.domain[t], combination=theme.combinatie,
+        intercept=float(theme.intercept), stats=[stats[b].to_dict() for b in bands])
+
+
+def _total_result(run: _Run, breaks: list[float]) -> ThemeResult:
+    config, k = run.config, len(run.themes)
+    infos = [IndicatorInfo(
         name=thema, label=config.themas[thema].label,
         rationale=f"Score van het thema {config.themas[thema].label.lower()}.", kind="thema",
-        weight=config.theme_weight(thema), normalisation={"methode": "geen"}) for thema in themes]
-    total = ThemeResult(
-        thema=TOTAL, label=config.totaal.label, score=scores[len(themes)],
-        klasse=klasse[len(themes)], breaks=breaks[len(themes)], indicators=total_infos,
-        raw=scores[: len(themes)], norm=scores[: len(themes)], domain=domain.any(axis=0),
-        combination=config.totaal.combinatie, intercept=0.0,
-        stats=[{"methode": "geen", "n": int(domain[t].sum())} for t in range(len(themes))])
-    return GelegenheidResult(themes=results, total=total, grid=grid, mask=mask)
+        weight=config.theme_weight(thema), normalisation={"methode": "geen"})
+        for thema in run.themes]
+    return ThemeResult(
+        thema=TOTAL, label=config.totaal.label, score=run.scores[k], klasse=run.klasse[k],
+        breaks=breaks, indicators=infos, raw=run.scores[:k], norm=run.scores[:k],
+        domain=run.domain.any(axis=0), combination=config.totaal.combinatie, intercept=0.0,
+        stats=[{"methode": "geen", "n": int(run.domain[t].sum())} for t in range(k)])
 
 
 def _view(array: np.ndarray, bands: list[int]) -> np.ndarray:

@@ -17,7 +17,8 @@ leave this module. The bandwidth is at least ``min_bandbreedte_cellen`` cells, a
 with fewer than ``k_anonimiteit`` incidents (unweighted) within ``onderdruk_straal_m``
 (default twice the bandwidth, where the kernel has fallen to 14 % of its peak) get density
 0, class 1 and z 0 in the published surface, so no isolated incident can be read off the
-map. Counts below *k* are never reported (:func:`suppress_counts`); objects use ``buurt_m``.
+map. Counts are published only rounded (:mod:`geo.scoring.suppression`), so no count below
+*k* can be read or derived; objects use ``buurt_m``.
 """
 
 from __future__ import annotations
@@ -30,15 +31,16 @@ from typing import Any, Literal
 import geopandas as gpd
 import numpy as np
 import pandas as pd
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 from scipy.signal import fftconvolve
 
-from geo.errors import ConfigError, InvalidRequestError, SchemaError
+from geo.config_yaml import load_yaml_config
+from geo.errors import InvalidRequestError, SchemaError
 from geo.paths import DATA_DIR
 from geo.scoring.gistar import disc_kernel, getis_ord_gistar
 from geo.scoring.grid import Grid
 from geo.scoring.kde import bin_points, kernel_density
+from geo.scoring.suppression import publish_counts, rounding_note
 
 DEFAULT_CONFIG = DATA_DIR / "risico.yaml"
 SOORTEN = ("drugslab", "dumping", "hennepkwekerij", "melding", "bevinding_controle", "overig")
@@ -66,44 +68,38 @@ class RisicoConfig(BaseModel):
         """Radius for the surface's k-anonymity: ``onderdruk_straal_m`` or 2 × bandwidth."""
         return self.onderdruk_straal_m or 2.0 * self.bandbreedte_m
 
-    @model_validator(mode="after")
-    def _check(self) -> RisicoConfig:
-        unknown = sorted(set(self.gewichten) - set(SOORTEN))
+    @field_validator("gewichten")
+    @classmethod
+    def _check_weights(cls, value: dict[str, float]) -> dict[str, float]:
+        unknown = sorted(set(value) - set(SOORTEN))
         if unknown:
-            raise ValueError(f"onbekende soort(en) in gewichten: {', '.join(unknown)}; "
-                             f"toegestaan: {', '.join(SOORTEN)}")
-        if any(w < 0 for w in self.gewichten.values()):
-            raise ValueError("gewichten moeten 0 of groter zijn")
-        p = self.klasse_percentielen
+            raise ValueError(f"gewichten per soort uit {', '.join(SOORTEN)} "
+                             f"(onbekende soort(en): {', '.join(unknown)})")
+        if any(w < 0 for w in value.values()):
+            raise ValueError("gewichten >= 0")
+        return value
+
+    @field_validator("klasse_percentielen")
+    @classmethod
+    def _check_percentiles(cls, p: list[float]) -> list[float]:
         if len(p) != 4 or not (0 < p[0] < p[1] < p[2] < p[3] < 100):
-            raise ValueError("klasse_percentielen: vier oplopende getallen tussen 0 en 100")
-        return self
+            raise ValueError("vier oplopende getallen tussen 0 en 100")
+        return p
 
     def weight(self, soort: str) -> float:
         return float(self.gewichten.get(soort, 0.0))
 
 
 def load_risico_config(path: str | Path | None = None) -> RisicoConfig:
-    """Read and validate a risicokaart configuration (default ``data/risico.yaml``)."""
-    path = Path(path) if path is not None else DEFAULT_CONFIG
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except OSError as error:
-        raise ConfigError(f"Configuratie {path} is niet te lezen: {error.strerror}.",
-                          pad=str(path)) from error
-    except yaml.YAMLError as error:
-        raise ConfigError(f"Configuratie {path} is geen geldige YAML: {error}.",
-                          pad=str(path)) from error
-    try:
-        return RisicoConfig(**raw)
-    except ValidationError as error:
-        first = error.errors()[0]
-        key = ".".join(str(p) for p in first["loc"]) or "(bestand)"
-        raise ConfigError(f"Configuratie {path}, sleutel '{key}': {first['msg']}.",
-                          pad=str(path), sleutel=key) from error
-    except TypeError as error:
-        raise ConfigError(f"Configuratie {path} moet een lijst sleutels en waarden zijn.",
-                          pad=str(path)) from error
+    """Read and validate a risicokaart configuration (default ``data/risico.yaml``).
+
+    Raises
+    ------
+    ConfigError
+        Unreadable file, YAML syntax error or invalid value (file, line, key, expected,
+        found; see :mod:`geo.config_yaml`).
+    """
+    return load_yaml_config(path if path is not None else DEFAULT_CONFIG, RisicoConfig)
 
 
 @dataclass
@@ -123,7 +119,8 @@ class RisicoResult:
     peildatum : date
         End of the time window.
     used : dict
-        Incidents inside the area per soort (counts below *k* reported as ``"<k"``);
+        Incidents inside the area per soort and ``totaal``, rounded with
+        :func:`geo.scoring.suppression.publish_counts` (multiples of 5 that add up);
         incidents just outside still contribute to the density near the edge.
     """
 
@@ -150,7 +147,8 @@ class RisicoResult:
             "k_anonimiteit": c.k_anonimiteit, "buurt_m": c.buurt_m,
             "onderdruk_straal_m": c.suppress_radius,
             "onderdrukte_cellen": int(self.suppressed_cells),
-            "incidenten": self.used, "eenheid": "gewogen incidenten per km²",
+            "incidenten": self.used, "aantallen": rounding_note(c.k_anonimiteit),
+            "eenheid": "gewogen incidenten per km²",
         }
 
 
@@ -232,7 +230,7 @@ def compute_risico(
     report["totaal"] = int(in_area.sum())
     return RisicoResult(
         density=density, klasse=klasse, z=np.where(mask, z, np.nan).astype("float32"),
-        breaks=breaks, peildatum=peildatum, used=suppress_counts(report, config.k_anonimiteit),
+        breaks=breaks, peildatum=peildatum, used=publish_counts(report, config.k_anonimiteit),
         config=config, suppressed_cells=int(suppressed.sum()),
     )
 
@@ -274,17 +272,6 @@ def classify(values: np.ndarray, breaks: list[float]) -> np.ndarray:
     values = np.asarray(values, float)
     out = 1 + np.searchsorted(np.asarray(breaks, float), np.nan_to_num(values), side="left")
     return np.where(np.isfinite(values), out, 0).astype("uint8")
-
-
-def suppress_counts(counts: dict[str, int], k: int) -> dict[str, Any]:
-    """Replace every count below ``k`` (but above 0) by the text ``"<k"``.
-
-    Examples
-    --------
-    >>> suppress_counts({"drugslab": 2, "melding": 7, "dumping": 0}, 3)
-    {'drugslab': '<3', 'melding': 7, 'dumping': 0}
-    """
-    return {key: (f"<{k}" if 0 < value < k else int(value)) for key, value in counts.items()}
 
 
 def _dates(incidents: pd.DataFrame) -> pd.Series:

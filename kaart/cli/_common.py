@@ -27,6 +27,7 @@ import sys
 import traceback
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
@@ -34,7 +35,8 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from geo.errors import KaartError
+from geo.atomic import write_failure
+from geo.errors import DiskFullError, KaartError, WriteDeniedError
 from geo.paths import Werkmap
 
 T = TypeVar("T")
@@ -67,10 +69,15 @@ CelOpt = Annotated[float, typer.Option("--celgrootte", help="Celgrootte in meter
 """Area and input options shared by the map-building commands."""
 
 INTERNAL_EXIT = 70
+"""Exit code of an unexpected error (sysexits EX_SOFTWARE); others: ``KaartError.exit_code``."""
+
+_WERKMAP: ContextVar[Path | None] = ContextVar("kaart_werkmap", default=None)
 
 
 def open_werkmap(path: Path | None) -> Werkmap:
-    return Werkmap.open(path)
+    werkmap = Werkmap.open(path)
+    _WERKMAP.set(werkmap.root)  # error messages name files relative to it
+    return werkmap
 
 
 class Output:
@@ -139,6 +146,9 @@ def command(name: str, json_output: bool) -> Iterator[Output]:
     out = Output(name, json_output)
     try:
         yield out
+    except (DiskFullError, WriteDeniedError) as error:
+        error = error.shown_from(_WERKMAP.get())
+        _fail(out, error.to_dict(), error.exit_code)
     except KaartError as error:
         _fail(out, error.to_dict(), error.exit_code)
     except KeyboardInterrupt:
@@ -146,6 +156,9 @@ def command(name: str, json_output: bool) -> Iterator[Output]:
     except typer.Exit:
         raise
     except Exception as error:  # noqa: BLE001 - last line of defence, never a raw traceback
+        failure = _refused_write(error)
+        if failure is not None:
+            _fail(out, failure.to_dict(), failure.exit_code)
         if os.environ.get("KAART_DEBUG") == "1":
             traceback.print_exc()
         detail = f"{type(error).__name__}: {error}"
@@ -154,6 +167,17 @@ def command(name: str, json_output: bool) -> Iterator[Output]:
               INTERNAL_EXIT)
     else:
         out.finish()
+
+
+def _refused_write(error: Exception) -> KaartError | None:
+    """A disk-full or read-only error for an OSError that escaped ``geo.atomic``."""
+    filename = getattr(error, "filename", None)
+    if not isinstance(error, OSError) or not filename:
+        return None
+    failure = write_failure(error, filename)
+    if isinstance(failure, DiskFullError | WriteDeniedError):
+        return failure.shown_from(_WERKMAP.get())
+    return failure
 
 
 def _fail(out: Output, error: dict[str, Any], exit_code: int) -> None:

@@ -6,8 +6,9 @@ from typing import Annotated
 
 import typer
 
+from geo.paths import Werkmap
 from kaart.cli._app import app
-from kaart.cli._common import JsonOpt, WerkmapOpt, command, open_werkmap
+from kaart.cli._common import JsonOpt, Output, WerkmapOpt, command, open_werkmap
 
 SeedOpt = Annotated[
     int,
@@ -51,31 +52,54 @@ def demo(
     alles: AllesOpt = False,
 ) -> None:
     """Genereer synthetische demodata voor Limburg in de werkmap."""
-    from geo.layers import read_layers
-    from geo.layers.demo import DEMO_LAYERS, write_demo
+    from geo.layers.demo import DEMO_LAYERS
+    from services.demo import write_demo_layers
 
     with command("demo", json_output) as out:
         wm = open_werkmap(werkmap)
-        replaced = wm.lagen.exists()
         with out.progress() as progress:
             task = progress.add_task("Demolagen genereren", total=len(DEMO_LAYERS) + 1)
 
             def step(kind: str) -> None:
                 progress.update(task, advance=1, description=f"Gegenereerd: {kind}")
 
-            path = write_demo(wm, seed, on_layer=step)
+            layers = write_demo_layers(wm, seed, on_layer=step)
             progress.update(task, advance=1, description="Geschreven")
-        counts = {kind: len(frame) for kind, frame in read_layers(path, DEMO_LAYERS).items()}
-        out.wrote(path, soort="geopackage", aantal=sum(counts.values()), synthetisch=True)
-        out.data(seed=seed, synthetisch=True, lagen=counts, vervangen=replaced)
+        counts = layers.counts
+        out.wrote(layers.path, soort="geopackage", aantal=sum(counts.values()), synthetisch=True)
+        out.data(seed=seed, synthetisch=True, lagen=counts, vervangen=layers.replaced)
         out.summary("[bold yellow]SYNTHETISCHE DEMODATA[/] — verzonnen objecten en incidenten "
                     "binnen de echte grenzen van Limburg; niet gebruiken voor echte beslissingen.")
         for kind in DEMO_LAYERS:
             out.summary(f"  {_LABELS[kind]:<24} {counts.get(kind, 0):>6}")
-        out.summary(f"Geschreven naar {path} (seed {seed}).")
-        if replaced:
+        out.summary(f"Geschreven naar {layers.path} (seed {seed}).")
+        if layers.replaced:
             out.summary("Let op: de bestaande invoerlagen in deze werkmap zijn vervangen.")
         if alles:
-            from kaart.cli._pipeline import build_all
+            _build_outputs(out, wm)
 
-            build_all(out, wm)
+
+def _build_outputs(out: Output, werkmap: Werkmap) -> None:
+    """Build every demo output (one progress bar), record what it wrote, say where to look."""
+    from services.demo import build_demo_outputs
+
+    with out.progress() as progress:
+        task = progress.add_task("Demo bouwen", total=None)
+
+        def report(done: int, total: int, text: str) -> None:
+            progress.update(task, completed=done, total=total, description=text)
+
+        result = build_demo_outputs(werkmap, progress=report)
+    for step in result.steps:
+        out.written.extend({**item, "stap": step.stap} for item in step.geschreven)
+    out.data(stappen=[{"stap": s.stap, "geschreven": len(s.geschreven)} for s in result.steps])
+    out.summary("")
+    out.summary(f"[bold]Klaar.[/] {len(out.written)} bestanden geschreven. Waar kijken:")
+    out.summary(f"  • Kaart in de browser (werkt offline): {result.html}")
+    out.summary(f"  • Kaarten voor QGIS (COG + GeoPackage): {werkmap.kaarten}/<gemeente>/…")
+    if result.plan_dir is not None:
+        out.summary(f"  • ACT!-controleplan (CSV, XLSX, routekaart): {result.plan_dir}")
+    out.summary("  • Kaartdienst: kaart gebruiker toevoegen … en dan kaart server "
+                "(zie README, 'Kaartdienst')")
+    out.summary(f"  • Werkmap: {werkmap.root}")
+    out.summary("[bold yellow]Alles is gemaakt van synthetische demodata.[/]")

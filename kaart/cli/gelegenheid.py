@@ -56,16 +56,16 @@ def gelegenheid(
 
     Voorbeeld: kaart gelegenheid --provincie Limburg --per-gemeente
     """
-    from geo.export.run import build_gelegenheid_many, dask_client
-    from geo.layers.gemeenten import select_area, split_per_gemeente
+    from geo.layers.gemeenten import select_area
+    from services.runs import areas_of, build_gelegenheid
 
     with command("gelegenheid", json_output) as out:
         wm = open_werkmap(werkmap)
         area = select_area(gemeente=gemeente or None, regio=regio,
                            veiligheidsregio=veiligheidsregio, provincie=provincie)
-        areas = split_per_gemeente(area) if per_gemeente else [area]
-        with dask_client(dask) as client, out.progress() as bar:
-            overall = bar.add_task("Gebieden", total=len(areas)) if len(areas) > 1 else None
+        with out.progress() as bar:
+            count = len(areas_of(area, per_gemeente))
+            overall = bar.add_task("Gebieden", total=count) if count > 1 else None
             tasks: dict[str, Any] = {}
 
             def report(current, done: int, total: int, text: str) -> None:
@@ -76,17 +76,16 @@ def gelegenheid(
                 if overall is not None and done >= total:
                     bar.update(overall, completed=len(tasks))
 
-            runs = build_gelegenheid_many(
-                wm, areas, layers_path=lagen, config_path=indicatoren, cellsize=celgrootte,
-                client=client, progress=report)
+            runs = build_gelegenheid(
+                wm, area, per_gemeente=per_gemeente, layers_path=lagen, config_path=indicatoren,
+                cellsize=celgrootte, dask=dask, progress=report)
         _report(out, runs, area, celgrootte)
 
 
 def _report(out: Output, runs: list[Any], area: Any, cellsize: float) -> None:
-    for run in runs:
-        for item in run.files:
-            out.wrote(item["pad"], soort=item["soort"], aantal=item.get("aantal"),
-                      **({"kaart_id": item["kaart_id"]} if "kaart_id" in item else {}))
+    from services.runs import run_files
+
+    out.written.extend(run_files(runs))
     synthetic = any(run.synthetisch for run in runs)
     top = _top_objects(runs)
     out.data(

@@ -32,21 +32,16 @@ def html(
     Standaard bevat het bestand alleen de gelegenheidskaarten en objecten; vertrouwelijke
     kaarten alleen met --met-vertrouwelijk.
     """
-    from geo.errors import InvalidRequestError
-    from maps.outputs import ALL_KINDS, PUBLIC_KINDS
-    from maps.standalone import write_standalone_html
+    from services.runs import build_html, html_files
 
     with command("html", json_output) as out:
-        if bool(gemeente) == bool(gebied):
-            raise InvalidRequestError("Geef precies één van --gemeente of --gebied.")
-        name = _gemeente_id(gemeente) if gemeente else str(gebied)
         wm = open_werkmap(werkmap)
-        kinds = ALL_KINDS if vertrouwelijk else PUBLIC_KINDS
         with out.progress() as progress:
             task = progress.add_task("HTML-kaart maken", total=1)
-            result = write_standalone_html(wm, name, uit, allowed_kinds=kinds)
+            result = build_html(wm, uit, gemeente=gemeente, gebied=gebied,
+                                vertrouwelijk=vertrouwelijk)
             progress.advance(task)
-        out.wrote(result.path, soort="html", aantal=result.objecten)
+        out.written.extend(html_files(result))
         out.summary(f"Losse kaart van {result.gebied_naam} geschreven naar {result.path} "
                     f"({result.size / 1e6:.1f} MB, {len(result.kaarten)} kaartlagen, "
                     f"{result.objecten} objecten).")
@@ -59,9 +54,3 @@ def html(
                  kaarten=result.kaarten, objecten=result.objecten, bytes=result.size,
                  synthetisch=result.synthetisch, vertrouwelijk=result.vertrouwelijk)
 
-
-def _gemeente_id(value: str) -> str:
-    """``Vaals``/``gm0981`` → ``GM0981`` via the reference gemeenten (Dutch error if unknown)."""
-    from geo.layers.gemeenten import select_area
-
-    return select_area(gemeente=value).id

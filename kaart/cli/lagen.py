@@ -36,6 +36,19 @@ def importeer(
     neem_crs: Annotated[str | None, typer.Option(
         "--neem-crs", help="Coördinatenstelsel als het bestand er geen heeft (EPSG:28992).",
         show_default=False)] = None,
+    profiel: Annotated[str | None, typer.Option(
+        "--profiel", help="Importprofiel: naam (zie 'kaart profielen') of een eigen "
+        "profielbestand (.yaml) dat bronkolommen aan de kolommen van de laagsoort koppelt.",
+        show_default=False)] = None,
+    kolom: Annotated[list[str] | None, typer.Option(
+        "--kolom", help="Koppel een bronkolom aan een kolom van de laagsoort: doel=bron "
+        "(herhaalbaar; gaat boven het profiel).", show_default=False)] = None,
+    vast: Annotated[list[str] | None, typer.Option(
+        "--vast", help="Vaste waarde voor een kolom: doel=waarde, bijv. --vast bron=riec "
+        "(herhaalbaar).", show_default=False)] = None,
+    proef: Annotated[bool, typer.Option(
+        "--proef", help="Toon de eerste rijen en per kolom hoeveel waarden bekend zijn; "
+        "schrijf niets.")] = False,
     werkmap: WerkmapOpt = None,
     json_output: JsonOpt = False,
 ) -> None:
@@ -44,20 +57,31 @@ def importeer(
     Een bestaande laag van dezelfde soort wordt vervangen; andere lagen blijven staan.
     Bij een fout blijft de werkmap ongewijzigd. Met SOORT 'alle' worden alle lagen van
     een GeoPackage geïmporteerd waarvan de laagnaam een laagsoort is (alles of niets).
+    Bronnen in een ander formaat (IBIS, BAG, OSM, CBS, NWB) lees je met --profiel;
+    ontbrekende kenmerken blijven onbekend (nooit 0 of nee).
     """
+    from kaart.cli.profielen import parse_pairs
+
     with command("importeer", json_output) as out:
-        wm = open_werkmap(werkmap)
+        columns, constants = parse_pairs(kolom, "--kolom"), parse_pairs(vast, "--vast")
+        wm = open_werkmap(werkmap) if not proef else None
         with out.progress() as progress:
             kinds = _kinds_to_import(soort, bestand, laag)
+            chosen = _profile_for(kinds, profiel, columns, constants)
             task = progress.add_task("Lagen inlezen en controleren", total=len(kinds) + 2)
-            loaded, meldingen, hersteld = {}, [], 0
+            loaded, meldingen, hersteld, reports = {}, [], 0, {}
             for kind in kinds:
-                frame, notes, repaired = _load_checked(kind, bestand, laag, neem_crs)
+                frame, notes, repaired, reports[kind] = _load_checked(
+                    kind, bestand, laag, neem_crs, chosen)
                 loaded[kind] = frame
                 meldingen += notes
                 hersteld += repaired
                 progress.advance(task)
-            existing, synthetic = _replace_layers(wm.lagen, loaded, bestand, laag)
+            if proef:
+                _show_preview(out, kinds[0], loaded[kinds[0]], reports[kinds[0]], meldingen)
+                return
+            existing, synthetic = _replace_layers(wm.lagen, loaded, bestand, laag, chosen,
+                                                  reports)
             progress.advance(task, 2)
         total = sum(len(frame) for frame in loaded.values())
         out.wrote(wm.lagen, soort="geopackage", aantal=total, laag=",".join(loaded))
@@ -94,24 +118,61 @@ def _kinds_to_import(soort: str, bestand: Path, laag: str | None) -> list[str]:
     return kinds
 
 
-def _load_checked(kind: str, bestand: Path, laag: str | None,
-                  neem_crs: str | None) -> tuple[object, list[str], int]:
-    """Load one layer; return it with the Dutch warnings and the number of repairs."""
-    from geo.layers import load_layer
+def _profile_for(kinds: list[str], profiel: str | None, columns: dict[str, str],
+                 constants: dict[str, str]):
+    """The import profile (with --kolom/--vast on top), or None for a plain import."""
+    from geo.layers.profiles import resolve_profile
 
+    if len(kinds) > 1 and (profiel or columns or constants):
+        raise InvalidRequestError("--profiel, --kolom en --vast gelden voor één laagsoort; "
+                                  "niet met soort 'alle'.")
+    return resolve_profile(kinds[0], profiel, columns=columns, constants=constants)
+
+
+def _load_checked(kind: str, bestand: Path, laag: str | None, neem_crs: str | None,
+                  profile=None) -> tuple[object, list[str], int, object]:
+    """Load one layer; return it with the Dutch warnings, repairs and the mapping report."""
+    from geo.layers import load_layer
+    from geo.layers.profiles import load_with_profile
+
+    report = None
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", KaartWarning)
-        frame = load_layer(kind, bestand, laag, assume_crs=neem_crs)
+        if profile is None:
+            frame = load_layer(kind, bestand, laag, assume_crs=neem_crs)
+        else:
+            frame, report = load_with_profile(kind, bestand, profile, laag,
+                                              assume_crs=neem_crs)
     ours = [w for w in caught if issubclass(w.category, KaartWarning)]
     repaired = sum(getattr(w.message, "aantal", 1) for w in ours
                    if issubclass(w.category, GeometryRepairedWarning))
-    return frame, [str(w.message) for w in ours], repaired
+    return frame, [str(w.message) for w in ours], repaired, report
 
 
-def _replace_layers(path: Path, loaded: dict, bestand: Path,
-                    laag: str | None) -> tuple[dict, bool]:
+def _show_preview(out, kind: str, frame, report, meldingen: list[str]) -> None:
+    from geo.layers.profiles import preview
+    from kaart.cli.profielen import preview_table
+
+    result = preview(frame, kind)
+    for table in preview_table(kind, result):
+        out.table(table)
+    out.data(proef=True, soort=kind, aantal=result["aantal"], kolommen=result["kolommen"],
+             rijen=result["rijen"], profiel=None if report is None else report.to_dict(),
+             meldingen=meldingen)
+    text = f"Proef: {result['aantal']} objecten van laagsoort {kind}"
+    if report is not None:
+        text += (f" ({report.rijen_gelezen} rijen gelezen, {report.rijen_gefilterd} "
+                 f"weggefilterd, {report.afgeleide_ids} afgeleide ids)")
+    out.summary(text + ". Er is niets geschreven.")
+    for melding in meldingen:
+        out.summary(f"[yellow]Let op:[/] {escape(melding)}")
+
+
+def _replace_layers(path: Path, loaded: dict, bestand: Path, laag: str | None,
+                    profile=None, reports: dict | None = None) -> tuple[dict, bool]:
     """Write ``loaded`` over the werkmap's layers; keep every other layer and its metadata."""
     from geo.layers import _store, read_layers, write_layers
+    from kaart.cli.profielen import profile_info
 
     existing = read_layers(path) if path.exists() else {}
     info = _store.layer_metadata(path)
@@ -119,7 +180,8 @@ def _replace_layers(path: Path, loaded: dict, bestand: Path,
     for kind, frame in loaded.items():
         existing[kind] = frame
         info[kind] = {"synthetisch": "nee", "bron": bestand.name,
-                      "bronlaag": laag or (kind if len(loaded) > 1 else ""), "geimporteerd": now}
+                      "bronlaag": laag or (kind if len(loaded) > 1 else ""), "geimporteerd": now,
+                      **profile_info(profile, (reports or {}).get(kind))}
     layer_info = {k: {m: str(v) for m, v in meta.items() if m not in ("aantal", "geometrie")}
                   for k, meta in info.items() if k in existing}
     synthetic = any(meta.get("synthetisch") == "ja" for meta in layer_info.values())

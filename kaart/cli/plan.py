@@ -30,16 +30,6 @@ def _area(gemeente: str | None, regio: str | None):
     return select_area(gemeente=names[0] if names and len(names) == 1 else names, regio=regio)
 
 
-def _sessionmaker(werkmap):
-    from api.db.migrate import upgrade
-    from api.db.session import make_engine, make_sessionmaker
-    from api.settings import Settings
-
-    engine = make_engine(Settings(werkmap=werkmap.root).resolved_database_url())
-    upgrade(engine)
-    return make_sessionmaker(engine)
-
-
 def _date(text: str | None) -> dt.date:
     if text is None:
         return dt.date.today()
@@ -103,50 +93,31 @@ def plan(
     tijdbudget; bepaalt een bezoekvolgorde. Schrijft CSV, XLSX, GeoJSON en een routekaart
     (HTML) naar werkmap/plannen/<plan_id>/ en slaat het plan met selectiekansen op.
     """
-    from api.db.models_planning import load_controls, save_plan
-    from geo.planning.config import load_planning_config
-    from geo.planning.run import (
-        build_plan,
-        parse_lonlat,
-        plan_directory,
-        start_lonlat,
-        write_plan_files,
-    )
-    from maps.plan import write_plan_map
+    from geo.planning.run import parse_lonlat
+    from services.plans import STEPS, create_plan
+    from services.store import werkmap_database
 
     with command("plan", json_output) as out:
         wm = open_werkmap(werkmap)
         area = _area(gemeente, regio)
-        cfg = load_planning_config(config).with_overrides(
-            aantal=aantal, themas=tuple(thema) if thema else None,
-            exploratie_aandeel=exploratie, minimale_afstand_m=min_afstand,
-            uitsluiten_maanden=uitsluiten_maanden, tijdbudget_uren=tijdbudget,
-            gemeente_max_aandeel=gemeente_max, gemeente_min_aandeel=gemeente_min)
         first_day = _date(datum)
+        overrides = dict(aantal=aantal, themas=tuple(thema) if thema else None,
+                         exploratie_aandeel=exploratie, minimale_afstand_m=min_afstand,
+                         uitsluiten_maanden=uitsluiten_maanden, tijdbudget_uren=tijdbudget,
+                         gemeente_max_aandeel=gemeente_max, gemeente_min_aandeel=gemeente_min)
         with out.progress() as progress:
-            task = progress.add_task(f"Plan voor {area.naam}", total=4)
-            sessions = _sessionmaker(wm)
-            with sessions() as session:
-                controls = load_controls(session, area.codes)
-            progress.advance(task)
-            run = build_plan(wm, area, cfg, datum=first_day, seed=seed,
-                             start=parse_lonlat(start) if start else None,
-                             start_object=start_object, controls=controls)
-            progress.advance(task)
-            with plan_directory(wm, run.plan_id) as tmp:
-                files = write_plan_files(run, tmp)
-                files["html"] = write_plan_map(
-                    run.result.picks, tmp / "plan.html", start_lonlat=start_lonlat(run),
-                    titel=f"Controleplan {area.naam} {first_day:%d-%m-%Y}",
-                    synthetisch=run.synthetisch)
-            progress.advance(task)
-            with sessions() as session:
-                save_plan(session, run)
-            progress.advance(task)
-        picks = run.result.picks
-        directory = wm.plannen / run.plan_id
-        for kind, path in files.items():
-            out.wrote(directory / path.name, soort=kind, aantal=len(picks))
+            task = progress.add_task(f"Plan voor {area.naam}", total=STEPS)
+
+            def report(done: int, total: int, text: str) -> None:
+                progress.update(task, completed=done, total=total, description=text)
+
+            with werkmap_database(wm) as sessions, sessions() as session:
+                created = create_plan(
+                    session, wm, area, datum=first_day, seed=seed,
+                    start=parse_lonlat(start) if start else None, start_object=start_object,
+                    config_path=config, overrides=overrides, progress=report)
+        run, picks, directory = created.run, created.run.result.picks, created.directory
+        out.written.extend(created.geschreven)
         n_explore = int((picks["soort_keuze"] == "exploratie").sum())
         out.data(plan_id=run.plan_id, gebied=area.id, aantal=len(picks), exploratie=n_explore,
                  totaal_minuten=round(run.result.total_minutes, 1),
@@ -182,23 +153,18 @@ def importeer_uitkomsten(
     json_output: JsonOpt = False,
 ) -> None:
     """Registreer uitkomsten van controles (alles of niets: bij een fout wordt niets opgeslagen)."""
-    from api.db.models_planning import import_controls
-    from geo.planning.feedback import is_hit
-    from geo.planning.outcomes import read_outcomes
+    from services.outcomes import import_outcome_file
+    from services.store import werkmap_database
 
     with command("uitkomsten importeer", json_output) as out:
         wm = open_werkmap(werkmap)
-        outcomes = read_outcomes(bestand)
-        with _sessionmaker(wm)() as session:
-            stored = import_controls(session, outcomes, bron="cli", source=bestand.name)
-        done = outcomes[outcomes["uitgevoerd"]]
-        hits = int(is_hit(done["bevindingen"]).sum())
-        linked = sum(1 for c in stored if c.plan_id is not None)
-        out.data(aantal=len(stored), uitgevoerd=len(done), met_bevinding=hits,
-                 gekoppeld_aan_plan=linked)
-        out.summary(f"{len(stored)} controles geregistreerd uit {bestand.name}: "
-                    f"{len(done)} uitgevoerd, {hits} met bevinding; {linked} gekoppeld aan "
-                    f"een plan (met selectiekans).")
+        with werkmap_database(wm) as sessions, sessions() as session:
+            result = import_outcome_file(session, bestand, bron="cli")
+        out.data(aantal=result.aantal, uitgevoerd=result.uitgevoerd,
+                 met_bevinding=result.met_bevinding, gekoppeld_aan_plan=result.gekoppeld_aan_plan)
+        out.summary(f"{result.aantal} controles geregistreerd uit {bestand.name}: "
+                    f"{result.uitgevoerd} uitgevoerd, {result.met_bevinding} met bevinding; "
+                    f"{result.gekoppeld_aan_plan} gekoppeld aan een plan (met selectiekans).")
 
 
 @uitkomsten.command("rapport")
@@ -215,21 +181,15 @@ def rapport(
     'gecorrigeerd' is de selectiegecorrigeerde schatting (gewogen met 1/selectiekans) voor
     alle kandidaat-objecten, niet alleen de gecontroleerde.
     """
-    from api.db.models_planning import load_controls
-    from geo.planning.feedback import hit_rate_report
+    from services.outcomes import outcome_report, report_rows
+    from services.store import werkmap_database
 
     with command("uitkomsten rapport", json_output) as out:
-        if periode not in ("maand", "kwartaal", "jaar"):
-            raise InvalidRequestError(f"Periode '{periode}' bestaat niet; kies maand, kwartaal "
-                                      f"of jaar.", waarde=periode)
         wm = open_werkmap(werkmap)
         codes = _area(gemeente, regio).codes if (gemeente or regio) else None
-        with _sessionmaker(wm)() as session:
-            controls = load_controls(session, codes)
-        report = hit_rate_report(controls, periode=periode)
-        out.data(periode=periode, rijen=[
-            {k: (None if isinstance(v, float) and v != v else v) for k, v in row.items()}
-            for row in report.to_dict("records")])
+        with werkmap_database(wm) as sessions, sessions() as session:
+            report = outcome_report(session, codes, periode=periode)
+        out.data(periode=periode, rijen=report_rows(report))
         table = Table("thema", "periode", "keuze", "uitgevoerd", "treffers", "trefkans",
                       "gecorrigeerd")
         for r in report.itertuples(index=False):
@@ -253,20 +213,16 @@ def labels(
 ) -> None:
     """Schrijf selectiegecorrigeerde labels (label, sample_weight = 1/selectiekans) voor
     het geleerde model. Nooit gecontroleerde objecten krijgen geen label."""
-    from api.db.models_planning import load_controls
     from geo.atomic import atomic_file
     from geo.export.tabular import write_safe_csv
-    from geo.planning.candidates import find_object_tables, load_scored_objects
-    from geo.planning.feedback import outcome_training_table
+    from services.outcomes import outcome_labels
+    from services.store import werkmap_database
 
     with command("uitkomsten labels", json_output) as out:
         wm = open_werkmap(werkmap)
         area = _area(gemeente, regio)
-        objects = load_scored_objects([p for _, p in find_object_tables(wm, area)],
-                                      gemeenten=area.codes)
-        with _sessionmaker(wm)() as session:
-            controls = load_controls(session, area.codes)
-        table = outcome_training_table(controls, objects)
+        with werkmap_database(wm) as sessions, sessions() as session:
+            table = outcome_labels(session, wm, area)
         with atomic_file(uit) as tmp:
             write_safe_csv(table, tmp)  # object ids come from user files
         out.wrote(uit, soort="csv", aantal=len(table))

@@ -54,8 +54,9 @@ def _steps(out: Output, total: int, description: str):
 
 
 def _report_run(out: Output, run: Any) -> None:
-    for item in run.files:
-        out.wrote(item["pad"], soort=item["soort"], aantal=item.get("aantal"))
+    from services.runs import run_files
+
+    out.written.extend(run_files([run]))
     if run.synthetisch:
         out.summary("[yellow]Synthetische demodata — geen echte gegevens.[/]")
 
@@ -85,24 +86,28 @@ def risico(
 
     Voorbeeld: kaart risico --regio Parkstad --celgrootte 50
     """
-    from geo.export.risico import build_risico
-    from geo.layers.gemeenten import split_per_gemeente
+    from services.runs import build_risico
 
     with command("risico", json_output) as out:
         wm = open_werkmap(werkmap)
         area = _area(gemeente, regio, veiligheidsregio, provincie)
-        areas = split_per_gemeente(area) if per_gemeente else [area]
-        runs = []
-        for item in out.track(areas, "Risicokaarten"):
-            runs.append(build_risico(wm, item, layers_path=lagen, config_path=config,
-                                     cellsize=celgrootte, peildatum=_date(peildatum)))
+        with out.progress() as bar:
+            task = bar.add_task("Risicokaarten", total=None)
+
+            def report(done: int, total: int, text: str) -> None:
+                bar.update(task, completed=done, total=total, description=text)
+
+            runs = build_risico(wm, area, per_gemeente=per_gemeente, layers_path=lagen,
+                                config_path=config, cellsize=celgrootte,
+                                peildatum=_date(peildatum), progress=report)
         out.summary(f"[bold]Risicokaart {area.naam}[/] (vertrouwelijk; cellen van "
                     f"{celgrootte:g} m).")
         for run in runs:
             _report_run(out, run)
             s = run.summary
             out.summary(f"  {run.area.naam} versie {run.versie}: {s['cellen']} cellen, "
-                        f"{s['incidenten'].get('totaal', 0)} incidenten in het gebied, "
+                        f"{s['incidenten'].get('totaal', 0)} incidenten in het gebied "
+                        "(afgerond), "
                         f"peildatum {s['peildatum']}, {s['onderdrukte_cellen']} cellen "
                         f"onderdrukt (k-anonimiteit) → {run.run_dir}")
         out.data(gebied={"id": area.id, "naam": area.naam}, celgrootte=celgrootte,
@@ -125,7 +130,7 @@ def gecombineerd(
 
     Voorbeeld: kaart gecombineerd --gemeente Heerlen
     """
-    from geo.export.risico import build_gecombineerd
+    from services.runs import build_gecombineerd
 
     with command("gecombineerd", json_output) as out:
         wm = open_werkmap(werkmap)

@@ -20,6 +20,9 @@ gebruiker_app = typer.Typer(help="Gebruikers beheren (rol, organisatie, gemeente
 app.add_typer(gebruiker_app, name="gebruiker")
 
 ROLE_HELP = "beheerder, analist, gemeente of planner."
+SHUTDOWN_S = 5
+"""After SIGTERM, requests still running get this long before they are cancelled (the whole
+shutdown, audit flush included, stays within 10 s)."""
 
 
 @contextmanager
@@ -55,13 +58,16 @@ def server(
         os.environ["KAART_WERKMAP"] = str(root)
         if workers > 1:  # share rendered tiles between the worker processes
             os.environ.setdefault("KAART_TEGEL_SCHIJFCACHE", str(root / "kaarten" / ".tegelcache"))
-        settings = Settings()  # refuses placeholder secrets in productie before starting
+        settings = Settings()  # refuses weak or public secrets before starting
+        settings.session_secret()  # generated once into the werkmap when not configured
         engine, _ = open_database(settings.resolved_database_url())
         engine.dispose()
         out.err.print(f"kaart luistert op http://{host}:{port} (werkmap {root}, "
                       f"{workers} werkproces(sen)); stoppen met Ctrl+C.")
         uvicorn.run("api.app:create_app", factory=True, host=host, port=port, workers=workers,
-                    log_level="warning", proxy_headers=True)
+                    log_level="warning",
+                    proxy_headers=False,  # api.urls.client_address: trusted proxies only
+                    timeout_graceful_shutdown=SHUTDOWN_S)
         out.summary("Kaartdienst gestopt.")
         out.data(host=host, port=port, workers=workers, werkmap=str(root))
 

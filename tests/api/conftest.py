@@ -5,6 +5,7 @@ users of every role with tokens, and a TestClient."""
 from __future__ import annotations
 
 import os
+import secrets
 import shutil
 import uuid
 
@@ -106,7 +107,7 @@ def settings(outputs, database_url):
     from api.settings import Settings
 
     return Settings(omgeving="test", werkmap=outputs.root, database_url=database_url,
-                    geheime_sleutel="test-sleutel-" + "x" * 32)
+                    geheime_sleutel=secrets.token_urlsafe(48))
 
 
 @pytest.fixture

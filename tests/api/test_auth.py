@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import secrets
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -118,7 +119,7 @@ def test_placeholder_secret_refused_in_productie(monkeypatch):
     monkeypatch.setenv("KAART_GEHEIME_SLEUTEL", "verander-mij")
     with pytest.raises(ConfigError, match="KAART_GEHEIME_SLEUTEL"):
         Settings()
-    monkeypatch.setenv("KAART_GEHEIME_SLEUTEL", "k" * 40)
+    monkeypatch.setenv("KAART_GEHEIME_SLEUTEL", secrets.token_urlsafe(48))
     settings = Settings()
     assert settings.secure_cookie and settings.omgeving == "productie"
     monkeypatch.setenv("KAART_OMGEVING", "ontwikkeling")

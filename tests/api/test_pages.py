@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import secrets
 import sys
 from pathlib import Path
 
@@ -34,7 +35,7 @@ def page_app(page_werkmap, tmp_path):
 
     settings = Settings(omgeving="test", werkmap=page_werkmap.root,
                         database_url=f"sqlite:///{tmp_path / 'kaart.db'}",
-                        geheime_sleutel="test-sleutel-" + "x" * 32)
+                        geheime_sleutel=secrets.token_urlsafe(48))
     app = create_app(settings)
     with app.state.sessionmaker() as session:
         for name, (rol, org, codes) in PAGE_USERS.items():

@@ -7,6 +7,7 @@ No network: every request that is not to the test server (or file:/data:/blob:) 
 from __future__ import annotations
 
 import os
+import secrets
 import socket
 import subprocess
 import sys
@@ -64,7 +65,7 @@ def server(browser_werkmap, tmp_path_factory):
     database = tmp_path_factory.mktemp("db") / "kaart.db"
     env = {**os.environ, "KAART_OMGEVING": "test", "KAART_WERKMAP": str(browser_werkmap.root),
            "KAART_DATABASE_URL": f"sqlite:///{database}",
-           "KAART_GEHEIME_SLEUTEL": "browsertest-" + "s" * 40,
+           "KAART_GEHEIME_SLEUTEL": secrets.token_urlsafe(48),
            "PYTHONPATH": str(ROOT)}
     settings = Settings(omgeving="test", werkmap=browser_werkmap.root,
                         database_url=env["KAART_DATABASE_URL"],

@@ -105,8 +105,8 @@ def _bad(tmp_path, case):
         return [save(frame, tmp_path / "t.gpkg", layer="bt"), "--laag", "terreinen"], \
             "laag_onbekend", "Laag 'terreinen' bestaat niet in 't.gpkg'"
     if case == "ontbrekende_kolom":
-        return [save(frame.drop(columns="woonfunctie_pct"), tmp_path / "t.gpkg")], \
-            "schema_fout", "verplichte kolom 'woonfunctie_pct' ontbreekt"
+        return [save(frame.drop(columns="id"), tmp_path / "t.gpkg")], \
+            "schema_fout", "verplichte kolom 'id' ontbreekt"
     if case == "verkeerd_type":
         frame["bouwjaar_mediaan"] = ["1990", "ooit", "2001"]
         return [save(frame, tmp_path / "t.gpkg")], "schema_fout", \
@@ -282,7 +282,7 @@ def test_lagen_schema(werkmap):
     result = run("lagen", "--schema", "vakantieparken")
     assert result.exit_code == 0 and "niet_vitaal" in result.stdout
     exit_code, payload = run_json("lagen", "--schema", "alle")
-    assert exit_code == 0 and len(payload["schemas"]) == 9
+    assert exit_code == 0 and len(payload["schemas"]) == 10
     havens = next(s for s in payload["schemas"] if s["soort"] == "havens")
     assert havens["geometrie"] == ["Point", "Polygon", "MultiPolygon"]
     assert [c["naam"] for c in havens["kolommen"]][:3] == ["id", "naam", "soort"]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import re
+import secrets
 import socket
 import subprocess
 import sys
@@ -135,7 +136,7 @@ def server(hostile, tmp_path_factory):
     if not Path(CHROMIUM).exists():
         pytest.skip(f"Chromium ontbreekt ({CHROMIUM})")
     database = tmp_path_factory.mktemp("xssdb") / "kaart.db"
-    secret = "xss-browsertest-" + "k7" * 24
+    secret = secrets.token_urlsafe(48)
     app = make_app(hostile.root, database)
     app.state.engine.dispose()
     port = _free_port()

@@ -73,6 +73,11 @@ def valid_frame(kind: str, n: int = 3) -> gpd.GeoDataFrame:
                    "soort": cycle(["drugslab", "dumping", "melding"]),
                    "bron": cycle(["politie", "gemeente"]), "vertrouwelijk": cycle([True, False])}
         geometry = points(n)
+    elif kind == "verzorgingsplaatsen":
+        columns = {"id": _ids(n), "naam": cycle(["Venlose Heide", None]),
+                   "truckparking": cycle([True, False]), "verzorgingsplaats": cycle([False, True]),
+                   "weg": cycle(["A67", "A73"]), "vrachtwagenplaatsen": cycle([40, None])}
+        geometry = points(n)
     else:
         raise ValueError(kind)
     return gpd.GeoDataFrame(columns, geometry=geometry, crs="EPSG:28992")

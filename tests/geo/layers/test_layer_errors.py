@@ -69,13 +69,13 @@ def test_several_layers_without_choice(tmp_path):
 
 
 def test_missing_required_column(tmp_path):
-    frame = valid_frame("bedrijventerreinen").rename(columns={"leegstand_pct": "leegstand"})
+    frame = valid_frame("bedrijventerreinen").rename(columns={"id": "idd"})
     path = write(frame, tmp_path / "t.gpkg")
-    with pytest.raises(SchemaError, match="leegstand_pct") as info:
+    with pytest.raises(SchemaError, match="'id'") as info:
         load_bedrijventerreinen(path)
     error = info.value
-    assert "ontbreekt" in error.message and "Bedoelde je 'leegstand'" in error.message
-    assert error.details["kolom"] == "leegstand_pct"
+    assert "ontbreekt" in error.message and "Bedoelde je 'idd'" in error.message
+    assert error.details["kolom"] == "id"
     assert error.details["bestand"] == "t.gpkg"
     assert error.details["laag"] == "t"
 
@@ -127,10 +127,10 @@ def test_value_not_allowed():
 
 def test_empty_required_value():
     frame = valid_frame("havens")
-    frame.loc[0, "naam"] = "  "
-    with pytest.raises(SchemaError, match="'naam' mag niet leeg") as info:
+    frame.loc[0, "id"] = "  "
+    with pytest.raises(SchemaError, match="'id' mag niet leeg") as info:
         validate_layer("havens", frame)
-    assert info.value.details["rijen"] == [{"rij": 1, "id": "obj-0"}]
+    assert info.value.details["rijen"] == [{"rij": 1}]
 
 
 def test_wrong_geometry_type():
@@ -272,9 +272,9 @@ def test_parquet_without_geometry(tmp_path):
 
 
 def test_several_missing_columns_listed():
-    frame = valid_frame("havens").drop(columns=["ligplaatsen", "nachtregister"])
-    with pytest.raises(SchemaError, match="kolommen 'ligplaatsen', 'nachtregister' ontbreken"):
-        validate_layer("havens", frame, source="havens.csv")
+    frame = valid_frame("incidenten").drop(columns=["soort", "bron"])
+    with pytest.raises(SchemaError, match="kolommen 'soort', 'bron' ontbreken"):
+        validate_layer("incidenten", frame, source="incidenten.csv")
 
 
 def test_layer_without_geometry(tmp_path):

@@ -7,12 +7,13 @@ import shapely
 from layer_factories import X0, Y0, valid_frame
 
 from geo.errors import GeometryError, SchemaError
-from geo.layers import LAYER_KINDS, SPECS, THEMES, validate_layer
+from geo.layers import LAYER_KINDS, SPECS, THEMES, read_layers, validate_layer, write_layers
 
 
 def test_layer_kinds():
     assert LAYER_KINDS == ("gemeenten", "kernen", "bedrijventerreinen", "buitengebied", "havens",
-                           "vakantieparken", "wegen", "landsgrens", "incidenten")
+                           "vakantieparken", "wegen", "verzorgingsplaatsen", "landsgrens",
+                           "incidenten")
     assert set(THEMES) <= set(LAYER_KINDS)
 
 
@@ -145,21 +146,40 @@ def test_several_problems_all_in_details():
 
 
 def test_empty_cells_reported_once_as_empty():
-    frame = valid_frame("bedrijventerreinen")
-    frame["aantal_vestigingen"] = [10, None, 3]
-    frame["keurmerk_kvo"] = ["ja", "nee", None]
-    with pytest.raises(SchemaError, match="'aantal_vestigingen' mag niet leeg zijn; lege "
+    frame = valid_frame("incidenten")
+    frame["soort"] = ["drugslab", None, "dumping"]
+    frame["bron"] = ["gemeente", "riec", None]
+    with pytest.raises(SchemaError, match="'soort' mag niet leeg zijn; lege "
                        "waarden: rij 2 \\(id 'obj-1'\\)\\. Nog 1 ander probleem") as info:
-        validate_layer("bedrijventerreinen", frame)
+        validate_layer("incidenten", frame)
     assert [(p["kolom"], p["rijen"][0]["rij"]) for p in info.value.details["problemen"]] == [
-        ("aantal_vestigingen", 2), ("keurmerk_kvo", 3)]
+        ("soort", 2), ("bron", 3)]
+
+
+def test_unknown_attributes_stay_unknown_never_zero(tmp_path):
+    """Unknown is not zero: an empty cell or a missing column is NULL, also after storage."""
+    frame = valid_frame("bedrijventerreinen").drop(columns=["woonfunctie_pct"])
+    frame["aantal_vestigingen"] = [10, None, 3]
+    frame["keurmerk_kvo"] = ["ja", "", None]
+    layer = validate_layer("bedrijventerreinen", frame)
+    assert layer["aantal_vestigingen"].isna().tolist() == [False, True, False]
+    assert layer["keurmerk_kvo"].isna().tolist() == [False, True, True]
+    assert layer["woonfunctie_pct"].isna().all()
+    assert bool(layer["keurmerk_kvo"].iloc[0]) is True
+    path = tmp_path / "lagen.gpkg"
+    write_layers(path, {"bedrijventerreinen": layer}, synthetic=False, description="test")
+    back = read_layers(path)["bedrijventerreinen"]
+    assert back["keurmerk_kvo"].isna().tolist() == [False, True, True]
+    assert back["keurmerk_kvo"].dtype == "boolean"
+    assert back["woonfunctie_pct"].isna().all() and back["aantal_vestigingen"].isna().sum() == 1
 
 
 def test_markdown_table_lists_columns():
     table = SPECS["vakantieparken"].markdown()
-    assert "| vitaliteit | tekst | ja | vitaal, kwetsbaar, niet_vitaal |  |" in table
-    assert "| permanente_bewoning_pct | getal | ja | 0–100 |  |" in table
-    assert "| ligplaatsen | geheel getal | ja | ≥ 0 |  |" in SPECS["havens"].markdown()
+    assert "| vitaliteit | tekst | nee | vitaal, kwetsbaar, niet_vitaal | (onbekend) |" in table
+    assert "| permanente_bewoning_pct | getal | nee | 0–100 | (onbekend) |" in table
+    assert "| id | tekst | ja | uniek |  |" in table
+    assert "| ligplaatsen | geheel getal | nee | ≥ 0 | (onbekend) |" in SPECS["havens"].markdown()
     assert "| naam | tekst | nee |  | (leeg) |" in SPECS["kernen"].markdown()
 
 

@@ -67,18 +67,18 @@ def test_minimal_config_gets_defaults(tmp_path):
     ("old", "new", "line", "key", "words"),
     [
         ("        gewicht: 2\n", "        gewicht: veel\n", 13,
-         "themas.vakantieparken.indicatoren.0.gewicht", "getal"),
+         "themas.vakantieparken.indicatoren.0.gewicht", "verwacht een getal, gevonden 'veel'"),
         ("        soort: attribuut\n", "        soort: magie\n", 10,
          "themas.vakantieparken.indicatoren.0.soort", "magie"),
         ("        kolom: permanente_bewoning_pct\n", "", 7,
-         "themas.vakantieparken.indicatoren.0.kolom", "ontbreekt"),
+         "themas.vakantieparken.indicatoren.0.kolom", "verwacht de verplichte sleutel 'kolom'"),
         ("        gewicht: 2\n", "        gewicht: 2\n        straal: 5\n", 14,
-         "themas.vakantieparken.indicatoren.0.straal", "onbekende sleutel"),
+         "themas.vakantieparken.indicatoren.0.straal", "gevonden de onbekende sleutel 'straal'"),
         ("    domein: {modus: binnen, laag: vakantieparken}\n", "    domein: {modus: binnen}\n", 5,
-         "themas.vakantieparken.domein", "vraagt een 'laag'"),
+         "themas.vakantieparken.domein", "verwacht bij modus 'binnen' een 'laag'"),
         ("        gewicht: 2\n", "        gewicht: -2\n", 6,
          "themas.vakantieparken.indicatoren", "richting: negatief"),
-        ("versie: 1\n", "versie: 2\n", 1, "versie", "ongeldige waarde"),
+        ("versie: 1\n", "versie: 2\n", 1, "versie", "verwacht een van 1, gevonden 2"),
         ("        soort: attribuut\n", "        soort: nabijheid\n", 7,
          "themas.vakantieparken.indicatoren.0.afstand", "ontbreekt"),
     ],
@@ -99,7 +99,8 @@ def test_errors_name_file_line_and_key(tmp_path, old, new, line, key, words):
 
 def test_yaml_syntax_error_names_the_line(tmp_path):
     path = _write(tmp_path, MINIMAL.replace("        gewicht: 2\n", "        gewicht: [2\n"))
-    with pytest.raises(ConfigError, match=r"regel 1[34].*geen geldige YAML"):
+    with pytest.raises(ConfigError,
+                       match=r"regel 1[34]: verwacht geldige YAML, gevonden een lijst"):
         load_gelegenheid_config(path)
 
 

@@ -93,19 +93,20 @@ def test_risicokaart_concentration_is_hot_and_isolated_incident_is_suppressed(ar
     assert result.klasse[r2[0], c2[0]] == 1
     assert result.suppressed_cells > 0
     assert np.isnan(result.density[~mask]).all() and (result.klasse[~mask] == 0).all()
-    assert result.used == {"drugslab": 13, "totaal": 13}
+    assert result.used == {"drugslab": 15, "totaal": 15}  # 13, rounded to a multiple of 5
     unsuppressed = compute_risico(_incidents(cluster + lonely), grid, mask, config,
                                   suppress=False)
     assert unsuppressed.density[r2[0], c2[0]] > 0
 
 
-def test_small_counts_reported_as_below_k(area):
+def test_small_counts_published_rounded(area):
     grid, mask = area
     inc = _incidents([(2000, 2000, "2024-01-01", "melding"),
                       (2050, 2000, "2024-01-01", "drugslab")])
     result = compute_risico(inc, grid, mask, RisicoConfig(bandbreedte_m=200))
-    assert result.used == {"melding": "<3", "drugslab": "<3", "totaal": "<3"}
-    assert result.verantwoording()["incidenten"]["totaal"] == "<3"
+    assert result.used == {"melding": 0, "drugslab": 0, "totaal": 0}
+    assert result.verantwoording()["incidenten"]["totaal"] == 0
+    assert "0 betekent 0 tot en met 4" in result.verantwoording()["aantallen"]
 
 
 def test_bandwidth_below_two_cells_refused(area):

@@ -39,7 +39,7 @@ def test_percentile_rank_ties():
     assert_allclose(ranks, [[0.375, 0.375, 0.75, 1.0]])
 
 
-def test_objects_get_risk_level_and_count_only_from_k():
+def test_objects_get_risk_level_and_rounded_count():
     grid = Grid.from_bounds((0, 0, 100, 100), 10)
     risico_klasse = np.ones(grid.shape, dtype="uint8")
     risico_klasse[0:3, 0:3] = 5  # top-left corner is 'zeer hoog'
@@ -52,8 +52,7 @@ def test_objects_get_risk_level_and_count_only_from_k():
     assert out["risico_klasse"].tolist() == [5, 1]
     assert out["risico_niveau"].tolist() == ["hoog", "laag"]
     assert out["gecombineerde_klasse"].tolist() == [9, 1]
-    assert out.loc[0, "incidenten_nabij"] == 3
-    assert out["incidenten_nabij"].isna().tolist() == [False, True]  # 1 incident < k
+    assert out["incidenten_nabij"].tolist() == [5, 0]  # 3 and 1, rounded to multiples of 5
     assert "incidenten_nabij" not in objects.columns  # input unchanged
     assert count_incidents_near(objects, incidents, 25.0).tolist() == [3, 1]
 

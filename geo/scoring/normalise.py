@@ -63,12 +63,12 @@ def fit_stats(method: str, low: float, high: float, count: int,
     return NormStats(method, float(low), float(high), int(count), sorted_values)
 
 
-def normalize(raw: np.ndarray, stats: NormStats) -> np.ndarray:
+def normalise(raw: np.ndarray, stats: NormStats) -> np.ndarray:
     """Normalised float32 values of ``raw`` (any shape).
 
     Examples
     --------
-    >>> normalize(np.array([2.0, 4, 6, np.nan]), NormStats("minmax", 2, 6, 3))
+    >>> normalise(np.array([2.0, 4, 6, np.nan]), NormStats("minmax", 2, 6, 3))
     array([0. , 0.5, 1. , nan], dtype=float32)
     """
     raw = np.asarray(raw, np.float64)

@@ -1,0 +1,130 @@
+"""The demo: synthetic Limburg layers and every demo output (``kaart demo --alles``).
+
+:func:`build_demo_outputs` runs the same service functions as the commands (gelegenheid and
+risico for 31 gemeenten, gecombineerd for one region, an offline HTML map and an ACT!-plan)
+with the commands' defaults, and reports progress through one callback.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from geo.layers.gemeenten import select_area
+from geo.paths import Werkmap
+from services import Progress
+from services.runs import (
+    build_gecombineerd,
+    build_gelegenheid,
+    build_html,
+    build_risico,
+    html_files,
+    run_files,
+)
+
+DEMO_PROVINCIE = "Limburg"
+DEMO_GEMEENTE = "Vaals"
+DEMO_REGIO = "Maastricht-Heuvelland"
+DEMO_PLAN_AANTAL = 20
+HTML_NAME = "vaals.html"
+
+
+@dataclass(frozen=True)
+class DemoLayers:
+    """The synthetic input layers written by :func:`write_demo_layers`."""
+
+    path: Path
+    counts: dict[str, int]
+    replaced: bool
+
+
+@dataclass(frozen=True)
+class DemoStep:
+    """One finished step: its name (the command that does the same), what it wrote."""
+
+    stap: str
+    beschrijving: str
+    geschreven: list[dict[str, object]]
+
+
+@dataclass
+class DemoOutputs:
+    """Every demo output, step by step."""
+
+    steps: list[DemoStep] = field(default_factory=list)
+    html: Path | None = None
+    plan_dir: Path | None = None
+
+
+def write_demo_layers(werkmap: Werkmap, seed: int,
+                      on_layer: Callable[[str], None] | None = None) -> DemoLayers:
+    """Write the synthetic demo layers to ``invoer/lagen.gpkg`` (same seed, same layers)."""
+    from geo.layers import read_layers
+    from geo.layers.demo import DEMO_LAYERS, write_demo
+
+    replaced = werkmap.lagen.exists()
+    path = write_demo(werkmap, seed, on_layer=on_layer)
+    counts = {kind: len(frame) for kind, frame in read_layers(path, DEMO_LAYERS).items()}
+    return DemoLayers(path=path, counts=counts, replaced=replaced)
+
+
+def build_demo_outputs(werkmap: Werkmap, progress: Progress | None = None) -> DemoOutputs:
+    """Build every demo output from the demo layers in ``werkmap``; ``progress(done, total,
+    text)`` is called before each step and once at the end."""
+    steps = _steps(werkmap)
+    result = DemoOutputs()
+    for done, (stap, description, run) in enumerate(steps):
+        if progress is not None:
+            progress(done, len(steps), description)
+        result.steps.append(DemoStep(stap=stap, beschrijving=description,
+                                     geschreven=run(result)))
+    if progress is not None:
+        progress(len(steps), len(steps), "Demo klaar")
+    return result
+
+
+StepRun = Callable[[DemoOutputs], list[dict[str, object]]]
+
+
+def _steps(werkmap: Werkmap) -> list[tuple[str, str, StepRun]]:
+    """The demo's steps in order: (command name, Dutch description, what to run)."""
+    provincie = select_area(provincie=DEMO_PROVINCIE)
+    region = select_area(regio=DEMO_REGIO)
+
+    def gelegenheid(_: DemoOutputs) -> list[dict[str, object]]:
+        return run_files(build_gelegenheid(werkmap, provincie, per_gemeente=True))
+
+    def risico(_: DemoOutputs) -> list[dict[str, object]]:
+        return run_files(build_risico(werkmap, provincie, per_gemeente=True))
+
+    def gecombineerd(code: str) -> StepRun:
+        return lambda _: run_files([build_gecombineerd(werkmap, select_area(gemeente=code))])
+
+    def html(outputs: DemoOutputs) -> list[dict[str, object]]:
+        built = build_html(werkmap, werkmap.root / HTML_NAME, gemeente=DEMO_GEMEENTE)
+        outputs.html = built.path
+        return html_files(built)
+
+    def plan(outputs: DemoOutputs) -> list[dict[str, object]]:
+        from services.plans import create_plan
+        from services.store import werkmap_database
+
+        with werkmap_database(werkmap) as sessions, sessions() as session:
+            created = create_plan(session, werkmap, region, datum=dt.date.today(),
+                                  overrides={"aantal": DEMO_PLAN_AANTAL})
+        outputs.plan_dir = created.directory
+        return created.geschreven
+
+    combined = [("gecombineerd", f"Gecombineerde kaart {naam}", gecombineerd(code))
+                for code, naam in zip(region.gemeenten["gemeentecode"],
+                                      region.gemeenten["gemeentenaam"], strict=True)]
+    return [
+        ("gelegenheid", f"Gelegenheidskaarten ({len(provincie.codes)} gemeenten, 25 m)",
+         gelegenheid),
+        ("risico", f"Risicokaarten ({len(provincie.codes)} gemeenten)", risico),
+        *combined,
+        ("html", f"Losse HTML-kaart {DEMO_GEMEENTE}", html),
+        ("plan", f"ACT!-plan {DEMO_REGIO}", plan),
+    ]

@@ -1,0 +1,89 @@
+"""Create a controle-plan: the one workflow behind ``kaart plan`` and ``POST /planning/plannen``."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from api.db.models_planning import Plan, load_controls, save_plan
+from geo.layers.gemeenten import Area
+from geo.paths import Werkmap
+from geo.planning.config import load_planning_config
+from geo.planning.run import (
+    PlanRun,
+    build_plan,
+    plan_directory,
+    start_lonlat,
+    write_plan_files,
+)
+from maps.plan import write_plan_map
+from services import Progress, written_file
+
+STEPS = 4
+
+
+@dataclass(frozen=True)
+class CreatedPlan:
+    """A plan that was built, written to ``directory`` and stored."""
+
+    run: PlanRun
+    plan: Plan
+    directory: Path
+    files: dict[str, Path]
+    """File kind (``csv``, ``xlsx``, ``geojson``, ``html``) → path in ``directory``."""
+
+    @property
+    def geschreven(self) -> list[dict[str, object]]:
+        """The written files as reported to users (one entry per file, ``aantal`` = picks)."""
+        picks = len(self.run.result.picks)
+        return [written_file(path, soort=kind, aantal=picks) for kind, path in self.files.items()]
+
+
+def create_plan(
+    session: Session,
+    werkmap: Werkmap,
+    area: Area,
+    *,
+    datum: dt.date,
+    seed: int = 0,
+    start: tuple[float, float] | None = None,
+    start_object: str | None = None,
+    config_path: str | Path | None = None,
+    overrides: Mapping[str, Any] | None = None,
+    gebruiker_id: int | None = None,
+    progress: Progress | None = None,
+) -> CreatedPlan:
+    """Select, order and explain controls for ``area``; write ``plannen/<plan_id>/`` (CSV,
+    XLSX, GeoJSON, route map) and store the plan with its selection probabilities.
+
+    ``overrides`` are :meth:`geo.planning.config.PlanningConfig.with_overrides` arguments
+    (``None`` values keep the configured value). The directory appears only when every file
+    was written; the plan is stored (and committed) after that.
+    """
+    report = progress or _quiet
+    config = load_planning_config(config_path).with_overrides(**dict(overrides or {}))
+    controls = load_controls(session, area.codes)
+    report(1, STEPS, f"Plan voor {area.naam}: eerdere controles gelezen")
+    run = build_plan(werkmap, area, config, datum=datum, seed=seed, start=start,
+                     start_object=start_object, controls=controls)
+    report(2, STEPS, f"Plan voor {area.naam}: objecten gekozen")
+    with plan_directory(werkmap, run.plan_id) as tmp:
+        files = write_plan_files(run, tmp)
+        files["html"] = write_plan_map(
+            run.result.picks, tmp / "plan.html", start_lonlat=start_lonlat(run),
+            titel=f"Controleplan {area.naam} {datum:%d-%m-%Y}", synthetisch=run.synthetisch)
+    report(3, STEPS, f"Plan voor {area.naam}: bestanden geschreven")
+    plan = save_plan(session, run, gebruiker_id=gebruiker_id)
+    report(4, STEPS, f"Plan voor {area.naam}: opgeslagen")
+    directory = werkmap.plannen / run.plan_id
+    return CreatedPlan(run=run, plan=plan, directory=directory,
+                       files={kind: directory / path.name for kind, path in files.items()})
+
+
+def _quiet(done: int, total: int, text: str) -> None:
+    """No progress reporting."""

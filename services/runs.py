@@ -1,0 +1,116 @@
+"""Build runs: gelegenheid, risico, gecombineerd and the offline HTML map.
+
+The workflows behind ``kaart gelegenheid|risico|gecombineerd|html`` and the demo. Each takes
+an :class:`geo.layers.gemeenten.Area` (and ``per_gemeente`` to split it), writes versioned
+runs through :mod:`geo.export` and returns what :mod:`geo.export` returned.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from datetime import date
+from pathlib import Path
+
+from geo.export.risico import RiskRun
+from geo.export.run import RunResult
+from geo.layers.gemeenten import Area, select_area, split_per_gemeente
+from geo.paths import Werkmap
+from geo.scoring.grid import DEFAULT_CELLSIZE
+from maps.outputs import ALL_KINDS, PUBLIC_KINDS
+from maps.standalone import StandaloneResult
+from services import Progress, written_file
+
+AreaProgress = Callable[[Area, int, int, str], None]
+"""``progress(area, done, total, text)`` for work that runs per area."""
+
+
+def areas_of(area: Area, per_gemeente: bool) -> list[Area]:
+    """``area`` itself, or one area per gemeente of it."""
+    return split_per_gemeente(area) if per_gemeente else [area]
+
+
+def build_gelegenheid(
+    werkmap: Werkmap,
+    area: Area,
+    *,
+    per_gemeente: bool = False,
+    layers_path: str | Path | None = None,
+    config_path: str | Path | None = None,
+    cellsize: float = DEFAULT_CELLSIZE,
+    dask: str | None = None,
+    progress: AreaProgress | None = None,
+) -> list[RunResult]:
+    """Gelegenheidskaarten (per theme and total) for ``area`` or each of its gemeenten.
+
+    ``dask``: scheduler address, ``"local"`` or ``None`` (compute in this process).
+    """
+    from geo.export.run import build_gelegenheid_many, dask_client
+
+    with dask_client(dask) as client:
+        return build_gelegenheid_many(
+            werkmap, areas_of(area, per_gemeente), layers_path=layers_path,
+            config_path=config_path, cellsize=cellsize, client=client, progress=progress)
+
+
+def build_risico(
+    werkmap: Werkmap,
+    area: Area,
+    *,
+    per_gemeente: bool = False,
+    layers_path: str | Path | None = None,
+    config_path: str | Path | None = None,
+    cellsize: float = DEFAULT_CELLSIZE,
+    peildatum: date | None = None,
+    progress: Progress | None = None,
+) -> list[RiskRun]:
+    """Risicokaarten (vertrouwelijk) for ``area`` or each of its gemeenten."""
+    from geo.export.risico import build_risico as build_one
+
+    areas = areas_of(area, per_gemeente)
+    runs = []
+    for done, item in enumerate(areas):
+        if progress is not None:
+            progress(done, len(areas), f"Risicokaart {item.naam}")
+        runs.append(build_one(werkmap, item, layers_path=layers_path, config_path=config_path,
+                              cellsize=cellsize, peildatum=peildatum))
+    if progress is not None:
+        progress(len(areas), len(areas), "Risicokaarten klaar")
+    return runs
+
+
+def build_gecombineerd(werkmap: Werkmap, area: Area, *,
+                       layers_path: str | Path | None = None) -> RiskRun:
+    """The 3 × 3 combined map of the newest gelegenheid and risico runs of ``area``."""
+    from geo.export.risico import build_gecombineerd as build_one
+
+    return build_one(werkmap, area, layers_path=layers_path)
+
+
+def build_html(werkmap: Werkmap, target: str | Path, *, gemeente: str | None = None,
+               gebied: str | None = None, vertrouwelijk: bool = False) -> StandaloneResult:
+    """The offline HTML map of a gemeente (name or code) or another area (id or name).
+
+    Without ``vertrouwelijk`` only the public (not police-derived) map kinds are included.
+    """
+    from geo.errors import InvalidRequestError
+    from maps.standalone import write_standalone_html
+
+    if bool(gemeente) == bool(gebied):
+        raise InvalidRequestError("Geef precies één van --gemeente of --gebied.")
+    name = select_area(gemeente=gemeente).id if gemeente else str(gebied)
+    kinds = ALL_KINDS if vertrouwelijk else PUBLIC_KINDS
+    return write_standalone_html(werkmap, name, target, allowed_kinds=kinds)
+
+
+def run_files(runs: Iterable[RunResult | RiskRun]) -> list[dict[str, object]]:
+    """Every file of ``runs`` as reported to users (``pad``, ``soort``, ``aantal``,
+    ``kaart_id`` where the run gave one)."""
+    return [written_file(item["pad"], soort=item["soort"], aantal=item.get("aantal"),
+                         **({"kaart_id": item["kaart_id"]} if "kaart_id" in item else {}))
+            for run in runs for item in run.files]
+
+
+def html_files(result: StandaloneResult) -> list[dict[str, object]]:
+    """The offline map as reported to users."""
+    return [written_file(result.path, soort="html", aantal=result.objecten)]
+
