@@ -9,6 +9,7 @@ from fastapi import Depends, FastAPI
 from starlette.middleware.sessions import SessionMiddleware
 
 from api.audit import TileAudit
+from api.audit_middleware import AuditMiddleware
 from api.auth import LoginThrottle, PrincipalCache
 from api.catalog import ServiceCatalog
 from api.db.migrate import upgrade
@@ -37,8 +38,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        tile_audit.start()
         yield
-        tile_audit.flush()
+        tile_audit.stop()
         engine.dispose()
 
     app = FastAPI(
@@ -73,6 +75,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         same_site="lax",
         https_only=settings.secure_cookie,
     )
+    app.add_middleware(AuditMiddleware)
     add_exception_handlers(app)
     add_security_headers(app)
 
