@@ -62,7 +62,8 @@ async def _tile(request: Request, entry, user, catalog, settings, z: int, x: int
     if entry.cog is None:
         raise KaartNotFoundError(f"Kaart '{entry.kaart_id}' heeft geen rasterbestand.",
                                  kaart_id=entry.kaart_id)
-    request.app.state.tile_audit.add(user, entry.kaart_id, z)
+    # off the event loop: a flush of the audit buffer writes to the database
+    await anyio.to_thread.run_sync(request.app.state.tile_audit.add, user, entry.kaart_id, z)
     headers = cache_headers(entry, settings.tegel_max_age_s)
     if (cached := not_modified(request, headers)) is not None:
         return cached
