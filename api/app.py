@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -10,31 +9,19 @@ from fastapi import Depends, FastAPI
 from starlette.middleware.sessions import SessionMiddleware
 
 from api.audit import TileAudit
+from api.audit_middleware import AuditMiddleware
 from api.auth import LoginThrottle, PrincipalCache
 from api.catalog import ServiceCatalog
 from api.db.migrate import upgrade
 from api.db.session import make_engine, make_sessionmaker
 from api.deps import csrf_protect
 from api.errors import add_exception_handlers
+from api.routes import auth, beheer, health, kaarten, objecten, pages, planning, tiles
 from api.settings import Settings
 from api.tiles import TileRenderer
 from geo import __version__
 
 SESSION_COOKIE = "kaart_sessie"
-OPTIONAL_ROUTERS = ("api.routes.pages", "api.routes.planning")
-"""Routers of other modules, included when present (pages first: they may own /inloggen)."""
-
-
-def _optional_router(name: str):
-    try:
-        module = importlib.import_module(name)
-    except ModuleNotFoundError as error:
-        if error.name == name:
-            return None
-        raise
-    return getattr(module, "router", None)
-
-
 def create_app(settings: Settings | None = None) -> FastAPI:
     """Build the kaart service for ``settings`` (default: from ``KAART_...`` variables).
 
@@ -50,8 +37,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        tile_audit.start()
         yield
-        tile_audit.flush()
+        tile_audit.stop()
         engine.dispose()
 
     app = FastAPI(
@@ -84,16 +72,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         same_site="lax",
         https_only=settings.secure_cookie,
     )
+    app.add_middleware(AuditMiddleware)
     add_exception_handlers(app)
 
-    from api.routes import auth, beheer, health, kaarten, objecten, tiles
-
-    for name in OPTIONAL_ROUTERS[:1]:
-        if (router := _optional_router(name)) is not None:
-            app.include_router(router)
-    for module in (health, auth, kaarten, tiles, objecten, beheer):
+    # pages first: they own /inloggen (the login form) before the auth API
+    for module in (pages, health, auth, kaarten, tiles, objecten, beheer, planning):
         app.include_router(module.router)
-    for name in OPTIONAL_ROUTERS[1:]:
-        if (router := _optional_router(name)) is not None:
-            app.include_router(router)
     return app

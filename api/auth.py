@@ -3,19 +3,19 @@
 from __future__ import annotations
 
 import hashlib
+import math
 import secrets
 import threading
 import time
-from collections import deque
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from api.db.models import Gebruiker, Token
+from api.db.models import AuditRegel, Gebruiker, Token
 
 TOKEN_PREFIX = "kaart_"
 _HASHER = PasswordHasher()
@@ -111,46 +111,39 @@ def _aware(moment: datetime) -> datetime:
 
 
 class LoginThrottle:
-    """At most ``max_attempts`` failed logins per key (user name, client address) per window.
+    """At most ``max_attempts`` failed logins per account and per client address per window.
 
-    Keys are hashed, so no user names are kept in memory longer than needed.
+    The failures are the audit log's ``inloggen_mislukt`` records, so the count is shared by
+    every worker process and survives a restart. Per account, a successful login starts a
+    new count; per address it does not (one valid account must not reset guessing others).
     """
 
     def __init__(self, max_attempts: int = 5, window_s: float = 900.0) -> None:
         self.max_attempts = max_attempts
         self.window_s = window_s
-        self._failures: dict[str, deque[float]] = {}
-        self._lock = threading.Lock()
 
-    @staticmethod
-    def _key(kind: str, value: str) -> str:
-        return hashlib.sha256(f"{kind}:{value.lower()}".encode()).hexdigest()
+    def _wait(self, session: Session, where, now: datetime) -> float:
+        times = list(session.scalars(
+            select(AuditRegel.tijd).where(AuditRegel.actie == "inloggen_mislukt", *where)
+            .order_by(AuditRegel.id.desc()).limit(self.max_attempts)))
+        if len(times) < self.max_attempts:
+            return 0.0
+        return max(0.0, (_aware(times[-1]) - now).total_seconds() + self.window_s)
 
-    def retry_after(self, *keys: tuple[str, str], now: float | None = None) -> int:
-        """Seconds to wait before another attempt for any of ``keys`` (0 = allowed)."""
-        now = time.monotonic() if now is None else now
-        wait = 0.0
-        with self._lock:
-            for kind, value in keys:
-                times = self._failures.get(self._key(kind, value))
-                if not times:
-                    continue
-                while times and now - times[0] > self.window_s:
-                    times.popleft()
-                if len(times) >= self.max_attempts:
-                    wait = max(wait, self.window_s - (now - times[0]))
-        return int(wait) + (1 if wait else 0)
-
-    def failed(self, *keys: tuple[str, str], now: float | None = None) -> None:
-        now = time.monotonic() if now is None else now
-        with self._lock:
-            for kind, value in keys:
-                self._failures.setdefault(self._key(kind, value), deque()).append(now)
-
-    def succeeded(self, *keys: tuple[str, str]) -> None:
-        with self._lock:
-            for kind, value in keys:
-                self._failures.pop(self._key(kind, value), None)
+    def retry_after(self, session: Session, gebruikersnaam: str, adres: str,
+                    now: datetime | None = None) -> int:
+        """Seconds to wait before another attempt for this account or address (0 = allowed)."""
+        now = now or datetime.now(UTC)
+        since = now - timedelta(seconds=self.window_s)
+        last_ok = session.scalar(select(func.max(AuditRegel.tijd)).where(
+            AuditRegel.actie == "inloggen", AuditRegel.gebruikersnaam == gebruikersnaam))
+        account_since = max(since, _aware(last_ok)) if last_ok is not None else since
+        wait = max(
+            self._wait(session, (AuditRegel.gebruikersnaam == gebruikersnaam[:100],
+                                 AuditRegel.tijd > account_since), now),
+            self._wait(session, (AuditRegel.adres == adres[:64], AuditRegel.tijd >= since), now),
+        )
+        return math.ceil(wait)
 
 
 class PrincipalCache:

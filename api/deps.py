@@ -19,6 +19,10 @@ How to use them (pages, planning and any other router)::
   ``gemeenten`` frozenset of GMnnnn, ``vertrouwelijk`` grant, ``sessie``). Browser session
   cookie or ``Authorization: Bearer kaart_...``; neither → 401 ``niet_ingelogd``.
 * ``OptionalUser`` — the same or ``None`` (for pages that redirect to ``/inloggen``).
+* ``PrincipalsDep``, ``ThrottleDep``, ``TilesDep``, ``TileAuditDep`` — the app's principal
+  cache (``clear()`` after changing users), login throttle, tile renderer and tile audit;
+  ``TileServicesDep`` bundles renderer, audit and the render limiter (``TILE_THREADS``).
+  Routes take these, never ``request.app.state``.
 * ``WerkmapDep`` — the served :class:`geo.paths.Werkmap` (``resolve_inside`` for stored paths).
 * ``CatalogDep`` — :class:`api.catalog.ServiceCatalog` (``entries()``, ``get(kaart_id)``,
   ``file(entry, "cog"|"objecten"|"verantwoording")``); never build paths yourself.
@@ -38,18 +42,29 @@ from __future__ import annotations
 import hmac
 import secrets
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Annotated
 
+import anyio
 from fastapi import Depends, Path, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from api.auth import Principal, principal_of, token_hash, user_for_token
+from api.audit import TileAudit
+from api.auth import (
+    LoginThrottle,
+    Principal,
+    PrincipalCache,
+    principal_of,
+    token_hash,
+    user_for_token,
+)
 from api.authz import may_see
 from api.catalog import ServiceCatalog
 from api.db.models import AuditRegel, Gebruiker
 from api.settings import Settings
+from api.tiles import TileRenderer
 from geo.catalog import KaartEntry
 from geo.errors import AuthenticationError, KaartNotFoundError, PermissionDeniedError
 from geo.paths import Werkmap
@@ -76,10 +91,52 @@ def get_werkmap(request: Request) -> Werkmap:
     return request.app.state.werkmap
 
 
+def get_principals(request: Request) -> PrincipalCache:
+    return request.app.state.principals
+
+
+def get_throttle(request: Request) -> LoginThrottle:
+    return request.app.state.throttle
+
+
+def get_tiles(request: Request) -> TileRenderer:
+    return request.app.state.tiles
+
+
+def get_tile_audit(request: Request) -> TileAudit:
+    return request.app.state.tile_audit
+
+
+TILE_THREADS = 4
+"""Tiles rendered at the same time per worker process (the rest wait, in order)."""
+
+
+@dataclass(frozen=True)
+class TileServices:
+    """What a tile request uses: the renderer, the tile audit and the render limiter."""
+
+    renderer: TileRenderer
+    audit: TileAudit
+    limiter: anyio.CapacityLimiter
+
+
+def get_tile_services(request: Request) -> TileServices:
+    """The app's tile services; the limiter is made on first use (inside the event loop)."""
+    state = request.app.state
+    if getattr(state, "tile_limiter", None) is None:
+        state.tile_limiter = anyio.CapacityLimiter(TILE_THREADS)
+    return TileServices(state.tiles, state.tile_audit, state.tile_limiter)
+
+
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 SessionDep = Annotated[Session, Depends(get_session)]
 CatalogDep = Annotated[ServiceCatalog, Depends(get_catalog)]
 WerkmapDep = Annotated[Werkmap, Depends(get_werkmap)]
+PrincipalsDep = Annotated[PrincipalCache, Depends(get_principals)]
+ThrottleDep = Annotated[LoginThrottle, Depends(get_throttle)]
+TilesDep = Annotated[TileRenderer, Depends(get_tiles)]
+TileAuditDep = Annotated[TileAudit, Depends(get_tile_audit)]
+TileServicesDep = Annotated[TileServices, Depends(get_tile_services)]
 
 
 def _bearer(request: Request) -> str | None:
@@ -98,6 +155,7 @@ BEARER = HTTPBearer(auto_error=False, description="API-token van `kaart token`."
 def optional_user(
     request: Request,
     session: SessionDep,
+    cache: PrincipalsDep,
     _docs: Annotated[HTTPAuthorizationCredentials | None, Depends(BEARER)] = None,
 ) -> Principal | None:
     """The logged-in user (session cookie or Bearer token), or ``None``.
@@ -105,11 +163,11 @@ def optional_user(
     ``_docs`` only declares the Bearer scheme in the OpenAPI spec (the Authorize button in
     /docs); the header itself is checked strictly by :func:`_bearer`.
     """
-    cache = request.app.state.principals
     token = _bearer(request)
     if token is not None:
         key = ("token", token_hash(token))
         if (cached := cache.get(key)) is not None:
+            request.state.principal = cached
             return cached
         found = user_for_token(session, token)
         if found is None:
@@ -117,6 +175,7 @@ def optional_user(
         user, row = found
         principal = principal_of(user, f"token-{row.id}", "token")
         cache.put(key, principal)
+        request.state.principal = principal  # for the audit middleware
         return principal
     data = request.scope.get("session") or {}
     uid = data.get("uid")
@@ -124,6 +183,7 @@ def optional_user(
         return None
     key = ("sessie", f"{uid}:{data.get('sid', '')}")
     if (cached := cache.get(key)) is not None:
+        request.state.principal = cached
         return cached
     user = session.get(Gebruiker, uid)
     sid = str(data.get("sid", ""))
@@ -132,6 +192,7 @@ def optional_user(
         return None
     principal = principal_of(user, sid, "sessie")
     cache.put(key, principal)
+    request.state.principal = principal  # for the audit middleware
     return principal
 
 

@@ -43,7 +43,7 @@ import httpx
 import morecantile
 import rasterio
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path[:0] = [str(Path(__file__).resolve().parent.parent), str(Path(__file__).resolve().parent)]
 from bench_tiles import start_kaart, stop  # noqa: E402
 
 KAART_ID = "provincie-limburg-gelegenheid-totaal"

@@ -49,6 +49,7 @@ import numpy as np
 from pyproj import Transformer
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))  # this checkout's kaart, not an installed one
 TITILER_PY = ROOT / "benchmarks" / ".venv-titiler" / "bin" / "python"
 KAART_ID = "GM0981-gelegenheid-totaal"
 BOUNDS = (176000.0, 300000.0, 206000.0, 330000.0)

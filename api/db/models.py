@@ -107,6 +107,9 @@ class AuditRegel(Base):
 
     ``gebruiker_id`` has no foreign key on purpose: records outlive deleted users.
     Tile views are aggregated per session: one record with ``aantal`` tiles per period.
+    Records form a hash chain (revision ``0003_audit_keten``, :mod:`api.audit_chain`):
+    ``hash`` = SHA-256 of the record's canonical content including ``vorige_hash``.
+    ``adres`` is the client address (:func:`api.urls.client_address`).
     """
 
     __tablename__ = "audit"
@@ -122,3 +125,6 @@ class AuditRegel(Base):
     sessie: Mapped[str | None] = mapped_column(String(64), nullable=True, index=True)
     aantal: Mapped[int] = mapped_column(Integer, default=1)
     details: Mapped[str | None] = mapped_column(Text, nullable=True)
+    adres: Mapped[str | None] = mapped_column(String(64), nullable=True, index=True)
+    vorige_hash: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    hash: Mapped[str | None] = mapped_column(String(64), nullable=True, unique=True, index=True)

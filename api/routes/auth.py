@@ -20,7 +20,8 @@ from pydantic import BaseModel
 
 from api import audit
 from api.auth import check_credentials, principal_of
-from api.deps import CurrentUser, SessionDep, csrf_token
+from api.deps import CurrentUser, PrincipalsDep, SessionDep, ThrottleDep, csrf_token
+from api.urls import client_address
 from geo.errors import PermissionDeniedError
 
 router = APIRouter(tags=["inloggen"])
@@ -57,6 +58,7 @@ def login_form(request: Request, fout: str | None = None, volgende: str | None =
 def login(
     request: Request,
     session: SessionDep,
+    throttle: ThrottleDep,
     gebruikersnaam: Annotated[str, Form(max_length=100)],
     wachtwoord: Annotated[str, Form(max_length=1000)],
     csrf_token_field: Annotated[str, Form(alias="csrf_token", max_length=200)] = "",
@@ -66,29 +68,30 @@ def login(
     expected = request.session.get("csrf")
     if not expected or not hmac.compare_digest(str(expected), csrf_token_field):
         raise PermissionDeniedError("Ongeldig of ontbrekend CSRF-token; laad de pagina opnieuw.")
-    throttle = request.app.state.throttle
-    client = request.client.host if request.client else "onbekend"
-    keys = (("gebruiker", gebruikersnaam), ("adres", client))
-    if throttle.retry_after(*keys):
+    adres = client_address(request)
+    if wait := throttle.retry_after(session, gebruikersnaam, adres):
+        audit.record(session, None, "inloggen_geremd", gebruikersnaam=gebruikersnaam,
+                     adres=adres, wacht_s=wait)
         return RedirectResponse("/inloggen?fout=te_veel", status_code=303)
     user = check_credentials(session, gebruikersnaam, wachtwoord)
     if user is None:
-        throttle.failed(*keys)
+        audit.record(session, None, "inloggen_mislukt", gebruikersnaam=gebruikersnaam,
+                     adres=adres)
         return RedirectResponse("/inloggen?fout=1", status_code=303)
-    throttle.succeeded(keys[0])
     request.session.clear()  # new session id on login (no session fixation)
     sid = secrets.token_hex(16)
     request.session.update({"uid": user.id, "sid": sid, "csrf": secrets.token_urlsafe(32)})
-    audit.record(session, principal_of(user, sid, "sessie"), "inloggen")
+    audit.record(session, principal_of(user, sid, "sessie"), "inloggen", adres=adres)
     return RedirectResponse(_safe_next(volgende), status_code=303)
 
 
 @router.post("/uitloggen", summary="Uitloggen", status_code=303,
              response_class=RedirectResponse)
-def logout(request: Request, user: CurrentUser, session: SessionDep) -> RedirectResponse:
+def logout(request: Request, user: CurrentUser, session: SessionDep,
+           principals: PrincipalsDep) -> RedirectResponse:
     """Beëindig de sessie (CSRF-token vereist)."""
     audit.record(session, user, "uitloggen")
-    request.app.state.principals.clear()
+    principals.clear()
     request.session.clear()
     return RedirectResponse("/inloggen", status_code=303)
 

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from typing import Literal
 
-from fastapi import APIRouter, Request, Response
+from fastapi import APIRouter, Response
 from pydantic import BaseModel, Field
 
 from api import audit
 from api.db.models import Organisatie
-from api.deps import BeheerderUser, SessionDep
+from api.deps import BeheerderUser, PrincipalsDep, SessionDep
 from api.users import add_user, delete_user, get_user, list_users
 from geo.errors import KaartNotFoundError
 
@@ -62,7 +62,7 @@ def toevoegen(body: GebruikerIn, user: BeheerderUser, session: SessionDep) -> Ge
 @router.delete("/gebruikers/{gebruikersnaam}", status_code=204, response_class=Response,
                summary="Gebruiker verwijderen")
 def verwijderen(gebruikersnaam: str, user: BeheerderUser, session: SessionDep,
-                request: Request) -> Response:
+                principals: PrincipalsDep) -> Response:
     """Verwijder een gebruiker van je eigen organisatie (auditregels blijven bewaard)."""
     try:
         target = get_user(session, gebruikersnaam)
@@ -72,6 +72,6 @@ def verwijderen(gebruikersnaam: str, user: BeheerderUser, session: SessionDep,
         raise KaartNotFoundError(f"Gebruiker '{gebruikersnaam}' bestaat niet in je organisatie.")
     delete_user(session, gebruikersnaam)
     session.commit()
-    request.app.state.principals.clear()
+    principals.clear()
     audit.record(session, user, "gebruiker_verwijderd", doel=gebruikersnaam)
     return Response(status_code=204)

@@ -8,9 +8,12 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query
 
 from api import audit
+from api.catalog import ServiceCatalog
 from api.deps import CatalogDep, CurrentUser, SessionDep, VisibleKaart
 from api.objects import select_objects, value_at
+from geo.catalog import KaartEntry
 from geo.errors import KaartError, KaartNotFoundError
+from geo.scoring.explain import explain_point
 
 router = APIRouter(tags=["objecten"])
 logger = logging.getLogger(__name__)
@@ -44,17 +47,15 @@ def objecten(
     return result
 
 
-def _explain(entry, catalog, x: float, y: float) -> Any:
-    try:
-        from geo.scoring.explain import explain_point
-    except ImportError:
-        return None
+def _explain(entry: KaartEntry, catalog: ServiceCatalog, x: float, y: float) -> Any:
+    """The explanation per indicator of the cell at RD ``(x, y)``, or ``None`` when the run
+    has none (older run, missing or unreadable explanation file): the value still answers."""
     try:
         run_dir = catalog.werkmap.resolve_inside(entry.run_dir)
         return explain_point(run_dir, entry.thema, x, y)
     except KaartError:
         return None
-    except Exception:  # noqa: BLE001 - explanation is optional; the value still answers
+    except OSError:  # includes rasterio's RasterioIOError (unreadable explanation COG)
         logger.warning("uitleg niet beschikbaar voor %s", entry.kaart_id, exc_info=True)
         return None
 

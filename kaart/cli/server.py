@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from kaart.cli._app import app
@@ -210,10 +211,19 @@ def audit_cmd(
     sinds: Annotated[str | None, typer.Option(help="Vanaf datum/tijd (JJJJ-MM-DD).")] = None,
     tot: Annotated[str | None, typer.Option(help="Tot datum/tijd (JJJJ-MM-DD).")] = None,
     limiet: Annotated[int, typer.Option(help="Maximaal aantal regels.", min=1, max=100000)] = 100,
+    controleer: Annotated[bool, typer.Option(
+        "--controleer", help="Controleer de hash-keten van de hele auditlog (exitcode 10 bij "
+        "een breuk, met de eerste gewijzigde regel).")] = False,
+    anker: Annotated[str | None, typer.Option(
+        help="Met --controleer: een eerder getoond anker 'id:hash' dat nog moet kloppen.")]
+    = None,
     werkmap: WerkmapOpt = None,
     json_output: JsonOpt = False,
 ) -> None:
     """Toon de auditlog: wie zag of downloadde welke kaart, wanneer (nieuwste eerst)."""
+    if controleer:
+        _verify_audit(anker, werkmap, json_output)
+        return
     with command("audit", json_output) as out:
         from api.audit import as_dict, query
 
@@ -223,9 +233,26 @@ def audit_cmd(
                 organisatie=organisatie, sinds=_date(sinds, "sinds"), tot=_date(tot, "tot"),
                 limit=limiet)]
         table = Table("tijd", "gebruiker", "organisatie", "actie", "kaart", "aantal")
-        for r in rows:
-            table.add_row(r["tijd"][:19], r["gebruiker"], r["organisatie"], r["actie"],
-                          r["kaart_id"] or "", str(r["aantal"]))
+        for r in rows:  # names and paths come from clients: never rich markup
+            table.add_row(*(escape(v) for v in (r["tijd"][:19], r["gebruiker"], r["organisatie"],
+                                                r["actie"], r["kaart_id"] or "")),
+                          str(r["aantal"]))
         out.table(table)
         out.data(regels=rows)
         out.summary(f"{len(rows)} auditregel(s).")
+
+
+def _verify_audit(anker: str | None, werkmap: Path | None, json_output: bool) -> None:
+    with command("audit --controleer", json_output) as out:
+        from api.audit_chain import parse_anchor, verify_chain
+
+        anchor = parse_anchor(anker) if anker else None
+        with _database(werkmap) as session:
+            report = verify_chain(session, anchor)
+        out.data(gecontroleerd=report.checked, intact=report.intact,
+                 eerste_breuk=report.broken_id, reden=report.reason, anker=report.anchor)
+        report.raise_if_broken()
+        out.summary(f"Auditlog in orde: {report.checked} regel(s), hash-keten ongebroken. "
+                    f"Bewaar dit anker buiten de server en controleer later met "
+                    f"--anker {report.anchor}" if report.anchor else
+                    "Auditlog is leeg; niets te controleren.")

@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from api_testdata import PASSWORD, auth
 
-from api.auth import LoginThrottle, hash_password, token_hash, verify_password
+from api.auth import hash_password, token_hash, verify_password
 from api.db.models import Token
 from api.settings import Settings
 from geo.errors import ConfigError
@@ -57,7 +57,7 @@ def test_wrong_password_and_missing_csrf_are_refused(client, tokens):
 
 def test_unsafe_requests_on_a_session_need_the_csrf_token(client, tokens):
     login(client, name="beheerder_vaals")
-    body = {"gebruikersnaam": "nieuw1", "wachtwoord": "x" * 14, "rol": "gemeente"}
+    body = {"gebruikersnaam": "nieuw1", "wachtwoord": "Nieuw-wachtwoord-7319", "rol": "gemeente"}
     refused = client.post("/beheer/gebruikers", json=body)
     assert refused.status_code == 403
     token = client.get("/ik").json()["csrf_token"]
@@ -79,15 +79,6 @@ def test_login_is_throttled(client, tokens, app):
     response = login(client)  # right password, but blocked
     assert "fout=te_veel" in response.headers["location"]
     assert client.get("/ik").status_code == 401
-
-
-def test_throttle_window_expires():
-    throttle = LoginThrottle(max_attempts=2, window_s=10)
-    keys = (("gebruiker", "a"),)
-    throttle.failed(*keys, now=0.0)
-    throttle.failed(*keys, now=1.0)
-    assert throttle.retry_after(*keys, now=2.0) == 9
-    assert throttle.retry_after(*keys, now=10.5) == 0
 
 
 def test_open_redirect_is_refused(client, tokens):

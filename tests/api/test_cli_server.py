@@ -98,13 +98,15 @@ def test_token_and_audit(wm, tmp_path):
         headers = {"Authorization": f"Bearer {token}"}
         assert client.get("/ik", headers=headers).json()["gebruikersnaam"] == "ana"
         assert client.get("/kaarten/bestaat-niet", headers=headers).status_code == 404
-    assert run_json("audit", "--gebruiker", "ana")["regels"] == []  # refused: no record
+    assert [(r["actie"], r["details"]["pad"]) for r in run_json(
+        "audit", "--gebruiker", "ana")["regels"]] == [  # the read and the refusal
+        ("geweigerd", "/kaarten/bestaat-niet"), ("bekeken", "/ik")]
     with app_.state.sessionmaker() as session:
         user = principal_of(session.scalar(select(Gebruiker)), "s1", "sessie")
         audit.record(session, user, "download", "GM0981-gelegenheid-totaal", bestand="cog")
         audit.record(session, user, "punt", "GM0981-gelegenheid-totaal")
     body = run_json("audit", "--gebruiker", "ana")
-    assert [(r["actie"], r["organisatie"]) for r in body["regels"]] == [
+    assert [(r["actie"], r["organisatie"]) for r in body["regels"]][:2] == [
         ("punt", "RIEC"), ("download", "RIEC")]
     assert run_json("audit", "--actie", "download")["regels"][0]["details"] == {"bestand": "cog"}
     code, out = run("audit", "--kaart", "GM0981-gelegenheid-totaal")

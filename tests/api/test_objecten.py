@@ -109,3 +109,28 @@ def test_risico_has_no_objects(client, tokens):
     response = client.get("/objecten/GM0981-risico-totaal", headers=auth(tokens["analist_mh"]))
     assert response.status_code == 404
     assert response.json()["fout"]["code"] == "niet_gevonden"
+
+
+def test_point_without_a_readable_explanation_still_answers(tmp_path, sqlite_url,
+                                                           sqlite_template):
+    """A damaged ``uitleg`` COG is an OSError (rasterio): the value answers, no uitleg."""
+    import secrets
+
+    from api_testdata import build_werkmap
+    from fastapi.testclient import TestClient
+
+    from api.app import create_app
+    from api.settings import Settings
+
+    werkmap = build_werkmap(tmp_path / "wm")
+    (werkmap.run_parent("GM0981", "gelegenheid") / "v0001" / "uitleg_totaal.tif").write_bytes(
+        b"geen tiff")
+    settings = Settings(omgeving="test", werkmap=werkmap.root, database_url=sqlite_url,
+                        geheime_sleutel=secrets.token_urlsafe(48))
+    lon, lat = TO_WGS.transform(*cell_center(40, 30))
+    with TestClient(create_app(settings)) as client:
+        response = client.get(f"/punt/{KAART}", params={"lon": lon, "lat": lat},
+                              headers=auth(sqlite_template[1]["gemeente_vaals"]))
+    body = response.json()
+    assert response.status_code == 200 and body["binnen"] is True and body["klasse"] == 3
+    assert "uitleg" not in body

@@ -1,0 +1,221 @@
+"""Issue 11.4 — a tamper-evident audit log that records every read and every refusal.
+
+Runs on SQLite and (with ``KAART_TEST_POSTGRES_URL``) PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+
+import pytest
+from api_testdata import PASSWORD, auth
+from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
+from typer.testing import CliRunner
+
+from api import audit
+from api.audit_chain import verify_chain
+from api.db.models import AuditRegel
+from kaart.cli import app as cli
+
+KAART = "GM0981-gelegenheid-totaal"
+COLUMNS = ("id, tijd, gebruiker_id, gebruikersnaam, rol, organisatie, actie, kaart_id, "
+           "sessie, aantal, details, adres, vorige_hash, hash")
+
+
+def form_token(client) -> str:
+    html = client.get("/inloggen").text
+    match = re.search(r"name=[\"']csrf_token[\"'][^>]*value=[\"']([^\"']+)[\"']", html) or \
+        re.search(r"value=[\"']([^\"']+)[\"'][^>]*name=[\"']csrf_token[\"']", html)
+    return match.group(1)
+
+
+def rows(app, **filters):
+    with app.state.sessionmaker() as session:
+        return [audit.as_dict(r) for r in audit.query(session, limit=1000, **filters)]
+
+
+def report(app):
+    with app.state.sessionmaker() as session:
+        return verify_chain(session)
+
+
+def _some_records(client, tokens):
+    for path in ("/kaarten", f"/kaarten/{KAART}", "/gemeenten"):
+        assert client.get(path, headers=auth(tokens["analist_mh"])).status_code == 200
+
+
+def test_insert_or_replace_cannot_rewrite_a_record(app, client, tokens):
+    _some_records(client, tokens)
+    engine = app.state.engine
+    if engine.dialect.name == "sqlite":
+        attack = (f"INSERT OR REPLACE INTO audit ({COLUMNS}) SELECT id, tijd, gebruiker_id, "
+                  "gebruikersnaam, rol, organisatie, 'vervalst', kaart_id, sessie, aantal, "
+                  "details, adres, vorige_hash, hash FROM audit WHERE id = 1")
+    else:
+        attack = (f"INSERT INTO audit ({COLUMNS}) SELECT id, tijd, gebruiker_id, "
+                  "gebruikersnaam, rol, organisatie, 'vervalst', kaart_id, sessie, aantal, "
+                  "details, adres, vorige_hash, hash FROM audit WHERE id = 1 "
+                  "ON CONFLICT (id) DO UPDATE SET actie = EXCLUDED.actie")
+    plain = (f"INSERT INTO audit ({COLUMNS}) SELECT id, tijd, gebruiker_id, gebruikersnaam, "
+             "rol, organisatie, 'vervalst', kaart_id, sessie, aantal, details, adres, "
+             "vorige_hash, hash FROM audit WHERE id = 1")
+    for statement in (attack, plain):
+        with pytest.raises(DBAPIError):
+            with engine.begin() as connection:
+                connection.execute(text(statement))
+    assert rows(app)[-1]["actie"] != "vervalst"
+    assert report(app).intact
+
+
+def test_chain_verifies_and_names_the_first_changed_record(app, client, tokens):
+    _some_records(client, tokens)
+    before = report(app)
+    assert before.intact and before.checked >= 3
+    engine = app.state.engine
+    with engine.begin() as connection:  # an owner who switches the protection off
+        if engine.dialect.name == "sqlite":
+            connection.execute(text("DROP TRIGGER audit_geen_update"))
+        else:
+            connection.execute(text("ALTER TABLE audit DISABLE TRIGGER audit_alleen_toevoegen"))
+        connection.execute(text("UPDATE audit SET gebruikersnaam = 'iemand_anders' WHERE id = 2"))
+    after = report(app)
+    assert not after.intact and after.broken_id == 2 and "gewijzigd" in after.reason
+
+
+def test_removed_record_is_detected(app, client, tokens):
+    _some_records(client, tokens)
+    engine = app.state.engine
+    with engine.begin() as connection:
+        if engine.dialect.name == "sqlite":
+            connection.execute(text("DROP TRIGGER audit_geen_delete"))
+        else:
+            connection.execute(text("ALTER TABLE audit DISABLE TRIGGER audit_alleen_toevoegen"))
+        connection.execute(text("DELETE FROM audit WHERE id = 2"))
+    broken = report(app)
+    assert broken.broken_id == 3 and "ontbreken" in broken.reason
+
+
+def test_cli_controleer(app, client, tokens, tmp_path, monkeypatch, database_url):
+    _some_records(client, tokens)
+    monkeypatch.setenv("KAART_DATABASE_URL", database_url)
+    runner = CliRunner()
+    args = ["audit", "--controleer", "--werkmap", str(tmp_path), "--json"]
+    good = runner.invoke(cli, args)
+    body = json.loads(good.stdout.strip().splitlines()[-1])
+    assert good.exit_code == 0 and body["intact"] and body["gecontroleerd"] >= 3
+    anchor = body["anker"]
+    engine = app.state.engine
+    with engine.begin() as connection:
+        if engine.dialect.name == "sqlite":
+            connection.execute(text("DROP TRIGGER audit_geen_update"))
+        else:
+            connection.execute(text("ALTER TABLE audit DISABLE TRIGGER audit_alleen_toevoegen"))
+        connection.execute(text("UPDATE audit SET actie = 'vervalst' WHERE id = 1"))
+    bad = runner.invoke(cli, ["audit", "--controleer", "--werkmap", str(tmp_path)])
+    assert bad.exit_code == 10
+    assert "regel 1" in bad.output and "gewijzigd" in bad.output
+    # a rewrite of the whole chain (every hash recomputed) is caught by the anchor
+    assert runner.invoke(cli, args[:-1] + ["--anker", anchor[:-1] + "0"]).exit_code != 0
+
+
+def test_every_read_and_every_refusal_is_logged(app, client, tokens):
+    analist, gemeente = auth(tokens["analist_mh"]), auth(tokens["gemeente_heerlen"])
+    reads = ["/kaarten", "/gemeenten", f"/tiles/{KAART}/tilejson.json"]
+    for path in reads:
+        assert client.get(path, headers=analist).status_code == 200
+    planner = auth(tokens["planner_mh"])
+    for path in ("/planning/plannen", "/planning/uitkomsten/rapport"):
+        assert client.get(path, headers=planner).status_code == 200
+    assert client.get("/planning/plannen/bestaat-niet", headers=planner).status_code == 404
+    assert client.get(f"/kaarten/{KAART}", headers=gemeente).status_code == 404
+    assert client.get("/kaarten").status_code == 401
+    assert client.get("/kaarten", headers=auth("kaart_vervalst")).status_code == 401
+    assert client.get("/beheer/gebruikers", headers=analist).status_code == 403
+    found = rows(app)
+    seen = {(r["gebruiker"], r["details"]["pad"]) for r in found
+            if r["actie"] == "bekeken"}
+    for path in reads:
+        assert ("analist_mh", path) in seen, path
+    assert ("planner_mh", "/planning/plannen") in seen
+    assert ("planner_mh", "/planning/uitkomsten/rapport") in seen
+    refused = {(r["gebruiker"], r["details"]["pad"], r["details"]["status"]) for r in found
+               if r["actie"] == "geweigerd"}
+    assert ("planner_mh", "/planning/plannen/bestaat-niet", 404) in refused
+    assert ("gemeente_heerlen", f"/kaarten/{KAART}", 404) in refused
+    assert ("(anoniem)", "/kaarten", 401) in refused
+    assert ("analist_mh", "/beheer/gebruikers", 403) in refused
+    assert all(r["adres"] for r in found)
+    assert report(app).intact
+
+
+def test_failed_login_is_logged(app, client, tokens):
+    value = form_token(client)
+    response = client.post("/inloggen", data={"gebruikersnaam": "analist_mh",
+                                              "wachtwoord": "fout-wachtwoord-123",
+                                              "csrf_token": value}, follow_redirects=False)
+    assert response.status_code == 303 and "fout" in response.headers["location"]
+    failed = rows(app, actie="inloggen_mislukt")
+    assert [r["gebruiker"] for r in failed] == ["analist_mh"] and failed[0]["adres"]
+    ok = client.post("/inloggen", data={"gebruikersnaam": "analist_mh", "wachtwoord": PASSWORD,
+                                        "csrf_token": value}, follow_redirects=False)
+    assert ok.status_code == 303 and rows(app, actie="inloggen")
+
+
+def test_tile_views_are_written_within_the_period_without_new_requests(app, client, tokens):
+    app.state.tile_audit.period_s = 0.4  # the setting's maximum is 10 s; tested short
+    app.state.tile_audit.stop()
+    app.state.tile_audit.start()
+    headers = auth(tokens["gemeente_vaals"])
+    for _ in range(3):
+        assert client.get(f"/tiles/{KAART}/14/8565/5524.png", headers=headers).status_code \
+            in (200, 204)
+    deadline = time.monotonic() + 5
+    while not rows(app, actie="tegels") and time.monotonic() < deadline:
+        time.sleep(0.1)
+    (record,) = rows(app, actie="tegels")
+    assert record["aantal"] == 3 and record["details"]["van"] <= record["details"]["tot"]
+
+
+def test_tile_views_are_written_at_shutdown(app, tokens):
+    from fastapi.testclient import TestClient
+
+    with TestClient(app) as client:
+        client.get(f"/tiles/{KAART}/14/8565/5524.png", headers=auth(tokens["gemeente_vaals"]))
+        assert rows(app, actie="tegels") == []
+    (record,) = rows(app, actie="tegels")
+    assert record["aantal"] == 1
+
+
+def test_flush_period_is_at_most_ten_seconds():
+    from pydantic import ValidationError
+
+    from api.settings import Settings
+
+    assert Settings().audit_tegels_flush_s <= 10
+    with pytest.raises(ValidationError):
+        Settings(audit_tegels_flush_s=60)
+
+
+def test_existing_database_upgrades_to_a_verified_chain(tmp_path):
+    from api.db.migrate import upgrade
+    from api.db.session import make_engine
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'oud.db'}")
+    upgrade(engine, "0002_planning")
+    with engine.begin() as connection:
+        for number in (1, 2, 5):  # gaps as a PostgreSQL sequence leaves them
+            connection.execute(text(
+                "INSERT INTO audit (id, tijd, gebruikersnaam, rol, organisatie, actie, aantal) "
+                f"VALUES ({number}, '2026-01-0{number} 10:00:00.000000', 'oud', 'analist', "
+                "'RIEC', 'kaart', 1)"))
+    upgrade(engine)
+    from sqlalchemy.orm import Session
+
+    with Session(engine) as session:
+        result = verify_chain(session)
+        assert result.intact and result.checked == 3
+        assert [r.id for r in session.query(AuditRegel).order_by(AuditRegel.id)] == [1, 2, 3]
+    engine.dispose()
