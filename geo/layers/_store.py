@@ -20,6 +20,7 @@ from geo import RD_CRS
 from geo.atomic import atomic_file
 from geo.errors import InputFileError, OutputError, UnknownLayerError
 from geo.layers._normalise import suggest
+from geo.paths import no_sidecar_files
 
 DATASET_KEYS = ("synthetisch", "beschrijving")
 
@@ -34,7 +35,7 @@ def _check_kinds(kinds: Iterable[str], known: tuple[str, ...]) -> None:
 
 def _no_sidecar_files() -> None:
     """Stop GDAL writing ``lagen.gpkg.aux.xml`` (PAM) next to the GeoPackage."""
-    pyogrio.set_gdal_config_options({"GDAL_PAM_ENABLED": "NO"})
+    no_sidecar_files()
 
 
 def _info(path: Path, layer: str | None = None) -> dict:
