@@ -16,6 +16,7 @@ from api.db.session import open_database
 from api.deps import csrf_protect
 from api.errors import add_exception_handlers
 from api.routes import auth, beheer, health, kaarten, objecten, pages, planning, tiles
+from api.security_headers import add_security_headers
 from api.settings import Settings
 from api.tiles import TileRenderer
 from geo import __version__
@@ -49,6 +50,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         ),
         lifespan=lifespan,
         dependencies=[Depends(csrf_protect)],
+        docs_url=None,  # api.routes.docs serves Swagger UI locally (not in productie)
+        redoc_url=None,
     )
     app.state.settings = settings
     app.state.werkmap = werkmap
@@ -71,8 +74,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.add_middleware(AuditMiddleware)
     add_exception_handlers(app)
+    add_security_headers(app)
 
     # pages first: they own /inloggen (the login form) before the auth API
     for module in (pages, health, auth, kaarten, tiles, objecten, beheer, planning):
         app.include_router(module.router)
+    if settings.omgeving != "productie":
+        from api.routes import docs
+
+        app.include_router(docs.router)
     return app

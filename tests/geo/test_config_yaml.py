@@ -1,7 +1,7 @@
 """One YAML loader for every configuration, one Dutch message format.
 
-Every configuration (indicators, risico, planning) reports a bad value, an unknown key,
-a missing key and a YAML syntax error as
+Every configuration (indicators, risico, planning, import profiles) reports a bad value,
+an unknown key, a missing key and a YAML syntax error as
 ``<file>, regel <n>, sleutel '<dotted.key>': verwacht <...>, gevonden <...>.``
 """
 
@@ -13,6 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from geo.config_yaml import load_yaml_config
 from geo.errors import ConfigError
+from geo.layers.profiles import load_profile
 from geo.paths import DATA_DIR
 from geo.planning.config import PlanningConfig, load_planning_config
 from geo.scoring.config import load_gelegenheid_config
@@ -22,6 +23,7 @@ LOADERS = {
     "risico": (DATA_DIR / "risico.yaml", load_risico_config),
     "planning": (DATA_DIR / "planning.yaml", load_planning_config),
     "gelegenheid": (DATA_DIR / "indicatoren" / "gelegenheid.yaml", load_gelegenheid_config),
+    "profiel": (DATA_DIR / "profielen" / "ibis.yaml", load_profile),
 }
 ENGLISH = ("Input should", "Field required", "Extra inputs", "Value error", "expected", "but got")
 
@@ -69,6 +71,8 @@ def _assert_format(error: ConfigError, path: Path, line: int, key: str | None,
          r"een kans > kans_min \(0.02\)", "0.01"),
         ("gelegenheid", "        gewicht: 3", "        gewicht: veel\n",
          "themas.bedrijventerreinen.indicatoren.0.gewicht", "een getal", "'veel'"),
+        ("profiel", "soort:", "soort: [bedrijventerreinen]\n", "soort", "tekst",
+         r"\['bedrijventerreinen'\]"),
         ("gelegenheid", "        soort: attribuut", "        soort: magie\n",
          "themas.bedrijventerreinen.indicatoren.0.soort",
          "een soort uit 'dekking', .*'attribuut'", "'magie'"),
@@ -84,6 +88,7 @@ def test_bad_value_names_file_line_key_expected_found(tmp_path, config, old, new
     ("risico", "gistar_afstand_m:", "gistar_afstnd_m"),
     ("planning", "omrijfactor:", "omrijfaktor"),
     ("gelegenheid", "        gewicht: 3", "themas.bedrijventerreinen.indicatoren.0.gewigt"),
+    ("profiel", "beschrijving:", "beschrijvng"),
 ])
 def test_unknown_key_lists_the_known_keys(tmp_path, config, old, key):
     indent = " " * (len(old) - len(old.lstrip()))
