@@ -104,7 +104,7 @@ def read_input_layers(path: str | Path) -> dict[str, gpd.GeoDataFrame]:
     if not path.exists():
         raise InputFileError(
             f"Lagenbestand {path} bestaat niet. Maak het met 'kaart demo' (synthetische "
-            "demodata) of 'kaart importeer', of geef een bestand met --lagen.", pad=str(path))
+            "demodata) of 'kaart importeer', of geef een bestand met --lagen.", bestand=str(path))
     kinds = [k for k in LAYER_KINDS if k not in EXCLUDED_LAYERS]
     return read_layers(path, kinds)
 
