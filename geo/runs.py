@@ -52,6 +52,8 @@ GECOMBINEERD_FILE = "gecombineerde_kaart.tif"
 GEWICHTEN_FILE = "gewichten.csv"
 EVALUATIE_FILE = "evaluatie.csv"
 TREFKANS_FILE = "trefkans.png"
+VOLLEDIGHEID_FILE = "volledigheid.tif"
+"""Completeness of every gelegenheid map per cell (:mod:`geo.export.volledigheid`)."""
 
 
 def map_file(thema: str) -> str:
@@ -306,7 +308,8 @@ __all__ = [
     "CONFIDENTIAL_KINDS", "EVALUATIE", "EVALUATIE_FILE", "GECOMBINEERD", "GECOMBINEERD_FILE",
     "GELEGENHEID", "GELEGENHEID_FILE", "GELEGENHEID_GELEERD", "GEWICHTEN_FILE", "KINDS",
     "MAP_KINDS", "OBJECTS_FILE", "PUBLIC_KINDS", "RISICO", "RISICO_FILE", "THEMES", "TOTAL",
-    "TREFKANS_FILE", "VERANTWOORDING_FILE", "MapKind", "Run", "Vertrouwelijkheid",
+    "TREFKANS_FILE", "VERANTWOORDING_FILE", "VOLLEDIGHEID_FILE", "MapKind", "Run",
+    "Vertrouwelijkheid",
     "WrittenFile", "confidential_incidents", "confidentiality", "is_confidential_kind",
     "legend_scheme",
     "map_file", "map_kind", "uitleg_file",

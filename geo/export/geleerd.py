@@ -31,6 +31,7 @@ from geo.atomic import atomic_file
 from geo.errors import InvalidRequestError
 from geo.export.cog import write_map_cog
 from geo.export.risico import latest_run, read_bands, read_incidents
+from geo.export.tabular import write_safe_csv
 from geo.export.writer import CatalogMap, finish_run, open_run
 from geo.layers.gemeenten import Area
 from geo.paths import Werkmap
@@ -205,7 +206,7 @@ def build_geleerd(werkmap: Werkmap, area: Area, *, layers_path: str | Path | Non
                       gebied_id=area.id, synthetisch=run.synthetisch, breaks=breaks,
                       vertrouwelijk=run.vertrouwelijkheid.vertrouwelijk)
         with atomic_file(run.file(GEWICHTEN_FILE, "csv", aantal=len(table))) as tmp:
-            table.to_csv(tmp, index=False)
+            write_safe_csv(table, tmp)
         run.write_verantwoording(run.document(
             grid=features.grid, cells=cells, training=training, model=learner.verantwoording(),
             gelegenheid_run=werkmap.relative(features.run_dir), klassegrenzen=breaks,
@@ -282,7 +283,7 @@ def build_evaluatie(werkmap: Werkmap, area: Area, **options: Any) -> Run:
     with open_run(werkmap, area, EVALUATIE, synthetisch=is_synthetic(layers_path),
                   vertrouwelijkheid=confidentiality(EVALUATIE.soort)) as run:
         with atomic_file(run.file(EVALUATIE_FILE, "csv", aantal=len(table))) as tmp:
-            table.to_csv(tmp, index=False)
+            write_safe_csv(table, tmp)
         plot_hit_rates(table, run.file(TREFKANS_FILE, "png"),
                        title=f"Trefkans — {area.naam}", synthetic=run.synthetisch)
         run.write_verantwoording(run.document(grid=grid, cells=int(np.isfinite(score).sum()),

@@ -25,7 +25,14 @@ from geo.errors import InputFileError, InvalidRequestError
 from geo.export.cog import write_map_cog, write_uitleg_cog
 from geo.export.objects import write_objects_gpkg
 from geo.export.verantwoording import describe_inputs
+from geo.export.volledigheid import (
+    COMPLETENESS_FILE,
+    completeness_summary,
+    layer_provenance,
+    write_completeness_cog,
+)
 from geo.export.writer import CatalogMap, RunWriter, area_grid, finish_run, open_run
+from geo.layers._store import layer_metadata
 from geo.layers.gemeenten import Area
 from geo.paths import Werkmap
 from geo.runs import (
@@ -58,7 +65,7 @@ def read_input_layers(path: str | Path) -> dict[str, gpd.GeoDataFrame]:
     if not path.exists():
         raise InputFileError(
             f"Lagenbestand {path} bestaat niet. Maak het met 'kaart demo' (synthetische "
-            "demodata) of 'kaart importeer', of geef een bestand met --lagen.", pad=str(path))
+            "demodata) of 'kaart importeer', of geef een bestand met --lagen.", bestand=str(path))
     kinds = [k for k in LAYER_KINDS if k not in EXCLUDED_LAYERS]
     return read_layers(path, kinds)
 
@@ -144,7 +151,10 @@ def build_gelegenheid(
             inputs = describe_inputs(layers_path, {k: len(v) for k, v in layers.items()})
             run.write_verantwoording(run.document(
                 grid=grid, cells=int(mask.sum()), inputs=inputs, themas=result.verantwoording(),
-                config_path=config_file, versie=None))
+                config_path=config_file, versie=None,
+                # unknown ≠ 0: how complete, and from which sources
+                volledigheid=completeness_summary(result, tables),
+                bronnen=layer_provenance(layers, layer_metadata(layers_path))))
     return finish_run(run, maps=_catalog_maps(result, cellsize), tables=tables,
                       summary=_summary(result, time.perf_counter() - started))
 
@@ -227,6 +237,8 @@ def _write_maps(run: RunWriter, *, result: Any, tables: dict[str, gpd.GeoDataFra
                          [i.name for i in theme.indicators], grid, thema=thema,
                          gebied_id=run.area.id, synthetisch=run.synthetisch,
                          weights=[i.weight for i in theme.indicators])
+    write_completeness_cog(run.file(COMPLETENESS_FILE, "volledigheid-cog", aantal=cells),
+                           result, grid, gebied_id=run.area.id, synthetisch=run.synthetisch)
     write_objects_gpkg(run.file(OBJECTS_FILE, "geopackage",
                                 aantal=int(sum(len(t) for t in tables.values()))),
                        tables, synthetisch=run.synthetisch,
