@@ -22,6 +22,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError, field_validator, mo
 
 from geo.catalog import THEMES
 from geo.errors import InputFileError, SchemaError
+from geo.export.tabular import restore_cell
 from geo.layers._io import read_text
 from geo.planning.feedback import FINDINGS, FOLLOW_UPS
 
@@ -213,7 +214,7 @@ def _read_table(path: Path) -> pd.DataFrame:
     try:
         if suffix == ".csv":  # UTF-8, UTF-16 or Windows-1252, as Dutch Excel saves it
             return pd.read_csv(io.StringIO(read_text(path)), dtype=str, keep_default_na=False,
-                               sep=None, engine="python")
+                               sep=None, engine="python").map(restore_cell)
         if suffix in (".xlsx", ".xlsm"):
             return pd.read_excel(path, dtype=object, engine="openpyxl")
     except (OSError, ValueError, pd.errors.ParserError) as error:
