@@ -20,7 +20,8 @@ How to use them (pages, planning and any other router)::
   cookie or ``Authorization: Bearer kaart_...``; neither → 401 ``niet_ingelogd``.
 * ``OptionalUser`` — the same or ``None`` (for pages that redirect to ``/inloggen``).
 * ``PrincipalsDep``, ``ThrottleDep``, ``TilesDep``, ``TileAuditDep`` — the app's principal
-  cache (``clear()`` after changing users), login throttle, tile renderer and tile audit.
+  cache (``clear()`` after changing users), login throttle, tile renderer and tile audit;
+  ``TileServicesDep`` bundles renderer, audit and the render limiter (``TILE_THREADS``).
   Routes take these, never ``request.app.state``.
 * ``WerkmapDep`` — the served :class:`geo.paths.Werkmap` (``resolve_inside`` for stored paths).
 * ``CatalogDep`` — :class:`api.catalog.ServiceCatalog` (``entries()``, ``get(kaart_id)``,
@@ -41,8 +42,10 @@ from __future__ import annotations
 import hmac
 import secrets
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Annotated
 
+import anyio
 from fastapi import Depends, Path, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy import select
@@ -104,6 +107,27 @@ def get_tile_audit(request: Request) -> TileAudit:
     return request.app.state.tile_audit
 
 
+TILE_THREADS = 4
+"""Tiles rendered at the same time per worker process (the rest wait, in order)."""
+
+
+@dataclass(frozen=True)
+class TileServices:
+    """What a tile request uses: the renderer, the tile audit and the render limiter."""
+
+    renderer: TileRenderer
+    audit: TileAudit
+    limiter: anyio.CapacityLimiter
+
+
+def get_tile_services(request: Request) -> TileServices:
+    """The app's tile services; the limiter is made on first use (inside the event loop)."""
+    state = request.app.state
+    if getattr(state, "tile_limiter", None) is None:
+        state.tile_limiter = anyio.CapacityLimiter(TILE_THREADS)
+    return TileServices(state.tiles, state.tile_audit, state.tile_limiter)
+
+
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 SessionDep = Annotated[Session, Depends(get_session)]
 CatalogDep = Annotated[ServiceCatalog, Depends(get_catalog)]
@@ -112,6 +136,7 @@ PrincipalsDep = Annotated[PrincipalCache, Depends(get_principals)]
 ThrottleDep = Annotated[LoginThrottle, Depends(get_throttle)]
 TilesDep = Annotated[TileRenderer, Depends(get_tiles)]
 TileAuditDep = Annotated[TileAudit, Depends(get_tile_audit)]
+TileServicesDep = Annotated[TileServices, Depends(get_tile_services)]
 
 
 def _bearer(request: Request) -> str | None:

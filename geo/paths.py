@@ -34,11 +34,28 @@ def default_werkmap() -> Path:
     return Path(user_data_dir("kaart", appauthor=False))
 
 
+def no_sidecar_files() -> None:
+    """Stop GDAL writing ``*.aux.xml`` (PAM) files next to the files kaart reads.
+
+    Finished versions, ``lagen.gpkg`` and the shipped reference data are never changed by
+    reading them; without this, GDAL stores what it cannot keep in the file itself (a
+    GeoPackage's dataset metadata, computed statistics) in a sidecar when the file is
+    closed. Set in the environment, so both GDAL copies (rasterio and pyogrio each bundle
+    one) see it for every open that follows; an explicit ``GDAL_PAM_ENABLED`` is kept.
+    Every :class:`Werkmap` calls it, so every command, the service and the map builders
+    read without writing.
+    """
+    os.environ.setdefault("GDAL_PAM_ENABLED", "NO")
+
+
 @dataclass(frozen=True)
 class Werkmap:
-    """A user's workspace with inputs and outputs."""
+    """A user's workspace with inputs and outputs (reading it never writes sidecars)."""
 
     root: Path
+
+    def __post_init__(self) -> None:
+        no_sidecar_files()
 
     @classmethod
     def open(cls, root: str | os.PathLike[str] | None = None) -> Werkmap:

@@ -92,12 +92,12 @@ def read_classes_mercator(path: str | os.PathLike[str], *, band: int = 2,
         src = rasterio.open(path)
     except rasterio.errors.RasterioIOError as error:
         raise InputFileError(f"Kaartbestand {path} is niet leesbaar: {error}",
-                             pad=str(path)) from error
+                             bestand=str(path)) from error
     with src:
         if src.count < band:
             raise InputFileError(
                 f"Kaartbestand {path} heeft geen band {band} (klasse); gevonden: {src.count}.",
-                pad=str(path), band=band)
+                bestand=str(path), band=band)
         transform, width, height = calculate_default_transform(
             src.crs, WEB_MERCATOR, src.width, src.height, *src.bounds)
         scale = max(width, height) / max_pixels

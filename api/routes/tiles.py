@@ -1,8 +1,8 @@
 """Map tiles: ``/tiles/{kaart_id}/{z}/{x}/{y}.png`` (256 px), ``...@2x.png`` (512 px) and
 ``/tiles/{kaart_id}/tilejson.json``. The map comes only from the catalog.
 
-Every tile is bounded: it is rendered in a worker thread (at most ``TILE_THREADS`` at a time
-per process) with a time limit of ``TILE_TIMEOUT_S`` (then 503 with a Dutch message and
+Every tile is bounded: it is rendered in a worker thread (at most ``api.deps.TILE_THREADS`` at
+a time per process) with a time limit of ``TILE_TIMEOUT_S`` (then 503 with a Dutch message and
 ``Retry-After``), and a request whose client has gone is dropped before any work starts.
 """
 
@@ -16,9 +16,17 @@ import anyio
 from fastapi import APIRouter, Path, Request, Response
 from fastapi.responses import JSONResponse
 
-from api.deps import CatalogDep, CurrentUser, SettingsDep, VisibleKaart
+from api.deps import (
+    CatalogDep,
+    CurrentUser,
+    SettingsDep,
+    TilesDep,
+    TileServices,
+    TileServicesDep,
+    VisibleKaart,
+)
 from api.http_cache import cache_headers, not_modified
-from api.tiles import MAX_ZOOM
+from api.tiles import MAX_ZOOM, TileRenderer
 from api.urls import public_url
 from api.webtiles import TileUnavailableError
 from geo.errors import KaartNotFoundError
@@ -30,19 +38,10 @@ XY = Annotated[int, Path(ge=0, le=2**24 - 1)]
 _PNG = {200: {"content": {"image/png": {}}, "description": "PNG-tegel"}}
 
 
-TILE_THREADS = 4
-"""Tiles rendered at the same time per worker process (the rest wait, in order)."""
 TILE_TIMEOUT_S = 10.0
 """Hard time limit of one tile request, waiting included; then 503."""
 CLIENT_GONE = 499
 """Status logged for a request dropped because its client disconnected (nginx's code)."""
-
-
-def _limiter(request: Request) -> anyio.CapacityLimiter:
-    state = request.app.state
-    if getattr(state, "tile_limiter", None) is None:
-        state.tile_limiter = anyio.CapacityLimiter(TILE_THREADS)
-    return state.tile_limiter
 
 
 def _unavailable(error: TileUnavailableError) -> JSONResponse:
@@ -51,25 +50,25 @@ def _unavailable(error: TileUnavailableError) -> JSONResponse:
                         headers={"Retry-After": str(wait), "Cache-Control": "no-store"})
 
 
-def _render(request: Request, entry, catalog, z: int, x: int, y: int, scale: int) -> bytes:
+def _render(tiles: TileRenderer, entry, catalog, z: int, x: int, y: int, scale: int) -> bytes:
     info = catalog.cog_info(entry)
-    return request.app.state.tiles.tile(info, entry.versie, entry.datum, entry.soort, z, x, y,
-                                        scale)
+    return tiles.tile(info, entry.versie, entry.datum, entry.soort, z, x, y, scale)
 
 
-async def _tile(request: Request, entry, user, catalog, settings, z: int, x: int, y: int,
-                scale: int) -> Response:
+async def _tile(request: Request, entry, user, catalog, settings, app: TileServices, z: int,
+                x: int, y: int, scale: int) -> Response:
     if entry.cog is None:
         raise KaartNotFoundError(f"Kaart '{entry.kaart_id}' heeft geen rasterbestand.",
                                  kaart_id=entry.kaart_id)
-    request.app.state.tile_audit.add(user, entry.kaart_id, z)
+    # off the event loop: a full audit buffer is flushed to the database by this call
+    await anyio.to_thread.run_sync(app.audit.add, user, entry.kaart_id, z)
     headers = cache_headers(entry, settings.tegel_max_age_s)
     if (cached := not_modified(request, headers)) is not None:
         return cached
-    work = partial(_render, request, entry, catalog, z, x, y, scale)
+    work = partial(_render, app.renderer, entry, catalog, z, x, y, scale)
     try:
         with anyio.fail_after(TILE_TIMEOUT_S):
-            async with _limiter(request):
+            async with app.limiter:
                 if await request.is_disconnected():
                     return Response(status_code=CLIENT_GONE)
                 png = await anyio.to_thread.run_sync(work, abandon_on_cancel=True)
@@ -85,17 +84,18 @@ async def _tile(request: Request, entry, user, catalog, settings, z: int, x: int
 @router.get("/{kaart_id}/{z}/{x}/{y}@2x.png", responses=_PNG, response_class=Response,
             summary="Tegel 512 px")
 async def tile_2x(request: Request, entry: VisibleKaart, user: CurrentUser,
-                  catalog: CatalogDep, settings: SettingsDep, z: Z, x: XY, y: XY) -> Response:
+                  catalog: CatalogDep, settings: SettingsDep, app: TileServicesDep, z: Z, x: XY,
+                  y: XY) -> Response:
     """Tegel van 512×512 px (hoge resolutie)."""
-    return await _tile(request, entry, user, catalog, settings, z, x, y, 2)
+    return await _tile(request, entry, user, catalog, settings, app, z, x, y, 2)
 
 
 @router.get("/{kaart_id}/{z}/{x}/{y}.png", responses=_PNG, response_class=Response,
             summary="Tegel 256 px")
 async def tile(request: Request, entry: VisibleKaart, user: CurrentUser, catalog: CatalogDep,
-               settings: SettingsDep, z: Z, x: XY, y: XY) -> Response:
+               settings: SettingsDep, app: TileServicesDep, z: Z, x: XY, y: XY) -> Response:
     """Tegel van 256×256 px; transparant buiten de kaart. Kleuren als in de legenda."""
-    return await _tile(request, entry, user, catalog, settings, z, x, y, 1)
+    return await _tile(request, entry, user, catalog, settings, app, z, x, y, 1)
 
 
 ZOOM_OUT_LEVELS = 3
@@ -105,11 +105,11 @@ ZOOM_IN_LEVELS = 6
 
 
 @router.get("/{kaart_id}/tilejson.json", summary="TileJSON")
-def tilejson(request: Request, entry: VisibleKaart, catalog: CatalogDep):
+def tilejson(request: Request, entry: VisibleKaart, catalog: CatalogDep, tiles: TilesDep):
     """TileJSON 3.0.0 met tegel-URL, grenzen (WGS84) en zoombereik."""
     info = catalog.cog_info(entry)
     try:
-        coarsest, native = request.app.state.tiles.zoom_range(info, entry.versie, entry.datum)
+        coarsest, native = tiles.zoom_range(info, entry.versie, entry.datum)
     except TileUnavailableError as error:
         return _unavailable(error)
     west, south, east, north = info.bounds_wgs84

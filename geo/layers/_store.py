@@ -20,6 +20,7 @@ from geo import RD_CRS
 from geo.atomic import atomic_file
 from geo.errors import InputFileError, OutputError, UnknownLayerError
 from geo.layers._normalise import suggest
+from geo.paths import no_sidecar_files
 
 DATASET_KEYS = ("synthetisch", "beschrijving")
 
@@ -34,7 +35,7 @@ def _check_kinds(kinds: Iterable[str], known: tuple[str, ...]) -> None:
 
 def _no_sidecar_files() -> None:
     """Stop GDAL writing ``lagen.gpkg.aux.xml`` (PAM) next to the GeoPackage."""
-    pyogrio.set_gdal_config_options({"GDAL_PAM_ENABLED": "NO"})
+    no_sidecar_files()
 
 
 def _info(path: Path, layer: str | None = None) -> dict:
@@ -114,7 +115,7 @@ def write_layers(gpkg_path: str | os.PathLike[str], layers: dict[str, gpd.GeoDat
     """Write all ``layers`` to a temporary GPKG, then replace ``gpkg_path``."""
     _check_kinds(layers, known)
     if not layers:
-        raise OutputError("Geen lagen om te schrijven.", pad=str(gpkg_path))
+        raise OutputError("Geen lagen om te schrijven.", bestand=str(gpkg_path))
     layer_info = layer_info or {}
     now = datetime.now(UTC).isoformat(timespec="seconds")
     target = Path(gpkg_path)
@@ -132,7 +133,7 @@ def write_layers(gpkg_path: str | os.PathLike[str], layers: dict[str, gpd.GeoDat
                     layer_metadata=meta)
             except Exception as error:  # noqa: BLE001
                 raise OutputError(f"Schrijven van laag '{kind}' naar {target.name} mislukt: "
-                                  f"{error}", pad=str(target), laag=kind) from error
+                                  f"{error}", bestand=str(target), laag=kind) from error
     return target
 
 

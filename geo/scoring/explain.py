@@ -167,7 +167,7 @@ def _read_cell(run_dir: Path, thema: str, indicators: list[IndicatorInfo], x: fl
             if bands is None and src.count != 2 * len(indicators):
                 raise OutputError(
                     f"{file.name} heeft {src.count} banden, verwacht {2 * len(indicators)} "
-                    f"(2 × {len(indicators)} indicatoren).", pad=str(file))
+                    f"(2 × {len(indicators)} indicatoren).", bestand=str(file))
             row, col = src.index(x, y)
             if not (0 <= row < src.height and 0 <= col < src.width):
                 raise KaartNotFoundError("Dit punt ligt buiten de kaart.", x=x, y=y)
@@ -195,7 +195,7 @@ def _theme_section(run_dir: Path, thema: str) -> dict[str, Any]:
         raise KaartNotFoundError(f"{path.name} ontbreekt in {run_dir.name}.") from error
     except json.JSONDecodeError as error:
         raise OutputError(f"{path.name} is geen geldige JSON (regel {error.lineno}).",
-                          pad=str(path)) from error
+                          bestand=str(path)) from error
     themes = data.get("themas") or {}
     if thema not in themes:
         raise KaartNotFoundError(

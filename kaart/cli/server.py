@@ -32,7 +32,8 @@ def _database(werkmap: Path | None):
     from api.settings import Settings
 
     settings = Settings(werkmap=open_werkmap(werkmap).root)
-    engine, sessionmaker = open_database(settings.resolved_database_url())
+    engine, sessionmaker = open_database(settings.resolved_database_url(),
+                                         werkmap=settings.open_werkmap().root)
     try:
         with sessionmaker() as session:
             yield session
@@ -61,7 +62,7 @@ def server(
             os.environ.setdefault("KAART_TEGEL_SCHIJFCACHE", str(root / "kaarten" / ".tegelcache"))
         settings = Settings()  # refuses weak or public secrets before starting
         settings.session_secret()  # generated once into the werkmap when not configured
-        engine, _ = open_database(settings.resolved_database_url())
+        engine, _ = open_database(settings.resolved_database_url(), werkmap=root)
         engine.dispose()
         out.err.print(f"kaart luistert op http://{host}:{port} (werkmap {root}, "
                       f"{workers} werkproces(sen)); stoppen met Ctrl+C.")

@@ -200,7 +200,13 @@ def auth(token: str) -> dict[str, str]:
 
 
 def read_png(content: bytes) -> np.ndarray:
-    """Decode a PNG with rasterio: (bands, rows, cols)."""
+    """Decode a PNG with rasterio as RGBA: (4, rows, cols); a paletted PNG is expanded."""
     assert content[:8] == b"\x89PNG\r\n\x1a\n"
     with MemoryFile(content) as memfile, memfile.open() as dataset:
-        return dataset.read()
+        pixels = dataset.read()
+        if dataset.count == 1:
+            table = np.zeros((256, 4), dtype="uint8")
+            for code, rgba in dataset.colormap(1).items():
+                table[code] = rgba
+            return np.moveaxis(table[pixels[0]], -1, 0)
+        return pixels
