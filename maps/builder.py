@@ -36,6 +36,7 @@ from maps.style import (
     object_style,
     popup_html,
 )
+from maps.verantwoording import public_paths
 
 CSV_COLUMNS: list[tuple[str, str]] = [
     ("id", "id"), ("naam", "naam"), ("thema", "thema"), ("gemeentenaam", "gemeente"),
@@ -232,7 +233,8 @@ def build_gemeente_map(outputs: MapOutputs, *, tiles_url: str | None = None,
                     for frame in outputs.objects.values() if "klasse" in frame)
     legend = "".join(legend_html(kind, unclassed=unclassed) for kind in
                      dict.fromkeys(["gelegenheid"] + [k for k, _ in raster_layers]))
-    info = info_html(title=title, datum=format_date(outputs.datum), bronnen=outputs.sources(),
+    info = info_html(title=title, datum=format_date(outputs.datum),
+                     bronnen=public_paths(outputs.sources()),  # no server paths
                      synthetisch=outputs.synthetisch, vertrouwelijk=vertrouwelijk)
     controls = KaartControls(
         info=info, legend=legend, object_layers=object_layers, rasters=raster_layers,
