@@ -10,6 +10,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from api.db.guard import DatabaseLostError
 from geo.errors import (
     AuthenticationError,
     InputError,
@@ -34,6 +35,7 @@ STATUS: dict[type[KaartError], int] = {
     PermissionDeniedError: 403,
     KaartNotFoundError: 404,
     TooManyRequestsError: 429,
+    DatabaseLostError: 503,
 }
 """KaartError subclass → HTTP status (the most specific class in the MRO wins)."""
 

@@ -22,6 +22,7 @@ from api import audit
 from api.auth import Principal
 from api.authz import may_see, may_see_confidential
 from api.deps import CatalogDep, OptionalUser, SessionDep, csrf_token, visible_entries
+from api.security_headers import add_nonce, csp_nonce
 from geo import __version__
 from geo.catalog import KaartEntry
 from geo.errors import InputFileError, KaartNotFoundError
@@ -60,6 +61,7 @@ def _safe_next(value: str | None) -> str:
 def _page(request: Request, name: str, user: Principal | None, status_code: int = 200,
           **context) -> HTMLResponse:
     context.update(gebruiker=user, versie=__version__, csrf=csrf_token(request),
+                   csp_nonce=csp_nonce(request),
                    rol_naam=ROLE_NAMES.get(user.rol, user.rol) if user else "")
     response = TEMPLATES.TemplateResponse(request, name, context, status_code=status_code)
     response.headers["Cache-Control"] = "no-store"
@@ -149,7 +151,8 @@ def map_page(request: Request, user: OptionalUser, catalog: CatalogDep, session:
         gebied_id=gebied_id, kaarten=[_kaart_row(e) for e in with_cog],
         gekozen=chosen.kaart_id, datum=format_date(chosen.datum),
         synthetisch=outputs.synthetisch, vertrouwelijk=outputs.vertrouwelijk,
-        downloads=_downloads(chosen), kaart_kop=root.header.render(),
+        downloads=_downloads(chosen),
+        kaart_kop=add_nonce(root.header.render(), csp_nonce(request)),
         kaart_html=root.html.render(), kaart_script=root.script.render(),
     )
 

@@ -167,11 +167,16 @@ def command(name: str, json_output: bool) -> Iterator[Output]:
 
 
 def _refused_write(error: Exception) -> KaartError | None:
-    """A disk-full or read-only error for an OSError that escaped ``geo.atomic``."""
-    filename = getattr(error, "filename", None)
-    if not isinstance(error, OSError) or not filename:
+    """A disk-full or read-only error for an error that escaped ``geo.atomic``.
+
+    An ``OSError`` names its file; others (the database, through SQLAlchemy) are named
+    after the werkmap, and only when their text says writing failed.
+    """
+    filename = getattr(error, "filename", None) if isinstance(error, OSError) else None
+    place = filename or _WERKMAP.get()
+    if place is None:
         return None
-    failure = write_failure(error, filename)
+    failure = write_failure(error, place, writing=bool(filename))
     if isinstance(failure, DiskFullError | WriteDeniedError):
         return failure.shown_from(_WERKMAP.get())
     return failure
