@@ -10,10 +10,9 @@ from starlette.middleware.sessions import SessionMiddleware
 
 from api.audit import TileAudit
 from api.audit_middleware import AuditMiddleware
-from api.auth import LoginThrottle, PrincipalCache
+from api.auth import ACCESS_STAMP, LoginThrottle, PrincipalCache
 from api.catalog import ServiceCatalog
-from api.db.migrate import upgrade
-from api.db.session import make_engine, make_sessionmaker
+from api.db.session import open_database
 from api.deps import csrf_protect
 from api.errors import add_exception_handlers
 from api.routes import auth, beheer, health, kaarten, objecten, pages, planning, tiles
@@ -30,10 +29,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     """
     settings = settings or Settings()
     werkmap = settings.open_werkmap()
-    engine = make_engine(settings.resolved_database_url())
-    sessionmaker = make_sessionmaker(engine)
-    if settings.migreer:
-        upgrade(engine)
+    engine, sessionmaker = open_database(settings.resolved_database_url(), settings.migreer,
+                                         werkmap.root)  # guarded: api.db.guard
     tile_audit = TileAudit(sessionmaker, settings.audit_tegels_flush_s, settings.audit_tegels_max)
 
     @asynccontextmanager
@@ -61,7 +58,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.engine = engine
     app.state.sessionmaker = sessionmaker
     app.state.catalog = ServiceCatalog(werkmap)
-    app.state.principals = PrincipalCache(settings.auth_cache_s)
+    app.state.principals = PrincipalCache(settings.auth_cache_s,
+                                          stamp=werkmap.root / ACCESS_STAMP)
     app.state.throttle = LoginThrottle(settings.max_inlogpogingen, settings.inlog_venster_s)
     app.state.tiles = TileRenderer(settings.tegel_cache, settings.tegel_schijfcache,
                                    werkmap.kaarten / ".tegelcache" / "web")

@@ -10,6 +10,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from api.db.guard import DatabaseLostError
 from geo.errors import (
     AuthenticationError,
     InputError,
@@ -46,6 +47,7 @@ STATUS: dict[type[KaartError], int] = {
     KaartNotFoundError: 404,
     TooManyRequestsError: 429,
     CorruptOutputError: 409,
+    DatabaseLostError: 503,
 }
 """KaartError subclass → HTTP status (the most specific class in the MRO wins)."""
 

@@ -42,7 +42,8 @@ CSV_COLUMNS: list[tuple[str, str]] = [
     ("id", "id"), ("naam", "naam"), ("thema", "thema"), ("gemeentenaam", "gemeente"),
     ("score", "score"), ("klasse", "klasse"), ("klasse_naam", "klasse_naam"),
     ("rang_gemeente", "rang_gemeente"), ("rang_gebied", "rang_gebied"),
-    ("top_indicatoren", "top_indicatoren"), ("_lat", "breedtegraad"), ("_lon", "lengtegraad"),
+    ("volledigheid", "volledigheid"), ("top_indicatoren", "top_indicatoren"),
+    ("_lat", "breedtegraad"), ("_lon", "lengtegraad"),
 ]
 """(property, CSV header) of the *gebied analyseren* download."""
 

@@ -56,7 +56,7 @@ from geo.scoring.risico import (
     compute_risico,
     load_risico_config,
 )
-from geo.scoring.suppression import publish_counts
+from geo.scoring.suppression import publish_counts, publish_shares
 
 SOORT = "gelegenheid_geleerd"
 DOMAIN_FEATURE = "domein"
@@ -245,6 +245,10 @@ def evaluate_area(werkmap: Werkmap, area: Area, *, layers_path: str | Path | Non
     table = evaluate_maps(maps, test, mask, coverages)
     table.insert(1, "omschrijving", table["kaart"].map(MAP_LABELS))
     k = load_risico_config().k_anonimiteit
+    counted = table["kaart"] != "uniform"  # the uniform reference's hit rate is its coverage
+    table.loc[counted, "trefkans"] = publish_shares(table.loc[counted, "trefkans"],
+                                                    int(test[mask].sum()), k)
+    table["pai"] = table["trefkans"] / table["dekking"]
     info = {"training_van": train_start.isoformat() if train_start else None,
             "splitsing": split.isoformat(), "test_tot": test_end.isoformat(),
             "cellen": int(mask.sum()), "cv_score_d2_geleerd": learner.cv_score_,

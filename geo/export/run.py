@@ -28,6 +28,13 @@ from geo.errors import InputFileError, InvalidRequestError
 from geo.export.cog import write_map_cog, write_uitleg_cog
 from geo.export.objects import write_objects_gpkg
 from geo.export.verantwoording import build_verantwoording, describe_inputs, write_verantwoording
+from geo.export.volledigheid import (
+    COMPLETENESS_FILE,
+    completeness_summary,
+    layer_provenance,
+    write_completeness_cog,
+)
+from geo.layers._store import layer_metadata
 from geo.layers.gemeenten import Area
 from geo.paths import Werkmap
 from geo.scoring.grid import DEFAULT_CELLSIZE, Grid, grid_for_area
@@ -191,6 +198,9 @@ def build_gelegenheid(
                           **({"kaart_id": item["kaart_id"]} if "kaart_id" in item else {})}
                          for item in written],
                 timestamp=stamp)
+            document = document.model_copy(update={  # unknown ≠ 0: how complete, from where
+                "volledigheid": completeness_summary(result, tables),
+                "bronnen": layer_provenance(layers, layer_metadata(layers_path))})
             write_verantwoording(run.path / VERANTWOORDING_FILE, document)
             written.append({"pad": VERANTWOORDING_FILE, "soort": "kaartverantwoording"})
     final = run.final
@@ -290,6 +300,9 @@ def _write_run(path: Path, *, area: Area, result: Any, tables: dict[str, gpd.Geo
                          gebied_id=area.id, synthetisch=synthetic,
                          weights=[i.weight for i in theme.indicators])
         written.append({"pad": name, "soort": "uitleg-cog", "aantal": len(theme.indicators)})
+    write_completeness_cog(path / COMPLETENESS_FILE, result, grid, gebied_id=area.id,
+                           synthetisch=synthetic)
+    written.append({"pad": COMPLETENESS_FILE, "soort": "volledigheid-cog", "aantal": cells})
     write_objects_gpkg(path / OBJECTS_FILE, tables, synthetisch=synthetic,
                        beschrijving=f"Objectscores gelegenheidskaart {area.naam}")
     written.append({"pad": OBJECTS_FILE, "soort": "geopackage",

@@ -89,6 +89,8 @@ class Kaartverantwoording(_Model):
     tijdstip: str
     synthetisch: bool
     opmerking: str | None = None
+    volledigheid: dict[str, Any] | None = None
+    bronnen: list[dict[str, Any]] | None = None
 
 
 def file_sha256(path: str | os.PathLike[str], chunk: int = 1 << 20) -> str:

@@ -6,11 +6,10 @@ Runs on SQLite and (with ``KAART_TEST_POSTGRES_URL``) PostgreSQL.
 from __future__ import annotations
 
 import json
-import re
 import time
 
 import pytest
-from api_testdata import PASSWORD, auth
+from api_testdata import PASSWORD, auth, form_token
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 from typer.testing import CliRunner
@@ -25,13 +24,6 @@ COLUMNS = ("id, tijd, gebruiker_id, gebruikersnaam, rol, organisatie, actie, kaa
            "sessie, aantal, details, adres, vorige_hash, hash")
 
 
-def form_token(client) -> str:
-    html = client.get("/inloggen").text
-    match = re.search(r"name=[\"']csrf_token[\"'][^>]*value=[\"']([^\"']+)[\"']", html) or \
-        re.search(r"value=[\"']([^\"']+)[\"'][^>]*name=[\"']csrf_token[\"']", html)
-    return match.group(1)
-
-
 def rows(app, **filters):
     with app.state.sessionmaker() as session:
         return [audit.as_dict(r) for r in audit.query(session, limit=1000, **filters)]
@@ -40,6 +32,16 @@ def rows(app, **filters):
 def report(app):
     with app.state.sessionmaker() as session:
         return verify_chain(session)
+
+
+def _switch_off_protection(engine, sqlite_trigger: str, statement: str) -> None:
+    """What the database owner can do: drop/disable the trigger, then change the table."""
+    with engine.begin() as connection:
+        if engine.dialect.name == "sqlite":
+            connection.execute(text(f"DROP TRIGGER {sqlite_trigger}"))
+        else:
+            connection.execute(text("ALTER TABLE audit DISABLE TRIGGER audit_alleen_toevoegen"))
+        connection.execute(text(statement))
 
 
 def _some_records(client, tokens):
@@ -74,26 +76,16 @@ def test_chain_verifies_and_names_the_first_changed_record(app, client, tokens):
     _some_records(client, tokens)
     before = report(app)
     assert before.intact and before.checked >= 3
-    engine = app.state.engine
-    with engine.begin() as connection:  # an owner who switches the protection off
-        if engine.dialect.name == "sqlite":
-            connection.execute(text("DROP TRIGGER audit_geen_update"))
-        else:
-            connection.execute(text("ALTER TABLE audit DISABLE TRIGGER audit_alleen_toevoegen"))
-        connection.execute(text("UPDATE audit SET gebruikersnaam = 'iemand_anders' WHERE id = 2"))
+    _switch_off_protection(app.state.engine, "audit_geen_update",
+                           "UPDATE audit SET gebruikersnaam = 'iemand_anders' WHERE id = 2")
     after = report(app)
     assert not after.intact and after.broken_id == 2 and "gewijzigd" in after.reason
 
 
 def test_removed_record_is_detected(app, client, tokens):
     _some_records(client, tokens)
-    engine = app.state.engine
-    with engine.begin() as connection:
-        if engine.dialect.name == "sqlite":
-            connection.execute(text("DROP TRIGGER audit_geen_delete"))
-        else:
-            connection.execute(text("ALTER TABLE audit DISABLE TRIGGER audit_alleen_toevoegen"))
-        connection.execute(text("DELETE FROM audit WHERE id = 2"))
+    _switch_off_protection(app.state.engine, "audit_geen_delete",
+                           "DELETE FROM audit WHERE id = 2")
     broken = report(app)
     assert broken.broken_id == 3 and "ontbreken" in broken.reason
 
@@ -107,13 +99,8 @@ def test_cli_controleer(app, client, tokens, tmp_path, monkeypatch, database_url
     body = json.loads(good.stdout.strip().splitlines()[-1])
     assert good.exit_code == 0 and body["intact"] and body["gecontroleerd"] >= 3
     anchor = body["anker"]
-    engine = app.state.engine
-    with engine.begin() as connection:
-        if engine.dialect.name == "sqlite":
-            connection.execute(text("DROP TRIGGER audit_geen_update"))
-        else:
-            connection.execute(text("ALTER TABLE audit DISABLE TRIGGER audit_alleen_toevoegen"))
-        connection.execute(text("UPDATE audit SET actie = 'vervalst' WHERE id = 1"))
+    _switch_off_protection(app.state.engine, "audit_geen_update",
+                           "UPDATE audit SET actie = 'vervalst' WHERE id = 1")
     bad = runner.invoke(cli, ["audit", "--controleer", "--werkmap", str(tmp_path)])
     assert bad.exit_code == 10
     assert "regel 1" in bad.output and "gewijzigd" in bad.output
