@@ -231,3 +231,36 @@ def test_existing_database_upgrades_to_a_verified_chain(empty_database):
         audit.record(session, None, "geweigerd", pad="/na-de-upgrade")
         assert verify_chain(session).checked == 4
     engine.dispose()
+
+
+def _security_md_audit_revokes() -> list[str]:
+    """The REVOKE statements on ``audit`` exactly as SECURITY.md tells operators to run."""
+    from pathlib import Path
+
+    text_ = (Path(__file__).resolve().parents[2] / "SECURITY.md").read_text(encoding="utf-8")
+    return [line.strip().rstrip(";") for line in text_.splitlines()
+            if line.startswith("REVOKE") and " ON audit " in line]
+
+
+@pytest.mark.postgres
+def test_postgres_role_without_update_delete_rights(app, client, tokens, database_url):
+    """The documented REVOKE holds even with the triggers switched off (the role here is
+    the test role itself: the test database user may not create roles)."""
+    if not database_url.startswith("postgresql"):
+        pytest.skip("alleen PostgreSQL")
+    _some_records(client, tokens)
+    statements = _security_md_audit_revokes()
+    assert statements, "SECURITY.md noemt geen REVOKE op audit"
+    engine = app.state.engine
+    with engine.begin() as connection:
+        for statement in statements:
+            connection.execute(text(statement.replace("kaart_dienst", "CURRENT_USER")))
+        connection.execute(text("ALTER TABLE audit DISABLE TRIGGER audit_alleen_toevoegen"))
+    for attack in ("UPDATE audit SET actie = 'vervalst'", "DELETE FROM audit",
+                   "TRUNCATE audit"):
+        with pytest.raises(DBAPIError, match="permission denied|toegang geweigerd"):
+            with engine.begin() as connection:
+                connection.execute(text(attack))
+    with app.state.sessionmaker() as session:  # appending still works
+        audit.record(session, None, "geweigerd", pad="/na-revoke")
+        assert verify_chain(session).intact
