@@ -4,11 +4,10 @@ deactivation, no silent widening of an organisation, trusted proxies, public bas
 from __future__ import annotations
 
 import json
-import re
 import secrets
 
 import pytest
-from api_testdata import PASSWORD, auth
+from api_testdata import PASSWORD, auth, form_token
 from fastapi.testclient import TestClient
 from starlette.requests import Request
 from typer.testing import CliRunner
@@ -30,13 +29,6 @@ def run_json(*args, env=None) -> dict:
     body = json.loads(result.stdout.strip().splitlines()[-1])
     body["_exit"] = result.exit_code
     return body
-
-
-def form_token(client) -> str:
-    html = client.get("/inloggen").text
-    match = re.search(r"name=[\"']csrf_token[\"'][^>]*value=[\"']([^\"']+)[\"']", html) or \
-        re.search(r"value=[\"']([^\"']+)[\"'][^>]*name=[\"']csrf_token[\"']", html)
-    return match.group(1)
 
 
 def login(client, name="analist_mh", password=PASSWORD):
