@@ -32,6 +32,7 @@ from geo.export.volledigheid import (
     COMPLETENESS_FILE,
     completeness_summary,
     layer_provenance,
+    mixed_note,
     write_completeness_cog,
 )
 from geo.layers._store import layer_metadata
@@ -198,9 +199,10 @@ def build_gelegenheid(
                           **({"kaart_id": item["kaart_id"]} if "kaart_id" in item else {})}
                          for item in written],
                 timestamp=stamp)
+            bronnen = layer_provenance(layers, layer_metadata(layers_path))
             document = document.model_copy(update={  # unknown ≠ 0: how complete, from where
-                "volledigheid": completeness_summary(result, tables),
-                "bronnen": layer_provenance(layers, layer_metadata(layers_path))})
+                "volledigheid": completeness_summary(result, tables), "bronnen": bronnen,
+                "opmerking": mixed_note(bronnen) or document.opmerking})
             write_verantwoording(run.path / VERANTWOORDING_FILE, document)
             written.append({"pad": VERANTWOORDING_FILE, "soort": "kaartverantwoording"})
     final = run.final

@@ -6,7 +6,9 @@ Runs on SQLite and (with ``KAART_TEST_POSTGRES_URL``) PostgreSQL.
 from __future__ import annotations
 
 import json
+import os
 import time
+import uuid
 
 import pytest
 from api_testdata import PASSWORD, auth, form_token
@@ -186,23 +188,79 @@ def test_flush_period_is_at_most_ten_seconds():
         Settings(audit_tegels_flush_s=60)
 
 
-def test_existing_database_upgrades_to_a_verified_chain(tmp_path):
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def empty_database(request, tmp_path):
+    """An empty database (no tables): a SQLite file or a fresh PostgreSQL schema."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'oud.db'}"
+        return
+    url = os.environ.get("KAART_TEST_POSTGRES_URL")
+    if not url:
+        pytest.skip("KAART_TEST_POSTGRES_URL is niet gezet")
+    from sqlalchemy import create_engine
+
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(url)
+    with admin.begin() as connection:
+        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    yield f"{url}{'&' if '?' in url else '?'}options=-csearch_path%3D{schema}"
+    with admin.begin() as connection:
+        connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+    admin.dispose()
+
+
+def test_existing_database_upgrades_to_a_verified_chain(empty_database):
+    from sqlalchemy.orm import Session
+
     from api.db.migrate import upgrade
     from api.db.session import make_engine
 
-    engine = make_engine(f"sqlite:///{tmp_path / 'oud.db'}")
+    engine = make_engine(empty_database)
     upgrade(engine, "0002_planning")
     with engine.begin() as connection:
         for number in (1, 2, 5):  # gaps as a PostgreSQL sequence leaves them
             connection.execute(text(
                 "INSERT INTO audit (id, tijd, gebruikersnaam, rol, organisatie, actie, aantal) "
-                f"VALUES ({number}, '2026-01-0{number} 10:00:00.000000', 'oud', 'analist', "
+                f"VALUES ({number}, '2026-01-0{number} 10:00:00', 'oud', 'analist', "
                 "'RIEC', 'kaart', 1)"))
     upgrade(engine)
-    from sqlalchemy.orm import Session
-
     with Session(engine) as session:
         result = verify_chain(session)
         assert result.intact and result.checked == 3
         assert [r.id for r in session.query(AuditRegel).order_by(AuditRegel.id)] == [1, 2, 3]
+        audit.record(session, None, "geweigerd", pad="/na-de-upgrade")
+        assert verify_chain(session).checked == 4
     engine.dispose()
+
+
+def _security_md_audit_revokes() -> list[str]:
+    """The REVOKE statements on ``audit`` exactly as SECURITY.md tells operators to run."""
+    from pathlib import Path
+
+    text_ = (Path(__file__).resolve().parents[2] / "SECURITY.md").read_text(encoding="utf-8")
+    return [line.strip().rstrip(";") for line in text_.splitlines()
+            if line.startswith("REVOKE") and " ON audit " in line]
+
+
+@pytest.mark.postgres
+def test_postgres_role_without_update_delete_rights(app, client, tokens, database_url):
+    """The documented REVOKE holds even with the triggers switched off (the role here is
+    the test role itself: the test database user may not create roles)."""
+    if not database_url.startswith("postgresql"):
+        pytest.skip("alleen PostgreSQL")
+    _some_records(client, tokens)
+    statements = _security_md_audit_revokes()
+    assert statements, "SECURITY.md noemt geen REVOKE op audit"
+    engine = app.state.engine
+    with engine.begin() as connection:
+        for statement in statements:
+            connection.execute(text(statement.replace("kaart_dienst", "CURRENT_USER")))
+        connection.execute(text("ALTER TABLE audit DISABLE TRIGGER audit_alleen_toevoegen"))
+    for attack in ("UPDATE audit SET actie = 'vervalst'", "DELETE FROM audit",
+                   "TRUNCATE audit"):
+        with pytest.raises(DBAPIError, match="permission denied|toegang geweigerd"):
+            with engine.begin() as connection:
+                connection.execute(text(attack))
+    with app.state.sessionmaker() as session:  # appending still works
+        audit.record(session, None, "geweigerd", pad="/na-revoke")
+        assert verify_chain(session).intact
