@@ -143,7 +143,8 @@ class _WriteFailure(OutputError):
             shown = self.path.resolve().relative_to(Path(root).resolve()).as_posix()
         except ValueError:
             return self
-        copy = type(self)(self.path, shown=shown or ".", reden=self.reason)
+        shown = "de werkmap" if shown in ("", ".") else shown
+        copy = type(self)(self.path, shown=shown, reden=self.reason)
         copy.__cause__ = self.__cause__
         return copy
 

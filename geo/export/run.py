@@ -29,6 +29,7 @@ from geo.export.volledigheid import (
     COMPLETENESS_FILE,
     completeness_summary,
     layer_provenance,
+    mixed_note,
     write_completeness_cog,
 )
 from geo.export.writer import CatalogMap, RunWriter, area_grid, finish_run, open_run
@@ -149,12 +150,13 @@ def build_gelegenheid(
                       vertrouwelijkheid=confidentiality(SOORT)) as run:
             _write_maps(run, result=result, tables=tables, grid=grid)
             inputs = describe_inputs(layers_path, {k: len(v) for k, v in layers.items()})
+            bronnen = layer_provenance(layers, layer_metadata(layers_path))
             run.write_verantwoording(run.document(
                 grid=grid, cells=int(mask.sum()), inputs=inputs, themas=result.verantwoording(),
                 config_path=config_file, versie=None,
                 # unknown ≠ 0: how complete, and from which sources
-                volledigheid=completeness_summary(result, tables),
-                bronnen=layer_provenance(layers, layer_metadata(layers_path))))
+                volledigheid=completeness_summary(result, tables), bronnen=bronnen,
+                opmerking=mixed_note(bronnen)))
     return finish_run(run, maps=_catalog_maps(result, cellsize), tables=tables,
                       summary=_summary(result, time.perf_counter() - started))
 

@@ -190,12 +190,14 @@ def build_verantwoording(
     vertrouwelijkheid : geo.runs.Vertrouwelijkheid, optional
         Whether the run is confidential and why; default from ``soort``.
     **sections
-        The kind's own fields of :class:`Kaartverantwoording` (``risico``, ``legenda``,
-        ``training``, ...), converted to plain JSON values.
+        ``opmerking`` (a note that replaces the synthetic-data note) and the kind's own
+        fields of :class:`Kaartverantwoording` (``risico``, ``legenda``, ``training``, ...),
+        converted to plain JSON values.
     """
     from geo.runs import confidentiality
 
     verdict = vertrouwelijkheid or confidentiality(soort)
+    note = sections.pop("opmerking", None) or (SYNTHETIC_NOTE if synthetisch else None)
     gemeenten = [
         {"gemeentecode": str(code), "gemeentenaam": str(name)}
         for code, name in area.gemeenten.sort_values("gemeentecode")[
@@ -218,7 +220,7 @@ def build_verantwoording(
         software=SoftwareInfo(naam="kaart", versie=__version__),
         tijdstip=stamp,
         synthetisch=bool(synthetisch),
-        opmerking=SYNTHETIC_NOTE if synthetisch else None,
+        opmerking=note,
     )
 
 

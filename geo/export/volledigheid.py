@@ -79,6 +79,19 @@ def completeness_summary(result: Any, tables: Mapping[str, gpd.GeoDataFrame]) ->
             else "Een deel van de indicatorwaarden was onbekend (zie per thema)."]}
 
 
+def mixed_note(bronnen: list[dict[str, Any]]) -> str | None:
+    """The kaartverantwoording's ``opmerking`` when real and synthetic layers are mixed."""
+    real = [b["laag"] for b in bronnen if not b["synthetisch"]]
+    fake = [b["laag"] for b in bronnen if b["synthetisch"]]
+    if not real or not fake:
+        return None
+    credits = sorted({b["attributie"] for b in bronnen if b.get("attributie")})
+    return (f"Deels echte, deels synthetische invoer. Echt: {', '.join(real)}"
+            + (f" ({'; '.join(credits)})" if credits else "")
+            + f". Synthetisch (verzonnen): {', '.join(fake)}; gebruik de kaart niet voor "
+            "besluiten over echte locaties.")
+
+
 def layer_provenance(layers: Mapping[str, gpd.GeoDataFrame],
                      metadata: Mapping[str, Mapping[str, str]]) -> list[dict[str, Any]]:
     """Per input layer: source, profile, licence, date, real/synthetic, known values."""
@@ -94,6 +107,7 @@ def layer_provenance(layers: Mapping[str, gpd.GeoDataFrame],
             "bron": meta.get("bron_naam") or meta.get("bron", ""),
             "bestand": meta.get("bron", ""), "profiel": meta.get("profiel", ""),
             "licentie": meta.get("licentie", ""), "attributie": meta.get("attributie", ""),
+            "datum_bron": meta.get("datum_bron", ""),
             "datum": meta.get("geimporteerd") or meta.get("geschreven", ""),
             "aantal": len(frame),
             "bekend_per_kolom": {c: int(frame[c].notna().sum()) for c in columns
