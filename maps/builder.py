@@ -37,6 +37,7 @@ from maps.style import (
     object_style,
     popup_html,
 )
+from maps.verantwoording import public_paths
 
 CSV_COLUMNS: list[tuple[str, str]] = [
     ("id", "id"), ("naam", "naam"), ("thema", "thema"), ("gemeentenaam", "gemeente"),
@@ -235,7 +236,8 @@ def build_gemeente_map(outputs: MapOutputs, *, tiles_url: str | None = None,
     legend = "".join(legend_html(kind, unclassed=unclassed) for kind in
                      dict.fromkeys(["gelegenheid"] + [k for k, _ in raster_layers]))
     info = info_html(title=title, datum=format_date(outputs.datum),
-                     bronnen=layer_sources(outputs.verantwoording) or outputs.sources(),
+                     bronnen=public_paths(  # no server paths
+                         layer_sources(outputs.verantwoording) or outputs.sources()),
                      synthetisch=outputs.synthetisch, vertrouwelijk=vertrouwelijk)
     controls = KaartControls(
         info=info, legend=legend, object_layers=object_layers, rasters=raster_layers,
