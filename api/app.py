@@ -10,13 +10,13 @@ from starlette.middleware.sessions import SessionMiddleware
 
 from api.audit import TileAudit
 from api.audit_middleware import AuditMiddleware
-from api.auth import LoginThrottle, PrincipalCache
+from api.auth import ACCESS_STAMP, LoginThrottle, PrincipalCache
 from api.catalog import ServiceCatalog
-from api.db.migrate import upgrade
-from api.db.session import make_engine, make_sessionmaker
+from api.db.session import open_database
 from api.deps import csrf_protect
 from api.errors import add_exception_handlers
 from api.routes import auth, beheer, health, kaarten, objecten, pages, planning, tiles
+from api.security_headers import add_security_headers
 from api.settings import Settings
 from api.tiles import TileRenderer
 from geo import __version__
@@ -29,10 +29,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     """
     settings = settings or Settings()
     werkmap = settings.open_werkmap()
-    engine = make_engine(settings.resolved_database_url())
-    sessionmaker = make_sessionmaker(engine)
-    if settings.migreer:
-        upgrade(engine)
+    engine, sessionmaker = open_database(settings.resolved_database_url(), settings.migreer,
+                                         werkmap.root)  # guarded: api.db.guard
     tile_audit = TileAudit(sessionmaker, settings.audit_tegels_flush_s, settings.audit_tegels_max)
 
     @asynccontextmanager
@@ -52,13 +50,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         ),
         lifespan=lifespan,
         dependencies=[Depends(csrf_protect)],
+        docs_url=None,  # api.routes.docs serves Swagger UI locally (not in productie)
+        redoc_url=None,
     )
     app.state.settings = settings
     app.state.werkmap = werkmap
     app.state.engine = engine
     app.state.sessionmaker = sessionmaker
     app.state.catalog = ServiceCatalog(werkmap)
-    app.state.principals = PrincipalCache(settings.auth_cache_s)
+    app.state.principals = PrincipalCache(settings.auth_cache_s,
+                                          stamp=werkmap.root / ACCESS_STAMP)
     app.state.throttle = LoginThrottle(settings.max_inlogpogingen, settings.inlog_venster_s)
     app.state.tiles = TileRenderer(settings.tegel_cache, settings.tegel_schijfcache,
                                    werkmap.kaarten / ".tegelcache" / "web")
@@ -74,8 +75,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.add_middleware(AuditMiddleware)
     add_exception_handlers(app)
+    add_security_headers(app)
 
     # pages first: they own /inloggen (the login form) before the auth API
     for module in (pages, health, auth, kaarten, tiles, objecten, beheer, planning):
         app.include_router(module.router)
+    if settings.omgeving != "productie":
+        from api.routes import docs
+
+        app.include_router(docs.router)
     return app

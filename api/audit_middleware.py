@@ -17,6 +17,7 @@ from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.audit import record, start_request
+from api.db.guard import DatabaseLostError
 from api.urls import client_address
 
 REFUSED = frozenset({401, 403, 404, 405, 429})
@@ -42,6 +43,8 @@ def _write(request: Request, status: int, marks: list[str]) -> None:
             record(session, principal, "geweigerd" if refused else "bekeken",
                    adres=client_address(request), methode=request.method, pad=path,
                    status=status)
+    except DatabaseLostError:
+        pass  # api.db.guard logged it once, loudly; the answer was 503 where it mattered
     except Exception:  # noqa: BLE001 - the answer is sent; say loudly what was not logged
         _LOG.exception("Auditregel niet geschreven: %s %s (status %s).",
                        request.method, path, status)

@@ -59,7 +59,7 @@ def atomic_file(target: str | os.PathLike[str]) -> Iterator[Path]:
         tmp.unlink()  # let the writer create it (some drivers refuse to overwrite)
         yield tmp
         if not tmp.exists():
-            raise OutputError(f"Uitvoer {target.name} is niet geschreven.", pad=str(target))
+            raise OutputError(f"Uitvoer {target.name} is niet geschreven.", bestand=str(target))
         os.replace(tmp, target)
     except Exception as error:
         failure = write_failure(error, target)  # before cleaning up: the disk is still full
@@ -245,13 +245,16 @@ MIN_FREE_BYTES = 1 << 20
 """Below this much free space a failed write counts as 'disk full'."""
 
 
-def write_failure(error: BaseException, path: str | os.PathLike[str]) -> KaartError | None:
+def write_failure(error: BaseException, path: str | os.PathLike[str], *,
+                  writing: bool = True) -> KaartError | None:
     """The specific error for a failed write of ``path``, or ``None`` if not a disk problem.
 
     Looks at the error chain (an ``OSError`` errno, or the text GDAL, SQLite and libtiff
     put in their own errors), then, for an I/O error that says nothing, at the file system
     of ``path`` (read-only, no rights, less than :data:`MIN_FREE_BYTES` free) and at the
-    process's file-size limit (``ulimit -f``).
+    process's file-size limit (``ulimit -f``). With ``writing=False`` (the error may come
+    from reading, as in the command line's last line of defence) only errors that say they
+    are about writing count: a read-only werkmap is fine for commands that only read.
     """
     if isinstance(error, DiskFullError | WriteDeniedError):
         return error
@@ -260,7 +263,7 @@ def write_failure(error: BaseException, path: str | os.PathLike[str]) -> KaartEr
             return None
         error = error.__cause__
     kind, reason = _from_chain(error)
-    if kind is None and _is_io_error(error):
+    if kind is None and (writing and _is_io_error(error) or _says_cannot_create(error)):
         kind, reason = _from_disk(Path(path))
         if kind is None:
             kind, reason = _from_size_limit()
@@ -290,6 +293,16 @@ def _from_chain(error: BaseException) -> tuple[str | None, str | None]:
 
 def _is_io_error(error: BaseException) -> bool:
     return isinstance(error, OSError) or type(error).__module__.split(".")[0] in _IO_MODULES
+
+
+def _says_cannot_create(error: BaseException) -> bool:
+    """SQLite's "unable to open database file": creating kaart.db in an unwritable place."""
+    seen: BaseException | None = error
+    while seen is not None:
+        if "unable to open database file" in str(seen).lower():
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
 
 
 def _from_disk(path: Path) -> tuple[str | None, str | None]:

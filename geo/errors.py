@@ -120,7 +120,7 @@ class _WriteFailure(OutputError):
     """A write refused by the operating system; the message names the file.
 
     ``path`` is the file or folder being written. The CLI shows it relative to the
-    werkmap (:meth:`shown_from`); ``details["pad"]`` keeps the full path for logs.
+    werkmap (:meth:`shown_from`); ``details["bestand"]`` keeps the full path for logs.
     """
 
     template = "{bestand}"
@@ -131,7 +131,7 @@ class _WriteFailure(OutputError):
         self.reason = reden
         text = self.template.format(bestand=shown or str(self.path))
         super().__init__(text + (f" ({reden})" if reden else "") + self.advice,
-                         pad=str(self.path), reden=reden)
+                         bestand=str(self.path), reden=reden)
 
     advice = ""
 
@@ -143,7 +143,8 @@ class _WriteFailure(OutputError):
             shown = self.path.resolve().relative_to(Path(root).resolve()).as_posix()
         except ValueError:
             return self
-        copy = type(self)(self.path, shown=shown or ".", reden=self.reason)
+        shown = "de werkmap" if shown in ("", ".") else shown
+        copy = type(self)(self.path, shown=shown, reden=self.reason)
         copy.__cause__ = self.__cause__
         return copy
 

@@ -23,6 +23,10 @@ VENDOR_DIR = ASSET_DIR / "vendor"
 STANDALONE_PREFIX = "kaart-asset:"
 SERVED_PREFIX = "/static/maps/"
 
+BASE_MAP_HOSTS = ("https://tile.openstreetmap.org", "https://*.tile.openstreetmap.org")
+"""The only outside hosts a map may load from: OpenStreetMap base-map images (never scripts).
+Both Content-Security-Policies (served pages and standalone files) allow exactly these."""
+
 MAP_JS = [("leaflet", "leaflet.js")]
 MAP_CSS = [("leaflet_css", "leaflet.css")]
 PLUGIN_ASSETS: dict[str, tuple[list[tuple[str, str]], list[tuple[str, str]]]] = {

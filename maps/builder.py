@@ -9,6 +9,7 @@ Dutch popups, legends, search, measuring, full screen and *gebied analyseren*.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from html import escape
 from typing import Any
 
 import folium
@@ -18,8 +19,10 @@ import shapely
 from folium import plugins
 
 from geo.errors import InvalidRequestError
+from geo.export.tabular import FORMULA_TRIGGERS
 from maps.assets import SERVED_PREFIX, STANDALONE_PREFIX, use_local_assets
 from maps.elements import KaartControls
+from maps.herkomst import layer_sources
 from maps.outputs import PUBLIC_KINDS, MapOutputs, RasterLayer
 from maps.raster import render_class_png
 from maps.style import (
@@ -34,16 +37,26 @@ from maps.style import (
     object_style,
     popup_html,
 )
+from maps.verantwoording import public_paths
 
 CSV_COLUMNS: list[tuple[str, str]] = [
     ("id", "id"), ("naam", "naam"), ("thema", "thema"), ("gemeentenaam", "gemeente"),
     ("score", "score"), ("klasse", "klasse"), ("klasse_naam", "klasse_naam"),
     ("rang_gemeente", "rang_gemeente"), ("rang_gebied", "rang_gebied"),
-    ("top_indicatoren", "top_indicatoren"), ("_lat", "breedtegraad"), ("_lon", "lengtegraad"),
+    ("volledigheid", "volledigheid"), ("top_indicatoren", "top_indicatoren"),
+    ("_lat", "breedtegraad"), ("_lon", "lengtegraad"),
 ]
 """(property, CSV header) of the *gebied analyseren* download."""
 
 _KEEP = [c for c, _ in CSV_COLUMNS if not c.startswith("_")]
+
+
+def gebied_csv_config(gebied_id: str) -> dict[str, Any]:
+    """Settings of the browser's *gebied analyseren* CSV: columns, file name and the
+    formula triggers it neutralises (the rule of :mod:`geo.export.tabular`)."""
+    return {"csvColumns": CSV_COLUMNS, "csvName": f"gebied_analyse_{gebied_id}.csv",
+            "formulaTriggers": list(FORMULA_TRIGGERS)}
+
 _LEGEND_KIND = {"gelegenheid": "gelegenheid", "gelegenheid_geleerd": "gelegenheid",
                 "risico": "risico", "gecombineerd": "gecombineerd"}
 
@@ -93,7 +106,7 @@ def _plain(value: Any) -> Any:
 
 def _raster_layer(layer: RasterLayer, *, tiles_url: str | None, show: bool) -> Any:
     entry = layer.entry
-    name = kaart_title(entry.soort, entry.thema)
+    name = escape(kaart_title(entry.soort, entry.thema))  # Leaflet shows names as HTML
     if entry.vertrouwelijk:
         name += " (vertrouwelijk)"
     if tiles_url:
@@ -156,7 +169,7 @@ def build_gemeente_map(outputs: MapOutputs, *, tiles_url: str | None = None,
     vertrouwelijk = any(r.entry.vertrouwelijk for r in rasters)
     title = (f"Gelegenheids- en risicokaart {outputs.gebied_naam}" if vertrouwelijk
              else f"Gelegenheidskaart {outputs.gebied_naam}")
-    m.get_root().title = f"{title} — kaart"
+    m.get_root().title = escape(f"{title} — kaart")  # branca does not escape the title
 
     osm = folium.TileLayer("OpenStreetMap", name="OpenStreetMap", control=True,
                            max_zoom=19).add_to(m)
@@ -170,8 +183,10 @@ def build_gemeente_map(outputs: MapOutputs, *, tiles_url: str | None = None,
         folium_layer.add_to(m)
         raster_layers.append((_LEGEND_KIND.get(layer.entry.soort, "gelegenheid"), folium_layer))
 
+    boundaries = outputs.boundaries.assign(  # folium's tooltip inserts values as HTML
+        gemeentenaam=outputs.boundaries["gemeentenaam"].map(lambda v: escape(str(v))))
     folium.GeoJson(
-        outputs.boundaries.__geo_interface__, name="Gemeentegrenzen", style_function=boundary_style,
+        boundaries.__geo_interface__, name="Gemeentegrenzen", style_function=boundary_style,
         tooltip=folium.GeoJsonTooltip(fields=["gemeentenaam"], labels=False),
         interactive=True,
     ).add_to(m)
@@ -180,7 +195,7 @@ def build_gemeente_map(outputs: MapOutputs, *, tiles_url: str | None = None,
     for thema, frame in outputs.objects.items():
         data = objects_geojson(frame)
         layer = folium.GeoJson(
-            data, name=f"{THEME_LABELS.get(thema, thema)} (objecten)",
+            data, name=escape(f"{THEME_LABELS.get(thema, thema)} (objecten)"),
             style_function=object_style, highlight_function=object_highlight,
             marker=folium.CircleMarker(radius=7, fill=True),
             on_each_feature=folium.JsCode(
@@ -220,13 +235,14 @@ def build_gemeente_map(outputs: MapOutputs, *, tiles_url: str | None = None,
                     for frame in outputs.objects.values() if "klasse" in frame)
     legend = "".join(legend_html(kind, unclassed=unclassed) for kind in
                      dict.fromkeys(["gelegenheid"] + [k for k, _ in raster_layers]))
-    info = info_html(title=title, datum=format_date(outputs.datum), bronnen=outputs.sources(),
+    info = info_html(title=title, datum=format_date(outputs.datum),
+                     bronnen=public_paths(  # no server paths
+                         layer_sources(outputs.verantwoording) or outputs.sources()),
                      synthetisch=outputs.synthetisch, vertrouwelijk=vertrouwelijk)
     controls = KaartControls(
         info=info, legend=legend, object_layers=object_layers, rasters=raster_layers,
         osm=osm, plain=plain, draw=draw,
-        config={"themes": THEME_LABELS, "csvColumns": CSV_COLUMNS,
-                "csvName": f"gebied_analyse_{outputs.gebied_id}.csv"},
+        config={"themes": THEME_LABELS, **gebied_csv_config(outputs.gebied_id)},
     )
     use_local_assets(controls, prefix, "KaartControls")
     controls.add_to(m)

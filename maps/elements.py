@@ -32,7 +32,8 @@ class KaartControls(JSCSSMixin, MacroElement):
     draw : folium.plugins.Draw or None
         The draw control whose shapes are analysed.
     config : dict
-        Extra JSON-serialisable settings (``themes``, ``csvColumns``, ``csvName``).
+        Extra JSON-serialisable settings (``themes``, ``csvColumns``, ``csvName``,
+        ``formulaTriggers``).
     """
 
     _template = Template(
@@ -57,7 +58,8 @@ class KaartControls(JSCSSMixin, MacroElement):
                            else "null" }},
             themes: {{ this.config.themes|tojson }},
             csvColumns: {{ this.config.csvColumns|tojson }},
-            csvName: {{ this.config.csvName|tojson }}
+            csvName: {{ this.config.csvName|tojson }},
+            formulaTriggers: {{ this.config.formulaTriggers|tojson }}
         });
         {% endmacro %}
         """
@@ -76,4 +78,5 @@ class KaartControls(JSCSSMixin, MacroElement):
         self.plain = plain
         self.draw = draw
         self.config = {"themes": {}, "csvColumns": [], "csvName": "gebied_analyse.csv",
+                       "formulaTriggers": [],
                        **(config or {})}

@@ -177,7 +177,7 @@ def outputs_from_entries(werkmap: Werkmap, entries: Iterable[KaartEntry]) -> Map
         if not path.exists():
             raise InputFileError(
                 f"Kaartbestand {path} van kaart {entry.kaart_id} ontbreekt.",
-                pad=str(path), kaart_id=entry.kaart_id)
+                bestand=str(path), kaart_id=entry.kaart_id)
         rasters.append(RasterLayer(entry, path))
     first = entries[0]
     objects_entry = next((e for e in entries if e.objecten), None)
@@ -194,7 +194,7 @@ def outputs_from_entries(werkmap: Werkmap, entries: Iterable[KaartEntry]) -> Map
 def load_objects(path: Path) -> dict[str, gpd.GeoDataFrame]:
     """Object layers per theme of an ``objecten.gpkg``, reprojected to EPSG:4326."""
     if not path.exists():
-        raise InputFileError(f"Objectentabel {path} ontbreekt.", pad=str(path))
+        raise InputFileError(f"Objectentabel {path} ontbreekt.", bestand=str(path))
     layers = [name for name, _ in pyogrio.list_layers(path)]
     result = {}
     for thema in THEMES:
@@ -202,7 +202,7 @@ def load_objects(path: Path) -> dict[str, gpd.GeoDataFrame]:
             continue
         frame = gpd.read_file(path, layer=thema, engine="pyogrio")
         if frame.crs is None:
-            raise InputFileError(f"Laag {thema} in {path} heeft geen CRS.", pad=str(path),
+            raise InputFileError(f"Laag {thema} in {path} heeft geen CRS.", bestand=str(path),
                                  laag=thema)
         if len(frame):
             result[thema] = frame.to_crs(WGS84)
@@ -236,7 +236,7 @@ def load_verantwoording(werkmap: Werkmap, entry: KaartEntry) -> dict[str, Any]:
     except json.JSONDecodeError as error:
         raise InputFileError(
             f"Kaartverantwoording {path} is geen geldige JSON (regel {error.lineno}).",
-            pad=str(path)) from error
+            bestand=str(path)) from error
 
 
 def objects_to_frame(objects: dict[str, gpd.GeoDataFrame]) -> pd.DataFrame:

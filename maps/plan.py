@@ -97,7 +97,7 @@ def build_plan_map(picks: pd.DataFrame, *, start_lonlat: tuple[float, float] | N
     m = folium.Map(location=[sum(lats) / len(lats), sum(lons) / len(lons)], tiles=None,
                    control_scale=True)
     use_local_assets(m, STANDALONE_PREFIX if standalone else "/static/maps/")
-    m.get_root().title = titel
+    m.get_root().title = escape(titel)
     folium.TileLayer("OpenStreetMap", name="OpenStreetMap").add_to(m)
     folium.PolyLine(list(zip(lats, lons, strict=True)), color="#333333", weight=3,
                     opacity=0.7, tooltip="Route (volgorde van bezoek)").add_to(m)

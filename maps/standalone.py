@@ -7,6 +7,8 @@ OpenStreetMap base map falls back to a plain background when it cannot load.
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import os
 import re
 from collections.abc import Iterable
@@ -18,13 +20,14 @@ import folium
 from geo.atomic import write_text_atomic
 from geo.errors import OutputError
 from geo.paths import Werkmap
-from maps.assets import STANDALONE_PREFIX, inline_assets
+from maps.assets import BASE_MAP_HOSTS, STANDALONE_PREFIX, inline_assets
 from maps.builder import build_gemeente_map
 from maps.outputs import PUBLIC_KINDS, load_outputs
 
 MAX_STANDALONE_BYTES = 10 * 1024 * 1024
 """A gemeente's standalone HTML stays at or below 10 MB."""
 
+_INLINE_SCRIPT = re.compile(r"<script>(.*?)</script>", re.DOTALL)
 _EXTERNAL = re.compile(r'<(?:script|link)[^>]+(?:src|href)="(https?:)?//[^"]+"', re.IGNORECASE)
 
 
@@ -42,6 +45,24 @@ class StandaloneResult:
     vertrouwelijk: bool
 
 
+def standalone_policy(html: str) -> str:
+    """Content-Security-Policy of a standalone file: only its own inline scripts run.
+
+    Each ``<script>`` we inlined is allowed by its SHA-256 hash (CSP level 2); inline
+    event handlers (``onerror=``) and every outside script, style, frame, form target and
+    connection are refused; images may also come from the base map. User text is always
+    escaped and JSON inside scripts has ``<`` escaped, so no user text forms a script.
+    """
+    hashes = sorted({"'sha256-" + base64.b64encode(hashlib.sha256(
+        body.encode("utf-8")).digest()).decode("ascii") + "'"
+        for body in _INLINE_SCRIPT.findall(html)})
+    return "; ".join([
+        "default-src 'none'", "script-src " + " ".join(hashes or ["'none'"]),
+        "style-src 'unsafe-inline'", "img-src data: blob: " + " ".join(BASE_MAP_HOSTS),
+        "font-src data:", "base-uri 'none'", "object-src 'none'", "form-action 'none'",
+    ])
+
+
 def render_standalone_html(m: folium.Map) -> str:
     """Render a map built with ``standalone=True`` to one self-contained HTML document.
 
@@ -52,6 +73,9 @@ def render_standalone_html(m: folium.Map) -> str:
     """
     html = inline_assets(m.get_root().render())
     html = html.replace("<html>", '<html lang="nl">', 1)
+    meta = ('<meta http-equiv="Content-Security-Policy" content="'
+            f'{standalone_policy(html)}">')
+    html = html.replace("<head>", "<head>\n" + meta, 1)
     leftover = _EXTERNAL.search(html)
     if leftover or STANDALONE_PREFIX in html:
         found = leftover.group(0) if leftover else STANDALONE_PREFIX

@@ -102,9 +102,29 @@ def _number(value: Any, digits: int = 2, trim: bool = False) -> str:
 
 def _percent(share: Any, score: Any) -> str:
     try:
-        return f"{100 * float(share) / float(score):.0f}%"
+        value = 100 * float(share) / float(score)
     except (TypeError, ValueError, ZeroDivisionError):
         return "–"
+    return f"{value:.0f}%" if value == value else "–"  # no score (all unknown): no share
+
+
+def _completeness_row(properties: dict[str, Any]) -> list[tuple[str, str]]:
+    """``Volledigheid 40%`` (share of the indicator weight known); unknown is not zero."""
+    value = properties.get("volledigheid")
+    if value is None or (isinstance(value, float) and value != value):
+        return []
+    try:
+        return [("Volledigheid", f"{100 * float(value):.0f}% van het gewicht bekend")]
+    except (TypeError, ValueError):
+        return []
+
+
+def _value(item: dict[str, Any]) -> str:
+    """An indicator's raw value, or ``onbekend`` / ``… (geïmputeerd)`` (issue 12)."""
+    if item.get("onbekend"):
+        return "onbekend"
+    text = _number(item.get("ruw"), trim=True)
+    return f"{text} (geïmputeerd)" if item.get("geimputeerd") else text
 
 
 def parse_uitleg(value: Any) -> list[dict[str, Any]]:
@@ -143,6 +163,7 @@ def popup_html(properties: dict[str, Any]) -> str:
                    f"{klasse} – {escape(str(klasse_naam))}"),
         ("Rang in gemeente", _number(properties.get("rang_gemeente"))),
         ("Rang in gebied", _number(properties.get("rang_gebied"))),
+        *_completeness_row(properties),
     ]
     head = "".join(f"<tr><th>{k}</th><td>{v}</td></tr>" for k, v in rows)
     parts = [
@@ -157,7 +178,7 @@ def popup_html(properties: dict[str, Any]) -> str:
         lines = "".join(
             "<tr>"
             f"<td>{escape(str(item.get('label') or item.get('indicator') or ''))}</td>"
-            f"<td>{_number(item.get('ruw'), trim=True)}</td>"
+            f"<td>{_value(item)}</td>"
             f"<td>{_number(item.get('genormaliseerd'))}</td>"
             f"<td>{_number(item.get('gewicht'), trim=True)}</td>"
             f"<td>{_percent(item.get('aandeel'), score)}</td>"

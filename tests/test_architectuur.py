@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-CONTRACTS = 3
+CONTRACTS = 4
 
 
 def _lint_imports() -> str:
@@ -40,4 +40,22 @@ def test_no_route_reads_app_state_directly():
     offenders = [f"{path.name}:{number}" for path in routes
                  for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
                  if re.search(r"\.app\.state\b", line)]
+    assert offenders == [], offenders
+
+
+def test_error_details_name_a_file_bestand():
+    """One detail key for a file in every error: ``bestand`` (never ``pad``)."""
+    import ast
+
+    offenders = []
+    for package in ("geo", "services", "api", "maps", "kaart"):
+        for path in sorted((ROOT / package).rglob("*.py")):
+            tree = ast.parse(path.read_text(encoding="utf-8"))
+            for node in ast.walk(tree):
+                if not isinstance(node, ast.Call):
+                    continue
+                name = getattr(node.func, "id", getattr(node.func, "attr", ""))
+                if name.endswith(("Error", "Failure")) and any(
+                        k.arg == "pad" for k in node.keywords):
+                    offenders.append(f"{path.relative_to(ROOT)}:{node.lineno}")
     assert offenders == [], offenders

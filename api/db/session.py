@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -27,11 +29,27 @@ def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(engine, expire_on_commit=False)
 
 
-def open_database(url: str, migrate: bool = True) -> tuple[Engine, sessionmaker[Session]]:
-    """Engine and session factory for ``url``, migrated to the newest revision."""
+def open_database(url: str, migrate: bool = True, werkmap: Path | None = None,
+                  ) -> tuple[Engine, sessionmaker[Session]]:
+    """Engine and session factory for ``url``, migrated to the newest revision.
+
+    With ``werkmap`` (the service and every CLI command pass it) the database is guarded
+    (:mod:`api.db.guard`): a SQLite file that existed but is gone is refused instead of
+    silently recreated empty, and every connection checks it is still the one opened.
+    """
+    from api.db.guard import refuse_lost_database, remember_database, watch
     from api.db.migrate import upgrade
 
     engine = make_engine(url)
-    if migrate:
-        upgrade(engine)
+    try:
+        if werkmap is not None:
+            refuse_lost_database(engine, werkmap)
+        if migrate:
+            upgrade(engine)
+        if werkmap is not None:
+            remember_database(engine, werkmap)
+            watch(engine)
+    except BaseException:
+        engine.dispose()
+        raise
     return engine, make_sessionmaker(engine)

@@ -88,12 +88,12 @@ def write_cog(
     if array.shape[1:] != tuple(grid.shape):
         raise OutputError(
             f"Raster voor {Path(target).name} heeft vorm {array.shape[1:]}, "
-            f"het grid {tuple(grid.shape)}.", pad=str(target),
+            f"het grid {tuple(grid.shape)}.", bestand=str(target),
         )
     if len(descriptions) != count:
         raise OutputError(
             f"{Path(target).name}: {len(descriptions)} bandbeschrijvingen voor {count} banden.",
-            pad=str(target),
+            bestand=str(target),
         )
     profile = {
         "driver": "GTiff", "dtype": "float32", "count": count,
@@ -185,7 +185,7 @@ def write_uitleg_cog(
     if raw.shape[0] != len(names) or norm.shape[0] != len(names):
         raise OutputError(
             f"{Path(target).name}: {len(names)} indicatoren, maar {raw.shape[0]} ruwe en "
-            f"{norm.shape[0]} genormaliseerde banden.", pad=str(target),
+            f"{norm.shape[0]} genormaliseerde banden.", bestand=str(target),
         )
     descriptions = [f"ruw:{n}" for n in names] + [f"norm:{n}" for n in names]
     band_tags = [{"INDICATOR": n, "SOORT": "ruw"} for n in names]

@@ -42,6 +42,7 @@ from geo.export.risico import (
     read_bands,
     read_incidents,
 )
+from geo.export.tabular import write_safe_csv
 from geo.layers.gemeenten import Area
 from geo.paths import Werkmap
 from geo.scoring.evaluation import COVERAGES, evaluate_maps, uniform_map
@@ -55,7 +56,7 @@ from geo.scoring.risico import (
     compute_risico,
     load_risico_config,
 )
-from geo.scoring.suppression import publish_counts
+from geo.scoring.suppression import publish_counts, publish_shares
 
 SOORT = "gelegenheid_geleerd"
 DOMAIN_FEATURE = "domein"
@@ -195,7 +196,7 @@ def build_geleerd(werkmap: Werkmap, area: Area, *, layers_path: str | Path | Non
         write_map_cog(run.path / GELEGENHEID_FILE, score, klasse, features.grid, soort=SOORT,
                       thema="totaal", gebied_id=area.id, synthetisch=synthetic, breaks=breaks)
         with atomic_file(run.path / "gewichten.csv") as tmp:
-            table.to_csv(tmp, index=False)
+            write_safe_csv(table, tmp)
         outputs = [{"bestand": GELEGENHEID_FILE, "soort": "cog", "kaart_id": f"{area.id}-{SOORT}"
                     "-totaal"}, {"bestand": "gewichten.csv", "soort": "csv"}]
         write_text_atomic(run.path / VERANTWOORDING_FILE, _dump(_document(
@@ -244,6 +245,10 @@ def evaluate_area(werkmap: Werkmap, area: Area, *, layers_path: str | Path | Non
     table = evaluate_maps(maps, test, mask, coverages)
     table.insert(1, "omschrijving", table["kaart"].map(MAP_LABELS))
     k = load_risico_config().k_anonimiteit
+    counted = table["kaart"] != "uniform"  # the uniform reference's hit rate is its coverage
+    table.loc[counted, "trefkans"] = publish_shares(table.loc[counted, "trefkans"],
+                                                    int(test[mask].sum()), k)
+    table["pai"] = table["trefkans"] / table["dekking"]
     info = {"training_van": train_start.isoformat() if train_start else None,
             "splitsing": split.isoformat(), "test_tot": test_end.isoformat(),
             "cellen": int(mask.sum()), "cv_score_d2_geleerd": learner.cv_score_,
@@ -268,7 +273,7 @@ def build_evaluatie(werkmap: Werkmap, area: Area, **options: Any) -> tuple[Path,
         "tabel": table.to_dict("records")}}
     with VersionedDir(werkmap.run_parent(area.id, "evaluatie")) as run:
         with atomic_file(run.path / "evaluatie.csv") as tmp:
-            table.to_csv(tmp, index=False)
+            write_safe_csv(table, tmp)
         plot_hit_rates(table, run.path / "trefkans.png", title=f"Trefkans — {area.naam}",
                        synthetic=synthetic)
         run_dir = latest_run(werkmap, area.id, "gelegenheid", "kaart gelegenheid")

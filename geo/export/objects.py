@@ -54,7 +54,7 @@ def write_objects_gpkg(
                 dataset_metadata=metadata if index == 0 else None,
             )
         if not tables:
-            raise InputFileError("Geen objecttabellen om te schrijven.", pad=str(target))
+            raise InputFileError("Geen objecttabellen om te schrijven.", bestand=str(target))
     return Path(target)
 
 
@@ -62,12 +62,12 @@ def read_objects(path: str | os.PathLike[str], thema: str) -> gpd.GeoDataFrame:
     """One theme's object table from an ``objecten.gpkg`` (for the API, maps and plans)."""
     path = Path(path)
     if not path.exists():
-        raise InputFileError(f"Objectbestand {path} bestaat niet.", pad=str(path))
+        raise InputFileError(f"Objectbestand {path} bestaat niet.", bestand=str(path))
     layers = [name for name, _ in pyogrio.list_layers(path)]
     if thema not in layers:
         raise UnknownLayerError(
             f"Objectbestand {path.name} heeft geen laag '{thema}' (wel: {', '.join(layers)}).",
-            pad=str(path), laag=thema,
+            bestand=str(path), laag=thema,
         )
     return gpd.read_file(path, layer=thema, engine="pyogrio")
 

@@ -16,6 +16,7 @@ from typing import Any
 import pandas as pd
 
 from geo.atomic import atomic_file, write_text_atomic
+from geo.export.tabular import write_safe_csv, write_text_cells_safe
 
 COLUMNS = {
     "volgorde": "volgorde",
@@ -68,15 +69,19 @@ def plan_table(picks: pd.DataFrame, plan_id: str, *, synthetisch: bool = False) 
 
 
 def write_plan_csv(table: pd.DataFrame, target: str | os.PathLike[str]) -> Path:
-    """CSV (``;``-separated, UTF-8 with BOM so Excel shows accents)."""
+    """CSV (``;``-separated, UTF-8 with BOM so Excel shows accents); text cells that a
+    spreadsheet would read as a formula get a leading ``'`` (:mod:`geo.export.tabular`)."""
     with atomic_file(target) as tmp:
-        table.to_csv(tmp, sep=";", index=False, encoding="utf-8-sig")
+        write_safe_csv(table, tmp, sep=";", encoding="utf-8-sig")
     return Path(target)
 
 
 def write_plan_xlsx(table: pd.DataFrame, target: str | os.PathLike[str],
                     meta: dict[str, Any]) -> Path:
-    """XLSX with sheet ``plan`` (the draaiboek) and sheet ``toelichting`` (parameters)."""
+    """XLSX with sheet ``plan`` (the draaiboek) and sheet ``toelichting`` (parameters).
+
+    No cell is ever a formula: formula-like text is stored as a quote-prefixed string.
+    """
     from openpyxl.utils import get_column_letter
 
     with atomic_file(target) as tmp:
@@ -91,6 +96,8 @@ def write_plan_xlsx(table: pd.DataFrame, target: str | os.PathLike[str],
                 json.dumps(v, ensure_ascii=False) if isinstance(v, dict | list) else v
                 for v in meta.values()]})
             info.to_excel(writer, sheet_name="toelichting", index=False)
+            for written in writer.sheets.values():
+                write_text_cells_safe(written)
     return Path(target)
 
 

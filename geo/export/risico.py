@@ -71,12 +71,12 @@ def read_incidents(layers_path: str | Path) -> gpd.GeoDataFrame:
     if not path.exists():
         raise InputFileError(
             f"Lagenbestand {path} bestaat niet. Maak het met 'kaart demo' of 'kaart importeer'.",
-            pad=str(path))
+            bestand=str(path))
     layers = read_layers(path, ["incidenten"])
     if "incidenten" not in layers:
         raise InputFileError(
             f"Lagenbestand {path} heeft geen laag 'incidenten': importeer eerst incidenten "
-            "met 'kaart importeer incidenten <bestand>'.", pad=str(path), laag="incidenten")
+            "met 'kaart importeer incidenten <bestand>'.", bestand=str(path), laag="incidenten")
     return layers["incidenten"]
 
 
@@ -231,7 +231,7 @@ def read_bands(path: Path, count: int) -> tuple[Grid, list[np.ndarray]]:
             grid = Grid(src.transform, (src.height, src.width), str(src.crs))
             bands = [src.read(i).astype(float) for i in range(1, count + 1)]
     except rasterio.errors.RasterioIOError as error:
-        raise InputFileError(f"Kaart {path} is niet te lezen.", pad=str(path)) from error
+        raise InputFileError(f"Kaart {path} is niet te lezen.", bestand=str(path)) from error
     return grid, bands
 
 

@@ -28,6 +28,15 @@ from geo.errors import InputFileError, InvalidRequestError
 from geo.export.cog import write_map_cog, write_uitleg_cog
 from geo.export.objects import write_objects_gpkg
 from geo.export.verantwoording import build_verantwoording, describe_inputs, write_verantwoording
+from geo.export.volledigheid import (
+    COMPLETENESS_FILE,
+    completeness_summary,
+    layer_provenance,
+    mixed_note,
+    write_completeness_cog,
+    write_status_cogs,
+)
+from geo.layers._store import layer_metadata
 from geo.layers.gemeenten import Area
 from geo.paths import Werkmap
 from geo.scoring.grid import DEFAULT_CELLSIZE, Grid, grid_for_area
@@ -97,7 +106,7 @@ def read_input_layers(path: str | Path) -> dict[str, gpd.GeoDataFrame]:
     if not path.exists():
         raise InputFileError(
             f"Lagenbestand {path} bestaat niet. Maak het met 'kaart demo' (synthetische "
-            "demodata) of 'kaart importeer', of geef een bestand met --lagen.", pad=str(path))
+            "demodata) of 'kaart importeer', of geef een bestand met --lagen.", bestand=str(path))
     kinds = [k for k in LAYER_KINDS if k not in EXCLUDED_LAYERS]
     return read_layers(path, kinds)
 
@@ -191,6 +200,10 @@ def build_gelegenheid(
                           **({"kaart_id": item["kaart_id"]} if "kaart_id" in item else {})}
                          for item in written],
                 timestamp=stamp)
+            bronnen = layer_provenance(layers, layer_metadata(layers_path))
+            document = document.model_copy(update={  # unknown ≠ 0: how complete, from where
+                "volledigheid": completeness_summary(result, tables), "bronnen": bronnen,
+                "opmerking": mixed_note(bronnen) or document.opmerking})
             write_verantwoording(run.path / VERANTWOORDING_FILE, document)
             written.append({"pad": VERANTWOORDING_FILE, "soort": "kaartverantwoording"})
     final = run.final
@@ -290,6 +303,12 @@ def _write_run(path: Path, *, area: Area, result: Any, tables: dict[str, gpd.Geo
                          gebied_id=area.id, synthetisch=synthetic,
                          weights=[i.weight for i in theme.indicators])
         written.append({"pad": name, "soort": "uitleg-cog", "aantal": len(theme.indicators)})
+    write_completeness_cog(path / COMPLETENESS_FILE, result, grid, gebied_id=area.id,
+                           synthetisch=synthetic)
+    written.append({"pad": COMPLETENESS_FILE, "soort": "volledigheid-cog", "aantal": cells})
+    for status in write_status_cogs(path, result, grid, gebied_id=area.id,
+                                    synthetisch=synthetic):
+        written.append({"pad": status.name, "soort": "onbekend-cog"})
     write_objects_gpkg(path / OBJECTS_FILE, tables, synthetisch=synthetic,
                        beschrijving=f"Objectscores gelegenheidskaart {area.naam}")
     written.append({"pad": OBJECTS_FILE, "soort": "geopackage",

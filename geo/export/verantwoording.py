@@ -89,6 +89,8 @@ class Kaartverantwoording(_Model):
     tijdstip: str
     synthetisch: bool
     opmerking: str | None = None
+    volledigheid: dict[str, Any] | None = None
+    bronnen: list[dict[str, Any]] | None = None
 
 
 def file_sha256(path: str | os.PathLike[str], chunk: int = 1 << 20) -> str:
@@ -100,7 +102,7 @@ def file_sha256(path: str | os.PathLike[str], chunk: int = 1 << 20) -> str:
                 digest.update(block)
     except OSError as error:
         raise InputFileError(f"Bestand {path} is niet te lezen: {error.strerror}.",
-                             pad=str(path)) from error
+                             bestand=str(path)) from error
     return digest.hexdigest()
 
 
@@ -189,7 +191,7 @@ def read_verantwoording(path: str | os.PathLike[str]) -> Kaartverantwoording:
         return Kaartverantwoording.model_validate_json(Path(path).read_text(encoding="utf-8"))
     except OSError as error:
         raise InputFileError(f"Kaartverantwoording {path} is niet te lezen.",
-                             pad=str(path)) from error
+                             bestand=str(path)) from error
 
 
 def _plain(value: Any) -> Any:

@@ -76,7 +76,7 @@ def _class_band_vrt(cog: Path) -> str:
     with rasterio.open(cog) as src:
         if src.count < CLASS_BAND:
             raise OutputError(f"{cog.name} heeft geen klasseband (band {CLASS_BAND}).",
-                              pad=str(cog))
+                              bestand=str(cog))
         gt = src.transform.to_gdal()
         srs = escape(src.crs.to_wkt())
         width, height = src.width, src.height

@@ -6,6 +6,7 @@ no raw traceback from pyogrio/pyarrow reaches the user.
 
 from __future__ import annotations
 
+import codecs
 import os
 import warnings
 import zipfile
@@ -56,7 +57,8 @@ def read_source(source: str | os.PathLike[str], layer: str | None, kind: str,
         if layer is not None:
             raise UnknownLayerError(f"'{name}' is een tabel met één laag; laat --laag weg.",
                                     bestand=name, laag=layer)
-        return read_table(path, kind), None
+        text = None if suffix == ".xlsx" else read_text(path, kind)
+        return read_table(path, kind, text=text), None
     if suffix == ".zip" and not zipfile.is_zipfile(path):
         raise InputFileError(f"'{name}' is geen geldig zip-bestand.", bestand=name, soort=kind)
     layers = _list_layers(path)
@@ -73,6 +75,59 @@ def read_source(source: str | os.PathLike[str], layer: str | None, kind: str,
         raise InputFileError(f"'{name}', laag '{chosen}' heeft geen geometrie.",
                              bestand=name, laag=chosen, soort=kind)
     return frame, chosen
+
+
+_BOMS = ((codecs.BOM_UTF8, "utf-8-sig", "UTF-8"), (codecs.BOM_UTF16_LE, "utf-16", "UTF-16"),
+         (codecs.BOM_UTF16_BE, "utf-16", "UTF-16"))
+_EXCEL_HINT = ("Sla het bestand in Excel op als 'CSV UTF-8 (door komma's gescheiden)' of als "
+               "'Unicode-tekst'.")
+
+
+def read_text(source: str | os.PathLike[str], kind: str | None = None) -> str:
+    """The text of a CSV/TXT file in the encodings Dutch Excel saves.
+
+    A byte order mark decides (UTF-8, or UTF-16 as Excel's "Unicode-tekst" with tabs);
+    without one the text must be valid UTF-8, else it is read as Windows-1252 ("CSV
+    (gescheiden door lijstscheidingsteken)", ANSI). Anything else is an
+    :class:`InputFileError` naming the file and the line.
+
+    Examples
+    --------
+    >>> read_text(path_of_excel_ansi_csv)  # doctest: +SKIP
+    'naam;bedrag\r\nCafé;€ 5\r\n'
+    """
+    path = Path(source)
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise InputFileError(f"'{path.name}' is niet te lezen: {error.strerror}.",
+                             bestand=path.name, soort=kind) from error
+    for bom, codec, label in _BOMS:
+        if data.startswith(bom):
+            return _decode(data, codec, path, kind, label)
+    if b"\x00" in data:
+        raise InputFileError(
+            f"'{path.name}' bevat nul-bytes: het is geen tekstbestand of UTF-16 zonder "
+            f"byte order mark. {_EXCEL_HINT}", bestand=path.name, soort=kind,
+            regel=_line(data, data.index(b"\x00")))
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return _decode(data, "cp1252", path, kind, "UTF-8 en geen Windows-1252 (ANSI)")
+
+
+def _decode(data: bytes, codec: str, path: Path, kind: str | None, label: str) -> str:
+    try:
+        return data.decode(codec)
+    except UnicodeDecodeError as error:
+        line = _line(data, error.start)
+        raise InputFileError(
+            f"'{path.name}' heeft een onbekende tekstcodering: regel {line} is geen geldige "
+            f"{label}. {_EXCEL_HINT}", bestand=path.name, soort=kind, regel=line) from None
+
+
+def _line(data: bytes, position: int) -> int:
+    return data.count(b"\n", 0, position) + 1
 
 
 def _read_parquet(path: Path) -> gpd.GeoDataFrame:

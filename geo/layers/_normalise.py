@@ -37,14 +37,17 @@ def _missing(series: pd.Series) -> pd.Series:
 
 
 def to_text(series: pd.Series) -> Normalised:
-    """Text; whole-number floats (``3.0`` from a shapefile) become ``"3"``."""
+    """Text; whole-number floats (``3.0`` from a shapefile) become ``"3"``; trailing
+    whitespace and leading spaces are removed."""
     missing = _missing(series)
     if pd.api.types.is_float_dtype(series.dtype):
         values = series.to_numpy(dtype="float64", na_value=np.nan)
         finite = np.isfinite(values)
         if np.all(values[finite] == np.round(values[finite])):
             series = pd.Series(pd.array(values, dtype="Int64"), index=series.index)
-    text = series.astype("str").str.strip().where(~missing)
+    # only spaces are stripped in front: a leading tab/CR stays, so "\t=1+1" never
+    # becomes the formula "=1+1" (geo.export.tabular neutralises it on export)
+    text = series.astype("str").str.lstrip(" ").str.rstrip().where(~missing)
     return text.astype("str"), pd.Series(False, index=series.index)
 
 

@@ -115,7 +115,7 @@ def write_layers(gpkg_path: str | os.PathLike[str], layers: dict[str, gpd.GeoDat
     """Write all ``layers`` to a temporary GPKG, then replace ``gpkg_path``."""
     _check_kinds(layers, known)
     if not layers:
-        raise OutputError("Geen lagen om te schrijven.", pad=str(gpkg_path))
+        raise OutputError("Geen lagen om te schrijven.", bestand=str(gpkg_path))
     layer_info = layer_info or {}
     now = datetime.now(UTC).isoformat(timespec="seconds")
     target = Path(gpkg_path)
@@ -133,7 +133,7 @@ def write_layers(gpkg_path: str | os.PathLike[str], layers: dict[str, gpd.GeoDat
                     layer_metadata=meta)
             except Exception as error:  # noqa: BLE001
                 raise OutputError(f"Schrijven van laag '{kind}' naar {target.name} mislukt: "
-                                  f"{error}", pad=str(target), laag=kind) from error
+                                  f"{error}", bestand=str(target), laag=kind) from error
     return target
 
 

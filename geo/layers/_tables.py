@@ -6,11 +6,13 @@ Geometry comes from coordinate columns or a WKT column:
 - ``rd_x``/``rd_y`` (also ``x_rd``/``y_rd``): RD New (EPSG:28992);
 - ``x``/``y`` or ``wkt``/``geometrie``: no CRS implied, so ``--neem-crs`` is required.
 
-Decimal commas (Dutch Excel) are accepted; the delimiter (``;`` or ``,``) is detected.
+Decimal commas (Dutch Excel) are accepted; the delimiter (``;``, ``,`` or tab) is detected;
+the encoding (UTF-8, UTF-16 with BOM, Windows-1252) by :func:`geo.layers._io.read_text`.
 """
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 import geopandas as gpd
@@ -29,11 +31,17 @@ _PAIRS = (
 _WKT = ("wkt", "geometrie", "geometry")
 
 
-def read_table(path: Path, kind: str) -> gpd.GeoDataFrame:
-    """Read a CSV/Excel table and build its geometry (CRS set only when the names imply it)."""
+def read_table(path: Path, kind: str, *, text: str | None = None) -> gpd.GeoDataFrame:
+    """Read a CSV/Excel table and build its geometry (CRS set only when the names imply it).
+
+    ``text``: the decoded contents of a CSV (:func:`geo.layers._io.read_text` detects the
+    encodings Dutch Excel saves); without it the file is read as UTF-8.
+    """
     try:
         if path.suffix.lower() == ".xlsx":
             table = pd.read_excel(path, dtype=str)
+        elif text is not None:
+            table = pd.read_csv(io.StringIO(text), sep=None, engine="python", dtype=str)
         else:
             table = pd.read_csv(path, sep=None, engine="python", dtype=str,
                                 encoding="utf-8-sig")

@@ -142,8 +142,8 @@ def prepare_candidates(objects: gpd.GeoDataFrame, config: PlanningConfig) -> pd.
         ``sleutel, thema, object_id, naam, soort, gemeentecode, gemeentenaam, score,
         score01, klasse, klasse_naam, top_indicatoren, x, y, lon, lat, duur, witte_vlek,
         prior`` — ``prior`` is the hit probability implied by the score
-        (``kans_min + (kans_max - kans_min) × score01``); ``witte_vlek`` the share of
-        indicators without a raw value.
+        (``kans_min + (kans_max - kans_min) × score01``); ``witte_vlek`` how little is
+        known about the object (:func:`white_spot`).
     """
     if len(objects) == 0:
         return pd.DataFrame(columns=_COLUMNS)
@@ -178,8 +178,7 @@ def prepare_candidates(objects: gpd.GeoDataFrame, config: PlanningConfig) -> pd.
     frame.insert(0, "sleutel", object_key(frame["thema"], frame["object_id"]))
     frame["duur"] = [config.duration(t, s) for t, s in zip(frame["thema"], frame["soort"],
                                                             strict=True)]
-    uitleg = objects["uitleg"] if "uitleg" in objects else pd.Series([None] * len(objects))
-    frame["witte_vlek"] = [_missing_share(v) for v in uitleg]
+    frame["witte_vlek"] = white_spot(objects)
     frame["prior"] = config.kans_min + (config.kans_max - config.kans_min) * frame["score01"]
     duplicated = frame["sleutel"].duplicated()
     if duplicated.any():
@@ -198,6 +197,18 @@ def _text(frame: pd.DataFrame, column: str) -> np.ndarray:
     if column not in frame:
         return np.array([""] * len(frame), dtype=object)
     return frame[column].astype("object").where(frame[column].notna(), "").astype(str).to_numpy()
+
+
+def white_spot(objects: pd.DataFrame) -> np.ndarray:
+    """``witte_vlek`` (0..1): ``1 - volledigheid``, the share of the indicator weight whose
+    value was unknown ("witte vlekken in de informatiepositie"); for object tables without
+    ``volledigheid`` the share of indicators without a raw value. An object without a
+    known completeness counts as fully unknown (1)."""
+    if "volledigheid" in objects:
+        known = pd.to_numeric(objects["volledigheid"], errors="coerce").to_numpy(float)
+        return np.clip(1.0 - np.where(np.isfinite(known), known, 0.0), 0.0, 1.0)
+    uitleg = objects["uitleg"] if "uitleg" in objects else pd.Series([None] * len(objects))
+    return np.array([_missing_share(v) for v in uitleg], dtype=float)
 
 
 def _missing_share(value: object) -> float:

@@ -265,9 +265,13 @@ def _exploration_weights(frame: pd.DataFrame, pool: np.ndarray,
                          config: PlanningConfig) -> np.ndarray:
     """Draw weights: uncertainty (+ witte-vlek bonus), mixed with a uniform share.
 
-    The uniform part (``exploratie_uniform``) keeps every pool object's inclusion probability
-    at least ``exploratie_uniform × m / len(pool)``, which bounds the ``1/π`` weights
-    (defensive mixture sampling, Hesterberg 1995).
+    ``w_i = (1 - u) · o_i (1 + g · v_i) / Σ_j o_j (1 + g · v_j) + u / N`` with ``o`` the
+    uncertainty of the expected yield, ``v`` the witte vlek (``1 - volledigheid``), ``g``
+    = ``witte_vlek_gewicht`` and ``u`` = ``exploratie_uniform``: with equal uncertainty an
+    object about which nothing is known is drawn ``1 + g`` times as often as a fully
+    known one (inside the informed part). The uniform part keeps every pool object's
+    inclusion probability at least ``exploratie_uniform × m / len(pool)``, which bounds
+    the ``1/π`` weights (defensive mixture sampling, Hesterberg 1995).
     """
     if len(pool) == 0:
         return np.zeros(0)

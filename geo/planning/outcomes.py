@@ -11,6 +11,7 @@ value; nothing is returned unless every row is valid.
 from __future__ import annotations
 
 import datetime as dt
+import io
 import os
 import re
 from pathlib import Path
@@ -21,6 +22,8 @@ from pydantic import BaseModel, ConfigDict, ValidationError, field_validator, mo
 
 from geo.catalog import THEMES
 from geo.errors import InputFileError, SchemaError
+from geo.export.tabular import restore_cell
+from geo.layers._io import read_text
 from geo.planning.feedback import FINDINGS, FOLLOW_UPS
 
 HEADERS = {
@@ -209,9 +212,9 @@ def _read_table(path: Path) -> pd.DataFrame:
         raise InputFileError(f"Bestand {path} bestaat niet.", bestand=str(path))
     suffix = path.suffix.lower()
     try:
-        if suffix == ".csv":
-            return pd.read_csv(path, dtype=str, keep_default_na=False, sep=None,
-                               engine="python", encoding="utf-8-sig")
+        if suffix == ".csv":  # UTF-8, UTF-16 or Windows-1252, as Dutch Excel saves it
+            return pd.read_csv(io.StringIO(read_text(path)), dtype=str, keep_default_na=False,
+                               sep=None, engine="python").map(restore_cell)
         if suffix in (".xlsx", ".xlsm"):
             return pd.read_excel(path, dtype=object, engine="openpyxl")
     except (OSError, ValueError, pd.errors.ParserError) as error:

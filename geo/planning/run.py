@@ -178,7 +178,7 @@ def plan_directory(werkmap: Werkmap, plan_id: str) -> Iterator[Path]:
             os.rename(tmp, target)
         except OSError as error:
             raise OutputError(f"Plan {plan_id} bestaat al of kan niet worden geschreven.",
-                              pad=str(target)) from error
+                              bestand=str(target)) from error
     finally:
         if tmp.exists():
             shutil.rmtree(tmp, ignore_errors=True)

@@ -68,10 +68,12 @@ class _Indicator(_Model):
     gewicht: float = 1.0
     richting: Literal["positief", "negatief"] = "positief"
     normalisatie: Normalisatie = Normalisatie()
+    optioneel: bool = False
 
     def params(self) -> dict[str, Any]:
         """Kind-specific parameters (for the kaartverantwoording)."""
-        common = {"naam", "label", "toelichting", "gewicht", "richting", "normalisatie", "soort"}
+        common = {"naam", "label", "toelichting", "gewicht", "richting", "normalisatie", "soort",
+                  "optioneel"}
         return {k: v for k, v in self.model_dump().items() if k not in common}
 
     @property
@@ -123,14 +125,28 @@ class Dichtheid(_Indicator):
         return self.bandbreedte
 
 
+class Imputatie(_Model):
+    """``onbekend: {waarde: ..., toelichting: ...}``: a documented value for unknown ones."""
+
+    waarde: float
+    toelichting: str = Field(min_length=1)
+
+
 class Attribuut(_Indicator):
-    """Value of ``kolom`` of the containing object or the nearest within ``afstand`` m."""
+    """Value of ``kolom`` of the containing object or the nearest within ``afstand`` m.
+
+    ``ontbrekend``: value where no object lies within reach (default: no contribution).
+    ``onbekend``: how an object whose ``kolom`` is unknown (NULL) counts: ``overslaan``
+    (default: the cell is scored on its known indicators, weights renormalised) or
+    ``{waarde: x, toelichting: ...}`` (imputed with x, marked as imputed).
+    """
 
     soort: Literal["attribuut"]
     kolom: str = Field(min_length=1)
     afstand: float = Field(0.0, ge=0)
     waarden: dict[str, float] | None = None
     ontbrekend: float | None = None
+    onbekend: Literal["overslaan"] | Imputatie = "overslaan"
 
     @property
     def reach(self) -> float:

@@ -9,7 +9,8 @@ Public API (stable; the export pipeline and the API build on it; the result type
     result.total.klasse                                 # uint8 1..5, 0 outside the area
     result.verantwoording()                             # JSON-able, for kaartverantwoording.json
 
-The work runs in three passes over windows of ``window`` × ``window`` cells:
+The work runs in four passes over windows of ``window`` × ``window`` cells, one function
+each in :mod:`geo.scoring.passes`:
 
 1. per window (with a halo as wide as the largest influence distance, bandwidth or domain
    distance, so results do not depend on the window layout) every indicator's raw raster
@@ -17,7 +18,9 @@ The work runs in three passes over windows of ``window`` × ``window`` cells:
    this pass runs on a Dask cluster when ``client`` is given;
 2. normalisation statistics over the valid cells of each theme's domain in the whole
    area (min/max, exact ranks), identical for any window layout;
-3. per window: normalise, combine into theme scores and the overall score, classify.
+3. per window: normalise, combine into theme scores and the overall score;
+4. class breaks within each domain (or fixed ones from the configuration), then classes
+   per window.
 
 Memory is bounded by the window size: with ``workdir`` every region-sized array is an
 ``np.memmap`` in that directory.

@@ -317,19 +317,30 @@ def attribute(geoms: Geoms, values: np.ndarray, grid: Grid, afstand: float,
     """Value of the containing object, else of the nearest object within ``afstand`` m.
 
     Objects are burnt in order of increasing value, so on overlap the highest value wins.
+    Cells of an object whose value is unknown (NaN) are NaN; see :func:`attribute_known`.
+    """
+    return attribute_known(geoms, values, grid, afstand, missing)[0]
+
+
+def attribute_known(geoms: Geoms, values: np.ndarray, grid: Grid, afstand: float,
+                    missing: float | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`attribute` plus a mask of the cells whose object's value is *unknown*.
+
+    Unknown is not zero: an object with an unknown value (NaN) still occupies its cells
+    (so they do not borrow a neighbour's value), below every known object on overlap;
+    those cells get NaN and ``True`` in the mask. Cells with no object within reach get
+    ``missing`` and ``False`` (not applicable, not unknown).
     """
     fill = np.float32(np.nan if missing is None else missing)
     out = np.full(grid.shape, fill, np.float32)
+    unknown = np.zeros(grid.shape, bool)
     geoms = as_geoms(geoms)
     values = np.asarray(values, np.float64)
-    finite = np.isfinite(values)
-    if not len(geoms) or not finite.any():
-        return out
-    order = np.argsort(np.where(finite, values, -np.inf), kind="stable")
-    order = order[finite[order]]
-    geoms = geoms[order]
     if not len(geoms):
-        return out
+        return out, unknown
+    finite = np.isfinite(values)
+    order = np.argsort(np.where(finite, values, -np.inf), kind="stable")
+    geoms = geoms[order]
     with _pixel_space():
         ids = features.rasterize(
             ((g, i + 1) for i, g in enumerate(to_pixels(geoms, grid))), out_shape=grid.shape,
@@ -345,4 +356,6 @@ def attribute(geoms: Geoms, values: np.ndarray, grid: Grid, afstand: float,
             nearest = ids[index[0], index[1]]
             ids = np.where(dist <= afstand, nearest, 0)
     sorted_values = values[order].astype(np.float32)
-    return np.where(ids > 0, sorted_values[np.maximum(ids - 1, 0)], fill).astype(np.float32)
+    chosen = sorted_values[np.maximum(ids - 1, 0)]
+    unknown = (ids > 0) & ~np.isfinite(chosen)
+    return np.where(ids > 0, chosen, fill).astype(np.float32), unknown

@@ -11,6 +11,12 @@ The explanation is additive: every cell's score is split over the indicators exa
 risk: a baseline ``exp(β0)`` plus shares in proportion to ``β·v``), and the object's
 share of an indicator is the mean of its cell shares. The shares therefore add up to the object's
 score.
+
+Unknown is not zero: an indicator whose value is unknown for the object (its attribute is
+NULL, ``onbekend: overslaan``) is left out and the other weights are renormalised; its
+explanation entry says ``onbekend``. An imputed value is marked ``geimputeerd``.
+``volledigheid`` is the share of the indicator weight that was known (mean over the
+object's cells); NaN when the object has no cells in the area.
 """
 
 from __future__ import annotations
@@ -27,13 +33,14 @@ from shapely.geometry import box
 
 from geo.errors import SchemaError
 from geo.legend import CLASS_NAMES
+from geo.scoring.combine import known_weight
 from geo.scoring.combine import terms as combine_terms
 from geo.scoring.explain import BASELINE
 from geo.scoring.grid import Grid
 
 RESULT_COLUMNS = (
     "id", "naam", "gemeentecode", "gemeentenaam", "thema", "score", "klasse", "klasse_naam",
-    "rang_gemeente", "rang_gebied", "top_indicatoren", "uitleg",
+    "rang_gemeente", "rang_gebied", "volledigheid", "top_indicatoren", "uitleg",
 )
 """The columns every object table starts with (``naam`` only when the layer has one)."""
 
@@ -94,21 +101,28 @@ def _polygon_cells(geom: Any, grid: Grid) -> np.ndarray:
 
 
 def cell_shares(score: np.ndarray, norm: np.ndarray, indicators: list[Any],
-                combination: str = "gewogen_som", intercept: float = 0.0) -> np.ndarray:
+                combination: str = "gewogen_som", intercept: float = 0.0,
+                skip: np.ndarray | None = None) -> np.ndarray:
     """Each cell's score split over the indicators, as :func:`geo.scoring.explain.explain_cell`.
 
     ``score`` has shape (cells,), ``norm`` (n, cells). Returns shape (n, cells), or
     (n + 1, cells) for ``relatief_risico`` whose last row is the baseline ``exp(β0)``.
     Cells outside the theme's domain (score 0 while the terms are not) get shares 0;
-    cells without a score get NaN. The shares of a cell add up to its score.
+    cells without a score get NaN. The shares of a cell add up to its score. ``skip``
+    (n, cells) marks unknown values left out of the score (share 0, weights renormalised).
     """
     weights = np.array([i.weight for i in indicators], dtype="float64")
     terms = combine_terms(norm, weights, [i.direction for i in indicators])
+    unknown = skip is not None and bool(np.any(skip))
+    if unknown:
+        terms = np.where(skip, 0.0, terms)
     if combination == "relatief_risico":
         total = terms.sum(axis=0)
         safe = np.where(total != 0, total, 1.0)
         factor = np.exp(intercept) * np.where(total != 0, np.expm1(total) / safe, 1.0)
         shares = np.vstack([terms * factor, np.full((1, terms.shape[1]), np.exp(intercept))])
+    elif unknown:
+        shares = terms / known_weight(weights, skip)
     else:
         shares = terms / weights.sum()
     outside = (score == 0) & (np.abs(shares.sum(axis=0)) > 0)
@@ -179,28 +193,8 @@ def score_objects(
     weights = np.array([info.weight for info in theme.indicators], dtype="float64")
     combination = getattr(theme, "combination", "gewogen_som")
     intercept = float(getattr(theme, "intercept", 0.0) or 0.0)
-    n = len(names)
-    n_shares = n + 1 if combination == "relatief_risico" else n
-    score_flat = np.asarray(theme.score, dtype="float64").ravel()
-    raw_flat = np.asarray(theme.raw, dtype="float64").reshape(n, -1)
-    norm_flat = np.asarray(theme.norm, dtype="float64").reshape(n, -1)
-
-    scores, raws, norms, shares = [], [], [], []
-    for cells in object_cells(chosen.geometry, grid):
-        valid = cells[np.isfinite(score_flat[cells])] if cells.size else cells
-        if valid.size == 0:
-            scores.append(np.nan)
-            raws.append(np.full(n, np.nan))
-            norms.append(np.full(n, np.nan))
-            shares.append(np.full(n_shares, np.nan))
-            continue
-        cell_score = score_flat[valid]
-        scores.append(cell_score.mean())
-        raws.append(_nanmean(raw_flat[:, valid]))
-        norms.append(_nanmean(norm_flat[:, valid]))
-        shares.append(cell_shares(cell_score, norm_flat[:, valid], theme.indicators,
-                                  combination, intercept).mean(axis=1))
-
+    values = _object_values(theme, object_cells(chosen.geometry, grid), combination, intercept)
+    scores, raws, norms, shares, status, complete = values
     score = np.array(scores, dtype="float64")
     klasse = classify_scores(score, theme.breaks)
     table = pd.DataFrame(index=chosen.index)
@@ -217,8 +211,9 @@ def score_objects(
     table["rang_gemeente"] = (series.groupby(table["gemeentecode"])
                               .rank(ascending=False, method="min").astype("Int64"))
     table["rang_gebied"] = series.rank(ascending=False, method="min").astype("Int64")
-    uitleg = [_explanation(names, labels, weights, r, m, s, intercept) for r, m, s in
-              zip(raws, norms, shares, strict=True)]
+    table["volledigheid"] = complete
+    uitleg = [_explanation(names, labels, weights, r, m, s, intercept, u) for r, m, s, u in
+              zip(raws, norms, shares, status, strict=True)]
     table["top_indicatoren"] = [_top_text(items, s, top) for items, s in zip(uitleg, score,
                                                                             strict=True)]
     table["uitleg"] = [json.dumps(items, ensure_ascii=False) for items in uitleg]
@@ -228,6 +223,63 @@ def score_objects(
     return result.sort_values(["rang_gebied", "id"], na_position="last").reset_index(drop=True)
 
 
+def _object_values(theme: Any, cells_per_object: list[np.ndarray], combination: str,
+                   intercept: float) -> tuple[list, list, list, list, list, list]:
+    """Per object: score, raw, norm, shares, unknown status per indicator, completeness.
+
+    Status per indicator: 1 when the value is unknown (left out) in every cell of the
+    object, 2 when it was imputed in any cell, else 0.
+    """
+    n = len(theme.indicators)
+    n_shares = n + 1 if combination == "relatief_risico" else n
+    score_flat = np.asarray(theme.score, dtype="float64").ravel()
+    raw_flat = np.asarray(theme.raw, dtype="float64").reshape(n, -1)
+    norm_flat = np.asarray(theme.norm, dtype="float64").reshape(n, -1)
+    status = getattr(theme, "status", None)
+    status_flat = None if status is None else np.asarray(status).reshape(n, -1)
+    completeness = getattr(theme, "completeness", None)
+    complete_flat = None if completeness is None else np.asarray(completeness,
+                                                                 "float64").ravel()
+    out: tuple[list, ...] = ([], [], [], [], [], [])
+    for cells in cells_per_object:
+        valid = cells[np.isfinite(score_flat[cells])] if cells.size else cells
+        if valid.size == 0:  # outside the area, or (all unknown) no score: completeness says
+            known = _cell_mean(complete_flat, cells)
+            for part, value in zip(out, (np.nan, np.full(n, np.nan), np.full(n, np.nan),
+                                         np.full(n_shares, np.nan), _all_unknown(
+                                             status_flat, cells, n), known), strict=True):
+                part.append(value)
+            continue
+        cell_status = None if status_flat is None else status_flat[:, valid]
+        skip = None if cell_status is None else cell_status == 1
+        cell_score = score_flat[valid]
+        out[0].append(cell_score.mean())
+        out[1].append(_nanmean(raw_flat[:, valid]))
+        out[2].append(_nanmean(norm_flat[:, valid]))
+        out[3].append(cell_shares(cell_score, norm_flat[:, valid], theme.indicators,
+                                  combination, intercept, skip).mean(axis=1))
+        out[4].append(np.zeros(n, int) if cell_status is None else
+                      np.where(skip.all(axis=1), 1, np.where((cell_status == 2).any(axis=1),
+                                                             2, 0)))
+        out[5].append(1.0 if complete_flat is None else float(complete_flat[valid].mean()))
+    return out
+
+
+def _cell_mean(values: np.ndarray | None, cells: np.ndarray) -> float:
+    """Mean of ``values`` over ``cells`` where finite (NaN if none; 1 without values)."""
+    if values is None:
+        return 1.0 if cells.size else np.nan
+    finite = values[cells][np.isfinite(values[cells])] if cells.size else cells
+    return float(finite.mean()) if finite.size else np.nan
+
+
+def _all_unknown(status: np.ndarray | None, cells: np.ndarray, n: int) -> np.ndarray:
+    """Status 1 for indicators unknown in every cell of an object without a score."""
+    if status is None or cells.size == 0:
+        return np.zeros(n, int)
+    return np.where((status[:, cells] == 1).all(axis=1), 1, 0)
+
+
 def _nanmean(values: np.ndarray) -> np.ndarray:
     counts = np.isfinite(values).sum(axis=1)
     sums = np.nansum(values, axis=1)
@@ -235,13 +287,20 @@ def _nanmean(values: np.ndarray) -> np.ndarray:
 
 
 def _explanation(names: list[str], labels: list[str], weights: np.ndarray, raw: np.ndarray,
-                 norm: np.ndarray, share: np.ndarray, intercept: float) -> list[dict[str, Any]]:
+                 norm: np.ndarray, share: np.ndarray, intercept: float,
+                 status: np.ndarray | None = None) -> list[dict[str, Any]]:
     items = [
         {"indicator": name, "label": label, "ruw": _num(r), "genormaliseerd": _num(m),
          "gewicht": float(w), "aandeel": _num(s)}
         for name, label, w, r, m, s in zip(names, labels, weights, raw, norm, share[:len(names)],
                                            strict=True)
     ]
+    for item, flag in zip(items, status if status is not None else [], strict=False):
+        if flag == 1:  # unknown, left out: say so instead of a value
+            item.update(ruw=None, genormaliseerd=None, aandeel=0.0, onbekend=True,
+                        waarde="onbekend")
+        elif flag == 2:
+            item.update(geimputeerd=True, waarde="onbekend (geïmputeerd)")
     if len(share) > len(names):  # relatief_risico: the baseline exp(β0), as explain_cell
         items.append({"indicator": BASELINE, "label": "Basisniveau (intercept)", "ruw": None,
                       "genormaliseerd": None, "gewicht": float(intercept),
@@ -255,7 +314,14 @@ def _num(value: float) -> float | None:
 
 def _top_text(items: list[dict[str, Any]], score: float, top: int) -> str:
     """Dutch text naming the indicators with the largest shares, e.g.
-    ``Leegstand (45% van de score), Nabijheid snelweg (30%)``."""
+    ``Leegstand (45% van de score), Nabijheid snelweg (30%)``, then the unknown ones
+    (``Onbekend: Vitaliteit, Toegangscontrole.``)."""
+    unknown = [i["label"] for i in items if i.get("onbekend")]
+    suffix = f" Onbekend: {', '.join(unknown)}." if unknown else ""
+    return _top_shares(items, score, top) + suffix
+
+
+def _top_shares(items: list[dict[str, Any]], score: float, top: int) -> str:
     if not np.isfinite(score) or score <= 0:
         return "Geen indicatoren dragen bij aan de score."
     ranked = sorted((i for i in items if (i["aandeel"] or 0) > 0 and i["indicator"] != BASELINE),

@@ -29,7 +29,14 @@ from geo.scoring.results import (
     ProgressCallback,
     ThemeResult,
 )
-from geo.scoring.windows import Plan, Source, build_plan, clip_sources, window_task
+from geo.scoring.windows import (
+    UNKNOWN_SKIPPED,
+    Plan,
+    Source,
+    build_plan,
+    clip_sources,
+    window_task,
+)
 
 
 class _Arrays:
@@ -129,7 +136,9 @@ class _Run:
     bands: dict[str, list[int]]
     raw: np.ndarray
     domain: np.ndarray
+    status: np.ndarray
     norm: np.ndarray | None = None
+    completeness: np.ndarray | None = None
     scores: np.ndarray | None = None
     klasse: np.ndarray | None = None
 
@@ -171,7 +180,8 @@ def _start(config: GelegenheidConfig, plan: Plan, grid: Grid, mask: np.ndarray,
         progress=_Progress(3 * len(wins), progress), themes=themes,
         bands={t: [b for b, it in enumerate(plan.indicators) if it.thema == t] for t in themes},
         raw=arrays.new("ruw", (len(plan.indicators), rows, cols), np.float32, np.nan),
-        domain=arrays.new("domein", (len(themes), rows, cols), np.bool_, False))
+        domain=arrays.new("domein", (len(themes), rows, cols), np.bool_, False),
+        status=arrays.new("onbekend", (len(plan.indicators), rows, cols), np.uint8, 0))
 
 
 def _pass_indicators(run: _Run, sources: dict[str, Source], client: Any) -> np.ndarray:
@@ -179,10 +189,11 @@ def _pass_indicators(run: _Run, sources: dict[str, Source], client: Any) -> np.n
     reduced = np.zeros((len(run.plan.indicators), 3))
     reduced[:, 0], reduced[:, 1] = np.inf, -np.inf
     finished = 0
-    for win, (r, d, s) in _pass1(run.plan, sources, run.grid, run.mask, run.wins, client):
+    for win, (r, d, s, u) in _pass1(run.plan, sources, run.grid, run.mask, run.wins, client):
         sl = _slices(win)
         run.raw[(slice(None), *sl)] = r
         run.domain[(slice(None), *sl)] = d
+        run.status[(slice(None), *sl)] = u
         reduced[:, 0] = np.minimum(reduced[:, 0], s[:, 0])
         reduced[:, 1] = np.maximum(reduced[:, 1], s[:, 1])
         reduced[:, 2] += s[:, 2]
@@ -213,6 +224,7 @@ def _pass_scores(run: _Run, stats: list[NormStats]) -> None:
     n, k = len(run.plan.indicators), len(run.themes)
     run.norm = run.arrays.new("norm", (n, rows, cols), np.float32, np.nan)
     run.scores = run.arrays.new("score", (k + 1, rows, cols), np.float32, np.nan)
+    run.completeness = run.arrays.new("volledigheid", (k + 1, rows, cols), np.float32, np.nan)
     specs = run.specs
     for win in run.wins:
         sl = _slices(win)
@@ -221,18 +233,40 @@ def _pass_scores(run: _Run, stats: list[NormStats]) -> None:
             for band in range(n):
                 run.norm[(band, *sl)] = normalise(run.raw[(band, *sl)], stats[band])
             for t, thema in enumerate(run.themes):
-                theme = run.config.themas[thema]
-                value = comb.combine(run.norm[(run.bands[thema], *sl)],
-                                     [s.gewicht for s in specs[thema]],
-                                     [s.richting for s in specs[thema]], theme.combinatie,
-                                     theme.intercept)
-                value = np.where(run.domain[(t, *sl)], value, 0.0)
-                run.scores[(t, *sl)] = np.where(wmask, value, np.nan)
+                _score_theme(run, t, thema, specs[thema], sl, wmask)
+            _total_completeness(run, sl, wmask)
             total = comb.combine_total(run.scores[(slice(0, k), *sl)],
                                        [run.config.theme_weight(t) for t in run.themes],
                                        run.config.totaal.combinatie)
             run.scores[(k, *sl)] = np.where(wmask, total, np.nan)
         run.progress.tick("Scores combineren")
+
+
+def _score_theme(run: _Run, t: int, thema: str, specs: list[Any], sl: tuple[slice, slice],
+                 wmask: np.ndarray) -> None:
+    """One theme's score and completeness in one window (unknown values left out)."""
+    theme = run.config.themas[thema]
+    weights = [s.gewicht for s in specs]
+    status = run.status[(run.bands[thema], *sl)]
+    value = comb.combine(run.norm[(run.bands[thema], *sl)], weights,
+                         [s.richting for s in specs], theme.combinatie, theme.intercept,
+                         skip=status == UNKNOWN_SKIPPED)
+    in_domain = run.domain[(t, *sl)]
+    value = np.where(in_domain, value, 0.0)
+    run.scores[(t, *sl)] = np.where(wmask, value, np.nan)
+    known = np.where(in_domain, comb.completeness(weights, status), 1.0)
+    run.completeness[(t, *sl)] = np.where(wmask, known, np.nan)
+
+
+def _total_completeness(run: _Run, sl: tuple[slice, slice], wmask: np.ndarray) -> None:
+    """Overall completeness: the mean over the themes whose domain holds the cell (1 in
+    cells outside every domain: their score 0 rests on nothing unknown)."""
+    k = len(run.themes)
+    domain = run.domain[(slice(0, k), *sl)]
+    known = np.where(domain, run.completeness[(slice(0, k), *sl)], 0.0).sum(axis=0)
+    count = domain.sum(axis=0)
+    value = np.where(count > 0, known / np.maximum(count, 1), 1.0)
+    run.completeness[(k, *sl)] = np.where(wmask, value, np.nan)
 
 
 def _pass_classes(run: _Run) -> list[list[float]]:
@@ -275,7 +309,9 @@ def _theme_result(run: _Run, t: int, thema: str, stats: list[NormStats],
         thema=thema, label=theme.label, score=run.scores[t], klasse=run.klasse[t],
         breaks=breaks, indicators=infos, raw=_view(run.raw, bands),
         norm=_view(run.norm, bands), domain=run.domain[t], combination=theme.combinatie,
-        intercept=float(theme.intercept), stats=[stats[b].to_dict() for b in bands])
+        intercept=float(theme.intercept), stats=[stats[b].to_dict() for b in bands],
+        status=_view(run.status, bands), completeness=run.completeness[t],
+        disabled=list(run.plan.disabled.get(thema, [])))
 
 
 def _total_result(run: _Run, breaks: list[float]) -> ThemeResult:
@@ -289,7 +325,8 @@ def _total_result(run: _Run, breaks: list[float]) -> ThemeResult:
         thema=TOTAL, label=config.totaal.label, score=run.scores[k], klasse=run.klasse[k],
         breaks=breaks, indicators=infos, raw=run.scores[:k], norm=run.scores[:k],
         domain=run.domain.any(axis=0), combination=config.totaal.combinatie, intercept=0.0,
-        stats=[{"methode": "geen", "n": int(run.domain[t].sum())} for t in range(k)])
+        stats=[{"methode": "geen", "n": int(run.domain[t].sum())} for t in range(k)],
+        completeness=run.completeness[k])
 
 
 def _view(array: np.ndarray, bands: list[int]) -> np.ndarray:

@@ -106,6 +106,15 @@ class ThemeResult:
         β0 of the relative-risk form (0 for a weighted sum).
     stats : list of dict
         Per indicator the normalisation statistics used (``min``, ``max``, ``n``).
+    status : ndarray of uint8, shape (n, rows, cols), optional
+        Per indicator and cell: 0 known (or no object within reach), 1 unknown and left
+        out of the score, 2 unknown and imputed (:mod:`geo.scoring.windows`).
+    completeness : ndarray of float32, shape (rows, cols), optional
+        ``volledigheid``: share of the indicator weight that was known (NaN outside the
+        area; 1 outside the domain).
+    disabled : list of dict
+        Optional indicators switched off because their layer is missing
+        (``naam``, ``label``, ``laag``, Dutch ``melding``).
     """
 
     thema: str
@@ -120,16 +129,22 @@ class ThemeResult:
     combination: str = "gewogen_som"
     intercept: float = 0.0
     stats: list[dict[str, Any]] = field(default_factory=list)
+    status: np.ndarray | None = None
+    completeness: np.ndarray | None = None
+    disabled: list[dict[str, str]] = field(default_factory=list)
 
     def verantwoording(self) -> dict[str, Any]:
         """JSON-able description for the kaartverantwoording (see module docstring)."""
-        return {
+        result = {
             "thema": self.thema, "label": self.label, "combinatie": self.combination,
             "intercept": self.intercept,
             "indicatoren": [info.to_dict() for info in self.indicators],
             "klassegrenzen": [float(b) for b in self.breaks],
             "normalisatie_statistieken": self.stats,
         }
+        if self.disabled:  # optional indicators whose layer is missing (Dutch notices)
+            result["uitgeschakeld"] = list(self.disabled)
+        return result
 
 
 @dataclass

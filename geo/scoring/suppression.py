@@ -1,8 +1,8 @@
 """Publishing incident counts so that no small count can be derived: controlled rounding.
 
 Every number of (police) incidents that leaves kaart — per soort and the total in the
-risico kaartverantwoording, the input count, the evaluation's training and test totals,
-the incidents near an object — goes through this module. One method, for all of them:
+risico kaartverantwoording, the input count, the evaluation's training and test totals
+and hit rates, the incidents near an object — goes through this module. One method, for all of them:
 
 **Zero-restricted controlled rounding to base** ``b`` (``b`` = the smallest multiple of 5
 that is at least *k*, so 5 for the default ``k_anonimiteit: 3``). Every published number,
@@ -35,7 +35,8 @@ these counts at all.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import math
+from collections.abc import Mapping, Sequence
 
 ROUNDING_STEP = 5
 """Counts are rounded to a multiple of this step (or of the smallest multiple >= k)."""
@@ -126,6 +127,32 @@ def publish_counts(counts: Mapping[str, int], k: int, *, total: str | None = "to
     published = {key: rounded[key] for key in cells}
     published[total] = sum(rounded.values())
     return published
+
+
+def publish_shares(shares: Sequence[float], total: int, k: int) -> list[float]:
+    """Shares of ``total`` counts (hit rates) as published: rounded part / rounded total.
+
+    Each share ``s`` stands for ``s · total`` counts (fractions from ties are rounded to
+    whole counts first); that count and ``total`` are rounded with :func:`round_count`,
+    so a published share times the published total is always a multiple of the base and
+    no count below *k* follows from it. NaN stays NaN; a total rounded to 0 gives NaN.
+
+    Examples
+    --------
+    >>> publish_shares([0.75, 0.1, float("nan")], 40, 3)
+    [0.75, 0.125, nan]
+    """
+    base = rounding_base(k)
+    published_total = round_count(_count("totaal", total), base)
+    out = []
+    for share in shares:
+        share = float(share)
+        if not math.isfinite(share) or published_total == 0:
+            out.append(math.nan)
+            continue
+        part = min(max(round(share * total), 0), total)
+        out.append(round_count(part, base) / published_total)
+    return out
 
 
 def rounding_note(k: int) -> str:

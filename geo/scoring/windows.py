@@ -60,6 +60,7 @@ class Plan:
     indicators: list[Item] = field(default_factory=list)
     domains: list[Item] = field(default_factory=list)
     source_pad: dict[str, int] = field(default_factory=dict)
+    disabled: dict[str, list[dict[str, str]]] = field(default_factory=dict)
 
 
 def _key(layer: str, where: dict[str, Any], column: str | None = None) -> str:
@@ -107,6 +108,9 @@ def build_plan(config: GelegenheidConfig, layers: dict[str, gpd.GeoDataFrame],
         plan.domains.append(Item(thema, dom.modus, key, pad, dom))
         for i, spec in enumerate(theme.indicatoren):
             path = base + ("indicatoren", i)
+            if spec.optioneel and spec.laag not in layers:
+                plan.disabled.setdefault(thema, []).append(_disabled(spec))
+                continue
             if spec.soort == "attribuut":
                 key = source(spec.laag, spec.filter, path, spec.kolom, spec.waarden)
             elif spec.soort == "dichtheid" and spec.gewicht_kolom:
@@ -115,10 +119,28 @@ def build_plan(config: GelegenheidConfig, layers: dict[str, gpd.GeoDataFrame],
                 key = source(spec.laag, spec.filter, path)
             pad = ind.pad_cells(spec.reach, cellsize)
             plan.indicators.append(Item(thema, spec.soort, key, pad, spec))
+    _check_left(config, plan)
     for item in plan.indicators + plan.domains:
         if item.source is not None:
             plan.source_pad[item.source] = max(plan.source_pad.get(item.source, 0), item.pad)
     return plan, sources
+
+
+def _disabled(spec: Any) -> dict[str, str]:
+    """What the kaartverantwoording says about an optional indicator without its layer."""
+    return {"naam": spec.naam, "label": spec.label, "laag": spec.laag,
+            "melding": f"Indicator '{spec.label}' is uitgeschakeld: de laag '{spec.laag}' "
+                       "ontbreekt in de invoer (optionele indicator)."}
+
+
+def _check_left(config: GelegenheidConfig, plan: Plan) -> None:
+    """A theme must keep at least one indicator after optional ones were switched off."""
+    for thema in plan.disabled:
+        if not any(item.thema == thema for item in plan.indicators):
+            missing = ", ".join(d["laag"] for d in plan.disabled[thema])
+            raise ConfigError(
+                f"{config.where('themas', thema)}: thema '{thema}' houdt geen indicatoren over; "
+                f"de lagen {missing} ontbreken in de invoer.", thema=thema)
 
 
 def clip_sources(sources: dict[str, Source], plan: Plan, grid: Grid,
@@ -133,9 +155,15 @@ def clip_sources(sources: dict[str, Source], plan: Plan, grid: Grid,
     return out
 
 
+UNKNOWN_SKIPPED, UNKNOWN_IMPUTED = 1, 2
+"""Values of the per-indicator status raster: 0 known (or not applicable), 1 unknown and
+left out of the score (``onbekend: overslaan``), 2 unknown and imputed."""
+
+
 def compute_window(plan: Plan, sources: dict[str, Source], grid: Grid,
-                   mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Raw indicators ``(n, rows, cols)`` float32 and domains ``(themes, rows, cols)`` bool.
+                   mask: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Raw indicators ``(n, rows, cols)`` float32, domains ``(themes, rows, cols)`` bool and
+    the unknown status ``(n, rows, cols)`` uint8 (:data:`UNKNOWN_SKIPPED`, ...).
 
     ``grid`` is the window's grid and ``mask`` the area mask of the window; raw values
     are NaN outside the area.
@@ -156,10 +184,15 @@ def compute_window(plan: Plan, sources: dict[str, Source], grid: Grid,
         return cache[k]
 
     raw = np.full((len(plan.indicators), *grid.shape), np.nan, np.float32)
+    status = np.zeros((len(plan.indicators), *grid.shape), np.uint8)
     if mask.any():
         for band, item in enumerate(plan.indicators):
-            raw[band] = _indicator(item, sources, grid, dist)
+            if item.kind == "attribuut":
+                raw[band], status[band] = _attribute(item, sources[item.source], grid)
+            else:
+                raw[band] = _indicator(item, sources, grid, dist)
         raw[:, ~mask] = np.nan
+        status[:, ~mask] = 0
     domains = np.zeros((len(plan.domains), *grid.shape), bool)
     for band, item in enumerate(plan.domains):
         spec = item.spec
@@ -172,7 +205,19 @@ def compute_window(plan: Plan, sources: dict[str, Source], grid: Grid,
         else:
             domains[band] = dist(item.source, item.pad, item.kind == "nabij") <= spec.afstand
     domains &= mask
-    return raw, domains
+    return raw, domains, status
+
+
+def _attribute(item: Item, source: Source, grid: Grid) -> tuple[np.ndarray, np.ndarray]:
+    """An attribute indicator and its unknown status (imputed values filled in)."""
+    spec, pad = item.spec, item.pad
+    values, unknown = ind.attribute_known(source.geoms, source.values, ind.padded(grid, pad),
+                                          spec.afstand, spec.ontbrekend)
+    values, unknown = ind.crop(values, pad), ind.crop(unknown, pad)
+    if spec.onbekend == "overslaan":
+        return values, unknown.astype(np.uint8) * UNKNOWN_SKIPPED
+    values = np.where(unknown, np.float32(spec.onbekend.waarde), values).astype(np.float32)
+    return values, unknown.astype(np.uint8) * UNKNOWN_IMPUTED
 
 
 def _indicator(item: Item, sources: dict[str, Source], grid: Grid, dist) -> np.ndarray:
@@ -187,16 +232,14 @@ def _indicator(item: Item, sources: dict[str, Source], grid: Grid, dist) -> np.n
     if item.kind == "dichtheid":
         weights = None if source.values is None else np.nan_to_num(source.values, nan=0.0)
         return ind.crop(ind.density(source.geoms, big, spec.bandbreedte, weights), pad)
-    if item.kind == "attribuut":
-        values = ind.attribute(source.geoms, source.values, big, spec.afstand, spec.ontbrekend)
-        return ind.crop(values, pad)
     raise ConfigError(f"Onbekende indicatorsoort '{item.kind}'.")  # pragma: no cover
 
 
 def window_task(plan: Plan, sources: dict[str, Source], grid: Grid,
-                mask: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """:func:`compute_window` plus per-indicator ``[min, max, count]`` over domain cells."""
-    raw, domains = compute_window(plan, sources, grid, mask)
+                mask: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """:func:`compute_window` plus per-indicator ``[min, max, count]`` over domain cells:
+    ``(raw, domains, stats, status)``."""
+    raw, domains, status = compute_window(plan, sources, grid, mask)
     theme_index = {item.thema: i for i, item in enumerate(plan.domains)}
     stats = np.zeros((len(plan.indicators), 3))
     stats[:, 0], stats[:, 1] = np.inf, -np.inf
@@ -205,4 +248,4 @@ def window_task(plan: Plan, sources: dict[str, Source], grid: Grid,
         values = values[np.isfinite(values)]
         if values.size:
             stats[band] = values.min(), values.max(), values.size
-    return raw, domains, stats
+    return raw, domains, stats, status

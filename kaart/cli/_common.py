@@ -38,6 +38,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from geo.atomic import write_failure
 from geo.errors import DiskFullError, KaartError, WriteDeniedError
 from geo.paths import Werkmap
+from services import written_file
 
 T = TypeVar("T")
 
@@ -95,11 +96,7 @@ class Output:
     def wrote(self, path: str | os.PathLike[str], soort: str, aantal: int | None = None,
               **info: Any) -> None:
         """Record an output file (absolute path), its kind and feature/cell count."""
-        item = {"pad": str(Path(path).resolve()), "soort": soort}
-        if aantal is not None:
-            item["aantal"] = int(aantal)
-        item.update(info)
-        self.written.append(item)
+        self.written.append(written_file(path, soort, aantal, **info))
 
     def data(self, **values: Any) -> None:
         """Extra fields for the JSON object (counts, ids, figures)."""
@@ -170,11 +167,16 @@ def command(name: str, json_output: bool) -> Iterator[Output]:
 
 
 def _refused_write(error: Exception) -> KaartError | None:
-    """A disk-full or read-only error for an OSError that escaped ``geo.atomic``."""
-    filename = getattr(error, "filename", None)
-    if not isinstance(error, OSError) or not filename:
+    """A disk-full or read-only error for an error that escaped ``geo.atomic``.
+
+    An ``OSError`` names its file; others (the database, through SQLAlchemy) are named
+    after the werkmap, and only when their text says writing failed.
+    """
+    filename = getattr(error, "filename", None) if isinstance(error, OSError) else None
+    place = filename or _WERKMAP.get()
+    if place is None:
         return None
-    failure = write_failure(error, filename)
+    failure = write_failure(error, place, writing=bool(filename))
     if isinstance(failure, DiskFullError | WriteDeniedError):
         return failure.shown_from(_WERKMAP.get())
     return failure

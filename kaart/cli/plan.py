@@ -214,6 +214,7 @@ def labels(
     """Schrijf selectiegecorrigeerde labels (label, sample_weight = 1/selectiekans) voor
     het geleerde model. Nooit gecontroleerde objecten krijgen geen label."""
     from geo.atomic import atomic_file
+    from geo.export.tabular import write_safe_csv
     from services.outcomes import outcome_labels
     from services.store import werkmap_database
 
@@ -223,7 +224,7 @@ def labels(
         with werkmap_database(wm) as sessions, sessions() as session:
             table = outcome_labels(session, wm, area)
         with atomic_file(uit) as tmp:
-            table.to_csv(tmp, index=False)
+            write_safe_csv(table, tmp)  # object ids come from user files
         out.wrote(uit, soort="csv", aantal=len(table))
         out.summary(f"{len(table)} gelabelde controles ({int(table['label'].sum())} met "
                     f"bevinding) geschreven naar {uit}.")

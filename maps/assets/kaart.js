@@ -73,10 +73,14 @@
     return rings;
   }
 
-  function csvValue(value) {
+  /* One CSV cell. Text starting with a formula trigger (=, +, -, @, tab, CR; the list
+   * comes from geo/export/tabular.py) gets a leading quote, as in every other export;
+   * numbers stay numbers. */
+  function csvValue(value, triggers) {
     if (value === null || value === undefined) { return ""; }
     if (typeof value === "number") { return String(value).replace(".", ","); }
     var text = String(value);
+    if (text && (triggers || []).indexOf(text.charAt(0)) >= 0) { text = "'" + text; }
     return /[";\n\r]/.test(text) ? '"' + text.replace(/"/g, '""') + '"' : text;
   }
 
@@ -111,10 +115,10 @@
       '<table class="kaart-analyse-tabel">' + head + rows + "</table>";
   }
 
-  function toCsv(found, columns) {
+  function toCsv(found, columns, triggers) {
     var lines = [columns.map(function (c) { return c[1]; }).join(";")];
     found.forEach(function (p) {
-      lines.push(columns.map(function (c) { return csvValue(p[c[0]]); }).join(";"));
+      lines.push(columns.map(function (c) { return csvValue(p[c[0]], triggers); }).join(";"));
     });
     return "\ufeff" + lines.join("\r\n") + "\r\n";
   }
@@ -134,7 +138,7 @@
       var found = objectsInside(config.objectLayers, outerRing(e.layer));
       result.innerHTML = analysisHtml(found, config.themes);
       if (found.length) {
-        var blob = new Blob([toCsv(found, config.csvColumns)], {type: "text/csv;charset=utf-8"});
+        var blob = new Blob([toCsv(found, config.csvColumns, config.formulaTriggers)], {type: "text/csv;charset=utf-8"});
         var link = el("a", "kaart-knop", "Download CSV (" + found.length + " objecten)");
         link.href = URL.createObjectURL(blob);
         link.download = config.csvName || "gebied_analyse.csv";
@@ -154,6 +158,12 @@
     var search = new L.Control.Search({
       layer: group, propertyName: "_zoeknaam", marker: false, initial: false,
       collapsed: false, position: "topleft", textPlaceholder: "Zoek object op naam…",
+      /* the plug-in's default puts the (user-supplied) name in the list with innerHTML */
+      buildTip: function (text) {
+        var tip = document.createElement("li");
+        tip.textContent = text;
+        return tip;
+      },
       textErr: "Niet gevonden", textCancel: "Wissen",
       moveToLocation: function (latlng, title, m) {
         var layer = latlng.layer;

@@ -4,6 +4,7 @@ kaartverantwoording), a catalog, the users of every role and the expected visibi
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -211,3 +212,11 @@ def read_png(content: bytes) -> np.ndarray:
                 table[code] = rgba
             return np.moveaxis(table[pixels[0]], -1, 0)
         return pixels
+
+
+def form_token(client) -> str:
+    """The CSRF token of the login form (whichever router serves /inloggen)."""
+    html = client.get("/inloggen").text
+    match = re.search(r"name=[\"']csrf_token[\"'][^>]*value=[\"']([^\"']+)[\"']", html) or \
+        re.search(r"value=[\"']([^\"']+)[\"'][^>]*name=[\"']csrf_token[\"']", html)
+    return match.group(1)

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import itertools
 from datetime import date
+from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
@@ -164,3 +165,33 @@ def test_counts_near_overlapping_objects_do_not_difference_to_a_small_count():
     true = {"a": 4, "b": 3, "alleen_a": 1}
     assert published_below_k(published) == []
     assert derived_small_values(published, true) == set()
+
+
+def test_evaluation_publishes_no_small_count(werkmap):
+    """Hit rate × test total gave the exact number of test incidents in the top cells."""
+    import importlib.util
+
+    from geo.export.geleerd import build_evaluatie
+    from geo.layers import write_layers
+    from geo.layers.gemeenten import select_area
+    from geo.paths import Werkmap
+
+    path = Path(__file__).resolve().parents[1] / "geo" / "export" / "_risico_helpers.py"
+    spec = importlib.util.spec_from_file_location("_risico_helpers_kleine_aantallen", path)
+    helpers = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(helpers)
+    wm = Werkmap.open(werkmap)
+    area = select_area(gemeente="Venlo")
+    grid, mask, east = helpers.make_gelegenheid_run(wm, area, 200.0)
+    incidents = helpers.incidents_from_intensity(grid, mask, east, per_year=40)
+    write_layers(wm.lagen, {"incidenten": incidents}, synthetic=True,
+                 description="Synthetische testdata met bekend signaal")
+    run_dir, table, info = build_evaluatie(wm, area, split=date(2025, 1, 1))
+    total = info["incidenten_test"]
+    assert total % 5 == 0 and total > 0
+    counted = table[table["kaart"] != "uniform"]
+    derived = (counted["trefkans"] * total).dropna().to_numpy()
+    np.testing.assert_allclose(derived, np.round(derived / 5) * 5, atol=1e-6)
+    csv = pd.read_csv(run_dir / "evaluatie.csv")
+    np.testing.assert_allclose(csv["trefkans"], table["trefkans"])
+    np.testing.assert_allclose(table["pai"], table["trefkans"] / table["dekking"])

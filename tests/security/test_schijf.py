@@ -23,6 +23,8 @@ import shutil
 import subprocess
 import sys
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -62,6 +64,27 @@ def _mount(target: Path, options: str) -> bool:
 
 def _umount(target: Path) -> None:
     subprocess.run(["umount", str(target)], capture_output=True)
+
+
+@contextmanager
+def _read_only_werkmap(tmp_path: Path, method: str) -> Iterator[Path]:
+    """An empty werkmap on a read-only tmpfs, or with mode 555 (see the module docstring)."""
+    werkmap = tmp_path / f"ro-{uuid.uuid4().hex[:6]}"
+    if method == "tmpfs":
+        if not _mount(werkmap, "size=1m,ro"):
+            pytest.skip("mount -t tmpfs is hier niet toegestaan; de modus-variant test dit")
+    else:
+        if os.geteuid() == 0 and shutil.which("setpriv") is None:
+            pytest.skip("setpriv ontbreekt: als root zijn bestandsrechten niet te testen")
+        werkmap.mkdir()
+        werkmap.chmod(0o555)
+    try:
+        yield werkmap
+    finally:
+        if method == "tmpfs":
+            _umount(werkmap)
+        else:
+            werkmap.chmod(0o755)
 
 
 def _kaart(args: list[str], *, preexec=None, respect_modes: bool = False):
@@ -123,16 +146,7 @@ def test_disk_full_gives_dutch_error_and_exit_code(tmp_path, lagen, method):
 
 @pytest.mark.parametrize("method", ["tmpfs", "modus"])
 def test_read_only_werkmap_gives_dutch_error_and_exit_code(tmp_path, lagen, method):
-    werkmap = tmp_path / f"ro-{uuid.uuid4().hex[:6]}"
-    if method == "tmpfs":
-        if not _mount(werkmap, "size=1m,ro"):
-            pytest.skip("mount -t tmpfs is hier niet toegestaan; de modus-variant test dit")
-    else:
-        if os.geteuid() == 0 and shutil.which("setpriv") is None:
-            pytest.skip("setpriv ontbreekt: als root zijn bestandsrechten niet te testen")
-        werkmap.mkdir()
-        werkmap.chmod(0o555)
-    try:
+    with _read_only_werkmap(tmp_path, method) as werkmap:
         result = _gelegenheid(werkmap, lagen, respect_modes=method == "modus")
         assert result.returncode == WriteDeniedError.exit_code == 73, result.stdout + result.stderr
         fault = _fault(result)
@@ -140,11 +154,6 @@ def test_read_only_werkmap_gives_dutch_error_and_exit_code(tmp_path, lagen, meth
         assert fault["melding"].startswith("Geen schrijfrechten op kaarten")
         assert str(werkmap) not in fault["melding"]
         assert "Interne fout" not in result.stdout + result.stderr
-    finally:
-        if method == "tmpfs":
-            _umount(werkmap)
-        else:
-            werkmap.chmod(0o755)
 
 
 def test_disk_full_on_the_input_layers(tmp_path, lagen):
@@ -157,3 +166,41 @@ def test_disk_full_on_the_input_layers(tmp_path, lagen):
     fault = _fault(result)
     assert fault["code"] == "schijf_vol"
     assert fault["melding"].startswith("Schijf vol bij schrijven van invoer/")
+
+
+@pytest.mark.parametrize("method", ["tmpfs", "modus"])
+def test_read_only_werkmap_for_the_database(tmp_path, method):
+    """``kaart gebruiker toevoegen`` creating kaart.db: SQLite only says 'unable to open'."""
+    with _read_only_werkmap(tmp_path, method) as werkmap:
+        env = {**os.environ, "KAART_GEEN_VOORTGANG": "1"}
+        env.pop("KAART_DATABASE_URL", None)
+        command = [sys.executable, "-c", "from kaart.cli import main; main()", "gebruiker",
+                   "toevoegen", "piet", "--rol", "analist", "--organisatie", "RIEC Test",
+                   "--provincie", "Limburg", "--wachtwoord-stdin", "--werkmap", str(werkmap),
+                   "--json"]
+        if method == "modus" and os.geteuid() == 0:
+            command = ["setpriv", "--bounding-set=-dac_override,-dac_read_search", *command]
+        result = subprocess.run(command, cwd=ROOT, env=env, input="Zeer-Lang-Wachtwoord-2026\n",
+                                capture_output=True, text=True, timeout=300)
+        assert result.returncode == 73, result.stdout + result.stderr
+        fault = _fault(result)
+        assert fault["code"] == "geen_schrijfrechten"
+        assert fault["melding"].startswith("Geen schrijfrechten op de werkmap")
+
+
+def test_read_only_werkmap_still_serves_reading_commands(tmp_path, lagen):
+    """Only writes are refused: listing the layers of a read-only werkmap works."""
+    if os.geteuid() == 0 and shutil.which("setpriv") is None:
+        pytest.skip("setpriv ontbreekt: als root zijn bestandsrechten niet te testen")
+    werkmap = tmp_path / "alleen-lezen"
+    (werkmap / "invoer").mkdir(parents=True)
+    shutil.copy(lagen, werkmap / "invoer" / "lagen.gpkg")
+    for path in [werkmap, werkmap / "invoer", werkmap / "invoer" / "lagen.gpkg"]:
+        path.chmod(0o555 if path.is_dir() else 0o444)
+    try:
+        result = _kaart(["lagen", "--werkmap", str(werkmap), "--json"], respect_modes=True)
+        assert result.returncode == 0, result.stdout + result.stderr
+        assert json.loads(result.stdout)["ok"] is True
+    finally:
+        for path in [werkmap, werkmap / "invoer"]:
+            path.chmod(0o755)

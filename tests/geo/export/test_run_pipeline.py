@@ -73,7 +73,8 @@ def test_run_writes_every_output_and_registers(built):
     os.umask(umask)
     assert run.run_dir.stat().st_mode & 0o777 == 0o777 & ~umask  # readable like its parent
     names = sorted(p.name for p in run.run_dir.iterdir())
-    assert names == sorted(["gelegenheidskaart.tif", "kaartverantwoording.json", "objecten.gpkg"]
+    assert names == sorted(["gelegenheidskaart.tif", "kaartverantwoording.json", "objecten.gpkg",
+                            "volledigheid.tif"]
                            + [f"thema_{t}.tif" for t in THEMES]
                            + [f"uitleg_{t}.tif" for t in THEMES])
     assert sorted(item["pad"] for item in run.files) == sorted(

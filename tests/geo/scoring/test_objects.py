@@ -69,9 +69,10 @@ def test_scores_classes_ranks_hand_checked(grid, theme, gemeenten, objects):
         "Links", "Links", "Rechts", "Rechts"]
     assert table.loc["A", "leegstand_pct"] == 1.0  # the layer's own attributes stay
     assert (table["thema"] == "bedrijventerreinen").all()
-    assert list(table.reset_index().columns[:12]) == [
+    assert list(table.reset_index().columns[:13]) == [
         "id", "naam", "gemeentecode", "gemeentenaam", "thema", "score", "klasse", "klasse_naam",
-        "rang_gemeente", "rang_gebied", "top_indicatoren", "uitleg"]
+        "rang_gemeente", "rang_gebied", "volledigheid", "top_indicatoren", "uitleg"]
+    assert (table["volledigheid"] == 1.0).all()  # a theme without status: all known
 
 
 def test_explanation_shares_add_up(grid, theme, gemeenten, objects):
