@@ -78,6 +78,17 @@ def uitleg_file(thema: str) -> str:
     return f"uitleg_{thema}.tif"
 
 
+def status_file(thema: str) -> str:
+    """File name of a theme's unknown-status COG: per indicator 0 known, 1 left out, 2 imputed.
+
+    Examples
+    --------
+    >>> status_file("havens")
+    'onbekend_havens.tif'
+    """
+    return f"onbekend_{thema}.tif"
+
+
 @dataclass(frozen=True)
 class MapKind:
     """One kind of run: what it is called, where its map is, and whether it is confidential.
@@ -311,6 +322,6 @@ __all__ = [
     "TREFKANS_FILE", "VERANTWOORDING_FILE", "VOLLEDIGHEID_FILE", "MapKind", "Run",
     "Vertrouwelijkheid",
     "WrittenFile", "confidential_incidents", "confidentiality", "is_confidential_kind",
-    "legend_scheme",
+    "legend_scheme", "status_file",
     "map_file", "map_kind", "uitleg_file",
 ]

@@ -31,6 +31,7 @@ from geo.export.volledigheid import (
     layer_provenance,
     mixed_note,
     write_completeness_cog,
+    write_status_cogs,
 )
 from geo.export.writer import CatalogMap, RunWriter, area_grid, finish_run, open_run
 from geo.layers._store import layer_metadata
@@ -241,6 +242,9 @@ def _write_maps(run: RunWriter, *, result: Any, tables: dict[str, gpd.GeoDataFra
                          weights=[i.weight for i in theme.indicators])
     write_completeness_cog(run.file(COMPLETENESS_FILE, "volledigheid-cog", aantal=cells),
                            result, grid, gebied_id=run.area.id, synthetisch=run.synthetisch)
+    for status in write_status_cogs(run.path, result, grid, gebied_id=run.area.id,
+                                    synthetisch=run.synthetisch):
+        run.record(status, "onbekend-cog")
     write_objects_gpkg(run.file(OBJECTS_FILE, "geopackage",
                                 aantal=int(sum(len(t) for t in tables.values()))),
                        tables, synthetisch=run.synthetisch,

@@ -93,6 +93,10 @@ class RunWriter:
         self.files.append(WrittenFile(Path(name), soort, aantal, kaart_id))
         return self.path / name
 
+    def record(self, path: Path, soort: str, *, aantal: int | None = None) -> None:
+        """Record a file a helper already wrote into the open folder under its own name."""
+        self.files.append(WrittenFile(Path(Path(path).name), soort, aantal))
+
     def document(self, *, kaart: str | None = None, grid: Grid, cells: int,
                  inputs: Sequence[Any] = (), **sections: Any) -> Kaartverantwoording:
         """The kaartverantwoording of this run: common header plus the kind's sections."""

@@ -17,6 +17,7 @@ from rio_cogeo.profiles import cog_profiles
 from shapely.geometry import Point, box
 
 from geo.catalog import Catalog, KaartEntry, make_kaart_id
+from geo.export.webcog import write_web_cog
 from geo.paths import Werkmap
 
 ORIGIN = (196000.0, 310000.0)  # top-left (RD), inside Vaals
@@ -174,7 +175,7 @@ def build_werkmap(root: Path) -> Werkmap:
         cog_name = {"gelegenheid": "gelegenheidskaart.tif", "risico": "risicokaart.tif",
                     "gecombineerd": "gecombineerde_kaart.tif",
                     "gelegenheid_geleerd": "gelegenheidskaart.tif"}[spec.soort]
-        write_test_cog(run / cog_name, spec.soort)
+        write_web_cog(write_test_cog(run / cog_name, spec.soort))  # as the run writer does
         objecten = None
         if spec.soort == "gelegenheid":
             objecten = write_test_objects(run / "objecten.gpkg").name
