@@ -115,7 +115,7 @@ def _report(out: Output, runs: list[Any], area: Any, cellsize: float) -> None:
         out.summary("[yellow]Synthetische demodata — geen echte gegevens.[/]")
     from geo.export.volledigheid import unknown_notes
 
-    for note in dict.fromkeys(n for run in runs for n in unknown_notes(run.objects)):
+    for note in dict.fromkeys(n for run in runs for n in unknown_notes(run.tables)):
         out.summary(f"[yellow]Let op:[/] {note}")
     for run in runs:
         out.summary(f"  {run.area.naam} ({run.area.id}) versie {run.versie}: "
