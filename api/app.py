@@ -10,7 +10,7 @@ from starlette.middleware.sessions import SessionMiddleware
 
 from api.audit import TileAudit
 from api.audit_middleware import AuditMiddleware
-from api.auth import LoginThrottle, PrincipalCache
+from api.auth import ACCESS_STAMP, LoginThrottle, PrincipalCache
 from api.catalog import ServiceCatalog
 from api.db.session import open_database
 from api.deps import csrf_protect
@@ -58,7 +58,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.engine = engine
     app.state.sessionmaker = sessionmaker
     app.state.catalog = ServiceCatalog(werkmap)
-    app.state.principals = PrincipalCache(settings.auth_cache_s)
+    app.state.principals = PrincipalCache(settings.auth_cache_s,
+                                          stamp=werkmap.root / ACCESS_STAMP)
     app.state.throttle = LoginThrottle(settings.max_inlogpogingen, settings.inlog_venster_s)
     app.state.tiles = TileRenderer(settings.tegel_cache, settings.tegel_schijfcache,
                                    werkmap.kaarten / ".tegelcache" / "web")

@@ -33,7 +33,8 @@ from api.db.models import AuditRegel, utcnow
 
 ACTIONS = ("inloggen", "inloggen_mislukt", "inloggen_geremd", "uitloggen", "kaarten", "kaart",
            "tegels", "objecten", "punt", "verantwoording", "download", "gebruiker_toegevoegd",
-           "gebruiker_verwijderd", "token_aangemaakt", "bekeken", "geweigerd")
+           "gebruiker_verwijderd", "gebruiker_gedeactiveerd", "gebruiker_geactiveerd",
+           "token_aangemaakt", "token_ingetrokken", "bekeken", "geweigerd")
 
 ANONYMOUS = "(anoniem)"
 

@@ -9,6 +9,7 @@ import threading
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -146,21 +147,53 @@ class LoginThrottle:
         return math.ceil(wait)
 
 
+ACCESS_STAMP = ".toegang_gewijzigd"
+"""File in the werkmap rewritten whenever access changes (user removed or deactivated,
+token revoked, logout); every process's :class:`PrincipalCache` empties when it changes."""
+
+
+def _stamp(path: Path | None) -> tuple[int, int] | None:
+    if path is None:
+        return None
+    try:
+        info = path.stat()
+    except OSError:
+        return None
+    return (info.st_ino, info.st_mtime_ns)
+
+
+def bump_access_stamp(root: Path) -> None:
+    """Tell every server process (all workers) that access changed: caches empty at once."""
+    from geo.atomic import write_text_atomic
+
+    write_text_atomic(root / ACCESS_STAMP, secrets.token_hex(8) + "\n")
+
+
 class PrincipalCache:
     """Who a token or session belongs to, remembered for ``ttl_s`` seconds.
 
-    Saves the database lookups on every tile. A deleted or changed user loses or changes
-    access within ``ttl_s`` (default 5 s); ``clear()`` makes it immediate in this process.
+    Saves the database lookups on every tile. With ``stamp`` (``<werkmap>/.toegang_gewijzigd``)
+    every lookup first compares that file (one ``stat``): a change by any process or by the
+    CLI (``kaart token intrekken``, ``kaart gebruiker deactiveer``) empties the cache, so
+    revocation is immediate in every worker. ``clear()`` rewrites the stamp.
     """
 
-    def __init__(self, ttl_s: float = 5.0, maxsize: int = 10_000) -> None:
+    def __init__(self, ttl_s: float = 5.0, maxsize: int = 10_000,
+                 stamp: Path | None = None) -> None:
         self.ttl_s = ttl_s
         self.maxsize = maxsize
+        self.stamp = stamp
+        self._seen = _stamp(stamp)
         self._items: dict[tuple[str, str], tuple[float, Principal]] = {}
         self._lock = threading.Lock()
 
     def get(self, key: tuple[str, str]) -> Principal | None:
         if self.ttl_s <= 0:
+            return None
+        if self.stamp is not None and (now := _stamp(self.stamp)) != self._seen:
+            with self._lock:
+                self._items.clear()
+                self._seen = now
             return None
         item = self._items.get(key)
         if item is None or item[0] < time.monotonic():
@@ -179,5 +212,9 @@ class PrincipalCache:
             self._items[key] = (time.monotonic() + self.ttl_s, principal)
 
     def clear(self) -> None:
+        """Forget everything here and (with a stamp) in every other process."""
         with self._lock:
             self._items.clear()
+            if self.stamp is not None:
+                bump_access_stamp(self.stamp.parent)
+                self._seen = _stamp(self.stamp)

@@ -11,15 +11,20 @@ from sqlalchemy.orm import Session
 
 from api.auth import hash_password, new_token, token_hash
 from api.db.models import ROLES, Gebruiker, Organisatie, OrganisatieGemeente, Token
+from api.passwords import check_password
 from geo.errors import InvalidRequestError, KaartNotFoundError
 
 _CODE = re.compile(r"^GM\d{4}$")
 _NAME = re.compile(r"^[A-Za-z0-9._@-]{3,100}$")
-MIN_PASSWORD = 12
 
 
-def ensure_organisation(session: Session, naam: str, gemeenten: Iterable[str] = ()) -> Organisatie:
-    """The organisation ``naam`` (created if new), with ``gemeenten`` added to its codes."""
+def ensure_organisation(session: Session, naam: str, gemeenten: Iterable[str] = (), *,
+                        breid_uit: bool = False) -> Organisatie:
+    """The organisation ``naam`` (created if new), with ``gemeenten`` added to its codes.
+
+    Adding gemeenten to an existing organisation widens what every one of its users sees,
+    so it is refused unless ``breid_uit`` says that is intended.
+    """
     naam = naam.strip()
     if not naam or len(naam) > 200:
         raise InvalidRequestError("Geef een organisatienaam van 1 tot 200 tekens.",
@@ -34,6 +39,13 @@ def ensure_organisation(session: Session, naam: str, gemeenten: Iterable[str] = 
     if org is None:
         org = Organisatie(naam=naam)
         session.add(org)
+    elif (extra := sorted(codes - org.codes)) and not breid_uit:
+        users = len(org.gebruikers)
+        raise InvalidRequestError(
+            f"Organisatie '{naam}' bestaat al met gemeente(n) {', '.join(sorted(org.codes))}. "
+            f"Gemeente(n) {', '.join(extra)} toevoegen zou alle {users} gebruiker(s) van "
+            f"'{naam}' ook die kaarten laten zien. Geef --breid-uit als dat de bedoeling is, of "
+            f"kies een andere organisatie.", parameter="gemeente", waarden=extra)
     for code in sorted(codes - org.codes):
         org.gemeenten.append(OrganisatieGemeente(gemeentecode=code))
     session.flush()
@@ -50,9 +62,7 @@ def add_user(session: Session, gebruikersnaam: str, wachtwoord: str, rol: str,
     if rol not in ROLES:
         raise InvalidRequestError(f"Onbekende rol '{rol}'; kies uit {', '.join(ROLES)}.",
                                   parameter="rol", waarde=rol)
-    if len(wachtwoord) < MIN_PASSWORD:
-        raise InvalidRequestError(f"Wachtwoord moet minstens {MIN_PASSWORD} tekens hebben.",
-                                  parameter="wachtwoord")
+    check_password(wachtwoord, gebruikersnaam)
     if vertrouwelijk and rol != "gemeente":
         raise InvalidRequestError(
             "Toegang tot vertrouwelijke kaarten toekennen kan alleen aan de rol gemeente "
@@ -90,6 +100,30 @@ def delete_user(session: Session, gebruikersnaam: str) -> None:
     """Delete a user and its tokens (audit records stay)."""
     session.delete(get_user(session, gebruikersnaam))
     session.flush()
+
+
+def set_active(session: Session, gebruikersnaam: str, actief: bool) -> Gebruiker:
+    """(De)activate a user: an inactive user's sessions and tokens stop working at once
+    (callers clear the principal cache, :meth:`api.auth.PrincipalCache.clear`)."""
+    user = get_user(session, gebruikersnaam)
+    user.actief = actief
+    session.flush()
+    return user
+
+
+def revoke_tokens(session: Session, gebruikersnaam: str, naam: str | None = None) -> list[str]:
+    """Remove ``gebruikersnaam``'s tokens (only those called ``naam`` if given); returns the
+    names of the revoked tokens. No token to revoke is an error (a typo must not pass)."""
+    user = get_user(session, gebruikersnaam)
+    rows = [t for t in user.tokens if naam is None or t.naam == naam]
+    if not rows:
+        raise KaartNotFoundError(
+            f"Gebruiker '{gebruikersnaam}' heeft geen token"
+            + (f" met de naam '{naam}'." if naam else "."), parameter="naam")
+    for row in rows:
+        session.delete(row)
+    session.flush()
+    return [row.naam for row in rows]
 
 
 def create_token(session: Session, user: Gebruiker, naam: str = "script",

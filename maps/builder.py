@@ -22,6 +22,7 @@ from geo.errors import InvalidRequestError
 from geo.export.tabular import FORMULA_TRIGGERS
 from maps.assets import SERVED_PREFIX, STANDALONE_PREFIX, use_local_assets
 from maps.elements import KaartControls
+from maps.herkomst import layer_sources
 from maps.outputs import PUBLIC_KINDS, MapOutputs, RasterLayer
 from maps.raster import render_class_png
 from maps.style import (
@@ -36,6 +37,7 @@ from maps.style import (
     object_style,
     popup_html,
 )
+from maps.verantwoording import public_paths
 
 CSV_COLUMNS: list[tuple[str, str]] = [
     ("id", "id"), ("naam", "naam"), ("thema", "thema"), ("gemeentenaam", "gemeente"),
@@ -233,7 +235,9 @@ def build_gemeente_map(outputs: MapOutputs, *, tiles_url: str | None = None,
                     for frame in outputs.objects.values() if "klasse" in frame)
     legend = "".join(legend_html(kind, unclassed=unclassed) for kind in
                      dict.fromkeys(["gelegenheid"] + [k for k, _ in raster_layers]))
-    info = info_html(title=title, datum=format_date(outputs.datum), bronnen=outputs.sources(),
+    info = info_html(title=title, datum=format_date(outputs.datum),
+                     bronnen=public_paths(  # no server paths
+                         layer_sources(outputs.verantwoording) or outputs.sources()),
                      synthetisch=outputs.synthetisch, vertrouwelijk=vertrouwelijk)
     controls = KaartControls(
         info=info, legend=legend, object_layers=object_layers, rasters=raster_layers,

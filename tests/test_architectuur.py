@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-CONTRACTS = 3
+CONTRACTS = 4
 
 
 def _lint_imports() -> str:

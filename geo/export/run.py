@@ -32,7 +32,9 @@ from geo.export.volledigheid import (
     COMPLETENESS_FILE,
     completeness_summary,
     layer_provenance,
+    mixed_note,
     write_completeness_cog,
+    write_status_cogs,
 )
 from geo.layers._store import layer_metadata
 from geo.layers.gemeenten import Area
@@ -198,9 +200,10 @@ def build_gelegenheid(
                           **({"kaart_id": item["kaart_id"]} if "kaart_id" in item else {})}
                          for item in written],
                 timestamp=stamp)
+            bronnen = layer_provenance(layers, layer_metadata(layers_path))
             document = document.model_copy(update={  # unknown ≠ 0: how complete, from where
-                "volledigheid": completeness_summary(result, tables),
-                "bronnen": layer_provenance(layers, layer_metadata(layers_path))})
+                "volledigheid": completeness_summary(result, tables), "bronnen": bronnen,
+                "opmerking": mixed_note(bronnen) or document.opmerking})
             write_verantwoording(run.path / VERANTWOORDING_FILE, document)
             written.append({"pad": VERANTWOORDING_FILE, "soort": "kaartverantwoording"})
     final = run.final
@@ -303,6 +306,9 @@ def _write_run(path: Path, *, area: Area, result: Any, tables: dict[str, gpd.Geo
     write_completeness_cog(path / COMPLETENESS_FILE, result, grid, gebied_id=area.id,
                            synthetisch=synthetic)
     written.append({"pad": COMPLETENESS_FILE, "soort": "volledigheid-cog", "aantal": cells})
+    for status in write_status_cogs(path, result, grid, gebied_id=area.id,
+                                    synthetisch=synthetic):
+        written.append({"pad": status.name, "soort": "onbekend-cog"})
     write_objects_gpkg(path / OBJECTS_FILE, tables, synthetisch=synthetic,
                        beschrijving=f"Objectscores gelegenheidskaart {area.naam}")
     written.append({"pad": OBJECTS_FILE, "soort": "geopackage",

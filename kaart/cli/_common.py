@@ -38,6 +38,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from geo.atomic import write_failure
 from geo.errors import DiskFullError, KaartError, WriteDeniedError
 from geo.paths import Werkmap
+from services import written_file
 
 T = TypeVar("T")
 
@@ -95,11 +96,7 @@ class Output:
     def wrote(self, path: str | os.PathLike[str], soort: str, aantal: int | None = None,
               **info: Any) -> None:
         """Record an output file (absolute path), its kind and feature/cell count."""
-        item = {"pad": str(Path(path).resolve()), "soort": soort}
-        if aantal is not None:
-            item["aantal"] = int(aantal)
-        item.update(info)
-        self.written.append(item)
+        self.written.append(written_file(path, soort, aantal, **info))
 
     def data(self, **values: Any) -> None:
         """Extra fields for the JSON object (counts, ids, figures)."""

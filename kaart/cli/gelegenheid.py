@@ -111,6 +111,10 @@ def _report(out: Output, runs: list[Any], area: Any, cellsize: float) -> None:
                 f"{_fmt(cellsize, 1).removesuffix(',0')} m, {_fmt(total_seconds, 1)} s).")
     if synthetic:
         out.summary("[yellow]Synthetische demodata — geen echte gegevens.[/]")
+    from geo.export.volledigheid import unknown_notes
+
+    for note in dict.fromkeys(n for run in runs for n in unknown_notes(run.objects)):
+        out.summary(f"[yellow]Let op:[/] {note}")
     for run in runs:
         out.summary(f"  {run.area.naam} ({run.area.id}) versie {run.versie}: "
                     f"{_int(run.cells)} cellen, {run.indicators} indicatoren, "

@@ -12,6 +12,7 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 from rich.table import Table
+from typer.core import TyperGroup
 
 from kaart.cli._app import app
 from kaart.cli._common import JsonOpt, WerkmapOpt, command, open_werkmap
@@ -83,13 +84,22 @@ def _password(stdin: bool) -> str:
 
 
 def _codes(gemeente: list[str], regio: str | None, provincie: str | None) -> list[str]:
-    codes = list(gemeente)
-    if regio or provincie:
-        from geo.layers.gemeenten import select_area
+    """CBS codes for ``--gemeente`` (names or codes), ``--regio`` and ``--provincie``."""
+    from geo.layers.gemeenten import select_area
 
-        area = select_area(regio=regio) if regio else select_area(provincie=provincie)
-        codes += area.codes
+    codes = list(select_area(gemeente=gemeente).codes) if gemeente else []
+    if regio:
+        codes += select_area(regio=regio).codes
+    if provincie:
+        codes += select_area(provincie=provincie).codes
     return codes
+
+
+def _access_changed(werkmap: Path | None) -> None:
+    """Running servers (every worker) forget cached users now, not after their cache time."""
+    from api.auth import bump_access_stamp
+
+    bump_access_stamp(open_werkmap(werkmap).root)
 
 
 @gebruiker_app.command("toevoegen")
@@ -97,12 +107,16 @@ def toevoegen(
     gebruikersnaam: Annotated[str, typer.Argument(help="Inlognaam (3-100 tekens).")],
     rol: Annotated[str, typer.Option(help=ROLE_HELP)],
     organisatie: Annotated[str, typer.Option(help="Organisatie (wordt aangemaakt als nieuw).")],
-    gemeente: Annotated[list[str] | None, typer.Option(help="Gemeentecode(s) GMnnnn.")] = None,
+    gemeente: Annotated[list[str] | None, typer.Option(
+        help="Gemeente: naam of code (GMnnnn); mag vaker.")] = None,
     regio: Annotated[str | None, typer.Option(help="Alle gemeenten van deze regio.")] = None,
     provincie: Annotated[str | None, typer.Option(help="Alle gemeenten van deze provincie.")]
     = None,
     vertrouwelijk: Annotated[bool, typer.Option(
         "--vertrouwelijk", help="Rol gemeente: ook risicokaarten (vertrouwelijk) zien.")] = False,
+    breid_uit: Annotated[bool, typer.Option(
+        "--breid-uit", help="Nieuwe gemeenten toevoegen aan een bestaande organisatie (alle "
+        "gebruikers daarvan zien ze dan ook).")] = False,
     wachtwoord_stdin: Annotated[bool, typer.Option(
         "--wachtwoord-stdin", help="Lees het wachtwoord van stdin (of zet KAART_WACHTWOORD).")]
     = False,
@@ -116,7 +130,7 @@ def toevoegen(
         codes = _codes(gemeente or [], regio, provincie)
         password = _password(wachtwoord_stdin)
         with _database(werkmap) as session:
-            org = ensure_organisation(session, organisatie, codes)
+            org = ensure_organisation(session, organisatie, codes, breid_uit=breid_uit)
             user = add_user(session, gebruikersnaam, password, rol, org,
                             vertrouwelijk=vertrouwelijk)
             session.commit()
@@ -165,11 +179,65 @@ def verwijder(
         with _database(werkmap) as session:
             delete_user(session, gebruikersnaam)
             session.commit()
+        _access_changed(werkmap)
         out.data(gebruiker=gebruikersnaam)
         out.summary(f"Gebruiker {gebruikersnaam} verwijderd.")
 
 
-@app.command("token")
+def _set_active(gebruikersnaam: str, actief: bool, werkmap: Path | None, json_output: bool):
+    name = "gebruiker activeer" if actief else "gebruiker deactiveer"
+    with command(name, json_output) as out:
+        from api.audit import record
+        from api.users import set_active
+
+        with _database(werkmap) as session:
+            set_active(session, gebruikersnaam, actief)
+            session.commit()
+            record(session, None, "gebruiker_geactiveerd" if actief else
+                   "gebruiker_gedeactiveerd", gebruikersnaam=gebruikersnaam, via="cli")
+        _access_changed(werkmap)
+        out.data(gebruiker=gebruikersnaam, actief=actief)
+        out.summary(f"Gebruiker {gebruikersnaam} is " + (
+            "weer actief." if actief else
+            "gedeactiveerd: sessies en tokens werken niet meer (direct, ook in een draaiende "
+            "server)."))
+
+
+@gebruiker_app.command("deactiveer")
+def deactiveer(
+    gebruikersnaam: Annotated[str, typer.Argument(help="Inlognaam.")],
+    werkmap: WerkmapOpt = None,
+    json_output: JsonOpt = False,
+) -> None:
+    """Zet een gebruiker uit: inloggen, sessies en tokens werken direct niet meer."""
+    _set_active(gebruikersnaam, False, werkmap, json_output)
+
+
+@gebruiker_app.command("activeer")
+def activeer(
+    gebruikersnaam: Annotated[str, typer.Argument(help="Inlognaam.")],
+    werkmap: WerkmapOpt = None,
+    json_output: JsonOpt = False,
+) -> None:
+    """Zet een gedeactiveerde gebruiker weer aan."""
+    _set_active(gebruikersnaam, True, werkmap, json_output)
+
+
+class _TokenGroup(TyperGroup):
+    """``kaart token GEBRUIKER`` stays short for ``kaart token maak GEBRUIKER``."""
+
+    def parse_args(self, ctx, args):
+        if args and args[0] not in self.commands and not args[0].startswith("-"):
+            args = ["maak", *args]
+        return super().parse_args(ctx, args)
+
+
+token_app = typer.Typer(cls=_TokenGroup, no_args_is_help=True,
+                        help="API-tokens: maken (kaart token GEBRUIKER) en intrekken.")
+app.add_typer(token_app, name="token")
+
+
+@token_app.command("maak")
 def token(
     gebruikersnaam: Annotated[str, typer.Argument(help="Voor welke gebruiker.")],
     naam: Annotated[str, typer.Option(help="Omschrijving van het token.")] = "script",
@@ -187,6 +255,29 @@ def token(
         out.data(gebruiker=gebruikersnaam, token=secret, dagen=dagen)
         out.summary(f"Token voor {gebruikersnaam} (geldig {dagen} dagen; bewaar het veilig):")
         out.summary(secret)
+
+
+@token_app.command("intrekken")
+def token_intrekken(
+    gebruikersnaam: Annotated[str, typer.Argument(help="Van welke gebruiker.")],
+    naam: Annotated[str | None, typer.Option(
+        help="Alleen het token met deze omschrijving (standaard: alle tokens).")] = None,
+    werkmap: WerkmapOpt = None,
+    json_output: JsonOpt = False,
+) -> None:
+    """Trek API-tokens in; ze werken direct niet meer, ook in een draaiende server."""
+    with command("token intrekken", json_output) as out:
+        from api.audit import record
+        from api.users import revoke_tokens
+
+        with _database(werkmap) as session:
+            names = revoke_tokens(session, gebruikersnaam, naam)
+            session.commit()
+            record(session, None, "token_ingetrokken", gebruikersnaam=gebruikersnaam,
+                   aantal=len(names), via="cli")
+        _access_changed(werkmap)
+        out.data(gebruiker=gebruikersnaam, ingetrokken=names)
+        out.summary(f"{len(names)} token(s) van {gebruikersnaam} ingetrokken.")
 
 
 def _date(value: str | None, name: str) -> datetime | None:

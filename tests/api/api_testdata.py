@@ -4,6 +4,7 @@ kaartverantwoording), a catalog, the users of every role and the expected visibi
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,6 +17,7 @@ from rio_cogeo.profiles import cog_profiles
 from shapely.geometry import Point, box
 
 from geo.catalog import Catalog, KaartEntry, make_kaart_id
+from geo.export.webcog import write_web_cog
 from geo.paths import Werkmap
 
 ORIGIN = (196000.0, 310000.0)  # top-left (RD), inside Vaals
@@ -171,7 +173,7 @@ def build_werkmap(root: Path) -> Werkmap:
         run = werkmap.run_parent(spec.gebied_id, spec.soort) / "v0001"
         cog_name = {"gelegenheid": "gelegenheidskaart.tif", "risico": "risicokaart.tif",
                     "gecombineerd": "gecombineerde_kaart.tif"}[spec.soort]
-        write_test_cog(run / cog_name, spec.soort)
+        write_web_cog(write_test_cog(run / cog_name, spec.soort))  # as the run writer does
         objecten = None
         if spec.soort == "gelegenheid":
             objecten = write_test_objects(run / "objecten.gpkg").name
@@ -210,3 +212,11 @@ def read_png(content: bytes) -> np.ndarray:
                 table[code] = rgba
             return np.moveaxis(table[pixels[0]], -1, 0)
         return pixels
+
+
+def form_token(client) -> str:
+    """The CSRF token of the login form (whichever router serves /inloggen)."""
+    html = client.get("/inloggen").text
+    match = re.search(r"name=[\"']csrf_token[\"'][^>]*value=[\"']([^\"']+)[\"']", html) or \
+        re.search(r"value=[\"']([^\"']+)[\"'][^>]*name=[\"']csrf_token[\"']", html)
+    return match.group(1)

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import re
 import secrets
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from api_testdata import PASSWORD, auth
+from api_testdata import PASSWORD, auth, form_token
 
 from api.auth import hash_password, token_hash, verify_password
 from api.db.models import Token
@@ -19,13 +18,6 @@ from geo.errors import ConfigError
 def database_url(sqlite_url):
     """These tests do not depend on the database kind: SQLite only."""
     return sqlite_url
-
-
-def form_token(client) -> str:
-    html = client.get("/inloggen").text
-    match = re.search(r"name=[\"']csrf_token[\"'][^>]*value=[\"']([^\"']+)[\"']", html) or \
-        re.search(r"value=[\"']([^\"']+)[\"'][^>]*name=[\"']csrf_token[\"']", html)
-    return match.group(1)
 
 
 def login(client, name="gemeente_vaals", password=PASSWORD, token=None):

@@ -65,8 +65,8 @@ def test_gebruiker_toevoegen_lijst_verwijder(wm):
 
 @pytest.mark.parametrize("args, code, fragment", [
     (["--rol", "baas", "--organisatie", "X", "--gemeente", "GM0981"], "ongeldig_verzoek", "rol"),
-    (["--rol", "gemeente", "--organisatie", "X", "--gemeente", "0981"], "ongeldig_verzoek",
-     "GMnnnn"),
+    (["--rol", "gemeente", "--organisatie", "X", "--gemeente", "Atlantisstad"],
+     "gebied_onbekend", "Atlantisstad"),  # names and codes both go through select_area
     (["--rol", "gemeente", "--organisatie", "X"], "ongeldig_verzoek", "geen gemeenten"),
     (["--rol", "analist", "--organisatie", "X", "--regio", "Atlantis"], "gebied_onbekend",
      "Atlantis"),

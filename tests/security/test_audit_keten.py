@@ -6,11 +6,12 @@ Runs on SQLite and (with ``KAART_TEST_POSTGRES_URL``) PostgreSQL.
 from __future__ import annotations
 
 import json
-import re
+import os
 import time
+import uuid
 
 import pytest
-from api_testdata import PASSWORD, auth
+from api_testdata import PASSWORD, auth, form_token
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 from typer.testing import CliRunner
@@ -25,13 +26,6 @@ COLUMNS = ("id, tijd, gebruiker_id, gebruikersnaam, rol, organisatie, actie, kaa
            "sessie, aantal, details, adres, vorige_hash, hash")
 
 
-def form_token(client) -> str:
-    html = client.get("/inloggen").text
-    match = re.search(r"name=[\"']csrf_token[\"'][^>]*value=[\"']([^\"']+)[\"']", html) or \
-        re.search(r"value=[\"']([^\"']+)[\"'][^>]*name=[\"']csrf_token[\"']", html)
-    return match.group(1)
-
-
 def rows(app, **filters):
     with app.state.sessionmaker() as session:
         return [audit.as_dict(r) for r in audit.query(session, limit=1000, **filters)]
@@ -40,6 +34,16 @@ def rows(app, **filters):
 def report(app):
     with app.state.sessionmaker() as session:
         return verify_chain(session)
+
+
+def _switch_off_protection(engine, sqlite_trigger: str, statement: str) -> None:
+    """What the database owner can do: drop/disable the trigger, then change the table."""
+    with engine.begin() as connection:
+        if engine.dialect.name == "sqlite":
+            connection.execute(text(f"DROP TRIGGER {sqlite_trigger}"))
+        else:
+            connection.execute(text("ALTER TABLE audit DISABLE TRIGGER audit_alleen_toevoegen"))
+        connection.execute(text(statement))
 
 
 def _some_records(client, tokens):
@@ -74,26 +78,16 @@ def test_chain_verifies_and_names_the_first_changed_record(app, client, tokens):
     _some_records(client, tokens)
     before = report(app)
     assert before.intact and before.checked >= 3
-    engine = app.state.engine
-    with engine.begin() as connection:  # an owner who switches the protection off
-        if engine.dialect.name == "sqlite":
-            connection.execute(text("DROP TRIGGER audit_geen_update"))
-        else:
-            connection.execute(text("ALTER TABLE audit DISABLE TRIGGER audit_alleen_toevoegen"))
-        connection.execute(text("UPDATE audit SET gebruikersnaam = 'iemand_anders' WHERE id = 2"))
+    _switch_off_protection(app.state.engine, "audit_geen_update",
+                           "UPDATE audit SET gebruikersnaam = 'iemand_anders' WHERE id = 2")
     after = report(app)
     assert not after.intact and after.broken_id == 2 and "gewijzigd" in after.reason
 
 
 def test_removed_record_is_detected(app, client, tokens):
     _some_records(client, tokens)
-    engine = app.state.engine
-    with engine.begin() as connection:
-        if engine.dialect.name == "sqlite":
-            connection.execute(text("DROP TRIGGER audit_geen_delete"))
-        else:
-            connection.execute(text("ALTER TABLE audit DISABLE TRIGGER audit_alleen_toevoegen"))
-        connection.execute(text("DELETE FROM audit WHERE id = 2"))
+    _switch_off_protection(app.state.engine, "audit_geen_delete",
+                           "DELETE FROM audit WHERE id = 2")
     broken = report(app)
     assert broken.broken_id == 3 and "ontbreken" in broken.reason
 
@@ -107,13 +101,8 @@ def test_cli_controleer(app, client, tokens, tmp_path, monkeypatch, database_url
     body = json.loads(good.stdout.strip().splitlines()[-1])
     assert good.exit_code == 0 and body["intact"] and body["gecontroleerd"] >= 3
     anchor = body["anker"]
-    engine = app.state.engine
-    with engine.begin() as connection:
-        if engine.dialect.name == "sqlite":
-            connection.execute(text("DROP TRIGGER audit_geen_update"))
-        else:
-            connection.execute(text("ALTER TABLE audit DISABLE TRIGGER audit_alleen_toevoegen"))
-        connection.execute(text("UPDATE audit SET actie = 'vervalst' WHERE id = 1"))
+    _switch_off_protection(app.state.engine, "audit_geen_update",
+                           "UPDATE audit SET actie = 'vervalst' WHERE id = 1")
     bad = runner.invoke(cli, ["audit", "--controleer", "--werkmap", str(tmp_path)])
     assert bad.exit_code == 10
     assert "regel 1" in bad.output and "gewijzigd" in bad.output
@@ -199,23 +188,79 @@ def test_flush_period_is_at_most_ten_seconds():
         Settings(audit_tegels_flush_s=60)
 
 
-def test_existing_database_upgrades_to_a_verified_chain(tmp_path):
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def empty_database(request, tmp_path):
+    """An empty database (no tables): a SQLite file or a fresh PostgreSQL schema."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'oud.db'}"
+        return
+    url = os.environ.get("KAART_TEST_POSTGRES_URL")
+    if not url:
+        pytest.skip("KAART_TEST_POSTGRES_URL is niet gezet")
+    from sqlalchemy import create_engine
+
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(url)
+    with admin.begin() as connection:
+        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    yield f"{url}{'&' if '?' in url else '?'}options=-csearch_path%3D{schema}"
+    with admin.begin() as connection:
+        connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+    admin.dispose()
+
+
+def test_existing_database_upgrades_to_a_verified_chain(empty_database):
+    from sqlalchemy.orm import Session
+
     from api.db.migrate import upgrade
     from api.db.session import make_engine
 
-    engine = make_engine(f"sqlite:///{tmp_path / 'oud.db'}")
+    engine = make_engine(empty_database)
     upgrade(engine, "0002_planning")
     with engine.begin() as connection:
         for number in (1, 2, 5):  # gaps as a PostgreSQL sequence leaves them
             connection.execute(text(
                 "INSERT INTO audit (id, tijd, gebruikersnaam, rol, organisatie, actie, aantal) "
-                f"VALUES ({number}, '2026-01-0{number} 10:00:00.000000', 'oud', 'analist', "
+                f"VALUES ({number}, '2026-01-0{number} 10:00:00', 'oud', 'analist', "
                 "'RIEC', 'kaart', 1)"))
     upgrade(engine)
-    from sqlalchemy.orm import Session
-
     with Session(engine) as session:
         result = verify_chain(session)
         assert result.intact and result.checked == 3
         assert [r.id for r in session.query(AuditRegel).order_by(AuditRegel.id)] == [1, 2, 3]
+        audit.record(session, None, "geweigerd", pad="/na-de-upgrade")
+        assert verify_chain(session).checked == 4
     engine.dispose()
+
+
+def _security_md_audit_revokes() -> list[str]:
+    """The REVOKE statements on ``audit`` exactly as SECURITY.md tells operators to run."""
+    from pathlib import Path
+
+    text_ = (Path(__file__).resolve().parents[2] / "SECURITY.md").read_text(encoding="utf-8")
+    return [line.strip().rstrip(";") for line in text_.splitlines()
+            if line.startswith("REVOKE") and " ON audit " in line]
+
+
+@pytest.mark.postgres
+def test_postgres_role_without_update_delete_rights(app, client, tokens, database_url):
+    """The documented REVOKE holds even with the triggers switched off (the role here is
+    the test role itself: the test database user may not create roles)."""
+    if not database_url.startswith("postgresql"):
+        pytest.skip("alleen PostgreSQL")
+    _some_records(client, tokens)
+    statements = _security_md_audit_revokes()
+    assert statements, "SECURITY.md noemt geen REVOKE op audit"
+    engine = app.state.engine
+    with engine.begin() as connection:
+        for statement in statements:
+            connection.execute(text(statement.replace("kaart_dienst", "CURRENT_USER")))
+        connection.execute(text("ALTER TABLE audit DISABLE TRIGGER audit_alleen_toevoegen"))
+    for attack in ("UPDATE audit SET actie = 'vervalst'", "DELETE FROM audit",
+                   "TRUNCATE audit"):
+        with pytest.raises(DBAPIError, match="permission denied|toegang geweigerd"):
+            with engine.begin() as connection:
+                connection.execute(text(attack))
+    with app.state.sessionmaker() as session:  # appending still works
+        audit.record(session, None, "geweigerd", pad="/na-revoke")
+        assert verify_chain(session).intact

@@ -12,7 +12,7 @@ import secrets
 import shutil
 
 import pytest
-from api_testdata import PASSWORD
+from api_testdata import PASSWORD, form_token
 from fastapi.testclient import TestClient
 from sqlalchemy import text
 from typer.testing import CliRunner
@@ -35,10 +35,9 @@ def werkmap_app(tmp_path, sqlite_template, monkeypatch):
 
 
 def _login(client):
-    html = client.get("/inloggen").text
-    token = html.split("csrf_token")[1].split("value=")[1][1:].split("'")[0].split('"')[0]
     return client.post("/inloggen", data={"gebruikersnaam": "analist_mh", "wachtwoord": PASSWORD,
-                                          "csrf_token": token}, follow_redirects=False)
+                                          "csrf_token": form_token(client)},
+                       follow_redirects=False)
 
 
 def _sizes(fds):
