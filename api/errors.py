@@ -18,6 +18,8 @@ from geo.errors import (
     KaartNotFoundError,
     PermissionDeniedError,
 )
+from maps.available import UNREADABLE_OUTPUT_ERRORS
+from maps.verantwoording import public_paths
 
 logger = logging.getLogger(__name__)
 
@@ -29,12 +31,22 @@ class TooManyRequestsError(KaartError):
     exit_code = 5
 
 
+class CorruptOutputError(KaartError):
+    """A finished output on the server (map, objects, kaartverantwoording) is unreadable."""
+
+    code = "uitvoer_beschadigd"
+    exit_code = 70
+
+
+CORRUPT_MESSAGE = ("Een bestand van deze kaart is beschadigd of onleesbaar. Vraag de beheerder "
+                   "de kaart opnieuw te maken.")
 STATUS: dict[type[KaartError], int] = {
     InputError: 400,
     AuthenticationError: 401,
     PermissionDeniedError: 403,
     KaartNotFoundError: 404,
     TooManyRequestsError: 429,
+    CorruptOutputError: 409,
     DatabaseLostError: 503,
 }
 """KaartError subclass → HTTP status (the most specific class in the MRO wins)."""
@@ -62,6 +74,11 @@ def _json(status: int, body: dict, headers: dict[str, str] | None = None) -> JSO
     return JSONResponse({"fout": body}, status_code=status, headers=headers)
 
 
+def _werkmap_root(request: Request) -> str | None:
+    werkmap = getattr(request.app.state, "werkmap", None)
+    return str(werkmap.root) if werkmap is not None else None
+
+
 async def _kaart_error(request: Request, error: KaartError) -> JSONResponse:
     status = status_for(error)
     headers = {}
@@ -69,9 +86,18 @@ async def _kaart_error(request: Request, error: KaartError) -> JSONResponse:
         headers["WWW-Authenticate"] = "Bearer"
     if status == 429 and "wacht_s" in error.details:
         headers["Retry-After"] = str(error.details["wacht_s"])
-    if status >= 500:
-        logger.error("kaart-fout %s op %s", error.code, request.url.path)
-    return _json(status, error.to_dict(), headers)
+    if status >= 500 or status == 409:
+        logger.error("kaart-fout %s op %s: %s", error.code, request.url.path, error.message)
+    # never a server path in an answer: relative to the werkmap, or only the file name
+    return _json(status, public_paths(error.to_dict(), _werkmap_root(request)), headers)
+
+
+async def _unreadable_output(request: Request, error: Exception) -> JSONResponse:
+    logger.error("beschadigd uitvoerbestand op %s: %s", request.url.path, error)
+    body = {"code": CorruptOutputError.code, "melding": CORRUPT_MESSAGE}
+    if kaart_id := request.path_params.get("kaart_id"):
+        body["kaart_id"] = kaart_id
+    return _json(409, body)
 
 
 async def _validation_error(request: Request, error: RequestValidationError) -> JSONResponse:
@@ -99,6 +125,8 @@ async def _unexpected(request: Request, error: Exception) -> JSONResponse:
 def add_exception_handlers(app: FastAPI) -> None:
     """Install the JSON error handlers on ``app``."""
     app.add_exception_handler(KaartError, _kaart_error)
+    for cls in UNREADABLE_OUTPUT_ERRORS:
+        app.add_exception_handler(cls, _unreadable_output)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(Exception, _unexpected)

@@ -20,8 +20,10 @@ from folium import plugins
 
 from geo.errors import InvalidRequestError
 from geo.export.tabular import FORMULA_TRIGGERS
+from geo.runs import legend_scheme
 from maps.assets import SERVED_PREFIX, STANDALONE_PREFIX, use_local_assets
 from maps.elements import KaartControls
+from maps.herkomst import layer_sources
 from maps.outputs import PUBLIC_KINDS, MapOutputs, RasterLayer
 from maps.raster import render_class_png
 from maps.style import (
@@ -36,6 +38,7 @@ from maps.style import (
     object_style,
     popup_html,
 )
+from maps.verantwoording import public_paths
 
 CSV_COLUMNS: list[tuple[str, str]] = [
     ("id", "id"), ("naam", "naam"), ("thema", "thema"), ("gemeentenaam", "gemeente"),
@@ -112,7 +115,7 @@ def _raster_layer(layer: RasterLayer, *, tiles_url: str | None, show: bool) -> A
             tiles=tiles_url.replace("{kaart_id}", entry.kaart_id), name=name, overlay=True,
             control=True, show=show, opacity=0.75, attr="kaart", max_zoom=19,
         )
-    image = render_class_png(layer.path, _LEGEND_KIND.get(entry.soort, "gelegenheid"))
+    image = render_class_png(layer.path, legend_scheme(entry.soort))
     return folium.raster_layers.ImageOverlay(
         image=image.data_url, bounds=image.bounds, name=name, overlay=True, control=True,
         show=show, opacity=0.75, pixelated=True, interactive=False,
@@ -179,7 +182,7 @@ def build_gemeente_map(outputs: MapOutputs, *, tiles_url: str | None = None,
         show = layer.kaart_id == shown
         folium_layer = _raster_layer(layer, tiles_url=tiles_url, show=show)
         folium_layer.add_to(m)
-        raster_layers.append((_LEGEND_KIND.get(layer.entry.soort, "gelegenheid"), folium_layer))
+        raster_layers.append((legend_scheme(layer.entry.soort), folium_layer))
 
     boundaries = outputs.boundaries.assign(  # folium's tooltip inserts values as HTML
         gemeentenaam=outputs.boundaries["gemeentenaam"].map(lambda v: escape(str(v))))
@@ -233,7 +236,9 @@ def build_gemeente_map(outputs: MapOutputs, *, tiles_url: str | None = None,
                     for frame in outputs.objects.values() if "klasse" in frame)
     legend = "".join(legend_html(kind, unclassed=unclassed) for kind in
                      dict.fromkeys(["gelegenheid"] + [k for k, _ in raster_layers]))
-    info = info_html(title=title, datum=format_date(outputs.datum), bronnen=outputs.sources(),
+    info = info_html(title=title, datum=format_date(outputs.datum),
+                     bronnen=public_paths(  # no server paths
+                         layer_sources(outputs.verantwoording) or outputs.sources()),
                      synthetisch=outputs.synthetisch, vertrouwelijk=vertrouwelijk)
     controls = KaartControls(
         info=info, legend=legend, object_layers=object_layers, rasters=raster_layers,

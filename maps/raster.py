@@ -134,3 +134,25 @@ def render_class_png(path: str | os.PathLike[str], soort: str, *, alpha: int = 2
     """
     classes, bounds = read_classes_mercator(path, max_pixels=max_pixels)
     return RasterImage(_palette_png(classes, soort, alpha), bounds, classes.shape)
+
+
+def cog_readable(path: os.PathLike[str] | str) -> bool:
+    """Quick check that a map COG exists, opens and is not cut short.
+
+    Reads only the header: the last full-resolution block (written last in a COG) must end
+    inside the file. A truncated copy (an interrupted transfer, a full disk) fails this
+    without reading any pixels, so a page can leave that one map out.
+    """
+    try:
+        size = os.path.getsize(path)
+        with rasterio.open(path) as src:
+            rows, cols = src.block_shapes[0]
+            last = f"{(src.width - 1) // cols}_{(src.height - 1) // rows}"
+            for band in range(1, src.count + 1):
+                offset = src.get_tag_item(f"BLOCK_OFFSET_{last}", "TIFF", bidx=band)
+                length = src.get_tag_item(f"BLOCK_SIZE_{last}", "TIFF", bidx=band)
+                if offset is None or length is None or int(offset) + int(length) > size:
+                    return False
+    except (OSError, rasterio.errors.RasterioError, ValueError):
+        return False
+    return True

@@ -8,13 +8,15 @@ the JSON layout. Unknown keys are still shown, generically, so nothing is hidden
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
-from pathlib import PurePath
+from pathlib import PurePath, PurePosixPath, PureWindowsPath
 from typing import Any
 
 from geo.atomic import latest_version
 from geo.legend import CLASS_NAMES
 from geo.paths import Werkmap
+from geo.runs import EVALUATIE, VERANTWOORDING_FILE
 from maps.style import KIND_LABELS, THEME_LABELS, format_date
 
 _DONE = {"kaart", "soort", "versie", "gebied", "grid", "invoer", "indicatorconfiguratie",
@@ -36,6 +38,35 @@ _LABELS = {
     "cv_score_d2_geleerd": "Kruisvalidatie D² (geleerd)", "combinatie": "Combinatie",
     "evaluatie": "Evaluatie", "gelegenheid_run": "Gelegenheidsrun",
 }
+
+
+_ABSOLUTE = re.compile(r"(?<![\w:/.~-])(?:/(?:[\w.@+~-]+/)+[\w.@+~-]*"
+                       r"|[A-Za-z]:\\(?:[^\\\s'\"<>]+\\)*[^\\\s'\"<>]*)")
+"""An absolute POSIX (``/srv/x/y``) or Windows (``C:\\x\\y``) path inside a text."""
+
+
+def public_path(path: str, root: str | None) -> str:
+    """A server path as users may see it: relative to the werkmap ``root`` when inside it,
+    otherwise only the file name. Absolute paths never leave the server (issue 11)."""
+    pure = PureWindowsPath(path) if re.match(r"[A-Za-z]:\\", path) else PurePosixPath(path)
+    if root:
+        try:
+            return pure.relative_to(PurePosixPath(str(root))).as_posix() or pure.name
+        except ValueError:
+            pass
+    return pure.name or (pure.parent.name if pure.parent != pure else "")
+
+
+def public_paths(value: Any, root: str | None = None) -> Any:
+    """A copy of a JSON-like ``value`` with every absolute path in every string replaced by
+    :func:`public_path` (the kaartverantwoording as served: page, API and download)."""
+    if isinstance(value, str):
+        return _ABSOLUTE.sub(lambda m: public_path(m.group(0), root), value)
+    if isinstance(value, dict):
+        return {k: public_paths(v, root) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [public_paths(v, root) for v in value]
+    return value
 
 
 @dataclass
@@ -171,8 +202,8 @@ def load_evaluation(werkmap: Werkmap, gebied_id: str) -> dict[str, Any] | None:
     """The ``evaluatie`` block of the newest evaluation run of an area (``kaart evalueer``),
     or ``None``. It derives from incidents: show it only to users who may see confidential
     maps."""
-    run = latest_version(werkmap.run_parent(gebied_id, "evaluatie"))
-    path = run / "kaartverantwoording.json" if run else None
+    run = latest_version(werkmap.run_parent(gebied_id, EVALUATIE.soort))
+    path = run / VERANTWOORDING_FILE if run else None
     if path is None or not path.is_file():
         return None
     try:

@@ -85,6 +85,46 @@ def build_demo_outputs(werkmap: Werkmap, progress: Progress | None = None) -> De
     return result
 
 
+REAL_DEMO_REGIO = "Noord-Limburg"
+REAL_DEMO_CELLSIZE = 100.0
+REAL_HTML_NAME = "noord-limburg-echt.html"
+
+
+@dataclass(frozen=True)
+class RealDemo:
+    """What ``kaart demo --echt`` wrote: layers, indicator file, runs and the HTML map."""
+
+    layers_path: Path
+    config_path: Path
+    layer_info: dict[str, dict[str, str]]
+    geschreven: list[dict[str, object]]
+    html: Path
+
+
+def build_real_demo(werkmap: Werkmap, seed: int = 1,
+                    progress: Progress | None = None) -> RealDemo:
+    """Real Limburg layers (OSM, CBS) plus synthetic ones where none is shipped, then the
+    gelegenheidskaart of Noord-Limburg (100 m) and its offline HTML map
+    (:mod:`geo.layers.demo.echt`)."""
+    from geo.layers.demo.echt import write_real_demo
+
+    steps = 3
+    if progress is not None:
+        progress(0, steps, "Echte en synthetische lagen schrijven")
+    path, config, info = write_real_demo(werkmap, seed)
+    if progress is not None:
+        progress(1, steps, f"Gelegenheidskaart {REAL_DEMO_REGIO}")
+    area = select_area(regio=REAL_DEMO_REGIO)
+    runs = build_gelegenheid(werkmap, area, config_path=config, cellsize=REAL_DEMO_CELLSIZE)
+    if progress is not None:
+        progress(2, steps, "Losse HTML-kaart")
+    built = build_html(werkmap, werkmap.root / REAL_HTML_NAME, gebied=area.id)
+    if progress is not None:
+        progress(steps, steps, "Demo met echte data klaar")
+    return RealDemo(layers_path=path, config_path=config, layer_info=info,
+                    geschreven=run_files(runs) + html_files(built), html=built.path)
+
+
 StepRun = Callable[[DemoOutputs], list[dict[str, object]]]
 
 

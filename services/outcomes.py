@@ -79,7 +79,7 @@ def _store(session: Session, outcomes: pd.DataFrame, *, bron: str, source: str,
            gebruiker_id: int | None, gemeenten: Iterable[str] | None) -> ImportedOutcomes:
     stored: list[Controle] = import_controls(session, outcomes, bron=bron, source=source,
                                              gebruiker_id=gebruiker_id, gemeenten=gemeenten)
-    done = outcomes[outcomes["uitgevoerd"]]
+    done = outcomes[outcomes["uitgevoerd"].astype(bool)]  # bool mask even when empty
     return ImportedOutcomes(
         aantal=len(stored), uitgevoerd=len(done),
         met_bevinding=int(is_hit(done["bevindingen"]).sum()),

@@ -22,6 +22,7 @@ from api.deps import (
 )
 from api.http_cache import cache_headers, not_modified
 from geo.catalog import KaartEntry
+from maps.verantwoording import public_paths
 
 router = APIRouter(tags=["kaarten"])
 
@@ -130,20 +131,31 @@ def kaartverantwoording(request: Request, entry: VisibleKaart, user: CurrentUser
     audit.record(session, user, "verantwoording", entry.kaart_id, versie=entry.versie)
     if (cached := not_modified(request, headers)) is not None:
         return cached
-    body = json.loads(path.read_text(encoding="utf-8"))
-    return Response(json.dumps(body, ensure_ascii=False), media_type="application/json",
+    return Response(_public_json(path, catalog), media_type="application/json",
                     headers=headers)
+
+
+def _public_json(path, catalog) -> str:
+    """The kaartverantwoording as served: input paths relative to the werkmap (or only the
+    file name), never an absolute server path. Invalid JSON → 409 (api.errors)."""
+    body = json.loads(path.read_text(encoding="utf-8"))
+    return json.dumps(public_paths(body, str(catalog.werkmap.root)), ensure_ascii=False)
 
 
 @router.get("/download/{kaart_id}/{bestand}", summary="Download een uitvoerbestand",
             response_class=FileResponse,
             responses={200: {"content": {m: {} for m in _MEDIA.values()}}})
 def download(entry: VisibleKaart, bestand: Bestand, user: CurrentUser, session: SessionDep,
-             catalog: CatalogDep, settings: SettingsDep) -> FileResponse:
+             catalog: CatalogDep, settings: SettingsDep) -> Response:
     """Download ``cog`` (GeoTIFF), ``objecten`` (GeoPackage) of ``verantwoording`` (JSON)."""
     path = catalog.file(entry, bestand.value)
     audit.record(session, user, "download", entry.kaart_id, bestand=bestand.value,
                  versie=entry.versie)
     headers = cache_headers(entry, settings.tegel_max_age_s, bestand.value)
+    filename = f"{entry.kaart_id}-v{entry.versie}{path.suffix}"
+    if bestand is Bestand.verantwoording:  # served without server paths, like the API
+        headers["Content-Disposition"] = f'attachment; filename="{quote(filename)}"'
+        return Response(_public_json(path, catalog), media_type=_MEDIA[bestand.value],
+                        headers=headers)
     return FileResponse(path, media_type=_MEDIA[bestand.value], headers=headers,
-                        filename=f"{entry.kaart_id}-v{entry.versie}{path.suffix}")
+                        filename=filename)

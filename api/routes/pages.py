@@ -25,19 +25,19 @@ from api.deps import CatalogDep, OptionalUser, SessionDep, csrf_token, visible_e
 from api.security_headers import add_nonce, csp_nonce
 from geo import __version__
 from geo.catalog import KaartEntry
-from geo.errors import InputFileError, KaartNotFoundError
+from geo.errors import InputFileError, KaartError, KaartNotFoundError
 from geo.legend import SYNTHETIC_LABEL
 from maps.assets import asset_file
+from maps.available import UNREADABLE_OUTPUT_ERRORS, available_outputs
 from maps.builder import build_gemeente_map
 from maps.outputs import (
     ALL_KINDS,
     KIND_ORDER,
     THEME_ORDER,
     load_verantwoording,
-    outputs_from_entries,
 )
 from maps.style import format_date, kaart_title
-from maps.verantwoording import describe_verantwoording, load_evaluation
+from maps.verantwoording import describe_verantwoording, load_evaluation, public_paths
 
 router = APIRouter(tags=["pagina's"], include_in_schema=False)
 
@@ -134,12 +134,12 @@ def map_page(request: Request, user: OptionalUser, catalog: CatalogDep, session:
     with_cog = [e for e in entries if e.cog]
     chosen = next((e for e in with_cog if e.kaart_id == kaart), with_cog[0] if with_cog else
                   entries[0])
-    try:
-        outputs = outputs_from_entries(catalog.werkmap, entries)
-    except (InputFileError, KaartNotFoundError):
-        return _page(request, "fout.html", user, status_code=404, kop="Kaart niet beschikbaar",
-                     melding="De bestanden van deze kaart ontbreken. Vraag de beheerder de "
-                             "kaart opnieuw te maken.")
+    available = available_outputs(catalog.werkmap, entries)
+    outputs = available.outputs
+    if outputs is None:
+        return _page(request, "fout.html", user, status_code=409, kop="Kaart niet beschikbaar",
+                     melding="De bestanden van de kaarten van dit gebied ontbreken of zijn "
+                             "beschadigd. Vraag de beheerder de kaarten opnieuw te maken.")
     m = build_gemeente_map(outputs, tiles_url=TILES_URL, allowed_kinds=ALL_KINDS,
                            show_kaart=chosen.kaart_id)
     root = m.get_root()
@@ -148,7 +148,8 @@ def map_page(request: Request, user: OptionalUser, catalog: CatalogDep, session:
                  objecten=sum(len(f) for f in outputs.objects.values()))
     return _page(
         request, "kaart.html", user, titel=f"Kaarten {outputs.gebied_naam}",
-        gebied_id=gebied_id, kaarten=[_kaart_row(e) for e in with_cog],
+        gebied_id=gebied_id, problemen=available.problems,
+        kaarten=[_kaart_row(e) | {"kapot": e.kaart_id in available.broken} for e in with_cog],
         gekozen=chosen.kaart_id, datum=format_date(chosen.datum),
         synthetisch=outputs.synthetisch, vertrouwelijk=outputs.vertrouwelijk,
         downloads=_downloads(chosen),
@@ -170,7 +171,14 @@ def verantwoording_page(request: Request, user: OptionalUser, session: SessionDe
         return _not_found(request, user)
     if not may_see(user, entry):
         return _not_found(request, user)
-    document = load_verantwoording(catalog.werkmap, entry)
+    try:
+        document = public_paths(load_verantwoording(catalog.werkmap, entry),
+                                str(catalog.werkmap.root))
+    except (KaartError, *UNREADABLE_OUTPUT_ERRORS):
+        return _page(request, "fout.html", user, status_code=409,
+                     kop="Kaartverantwoording niet beschikbaar",
+                     melding="De kaartverantwoording van deze kaart is beschadigd of "
+                             "onleesbaar. Vraag de beheerder de kaart opnieuw te maken.")
     audit.record(session, user, "verantwoording", entry.kaart_id, versie=entry.versie,
                  pagina="verantwoording")
     show_evaluation = may_see_confidential(user)

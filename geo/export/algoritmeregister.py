@@ -22,10 +22,11 @@ from geo.atomic import latest_version, write_text_atomic
 from geo.errors import KaartNotFoundError
 from geo.layers.gemeenten import Area
 from geo.paths import Werkmap
+from geo.runs import KINDS, TOTAL, VERANTWOORDING_FILE
 from geo.scoring.suppression import rounding_note
 
 PLACEHOLDER = "[IN TE VULLEN DOOR ORGANISATIE: {}]"
-RUN_KINDS = ("gelegenheid", "gelegenheid_geleerd", "risico", "gecombineerd", "evaluatie")
+RUN_KINDS = tuple(KINDS)
 STANDARD = "Algoritmeregister Publicatiestandaard (algoritmes.overheid.nl)"
 
 
@@ -39,8 +40,8 @@ def read_documents(werkmap: Werkmap, gebied_id: str) -> dict[str, dict[str, Any]
     found = {}
     for kind in RUN_KINDS:
         run = latest_version(werkmap.run_parent(gebied_id, kind))
-        if run is not None and (run / "kaartverantwoording.json").exists():
-            found[kind] = json.loads((run / "kaartverantwoording.json").read_text("utf-8"))
+        if run is not None and (run / VERANTWOORDING_FILE).exists():
+            found[kind] = json.loads((run / VERANTWOORDING_FILE).read_text("utf-8"))
     if not found:
         raise KaartNotFoundError(
             f"Geen kaarten voor {gebied_id} in de werkmap: maak eerst een kaart met "
@@ -144,7 +145,7 @@ def _technical(docs: dict[str, dict[str, Any]]) -> dict[str, Any]:
         methods.append("Gelegenheidskaart: per thema een gewogen som (of relatief risico) van "
                        "genormaliseerde indicatoren op een raster; vijf klassen.")
         for thema, info in gel.get("themas", {}).items():
-            if thema == "totaal":
+            if thema == TOTAL:
                 continue
             for ind in info.get("indicatoren", []):
                 out["indicatoren"].append({

@@ -24,9 +24,10 @@ import geopandas as gpd
 import numpy as np
 
 from geo.export.cog import write_cog
+from geo.runs import VOLLEDIGHEID_FILE, status_file
 from geo.scoring.grid import Grid
 
-COMPLETENESS_FILE = "volledigheid.tif"
+COMPLETENESS_FILE = VOLLEDIGHEID_FILE
 LARGELY_UNKNOWN = 0.5
 """A map whose mean object completeness is below this is 'largely built on unknowns'."""
 
@@ -44,6 +45,24 @@ def write_completeness_cog(path: str | os.PathLike[str], result: Any, grid: Grid
                                         "waarde bekend was"})
 
 
+def write_status_cogs(path: str | os.PathLike[str], result: Any, grid: Grid, *,
+                      gebied_id: str, synthetisch: bool) -> list[Path]:
+    """The per-indicator unknown status of every theme that has unknown values (the
+    explanation of a cell reads it back; themes without unknowns get no file)."""
+    written = []
+    for thema, theme in result.themes.items():
+        if theme.status is None or not np.asarray(theme.status).any():
+            continue
+        data = np.asarray(theme.status, np.float32)
+        written.append(write_cog(
+            Path(path) / status_file(thema), data, grid,
+            descriptions=[f"onbekend:{i.name}" for i in theme.indicators], nodata=None,
+            tags={"KAART_SOORT": "onbekend", "KAART_THEMA": thema, "GEBIED_ID": gebied_id,
+                  "SYNTHETISCH": "ja" if synthetisch else "nee",
+                  "BETEKENIS": "0 bekend, 1 onbekend (overgeslagen), 2 geimputeerd"}))
+    return written
+
+
 def indicator_counts(table: gpd.GeoDataFrame) -> list[dict[str, Any]]:
     """Per indicator of an object table: objects with a known, unknown or imputed value."""
     counts: dict[str, dict[str, Any]] = {}
@@ -58,24 +77,48 @@ def indicator_counts(table: gpd.GeoDataFrame) -> list[dict[str, Any]]:
     return list(counts.values())
 
 
-def completeness_summary(result: Any, tables: Mapping[str, gpd.GeoDataFrame]) -> dict[str, Any]:
-    """The kaartverantwoording's ``volledigheid`` section (see the module docstring)."""
-    themes: dict[str, Any] = {}
+def mean_completeness(table: gpd.GeoDataFrame) -> float | None:
+    """Mean ``volledigheid`` of an object table (None when no object has one)."""
+    values = np.asarray(table.get("volledigheid", []), dtype="float64")
+    return float(np.nanmean(values)) if np.isfinite(values).any() else None
+
+
+def unknown_notes(tables: Mapping[str, gpd.GeoDataFrame]) -> list[str]:
+    """Dutch notices for maps whose objects are mostly unknown (mean < 50% known)."""
     notes = []
     for thema, table in tables.items():
-        values = np.asarray(table.get("volledigheid", []), dtype="float64")
-        mean = float(np.nanmean(values)) if np.isfinite(values).any() else None
-        themes[thema] = {"objecten": len(table), "gemiddelde_volledigheid": mean,
-                         "indicatoren": indicator_counts(table)}
+        mean = mean_completeness(table)
         if mean is not None and mean < LARGELY_UNKNOWN:
             notes.append(f"De kaart {thema} rust grotendeels op onbekende waarden: gemiddeld "
                          f"{100 * mean:.0f}% van het indicatorgewicht is bekend.")
+    return notes
+
+
+def completeness_summary(result: Any, tables: Mapping[str, gpd.GeoDataFrame]) -> dict[str, Any]:
+    """The kaartverantwoording's ``volledigheid`` section (see the module docstring)."""
+    themes = {thema: {"objecten": len(table), "gemiddelde_volledigheid": mean_completeness(table),
+                      "indicatoren": indicator_counts(table)}
+              for thema, table in tables.items()}
+    notes = unknown_notes(tables)
     for theme in result.themes.values():
         for item in theme.disabled:
             notes.append(item["melding"])
     return {"themas": themes, "samenvatting": notes or ["Alle indicatorwaarden waren bekend."
             if all(t["gemiddelde_volledigheid"] in (None, 1.0) for t in themes.values())
             else "Een deel van de indicatorwaarden was onbekend (zie per thema)."]}
+
+
+def mixed_note(bronnen: list[dict[str, Any]]) -> str | None:
+    """The kaartverantwoording's ``opmerking`` when real and synthetic layers are mixed."""
+    real = [b["laag"] for b in bronnen if not b["synthetisch"]]
+    fake = [b["laag"] for b in bronnen if b["synthetisch"]]
+    if not real or not fake:
+        return None
+    credits = sorted({b["attributie"] for b in bronnen if b.get("attributie")})
+    return (f"Deels echte, deels synthetische invoer. Echt: {', '.join(real)}"
+            + (f" ({'; '.join(credits)})" if credits else "")
+            + f". Synthetisch (verzonnen): {', '.join(fake)}; gebruik de kaart niet voor "
+            "besluiten over echte locaties.")
 
 
 def layer_provenance(layers: Mapping[str, gpd.GeoDataFrame],
@@ -93,6 +136,7 @@ def layer_provenance(layers: Mapping[str, gpd.GeoDataFrame],
             "bron": meta.get("bron_naam") or meta.get("bron", ""),
             "bestand": meta.get("bron", ""), "profiel": meta.get("profiel", ""),
             "licentie": meta.get("licentie", ""), "attributie": meta.get("attributie", ""),
+            "datum_bron": meta.get("datum_bron", ""),
             "datum": meta.get("geimporteerd") or meta.get("geschreven", ""),
             "aantal": len(frame),
             "bekend_per_kolom": {c: int(frame[c].notna().sum()) for c in columns

@@ -44,12 +44,25 @@ AllesOpt = Annotated[
 ]
 
 
+EchtOpt = Annotated[
+    bool,
+    typer.Option(
+        "--echt",
+        help="Demo met ECHTE data: vakantieparken en verzorgingsplaatsen uit OpenStreetMap, "
+        "gemeenten uit CBS 2023 (meegeleverd in data/echt), aangevuld met synthetische lagen "
+        "waar geen echte zijn; bouwt de gelegenheidskaart van Noord-Limburg (100 m) en een "
+        "losse HTML-kaart.",
+    ),
+]
+
+
 @app.command("demo", help=_HELP)
 def demo(
     seed: SeedOpt = 1,
     werkmap: WerkmapOpt = None,
     json_output: JsonOpt = False,
     alles: AllesOpt = False,
+    echt: EchtOpt = False,
 ) -> None:
     """Genereer synthetische demodata voor Limburg in de werkmap."""
     from geo.layers.demo import DEMO_LAYERS
@@ -57,6 +70,11 @@ def demo(
 
     with command("demo", json_output) as out:
         wm = open_werkmap(werkmap)
+        if echt:
+            from kaart.cli.demo_echt import real_demo
+
+            real_demo(out, wm, seed)
+            return
         with out.progress() as progress:
             task = progress.add_task("Demolagen genereren", total=len(DEMO_LAYERS) + 1)
 

@@ -119,7 +119,7 @@ def test_gemeenten_are_the_users_own(client, tokens):
         ("GM0981", "Vaals", 1)]
     body = client.get("/gemeenten", headers=auth(tokens["analist_mh"])).json()
     vaals = next(g for g in body if g["gemeentecode"] == "GM0981")
-    assert vaals["kaarten"] == 4 and vaals["regio"] == "Maastricht-Heuvelland"
+    assert vaals["kaarten"] == 5 and vaals["regio"] == "Maastricht-Heuvelland"
     assert len(body) == 6
 
 

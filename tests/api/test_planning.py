@@ -103,3 +103,15 @@ def test_outcomes_upload_of_the_filled_in_draaiboek(client, tokens):
     files = {"bestand": ("plan.txt", b"x", "text/plain")}
     response = client.post("/planning/uitkomsten/bestand", files=files, headers=headers)
     assert response.status_code == 400
+
+
+def test_outcome_rows_without_any_outcome_store_nothing(client, tokens):
+    """Rows of planned controls without an outcome yet (or an empty list) are skipped, not a
+    500 (found by schemathesis: an empty table lost its columns)."""
+    headers = auth(tokens["planner_mh"])
+    blank = {"datum": "", "thema": "", "object": "", "uitgevoerd": "", "bevindingen": "",
+             "vervolg": ""}
+    for body in ([], [blank]):
+        response = client.post("/planning/uitkomsten", json=body, headers=headers)
+        assert response.status_code == 201, response.text
+        assert response.json()["aantal"] == 0

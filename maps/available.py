@@ -1,0 +1,89 @@
+"""The finished outputs of an area that can really be read: one damaged file never hides
+the others (issue 11 item 8).
+
+:func:`available_outputs` leaves out a map whose COG is missing or cut short, shows the
+maps without objects when the object table is damaged, and drops an unreadable
+kaartverantwoording; each problem comes back as a Dutch sentence without a server path,
+for the page to show.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+
+import pyogrio.errors
+import rasterio._err
+import rasterio.errors
+
+from geo.catalog import KaartEntry
+from geo.errors import KaartError
+from geo.paths import Werkmap
+from maps.outputs import MapOutputs, load_objects, load_verantwoording, outputs_from_entries
+from maps.raster import cog_readable
+from maps.style import kaart_title
+
+UNREADABLE_OUTPUT_ERRORS: tuple[type[Exception], ...] = (
+    rasterio.errors.RasterioIOError, rasterio._err.CPLE_BaseError,
+    pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError,
+    pyogrio.errors.FieldError, sqlite3.DatabaseError, json.JSONDecodeError,
+)
+"""What reading a damaged COG, GeoPackage or JSON raises (GDAL, SQLite, json)."""
+
+
+@dataclass
+class AvailableOutputs:
+    """What of an area can be shown, and what not (``problems``: Dutch, no paths)."""
+
+    outputs: MapOutputs | None
+    problems: list[str] = field(default_factory=list)
+    broken: set[str] = field(default_factory=set)
+    """kaart_ids left out because their map file is missing or damaged."""
+
+
+def _readable_maps(werkmap: Werkmap, entries: list[KaartEntry],
+                   result: AvailableOutputs) -> list[KaartEntry]:
+    usable = []
+    for entry in entries:
+        title = kaart_title(entry.soort, entry.thema)
+        path = entry.path(werkmap, entry.cog)
+        if path is not None and not cog_readable(path):
+            result.broken.add(entry.kaart_id)
+            result.problems.append(f"{title} is niet beschikbaar: het kaartbestand ontbreekt "
+                                   "of is beschadigd.")
+            continue
+        try:
+            load_verantwoording(werkmap, entry)
+        except (KaartError, *UNREADABLE_OUTPUT_ERRORS):
+            entry = replace(entry, verantwoording=None)
+            result.problems.append(f"De kaartverantwoording van {title} is beschadigd en "
+                                   "wordt niet getoond.")
+        usable.append(entry)
+    return usable
+
+
+def available_outputs(werkmap: Werkmap, entries: Iterable[KaartEntry]) -> AvailableOutputs:
+    """The readable outputs of already authorised catalog entries of one area."""
+    result = AvailableOutputs(None)
+    usable = _readable_maps(werkmap, list(entries), result)
+    if not any(e.cog for e in usable):
+        return result
+    objects = {}
+    holder = next((e for e in usable if e.objecten), None)
+    if holder is not None:
+        try:
+            objects = load_objects(holder.path(werkmap, holder.objecten))
+        except (KaartError, *UNREADABLE_OUTPUT_ERRORS):
+            result.problems.append("De objecten zijn niet beschikbaar: het objectenbestand "
+                                   "ontbreekt of is beschadigd. De kaart wordt zonder "
+                                   "objecten getoond.")
+    try:
+        outputs = outputs_from_entries(werkmap, [replace(e, objecten=None) for e in usable])
+    except (KaartError, *UNREADABLE_OUTPUT_ERRORS):
+        result.problems.append("De gemeentegrenzen van dit gebied zijn niet leesbaar.")
+        return result
+    outputs.objects = objects
+    result.outputs = outputs
+    return result
