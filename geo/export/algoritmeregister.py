@@ -54,14 +54,9 @@ def build_entry(werkmap: Werkmap, area: Area, *, organisatie: str | None = None)
     """The register entry (JSON-able) for the newest runs of ``area``."""
     docs = read_documents(werkmap, area.id)
     synthetic = any(d.get("synthetisch") for d in docs.values())
-    return {
-        **_description(area, organisatie),
-        "afwegingen": _tradeoffs(synthetic),
-        "menselijke_tussenkomst": (
-            "De kaart adviseert; medewerkers van gemeente, RIEC en ACT!-team beslissen of en "
-            "waar gecontroleerd wordt, en wegen daarbij lokale kennis mee. Er volgen geen "
-            "automatische besluiten. " + todo("wie beoordeelt de kaart, en hoe vaak")),
-        "risicobeheer": _risk_management(docs),
+    entry = _description(area, organisatie)
+    entry.update(_safeguards(docs, synthetic))
+    entry.update({
         "wettelijke_basis": todo(
             "bijv. Gemeentewet art. 172 (openbare orde), Wet Bibob, convenant RIEC; met link"),
         "impacttoets": {
@@ -74,10 +69,12 @@ def build_entry(werkmap: Werkmap, area: Area, *, organisatie: str | None = None)
         "software": {"naam": "kaart", "versie": __version__},
         "opgesteld": datetime.now(UTC).isoformat(timespec="seconds"),
         "synthetisch": synthetic,
-    }
+    })
+    return entry
 
 
 def _description(area: Area, organisatie: str | None) -> dict[str, Any]:
+    """Name, owner, purpose and impact of the algorithm (register fields in order)."""
     return {
         "standaard": STANDARD,
         "naam": f"Gelegenheids- en risicokaart ondermijning {area.naam}",
@@ -103,31 +100,35 @@ def _description(area: Area, organisatie: str | None) -> dict[str, Any]:
     }
 
 
-def _tradeoffs(synthetic: bool) -> dict[str, Any]:
+def _safeguards(docs: dict[str, dict[str, Any]], synthetic: bool) -> dict[str, Any]:
+    """Considerations, human oversight and risk management (register fields in order)."""
     return {
-        "proportionaliteit": todo(
-            "waarom deze inzet in verhouding staat tot het doel, en welke alternatieven "
-            "zijn overwogen"),
-        "bekende_beperkingen": [
-            "Incidenten worden vooral gevonden waar al gecontroleerd wordt "
-            "(selectie-effect); een geleerde kaart kan dat versterken.",
-            "Indicatoren beschrijven gelegenheid, geen daders; een hoge score zegt niets "
-            "over de mensen die er wonen of werken.",
-        ] + (["Deze kaarten zijn gemaakt met synthetische demodata."] if synthetic else []),
-    }
-
-
-def _risk_management(docs: dict[str, dict[str, Any]]) -> dict[str, Any]:
-    return {
-        "maatregelen": [
-            "Politie- en vertrouwelijke incidenten verschijnen nooit als punt of exact "
-            "aantal voor gemeentegebruikers; de risicokaart is een gladgestreken dichtheid.",
-            _privacy_measure(docs),
-            "Elke kaart heeft een kaartverantwoording (invoer met vingerafdruk, "
-            "instellingen, gewichten, klassegrenzen, softwareversie).",
-            "Toegang per gemeente en rol; inzage wordt gelogd (audit).",
-        ],
-        "aanvullend": todo("periodieke herbeoordeling, bias-toets, klachtenprocedure"),
+        "afwegingen": {
+            "proportionaliteit": todo(
+                "waarom deze inzet in verhouding staat tot het doel, en welke alternatieven "
+                "zijn overwogen"),
+            "bekende_beperkingen": [
+                "Incidenten worden vooral gevonden waar al gecontroleerd wordt "
+                "(selectie-effect); een geleerde kaart kan dat versterken.",
+                "Indicatoren beschrijven gelegenheid, geen daders; een hoge score zegt niets "
+                "over de mensen die er wonen of werken.",
+            ] + (["Deze kaarten zijn gemaakt met synthetische demodata."] if synthetic else []),
+        },
+        "menselijke_tussenkomst": (
+            "De kaart adviseert; medewerkers van gemeente, RIEC en ACT!-team beslissen of en "
+            "waar gecontroleerd wordt, en wegen daarbij lokale kennis mee. Er volgen geen "
+            "automatische besluiten. " + todo("wie beoordeelt de kaart, en hoe vaak")),
+        "risicobeheer": {
+            "maatregelen": [
+                "Politie- en vertrouwelijke incidenten verschijnen nooit als punt of exact "
+                "aantal voor gemeentegebruikers; de risicokaart is een gladgestreken dichtheid.",
+                _privacy_measure(docs),
+                "Elke kaart heeft een kaartverantwoording (invoer met vingerafdruk, "
+                "instellingen, gewichten, klassegrenzen, softwareversie).",
+                "Toegang per gemeente en rol; inzage wordt gelogd (audit).",
+            ],
+            "aanvullend": todo("periodieke herbeoordeling, bias-toets, klachtenprocedure"),
+        },
     }
 
 
