@@ -30,9 +30,11 @@ Per indicator the relative risk :math:`RR_j = \\exp(\\beta_j \\Delta_j)` says ho
 more incidents are expected when the indicator rises by :math:`\\Delta_j`, all else equal:
 for a 0/1 feature (such as ``<thema>:domein``) from 0 to 1; for a continuous one by its
 range (lowest to highest value over the training cells, the default) or one standard
-deviation; a feature without variation in the area gets Δ = 0 (RR 1, "geen variatie"). The step is written per row in the column ``stap`` — the risk terrain modelling reading
-of a Poisson coefficient (Caplan & Kennedy 2016). Its 95 % interval comes from a spatial
-block bootstrap (blocks resampled with replacement, model refitted with the chosen α).
+deviation; a feature without variation in the area gets Δ = 0 (RR 1, "geen variatie").
+The step is written per row in the column ``stap``. This is the risk terrain modelling
+reading of a Poisson coefficient (Caplan & Kennedy 2016). Its 95 % interval comes from a
+spatial block bootstrap: whole blocks (the same blocks as the cross-validation, not single
+cells) are resampled with replacement and the model is refitted with the chosen α.
 
 Optionally ``method="boosting"`` fits a
 :class:`~sklearn.ensemble.HistGradientBoostingRegressor` with Poisson loss (non-linear,
