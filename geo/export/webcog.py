@@ -125,3 +125,12 @@ def write_web_cog(cog: str | os.PathLike[str],
                      RESAMPLING="NEAREST", OVERVIEW_RESAMPLING="NEAREST",
                      COMPRESS="DEFLATE", LEVEL="6", ADD_ALPHA="NO", BIGTIFF="IF_SAFER")
     return target
+
+
+def write_web_copies(folder: str | os.PathLike[str], cogs: list[str]) -> list[Path]:
+    """Write the serving copy of every map COG named in ``cogs`` inside ``folder``.
+
+    The run writer calls this once per run, before the run folder is published, so a new
+    map version is served from its copy from the first tile on.
+    """
+    return [write_web_cog(Path(folder) / name) for name in cogs]
