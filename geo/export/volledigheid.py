@@ -24,9 +24,10 @@ import geopandas as gpd
 import numpy as np
 
 from geo.export.cog import write_cog
+from geo.runs import VOLLEDIGHEID_FILE, status_file
 from geo.scoring.grid import Grid
 
-COMPLETENESS_FILE = "volledigheid.tif"
+COMPLETENESS_FILE = VOLLEDIGHEID_FILE
 LARGELY_UNKNOWN = 0.5
 """A map whose mean object completeness is below this is 'largely built on unknowns'."""
 
@@ -42,11 +43,6 @@ def write_completeness_cog(path: str | os.PathLike[str], result: Any, grid: Grid
                            "SYNTHETISCH": "ja" if synthetisch else "nee",
                            "BETEKENIS": "aandeel (0-1) van het indicatorgewicht waarvan de "
                                         "waarde bekend was"})
-
-
-def status_file(thema: str) -> str:
-    """``onbekend_<thema>.tif``: per indicator band 0 known, 1 left out, 2 imputed."""
-    return f"onbekend_{thema}.tif"
 
 
 def write_status_cogs(path: str | os.PathLike[str], result: Any, grid: Grid, *,
