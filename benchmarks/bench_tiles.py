@@ -95,7 +95,7 @@ def build_werkmap(root: Path) -> tuple[Path, str]:
     engine, sessionmaker = open_database(f"sqlite:///{werkmap.database}")
     with sessionmaker() as session:
         org = ensure_organisation(session, "Gemeente Vaals", ["GM0981"])
-        user = add_user(session, "bench", "benchmark-wachtwoord", "gemeente", org)
+        user = add_user(session, "bench", "Tegel-vergelijking-4Hs9-lang", "gemeente", org)
         token = create_token(session, user, "bench", 1)
         session.commit()
     engine.dispose()
