@@ -34,6 +34,7 @@ from geo.export.volledigheid import (
     layer_provenance,
     mixed_note,
     write_completeness_cog,
+    write_status_cogs,
 )
 from geo.layers._store import layer_metadata
 from geo.layers.gemeenten import Area
@@ -305,6 +306,9 @@ def _write_run(path: Path, *, area: Area, result: Any, tables: dict[str, gpd.Geo
     write_completeness_cog(path / COMPLETENESS_FILE, result, grid, gebied_id=area.id,
                            synthetisch=synthetic)
     written.append({"pad": COMPLETENESS_FILE, "soort": "volledigheid-cog", "aantal": cells})
+    for status in write_status_cogs(path, result, grid, gebied_id=area.id,
+                                    synthetisch=synthetic):
+        written.append({"pad": status.name, "soort": "onbekend-cog"})
     write_objects_gpkg(path / OBJECTS_FILE, tables, synthetisch=synthetic,
                        beschrijving=f"Objectscores gelegenheidskaart {area.naam}")
     written.append({"pad": OBJECTS_FILE, "soort": "geopackage",

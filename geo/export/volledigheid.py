@@ -44,6 +44,29 @@ def write_completeness_cog(path: str | os.PathLike[str], result: Any, grid: Grid
                                         "waarde bekend was"})
 
 
+def status_file(thema: str) -> str:
+    """``onbekend_<thema>.tif``: per indicator band 0 known, 1 left out, 2 imputed."""
+    return f"onbekend_{thema}.tif"
+
+
+def write_status_cogs(path: str | os.PathLike[str], result: Any, grid: Grid, *,
+                      gebied_id: str, synthetisch: bool) -> list[Path]:
+    """The per-indicator unknown status of every theme that has unknown values (the
+    explanation of a cell reads it back; themes without unknowns get no file)."""
+    written = []
+    for thema, theme in result.themes.items():
+        if theme.status is None or not np.asarray(theme.status).any():
+            continue
+        data = np.asarray(theme.status, np.float32)
+        written.append(write_cog(
+            Path(path) / status_file(thema), data, grid,
+            descriptions=[f"onbekend:{i.name}" for i in theme.indicators], nodata=None,
+            tags={"KAART_SOORT": "onbekend", "KAART_THEMA": thema, "GEBIED_ID": gebied_id,
+                  "SYNTHETISCH": "ja" if synthetisch else "nee",
+                  "BETEKENIS": "0 bekend, 1 onbekend (overgeslagen), 2 geimputeerd"}))
+    return written
+
+
 def indicator_counts(table: gpd.GeoDataFrame) -> list[dict[str, Any]]:
     """Per indicator of an object table: objects with a known, unknown or imputed value."""
     counts: dict[str, dict[str, Any]] = {}

@@ -10,7 +10,10 @@ Shares (``aandeel``) always add up to the cell's score:
   on the log scale: ``aandeel_i = β_i v_i · exp(β0) · (exp(L) − 1) / L`` (the limit
   ``exp(β0) · β_i v_i`` when ``L = 0``). Shares of protective terms are negative;
 - ``maximum`` (overall map): the theme with the highest score gets the whole score;
-- outside the theme's domain the score is 0 and so is every share.
+- outside the theme's domain the score is 0 and so is every share;
+- an indicator whose value is unknown in the cell (``onbekend_<thema>.tif`` status 1,
+  written only for themes with unknowns) is left out: share 0, ``onbekend: true``, and the
+  weighted sum divides by the known weights (status 2: imputed, ``geimputeerd: true``).
 
 :func:`explain_point` reads a stored run back (``uitleg_<thema>.tif`` + the
 ``kaartverantwoording.json``, see ``docs/ARCHITECTURE.md``) for a point in RD.
@@ -41,7 +44,8 @@ def _num(value: float) -> float | None:
 
 def explain_cell(raw: np.ndarray, norm: np.ndarray, indicators: Sequence[IndicatorInfo],
                  combination: str, intercept: float = 0.0,
-                 in_domain: bool = True) -> list[dict[str, Any]]:
+                 in_domain: bool = True, status: np.ndarray | None = None
+                 ) -> list[dict[str, Any]]:
     """Explanation of one cell, in indicator order.
 
     Parameters
@@ -56,6 +60,8 @@ def explain_cell(raw: np.ndarray, norm: np.ndarray, indicators: Sequence[Indicat
         β0 (``relatief_risico`` only).
     in_domain : bool
         False outside the theme's domain (score 0, all shares 0).
+    status : array of shape (n,), optional
+        0 known, 1 unknown and left out, 2 unknown and imputed.
 
     Returns
     -------
@@ -76,9 +82,11 @@ def explain_cell(raw: np.ndarray, norm: np.ndarray, indicators: Sequence[Indicat
     norm = np.asarray(norm, np.float64)
     weights = np.array([i.weight for i in indicators], np.float64)
     v = values(norm, [i.direction for i in indicators])
-    term = weights * v
+    skip = np.zeros(len(weights), bool) if status is None else np.asarray(status) == 1
+    term = np.where(skip, 0.0, weights * v)
     if combination == "gewogen_som":
-        shares = term / weights.sum()
+        known = weights[~skip].sum()
+        shares = term / known if known > 0 else np.full_like(term, np.nan)
     elif combination == "relatief_risico":
         total = term.sum()
         factor = math.exp(intercept) * (math.expm1(total) / total if total != 0 else 1.0)
@@ -94,6 +102,11 @@ def explain_cell(raw: np.ndarray, norm: np.ndarray, indicators: Sequence[Indicat
     out = [{"indicator": info.name, "label": info.label, "ruw": _num(r),
             "genormaliseerd": _num(n), "gewicht": float(info.weight), "aandeel": float(s)}
            for info, r, n, s in zip(indicators, raw, norm, shares, strict=True)]
+    for item, flag in zip(out, [] if status is None else status, strict=False):
+        if flag == 1:
+            item.update(ruw=None, genormaliseerd=None, onbekend=True, waarde="onbekend")
+        elif flag == 2:
+            item.update(geimputeerd=True)
     if combination == "relatief_risico":
         out.append({"indicator": BASELINE, "label": "Basisniveau (intercept)", "ruw": None,
                     "genormaliseerd": None, "gewicht": float(intercept),
@@ -125,17 +138,19 @@ def explain_point(run_dir: str | Path, thema: str, x: float, y: float) -> dict[s
     combination = section.get("combinatie", "gewogen_som")
     intercept = float(section.get("intercept", 0.0) or 0.0)
     stored_score, klasse = _stored_score(run_dir, thema, x, y)
-    if stored_score is not None and math.isnan(stored_score):
+    status = _read_status(run_dir, thema, x, y, len(indicators))
+    unknown = status is not None and bool((status == 1).any())
+    if stored_score is not None and math.isnan(stored_score) and not unknown:
         raise KaartNotFoundError("Dit punt ligt buiten het gebied van de kaart.", x=x, y=y)
-    explanation = explain_cell(raw, norm, indicators, combination, intercept)
+    explanation = explain_cell(raw, norm, indicators, combination, intercept, status=status)
     computed = sum(e["aandeel"] for e in explanation)
     in_domain = not (stored_score == 0.0 and abs(computed) > 0)
     if not in_domain:
         explanation = explain_cell(raw, norm, indicators, combination, intercept,
-                                   in_domain=False)
+                                   in_domain=False, status=status)
     score = stored_score if stored_score is not None else computed
     return {"thema": thema, "x": float(x), "y": float(y), "rij": int(row), "kolom": int(col),
-            "score": float(score), "klasse": klasse,
+            "score": _num(score), "klasse": klasse,
             "klasse_naam": CLASS_NAMES.get(klasse) if klasse else None,
             "binnen_domein": in_domain, "combinatie": combination, "uitleg": explanation}
 
@@ -180,6 +195,20 @@ def _read_cell(run_dir: Path, thema: str, indicators: list[IndicatorInfo], x: fl
         return cell, cell, int(row), int(col)
     n = len(indicators)
     return cell[:n], cell[n:], int(row), int(col)
+
+
+def _read_status(run_dir: Path, thema: str, x: float, y: float, n: int) -> np.ndarray | None:
+    """The unknown status of the indicators at (x, y), if the run wrote one for ``thema``."""
+    import rasterio
+
+    path = run_dir / f"onbekend_{thema}.tif"
+    if not path.is_file():
+        return None
+    with rasterio.open(path) as src:
+        row, col = src.index(x, y)
+        if src.count != n or not (0 <= row < src.height and 0 <= col < src.width):
+            return None
+        return src.read(window=((row, row + 1), (col, col + 1))).ravel().astype(int)
 
 
 def map_filename(thema: str) -> str:

@@ -78,3 +78,20 @@ def test_verantwoording_reports_completeness_and_sources(run):
     # the optional truck-parking indicator is on: its layer is present
     names = [i["naam"] for i in document["themas"]["bedrijventerreinen"]["indicatoren"]]
     assert "nabijheid_truckparking" in names
+
+
+def test_explain_point_reads_the_unknown_status(run):
+    from geo.scoring.explain import explain_point
+
+    assert (run.run_dir / "onbekend_vakantieparken.tif").is_file()
+    assert not (run.run_dir / "onbekend_bedrijventerreinen.tif").exists()  # all known
+    parken = pyogrio.read_dataframe(run.run_dir / "objecten.gpkg", layer="vakantieparken")
+    point = parken.geometry.iloc[0].representative_point()
+    answer = explain_point(run.run_dir, "vakantieparken", point.x, point.y)
+    assert answer["score"] is None  # nothing known: no score, not 0
+    assert all(item["onbekend"] for item in answer["uitleg"])
+    terrein = pyogrio.read_dataframe(run.run_dir / "objecten.gpkg",
+                                     layer="bedrijventerreinen").geometry.iloc[0]
+    known = explain_point(run.run_dir, "bedrijventerreinen", terrein.centroid.x,
+                          terrein.centroid.y)
+    assert not any(item.get("onbekend") for item in known["uitleg"])

@@ -104,3 +104,16 @@ def test_a_theme_without_any_indicator_left_is_an_error():
     with pytest.raises(ConfigError, match="houdt geen indicatoren over"):
         compute_gelegenheid(config, {"bedrijventerreinen": parken}, grid,
                             np.ones(grid.shape, bool))
+
+
+def test_cell_explanation_of_a_stored_run_says_onbekend(tmp_path):
+    """explain_point reads onbekend_<thema>.tif: shares add up to the stored score."""
+    from geo.scoring.explain import explain_cell
+
+    result, _ = run()
+    theme = result.themes["bedrijventerreinen"]
+    row, col = 5, 3  # inside park A (leegstand unknown)
+    items = explain_cell(theme.raw[:, row, col], theme.norm[:, row, col], theme.indicators,
+                         "gewogen_som", status=theme.status[:, row, col])
+    assert items[0]["onbekend"] is True and items[0]["aandeel"] == 0.0
+    assert_allclose(sum(i["aandeel"] for i in items), theme.score[row, col])
