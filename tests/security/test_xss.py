@@ -31,8 +31,6 @@ from sec_web_data import (
 )
 
 CHROMIUM = os.environ.get("KAART_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update"]
 SCREENSHOTS = ROOT / "artifacts" / "screenshots"
 OUTSIDE = re.compile(r"https?://(?!tile\.openstreetmap\.org|\*\.tile\.openstreetmap\.org)")
 
@@ -160,18 +158,6 @@ def server(hostile, tmp_path_factory):
     process.terminate()
     process.wait(timeout=10)
     log.close()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not Path(CHROMIUM).exists():
-        pytest.skip(f"Chromium ontbreekt ({CHROMIUM})")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 WATCH = """
