@@ -24,10 +24,16 @@ REFUSED = frozenset({401, 403, 404, 405, 429})
 _LOG = logging.getLogger("kaart.audit")
 
 
+def _needed(request: Request, status: int, marks: list[str]) -> bool:
+    """Whether the request gets a record here (tiles, own records: no)."""
+    principal = getattr(request.state, "principal", None)
+    return status in REFUSED or (principal is not None and not marks)
+
+
 def _write(request: Request, status: int, marks: list[str]) -> None:
     principal = getattr(request.state, "principal", None)
     refused = status in REFUSED
-    if not refused and (principal is None or marks):
+    if not _needed(request, status, marks):
         return
     path = request.url.path[:300]
     if request.url.query:
@@ -66,5 +72,7 @@ class AuditMiddleware:
         try:
             await self.app(scope, receive, send_and_remember)
         finally:
-            with anyio.CancelScope(shield=True):  # also when the client went away
-                await anyio.to_thread.run_sync(_write, Request(scope), status, marks)
+            request = Request(scope)
+            if _needed(request, status, marks):  # no thread hop for tiles (sec-tiles)
+                with anyio.CancelScope(shield=True):  # also when the client went away
+                    await anyio.to_thread.run_sync(_write, request, status, marks)

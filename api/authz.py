@@ -1,15 +1,17 @@
 """Who may see which map: the one rule every route goes through (via :mod:`api.deps`).
 
 A map covers ``KaartEntry.gemeenten``; a user sees it only when every one of those gemeenten
-belongs to the user's organisation. Confidential maps (``vertrouwelijk``: risico,
-gecombineerd) additionally need the role ``analist`` or ``planner``, or a ``gemeente`` user
-with the explicit grant. ``beheerder`` sees the non-confidential maps of its gemeenten.
+belongs to the user's organisation. Confidential maps (the entry's ``vertrouwelijk``, or a
+kind that :mod:`geo.runs` marks confidential: risico, gecombineerd, gelegenheid_geleerd)
+additionally need the role ``analist`` or ``planner``, or a ``gemeente`` user with the
+explicit grant. ``beheerder`` sees the non-confidential maps of its gemeenten.
 """
 
 from __future__ import annotations
 
 from api.auth import Principal
 from geo.catalog import KaartEntry
+from geo.runs import is_confidential_kind
 
 CONFIDENTIAL_ROLES = frozenset({"analist", "planner"})
 
@@ -23,6 +25,6 @@ def may_see(user: Principal, entry: KaartEntry) -> bool:
     """Whether ``user`` may see map ``entry`` (tiles, objects, downloads, everything)."""
     if not entry.gemeenten or not set(entry.gemeenten) <= user.gemeenten:
         return False
-    if entry.vertrouwelijk or entry.soort in ("risico", "gecombineerd"):
+    if entry.vertrouwelijk or is_confidential_kind(entry.soort):
         return may_see_confidential(user)
     return True

@@ -18,9 +18,10 @@ from pyproj import Transformer
 from rasterio.windows import Window
 from shapely.geometry import box
 
-from geo.catalog import THEMES, KaartEntry
+from geo.catalog import KaartEntry
 from geo.errors import InvalidRequestError
 from geo.legend import class_labels
+from geo.runs import THEMES, TOTAL
 
 _FLOAT = r"-?\d+(?:\.\d+)?"
 _BBOX = re.compile(rf"^\s*({_FLOAT})\s*,\s*({_FLOAT})\s*,\s*({_FLOAT})\s*,\s*({_FLOAT})\s*$")
@@ -44,7 +45,7 @@ def parse_bbox(text: str) -> tuple[float, float, float, float]:
 @lru_cache(maxsize=16)
 def _load(path: str, thema: str, versie: int, datum: str) -> gpd.GeoDataFrame:
     layers = [name for name, _ in pyogrio.list_layers(path)]
-    wanted = [t for t in THEMES if t in layers] if thema == "totaal" else \
+    wanted = [t for t in THEMES if t in layers] if thema == TOTAL else \
         [thema] if thema in layers else []
     frames = [gpd.read_file(path, layer=name, engine="pyogrio") for name in wanted]
     frames = [f for f in frames if len(f)]

@@ -65,9 +65,9 @@ def worker(werkmap: Path, cellsize: float, provincie: str, every: int, dask: str
         runs = build_gelegenheid_many(Werkmap.open(werkmap), chosen, cellsize=cellsize,
                                       client=client)
     wall, cpu = time.perf_counter() - wall0, time.process_time() - cpu0
-    cells = sum(r.cells for r in runs)
+    cells = sum(r.summary["cellen"] for r in runs)
     grid_cells = sum(r.grid.height * r.grid.width for r in runs)
-    indicators = runs[0].indicators
+    indicators = runs[0].summary["indicatoren"]
     return {
         "celgrootte": cellsize, "gemeenten": len(chosen), "van": len(areas),
         "cellen_in_gebied": cells, "gridcellen": grid_cells, "indicatoren": indicators,

@@ -18,9 +18,9 @@ from typing import Any
 from geo.atomic import write_text_atomic
 from geo.errors import KaartNotFoundError
 from geo.paths import Werkmap
+from geo.runs import MAP_KINDS, THEMES, TOTAL
 
-MAP_KINDS = ("gelegenheid", "gelegenheid_geleerd", "risico", "gecombineerd")
-THEMES = ("bedrijventerreinen", "buitengebied", "havens", "vakantieparken")
+__all__ = ["MAP_KINDS", "THEMES", "Catalog", "KaartEntry", "make_kaart_id"]
 
 
 @dataclass(frozen=True)
@@ -36,9 +36,9 @@ class KaartEntry:
     gemeenten : list of str
         CBS codes of every gemeente the map covers (used for authorisation).
     soort : str
-        One of :data:`MAP_KINDS`.
+        One of :data:`geo.runs.MAP_KINDS`.
     thema : str
-        ``totaal`` or one of :data:`THEMES`.
+        ``totaal`` (:data:`geo.runs.TOTAL`) or one of :data:`geo.runs.THEMES`.
     versie : int
         Version number of the run directory.
     datum : str
@@ -50,7 +50,7 @@ class KaartEntry:
     synthetisch : bool
         True when built from synthetic demo data.
     vertrouwelijk : bool
-        True when derived from police/confidential incidents (risico, gecombineerd).
+        True when the run is confidential (:func:`geo.runs.confidentiality`).
     """
 
     kaart_id: str
@@ -77,7 +77,7 @@ class KaartEntry:
         return werkmap.resolve_inside(f"{self.run_dir}/{name}")
 
 
-def make_kaart_id(gebied_id: str, soort: str, thema: str = "totaal") -> str:
+def make_kaart_id(gebied_id: str, soort: str, thema: str = TOTAL) -> str:
     return f"{gebied_id}-{soort}-{thema}"
 
 

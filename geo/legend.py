@@ -5,6 +5,8 @@ Pure data: no rendering library is imported here.
 
 from __future__ import annotations
 
+from geo.runs import legend_scheme
+
 CLASS_NAMES: dict[int, str] = {
     1: "zeer laag",
     2: "laag",
@@ -56,7 +58,8 @@ def bivariate_levels(code: int) -> tuple[int, int]:
 
 
 def class_colors(soort: str) -> dict[int, str]:
-    """Class code → hex colour for a map kind (``gelegenheid``, ``risico``, ``gecombineerd``)."""
+    """Class code → hex colour for a map kind or scheme (:func:`geo.runs.legend_scheme`)."""
+    soort = legend_scheme(soort)
     if soort == "risico":
         return dict(RISK_COLORS)
     if soort == "gecombineerd":
@@ -65,8 +68,8 @@ def class_colors(soort: str) -> dict[int, str]:
 
 
 def class_labels(soort: str) -> dict[int, str]:
-    """Class code → Dutch label for a map kind."""
-    if soort == "gecombineerd":
+    """Class code → Dutch label for a map kind or scheme (:func:`geo.runs.legend_scheme`)."""
+    if legend_scheme(soort) == "gecombineerd":
         return {
             bivariate_class(g, r):
                 f"gelegenheid {BIVARIATE_LEVELS[g]}, risico {BIVARIATE_LEVELS[r]}"

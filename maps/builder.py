@@ -20,6 +20,7 @@ from folium import plugins
 
 from geo.errors import InvalidRequestError
 from geo.export.tabular import FORMULA_TRIGGERS
+from geo.runs import legend_scheme
 from maps.assets import SERVED_PREFIX, STANDALONE_PREFIX, use_local_assets
 from maps.elements import KaartControls
 from maps.herkomst import layer_sources
@@ -114,7 +115,7 @@ def _raster_layer(layer: RasterLayer, *, tiles_url: str | None, show: bool) -> A
             tiles=tiles_url.replace("{kaart_id}", entry.kaart_id), name=name, overlay=True,
             control=True, show=show, opacity=0.75, attr="kaart", max_zoom=19,
         )
-    image = render_class_png(layer.path, _LEGEND_KIND.get(entry.soort, "gelegenheid"))
+    image = render_class_png(layer.path, legend_scheme(entry.soort))
     return folium.raster_layers.ImageOverlay(
         image=image.data_url, bounds=image.bounds, name=name, overlay=True, control=True,
         show=show, opacity=0.75, pixelated=True, interactive=False,
@@ -181,7 +182,7 @@ def build_gemeente_map(outputs: MapOutputs, *, tiles_url: str | None = None,
         show = layer.kaart_id == shown
         folium_layer = _raster_layer(layer, tiles_url=tiles_url, show=show)
         folium_layer.add_to(m)
-        raster_layers.append((_LEGEND_KIND.get(layer.entry.soort, "gelegenheid"), folium_layer))
+        raster_layers.append((legend_scheme(layer.entry.soort), folium_layer))
 
     boundaries = outputs.boundaries.assign(  # folium's tooltip inserts values as HTML
         gemeentenaam=outputs.boundaries["gemeentenaam"].map(lambda v: escape(str(v))))

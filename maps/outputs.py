@@ -17,17 +17,16 @@ import geopandas as gpd
 import pandas as pd
 import pyogrio
 
-from geo.catalog import MAP_KINDS, THEMES, Catalog, KaartEntry
+from geo.catalog import Catalog, KaartEntry
 from geo.errors import InputFileError, KaartNotFoundError
 from geo.layers.gemeenten import reference_gemeenten
 from geo.paths import Werkmap
+from geo.runs import MAP_KINDS, PUBLIC_KINDS, THEMES, TOTAL
 
 WGS84 = "EPSG:4326"
-PUBLIC_KINDS: frozenset[str] = frozenset({"gelegenheid", "gelegenheid_geleerd"})
-"""Map kinds every user of a gemeente may see (no police-derived information)."""
 ALL_KINDS: frozenset[str] = frozenset(MAP_KINDS)
 KIND_ORDER = {kind: i for i, kind in enumerate(MAP_KINDS)}
-THEME_ORDER = {"totaal": 0, **{t: i + 1 for i, t in enumerate(THEMES)}}
+THEME_ORDER = {TOTAL: 0, **{t: i + 1 for i, t in enumerate(THEMES)}}
 
 
 @dataclass(frozen=True)

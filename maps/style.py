@@ -20,6 +20,7 @@ from geo.legend import (
     class_colors,
     class_labels,
 )
+from geo.runs import legend_scheme
 
 THEME_LABELS: dict[str, str] = {
     "totaal": "totaal",
@@ -211,8 +212,8 @@ def legend_html(soort: str, unclassed: bool = False) -> str:
 
     ``unclassed`` adds the grey swatch of objects without a class (gelegenheid only).
     """
-    kind = "gecombineerd" if soort == "gecombineerd" else (
-        "risico" if soort == "risico" else "gelegenheid")
+    kind = legend_scheme(soort)
+    kind = kind if kind in ("risico", "gecombineerd") else "gelegenheid"
     title = {"gelegenheid": "Gelegenheid (kans)", "risico": "Risico (signalen)",
              "gecombineerd": "Gelegenheid × risico"}[kind]
     if kind == "gecombineerd":

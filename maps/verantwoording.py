@@ -16,6 +16,7 @@ from typing import Any
 from geo.atomic import latest_version
 from geo.legend import CLASS_NAMES
 from geo.paths import Werkmap
+from geo.runs import EVALUATIE, VERANTWOORDING_FILE
 from maps.style import KIND_LABELS, THEME_LABELS, format_date
 
 _DONE = {"kaart", "soort", "versie", "gebied", "grid", "invoer", "indicatorconfiguratie",
@@ -201,8 +202,8 @@ def load_evaluation(werkmap: Werkmap, gebied_id: str) -> dict[str, Any] | None:
     """The ``evaluatie`` block of the newest evaluation run of an area (``kaart evalueer``),
     or ``None``. It derives from incidents: show it only to users who may see confidential
     maps."""
-    run = latest_version(werkmap.run_parent(gebied_id, "evaluatie"))
-    path = run / "kaartverantwoording.json" if run else None
+    run = latest_version(werkmap.run_parent(gebied_id, EVALUATIE.soort))
+    path = run / VERANTWOORDING_FILE if run else None
     if path is None or not path.is_file():
         return None
     try:

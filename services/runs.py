@@ -2,7 +2,8 @@
 
 The workflows behind ``kaart gelegenheid|risico|gecombineerd|html`` and the demo. Each takes
 an :class:`geo.layers.gemeenten.Area` (and ``per_gemeente`` to split it), writes versioned
-runs through :mod:`geo.export` and returns what :mod:`geo.export` returned.
+runs through :mod:`geo.export` and returns what :mod:`geo.export` returned
+(:class:`geo.runs.Run`).
 """
 
 from __future__ import annotations
@@ -11,10 +12,9 @@ from collections.abc import Callable, Iterable
 from datetime import date
 from pathlib import Path
 
-from geo.export.risico import RiskRun
-from geo.export.run import RunResult
 from geo.layers.gemeenten import Area, select_area, split_per_gemeente
 from geo.paths import Werkmap
+from geo.runs import Run
 from geo.scoring.grid import DEFAULT_CELLSIZE
 from maps.outputs import ALL_KINDS, PUBLIC_KINDS
 from maps.standalone import StandaloneResult
@@ -39,7 +39,7 @@ def build_gelegenheid(
     cellsize: float = DEFAULT_CELLSIZE,
     dask: str | None = None,
     progress: AreaProgress | None = None,
-) -> list[RunResult]:
+) -> list[Run]:
     """Gelegenheidskaarten (per theme and total) for ``area`` or each of its gemeenten.
 
     ``dask``: scheduler address, ``"local"`` or ``None`` (compute in this process).
@@ -62,7 +62,7 @@ def build_risico(
     cellsize: float = DEFAULT_CELLSIZE,
     peildatum: date | None = None,
     progress: Progress | None = None,
-) -> list[RiskRun]:
+) -> list[Run]:
     """Risicokaarten (vertrouwelijk) for ``area`` or each of its gemeenten."""
     from geo.export.risico import build_risico as build_one
 
@@ -79,7 +79,7 @@ def build_risico(
 
 
 def build_gecombineerd(werkmap: Werkmap, area: Area, *,
-                       layers_path: str | Path | None = None) -> RiskRun:
+                       layers_path: str | Path | None = None) -> Run:
     """The 3 × 3 combined map of the newest gelegenheid and risico runs of ``area``."""
     from geo.export.risico import build_gecombineerd as build_one
 
@@ -102,11 +102,11 @@ def build_html(werkmap: Werkmap, target: str | Path, *, gemeente: str | None = N
     return write_standalone_html(werkmap, name, target, allowed_kinds=kinds)
 
 
-def run_files(runs: Iterable[RunResult | RiskRun]) -> list[dict[str, object]]:
+def run_files(runs: Iterable[Run]) -> list[dict[str, object]]:
     """Every file of ``runs`` as reported to users (``pad``, ``soort``, ``aantal``,
     ``kaart_id`` where the run gave one)."""
-    return [written_file(item["pad"], soort=item["soort"], aantal=item.get("aantal"),
-                         **({"kaart_id": item["kaart_id"]} if "kaart_id" in item else {}))
+    return [written_file(item.pad, soort=item.soort, aantal=item.aantal,
+                         **({"kaart_id": item.kaart_id} if item.kaart_id else {}))
             for run in runs for item in run.files]
 
 

@@ -60,8 +60,7 @@ async def _tile(request: Request, entry, user, catalog, settings, app: TileServi
     if entry.cog is None:
         raise KaartNotFoundError(f"Kaart '{entry.kaart_id}' heeft geen rasterbestand.",
                                  kaart_id=entry.kaart_id)
-    # off the event loop: a full audit buffer is flushed to the database by this call
-    await anyio.to_thread.run_sync(app.audit.add, user, entry.kaart_id, z)
+    app.audit.add(user, entry.kaart_id, z)  # in memory; the audit thread writes it out
     headers = cache_headers(entry, settings.tegel_max_age_s)
     if (cached := not_modified(request, headers)) is not None:
         return cached

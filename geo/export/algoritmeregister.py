@@ -22,10 +22,11 @@ from geo.atomic import latest_version, write_text_atomic
 from geo.errors import KaartNotFoundError
 from geo.layers.gemeenten import Area
 from geo.paths import Werkmap
+from geo.runs import KINDS, TOTAL, VERANTWOORDING_FILE
 from geo.scoring.suppression import rounding_note
 
 PLACEHOLDER = "[IN TE VULLEN DOOR ORGANISATIE: {}]"
-RUN_KINDS = ("gelegenheid", "gelegenheid_geleerd", "risico", "gecombineerd", "evaluatie")
+RUN_KINDS = tuple(KINDS)
 STANDARD = "Algoritmeregister Publicatiestandaard (algoritmes.overheid.nl)"
 
 
@@ -39,8 +40,8 @@ def read_documents(werkmap: Werkmap, gebied_id: str) -> dict[str, dict[str, Any]
     found = {}
     for kind in RUN_KINDS:
         run = latest_version(werkmap.run_parent(gebied_id, kind))
-        if run is not None and (run / "kaartverantwoording.json").exists():
-            found[kind] = json.loads((run / "kaartverantwoording.json").read_text("utf-8"))
+        if run is not None and (run / VERANTWOORDING_FILE).exists():
+            found[kind] = json.loads((run / VERANTWOORDING_FILE).read_text("utf-8"))
     if not found:
         raise KaartNotFoundError(
             f"Geen kaarten voor {gebied_id} in de werkmap: maak eerst een kaart met "
@@ -53,7 +54,28 @@ def build_entry(werkmap: Werkmap, area: Area, *, organisatie: str | None = None)
     """The register entry (JSON-able) for the newest runs of ``area``."""
     docs = read_documents(werkmap, area.id)
     synthetic = any(d.get("synthetisch") for d in docs.values())
-    entry: dict[str, Any] = {
+    entry = _description(area, organisatie)
+    entry.update(_safeguards(docs, synthetic))
+    entry.update({
+        "wettelijke_basis": todo(
+            "bijv. Gemeentewet art. 172 (openbare orde), Wet Bibob, convenant RIEC; met link"),
+        "impacttoets": {
+            "dpia": todo("uitgevoerd ja/nee, datum, link"),
+            "iama": todo("uitgevoerd ja/nee, datum, link"),
+        },
+        "technische_werking": _technical(docs),
+        "contact": todo("e-mailadres voor vragen over dit algoritme"),
+        "broncode": todo("link naar de broncode (kaart is open source, EUPL-1.2)"),
+        "software": {"naam": "kaart", "versie": __version__},
+        "opgesteld": datetime.now(UTC).isoformat(timespec="seconds"),
+        "synthetisch": synthetic,
+    })
+    return entry
+
+
+def _description(area: Area, organisatie: str | None) -> dict[str, Any]:
+    """Name, owner, purpose and impact of the algorithm (register fields in order)."""
+    return {
         "standaard": STANDARD,
         "naam": f"Gelegenheids- en risicokaart ondermijning {area.naam}",
         "organisatie": organisatie or todo("naam van de verantwoordelijke organisatie"),
@@ -75,6 +97,12 @@ def build_entry(werkmap: Werkmap, area: Area, *, organisatie: str | None = None)
                        "vaker een controle krijgen."),
             "betrokkenen": todo("wie merkt het gebruik (ondernemers, eigenaren, bewoners)"),
         },
+    }
+
+
+def _safeguards(docs: dict[str, dict[str, Any]], synthetic: bool) -> dict[str, Any]:
+    """Considerations, human oversight and risk management (register fields in order)."""
+    return {
         "afwegingen": {
             "proportionaliteit": todo(
                 "waarom deze inzet in verhouding staat tot het doel, en welke alternatieven "
@@ -101,20 +129,7 @@ def build_entry(werkmap: Werkmap, area: Area, *, organisatie: str | None = None)
             ],
             "aanvullend": todo("periodieke herbeoordeling, bias-toets, klachtenprocedure"),
         },
-        "wettelijke_basis": todo(
-            "bijv. Gemeentewet art. 172 (openbare orde), Wet Bibob, convenant RIEC; met link"),
-        "impacttoets": {
-            "dpia": todo("uitgevoerd ja/nee, datum, link"),
-            "iama": todo("uitgevoerd ja/nee, datum, link"),
-        },
-        "technische_werking": _technical(docs),
-        "contact": todo("e-mailadres voor vragen over dit algoritme"),
-        "broncode": todo("link naar de broncode (kaart is open source, EUPL-1.2)"),
-        "software": {"naam": "kaart", "versie": __version__},
-        "opgesteld": datetime.now(UTC).isoformat(timespec="seconds"),
-        "synthetisch": synthetic,
     }
-    return entry
 
 
 def _privacy_measure(docs: dict[str, dict[str, Any]]) -> str:
@@ -144,7 +159,7 @@ def _technical(docs: dict[str, dict[str, Any]]) -> dict[str, Any]:
         methods.append("Gelegenheidskaart: per thema een gewogen som (of relatief risico) van "
                        "genormaliseerde indicatoren op een raster; vijf klassen.")
         for thema, info in gel.get("themas", {}).items():
-            if thema == "totaal":
+            if thema == TOTAL:
                 continue
             for ind in info.get("indicatoren", []):
                 out["indicatoren"].append({

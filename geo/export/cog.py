@@ -119,9 +119,9 @@ def write_cog(
 
 def map_tags(
     *, soort: str, thema: str, gebied_id: str, synthetisch: bool, breaks: Sequence[float],
-    extra: Mapping[str, str] | None = None,
+    vertrouwelijk: bool = False, extra: Mapping[str, str] | None = None,
 ) -> dict[str, str]:
-    """The dataset tags every map COG carries."""
+    """The dataset tags every map COG carries (``VERTROUWELIJK = ja`` on confidential maps)."""
     tags = {
         "KAART_SOORT": soort,
         "KAART_THEMA": thema,
@@ -129,6 +129,8 @@ def map_tags(
         "SYNTHETISCH": "ja" if synthetisch else "nee",
         "KLASSEGRENZEN": json.dumps([float(b) for b in breaks]),
     }
+    if vertrouwelijk:
+        tags["VERTROUWELIJK"] = "ja"
     tags.update(extra or {})
     return tags
 
@@ -144,6 +146,7 @@ def write_map_cog(
     gebied_id: str,
     synthetisch: bool,
     breaks: Sequence[float],
+    vertrouwelijk: bool = False,
     blocksize: int = BLOCKSIZE,
 ) -> Path:
     """Write a map COG: band 1 ``score`` (NaN outside), band 2 ``klasse`` (0 outside).
@@ -160,7 +163,7 @@ def write_map_cog(
         target, np.stack([score, klasse]), grid,
         descriptions=["score", "klasse"],
         tags=map_tags(soort=soort, thema=thema, gebied_id=gebied_id, synthetisch=synthetisch,
-                      breaks=breaks),
+                      breaks=breaks, vertrouwelijk=vertrouwelijk),
         band_tags=[{"NAAM": "score", "BEREIK": "0-1"},
                    {"NAAM": "klasse", "KLASSEN": "1-5", "KLASSE_NODATA": "0"}],
         resampling="nearest", blocksize=blocksize,

@@ -27,24 +27,29 @@ import numpy as np
 import pandas as pd
 import rasterio
 
-from geo.atomic import VersionedDir, atomic_file, write_text_atomic
+from geo.atomic import atomic_file
 from geo.errors import InvalidRequestError
 from geo.export.cog import write_map_cog
-from geo.export.risico import (
-    GELEGENHEID_FILE,
-    OBJECT_THEMES,
-    VERANTWOORDING_FILE,
-    RiskRun,
-    _document,
-    _dump,
-    _finish,
-    latest_run,
-    read_bands,
-    read_incidents,
-)
+from geo.export.risico import latest_run, read_bands, read_incidents
 from geo.export.tabular import write_safe_csv
+from geo.export.writer import CatalogMap, finish_run, open_run
 from geo.layers.gemeenten import Area
 from geo.paths import Werkmap
+from geo.runs import (
+    EVALUATIE,
+    EVALUATIE_FILE,
+    GELEGENHEID,
+    GELEGENHEID_FILE,
+    GELEGENHEID_GELEERD,
+    GEWICHTEN_FILE,
+    THEMES,
+    TOTAL,
+    TREFKANS_FILE,
+    VERANTWOORDING_FILE,
+    Run,
+    confidentiality,
+    uitleg_file,
+)
 from geo.scoring.evaluation import COVERAGES, evaluate_maps, uniform_map
 from geo.scoring.gecombineerd import combine_maps
 from geo.scoring.grid import Grid
@@ -58,7 +63,7 @@ from geo.scoring.risico import (
 )
 from geo.scoring.suppression import publish_counts, publish_shares
 
-SOORT = "gelegenheid_geleerd"
+SOORT = GELEGENHEID_GELEERD.soort
 DOMAIN_FEATURE = "domein"
 """Feature ``<thema>:domein``: 1 in the theme's domain (e.g. on a bedrijventerrein), else 0."""
 PERCENTILES = [50.0, 75.0, 90.0, 97.5]
@@ -96,8 +101,8 @@ def read_features(run_dir: Path) -> Features:
     mask = np.isfinite(score)
     negative = _negative_indicators(run_dir)
     layers, names = [], []
-    for thema in OBJECT_THEMES:
-        path = run_dir / f"uitleg_{thema}.tif"
+    for thema in THEMES:
+        path = run_dir / uitleg_file(thema)
         if not path.exists():
             continue
         with rasterio.open(path) as src:
@@ -170,55 +175,63 @@ def learned_surface(learner: PoissonRiskLearner, features: Features
 def build_geleerd(werkmap: Werkmap, area: Area, *, layers_path: str | Path | None = None,
                   tot: date | None = None, jaren: int | None = None, method: str = "poisson",
                   n_bootstrap: int = 50, block_m: float = 2000.0, random_state: int = 0
-                  ) -> tuple[RiskRun, PoissonRiskLearner]:
-    """Learn indicator weights from incidents and write the learned gelegenheidskaart."""
+                  ) -> Run:
+    """Learn indicator weights from incidents and write the learned gelegenheidskaart.
+
+    Confidential like the risicokaart (:data:`geo.runs.GELEGENHEID_GELEERD`): the weights
+    come from police incidents. The fitted learner is :attr:`Run.model`, the relative risk
+    per indicator ``Run.tables["gewichten"]``.
+    """
     from geo.layers import is_synthetic
 
     layers_path = Path(layers_path) if layers_path is not None else werkmap.lagen
     incidents = read_incidents(layers_path)
-    synthetic = is_synthetic(layers_path)
-    features = read_features(latest_run(werkmap, area.id, "gelegenheid", "kaart gelegenheid"))
+    features = read_features(latest_run(werkmap, area.id, GELEGENHEID.soort,
+                                        "kaart gelegenheid"))
     end, start = _period(incidents, tot, jaren)
     counts = incident_counts(incidents, features.grid, start, end)
     learner, factor = fit_learner(features, counts, block_m=block_m, method=method,
                                   n_bootstrap=n_bootstrap, random_state=random_state)
     score, klasse, breaks = learned_surface(learner, features)
-    # the learned map is visible to gemeente users: no incident counts in its verantwoording
+    # no incident counts in its verantwoording, whoever may see it
     training = {"van": start.isoformat() if start else None, "tot": end.isoformat(),
                 "cellen": learner.n_cells_, "celgrootte_model_m": features.grid.cellsize * factor,
                 "incidenten": "niet gepubliceerd (vertrouwelijk)", "blokgrootte_m": block_m}
-    body = {"training": training, "model": learner.verantwoording(),
-            "gelegenheid_run": werkmap.relative(features.run_dir),
-            "klassegrenzen": breaks,
-            "score": "verwacht aantal incidenten per cel gedeeld door het maximum in het gebied"}
     table = learner.relative_risk_.copy()
-    with VersionedDir(werkmap.run_parent(area.id, SOORT)) as run:
-        write_map_cog(run.path / GELEGENHEID_FILE, score, klasse, features.grid, soort=SOORT,
-                      thema="totaal", gebied_id=area.id, synthetisch=synthetic, breaks=breaks)
-        with atomic_file(run.path / "gewichten.csv") as tmp:
+    cells = int(features.mask.sum())
+    with open_run(werkmap, area, GELEGENHEID_GELEERD, synthetisch=is_synthetic(layers_path),
+                  vertrouwelijkheid=confidentiality(SOORT, incidents)) as run:
+        write_map_cog(run.file(GELEGENHEID_FILE, "cog", aantal=cells, kaart_id=run.kaart_id()),
+                      score, klasse, features.grid, soort=SOORT, thema=TOTAL,
+                      gebied_id=area.id, synthetisch=run.synthetisch, breaks=breaks,
+                      vertrouwelijk=run.vertrouwelijkheid.vertrouwelijk)
+        with atomic_file(run.file(GEWICHTEN_FILE, "csv", aantal=len(table))) as tmp:
             write_safe_csv(table, tmp)
-        outputs = [{"bestand": GELEGENHEID_FILE, "soort": "cog", "kaart_id": f"{area.id}-{SOORT}"
-                    "-totaal"}, {"bestand": "gewichten.csv", "soort": "csv"}]
-        write_text_atomic(run.path / VERANTWOORDING_FILE, _dump(_document(
-            "geleerde gelegenheidskaart", SOORT, area, features.grid, features.mask, synthetic,
-            body, outputs)))
-    result = _finish(werkmap, area, SOORT, run.final, synthetic, GELEGENHEID_FILE, None,
-                     {"klassegrenzen": breaks, "cv_score_d2": learner.cv_score_},
-                     summary={"cv_score_d2": learner.cv_score_, "alpha": learner.alpha_,
-                              "training": training}, aantal=int(features.mask.sum()))
-    result.files.insert(1, {"pad": str(run.final / "gewichten.csv"), "soort": "csv",
-                            "aantal": len(table)})
-    return result, learner
+        run.write_verantwoording(run.document(
+            grid=features.grid, cells=cells, training=training, model=learner.verantwoording(),
+            gelegenheid_run=werkmap.relative(features.run_dir), klassegrenzen=breaks,
+            score="verwacht aantal incidenten per cel gedeeld door het maximum in het gebied"))
+    return finish_run(
+        run, maps=[CatalogMap(TOTAL, GELEGENHEID_FILE, None,
+                              {"klassegrenzen": breaks, "cv_score_d2": learner.cv_score_})],
+        summary={"cv_score_d2": learner.cv_score_, "alpha": learner.alpha_,
+                 "training": training},
+        tables={"gewichten": table}, model=learner)
 
 
-def evaluate_area(werkmap: Werkmap, area: Area, *, layers_path: str | Path | None = None,
-                  split: date | None = None, test_dagen: int = 365, jaren: int | None = None,
-                  method: str = "poisson", random_state: int = 0,
-                  coverages: tuple[float, ...] = COVERAGES) -> tuple[pd.DataFrame, dict]:
-    """Temporal hold-out: maps from incidents before ``split``, scored on the test period."""
+def compute_evaluatie(werkmap: Werkmap, area: Area, *, layers_path: str | Path | None = None,
+                      split: date | None = None, test_dagen: int = 365, jaren: int | None = None,
+                      method: str = "poisson", random_state: int = 0,
+                      coverages: tuple[float, ...] = COVERAGES) -> tuple[pd.DataFrame, dict]:
+    """Temporal hold-out: maps from incidents before ``split``, scored on the test period.
+
+    Computes only (like :func:`geo.scoring.engine.compute_gelegenheid`);
+    :func:`build_evaluatie` computes and writes the run.
+    """
     layers_path = Path(layers_path) if layers_path is not None else werkmap.lagen
     incidents = read_incidents(layers_path)
-    features = read_features(latest_run(werkmap, area.id, "gelegenheid", "kaart gelegenheid"))
+    features = read_features(latest_run(werkmap, area.id, GELEGENHEID.soort,
+                                        "kaart gelegenheid"))
     if split is None:
         split = date(pd.to_datetime(incidents["datum"]).max().year, 1, 1)
     test_end = split + timedelta(days=test_dagen)
@@ -258,32 +271,32 @@ def evaluate_area(werkmap: Werkmap, area: Area, *, layers_path: str | Path | Non
     return table, info
 
 
-def build_evaluatie(werkmap: Werkmap, area: Area, **options: Any) -> tuple[Path, pd.DataFrame,
-                                                                             dict]:
-    """Run :func:`evaluate_area` and write ``evaluatie/vNNNN/`` (CSV, PNG, verantwoording)."""
+def build_evaluatie(werkmap: Werkmap, area: Area, **options: Any) -> Run:
+    """Run :func:`compute_evaluatie` and write ``evaluatie/vNNNN/`` (CSV, PNG, verantwoording).
+
+    The table is ``Run.tables["evaluatie"]``, the facts of :func:`compute_evaluatie`
+    ``Run.summary["evaluatie"]``. Not a map: nothing is registered in the catalog.
+    """
     from geo.layers import is_synthetic
 
-    table, info = evaluate_area(werkmap, area, **options)
+    table, info = compute_evaluatie(werkmap, area, **options)
     layers_path = Path(options.get("layers_path") or werkmap.lagen)
-    synthetic = is_synthetic(layers_path)
-    body = {"evaluatie": {**info, "methode": (
+    section = {**info, "methode": (
         "Temporele hold-out: kaarten gemaakt met incidenten vóór de splitsingsdatum, getoetst "
         "op incidenten in de testperiode. Trefkans = aandeel testincidenten in de hoogst "
         "scorende cellen; PAI = trefkans / aandeel oppervlakte."),
-        "tabel": table.to_dict("records")}}
-    with VersionedDir(werkmap.run_parent(area.id, "evaluatie")) as run:
-        with atomic_file(run.path / "evaluatie.csv") as tmp:
+        "tabel": table.to_dict("records")}
+    gel_dir = latest_run(werkmap, area.id, GELEGENHEID.soort, "kaart gelegenheid")
+    grid, (score,) = read_bands(gel_dir / GELEGENHEID_FILE, 1)
+    with open_run(werkmap, area, EVALUATIE, synthetisch=is_synthetic(layers_path),
+                  vertrouwelijkheid=confidentiality(EVALUATIE.soort)) as run:
+        with atomic_file(run.file(EVALUATIE_FILE, "csv", aantal=len(table))) as tmp:
             write_safe_csv(table, tmp)
-        plot_hit_rates(table, run.path / "trefkans.png", title=f"Trefkans — {area.naam}",
-                       synthetic=synthetic)
-        run_dir = latest_run(werkmap, area.id, "gelegenheid", "kaart gelegenheid")
-        features_grid, (score,) = read_bands(run_dir / GELEGENHEID_FILE, 1)
-        mask = np.isfinite(score)
-        outputs = [{"bestand": "evaluatie.csv", "soort": "csv"},
-                   {"bestand": "trefkans.png", "soort": "png"}]
-        write_text_atomic(run.path / VERANTWOORDING_FILE, _dump(_document(
-            "evaluatie", "evaluatie", area, features_grid, mask, synthetic, body, outputs)))
-    return run.final, table, info
+        plot_hit_rates(table, run.file(TREFKANS_FILE, "png"),
+                       title=f"Trefkans — {area.naam}", synthetic=run.synthetisch)
+        run.write_verantwoording(run.document(grid=grid, cells=int(np.isfinite(score).sum()),
+                                              evaluatie=section))
+    return finish_run(run, summary={"evaluatie": info}, tables={"evaluatie": table})
 
 
 def plot_hit_rates(table: pd.DataFrame, target: Path, *, title: str, synthetic: bool) -> Path:
@@ -326,6 +339,6 @@ def evaluation_summary(table: pd.DataFrame, coverage: float = 0.05) -> dict[str,
     return {str(r.kaart): float(r.pai) for r in part.itertuples()}
 
 
-__all__ = ["Features", "build_evaluatie", "build_geleerd", "evaluate_area", "evaluation_summary",
-           "fit_learner", "incident_counts", "learned_surface", "plot_hit_rates",
-           "read_features"]
+__all__ = ["Features", "build_evaluatie", "build_geleerd", "compute_evaluatie",
+           "evaluation_summary", "fit_learner", "incident_counts", "learned_surface",
+           "plot_hit_rates", "read_features"]

@@ -6,15 +6,15 @@ incidents per km², band 2 class 1..5, band 3 Gi* z) and ``kaartverantwoording.j
 score, band 2 bivariate class 1..9), ``objecten.gpkg`` (the gelegenheid run's objects
 with their risk level) and ``kaartverantwoording.json``.
 
-Both are registered with ``vertrouwelijk=True``: they derive from police data. Even so no
-output holds an incident point or a count below *k* (see :mod:`geo.scoring.risico`).
+Both are confidential (:func:`geo.runs.confidentiality`): they derive from police data. Even
+so no output holds an incident point or a count below *k* (see :mod:`geo.scoring.risico`).
+Both are written through :mod:`geo.export.writer` and return a :class:`geo.runs.Run`.
 """
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -22,45 +22,33 @@ import geopandas as gpd
 import numpy as np
 import rasterio
 
-from geo.atomic import VersionedDir, latest_version, write_text_atomic
-from geo.catalog import Catalog, KaartEntry, make_kaart_id
+from geo.atomic import latest_version
 from geo.errors import InputFileError, InvalidRequestError, KaartNotFoundError, UnknownLayerError
-from geo.export.cog import write_cog
-from geo.export.verantwoording import (
-    SYNTHETIC_NOTE,
-    _plain,
-    describe_inputs,
-    file_sha256,
-    grid_info,
-)
+from geo.export.cog import map_tags, write_cog
+from geo.export.objects import read_objects, write_objects_gpkg
+from geo.export.verantwoording import config_reference, describe_inputs
+from geo.export.writer import CatalogMap, RunWriter, area_grid, finish_run, open_run
 from geo.layers.gemeenten import Area
 from geo.legend import bivariate_levels, class_colors, class_labels
 from geo.paths import Werkmap
+from geo.runs import (
+    GECOMBINEERD,
+    GECOMBINEERD_FILE,
+    GELEGENHEID,
+    GELEGENHEID_FILE,
+    OBJECTS_FILE,
+    RISICO,
+    RISICO_FILE,
+    THEMES,
+    TOTAL,
+    VERANTWOORDING_FILE,
+    Run,
+    confidentiality,
+)
 from geo.scoring.gecombineerd import attach_risk, combine_maps
-from geo.scoring.grid import DEFAULT_CELLSIZE, Grid, grid_for_area
+from geo.scoring.grid import DEFAULT_CELLSIZE, Grid
 from geo.scoring.risico import DEFAULT_CONFIG, compute_risico, load_risico_config
 from geo.scoring.suppression import round_count, rounding_base, rounding_note
-
-RISICO_FILE = "risicokaart.tif"
-GECOMBINEERD_FILE = "gecombineerde_kaart.tif"
-VERANTWOORDING_FILE = "kaartverantwoording.json"
-OBJECTS_FILE = "objecten.gpkg"
-GELEGENHEID_FILE = "gelegenheidskaart.tif"
-OBJECT_THEMES = ("bedrijventerreinen", "buitengebied", "havens", "vakantieparken")
-
-
-@dataclass
-class RiskRun:
-    """What a risico, gecombineerd or gelegenheid_geleerd run wrote."""
-
-    area: Area
-    soort: str
-    run_dir: Path
-    versie: int
-    files: list[dict[str, Any]]
-    kaart_ids: list[str]
-    synthetisch: bool
-    summary: dict[str, Any] = field(default_factory=dict)
 
 
 def read_incidents(layers_path: str | Path) -> gpd.GeoDataFrame:
@@ -80,16 +68,6 @@ def read_incidents(layers_path: str | Path) -> gpd.GeoDataFrame:
     return layers["incidenten"]
 
 
-def area_grid(area: Area, cellsize: float) -> tuple[Grid, np.ndarray]:
-    """The area's CBS-aligned grid and its inside-mask (refused when empty)."""
-    grid = grid_for_area(area.geometry, cellsize)
-    mask = grid.mask(area.geometry)
-    if not mask.any():
-        raise InvalidRequestError(f"Gebied {area.naam} bevat geen enkele cel van {cellsize:g} m.",
-                                  gebied=area.id)
-    return grid, mask
-
-
 def build_risico(
     werkmap: Werkmap,
     area: Area,
@@ -98,50 +76,48 @@ def build_risico(
     config_path: str | Path | None = None,
     cellsize: float = DEFAULT_CELLSIZE,
     peildatum: date | None = None,
-) -> RiskRun:
+) -> Run:
     """Compute and write the risicokaart of ``area`` and register it (vertrouwelijk)."""
     from geo.layers import is_synthetic
 
     layers_path = Path(layers_path) if layers_path is not None else werkmap.lagen
     incidents = read_incidents(layers_path)
-    synthetic = is_synthetic(layers_path)
     config = load_risico_config(config_path)
     grid, mask = area_grid(area, cellsize)
     result = compute_risico(incidents, grid, mask, config, peildatum=peildatum)
-    tags = _tags("risico", area.id, synthetic, result.breaks)
     data = np.stack([result.density, np.where(mask, result.klasse, 0), result.z])
-    body = {"risico": result.verantwoording(), "legenda": legend("risico"),
-            "configuratie": _config_ref(config_path or DEFAULT_CONFIG),
-            "privacy": _privacy_text(config.k_anonimiteit, config.suppress_radius)}
     inputs = describe_inputs(layers_path, {"incidenten": len(incidents)})
-    with VersionedDir(werkmap.run_parent(area.id, "risico")) as run:
-        write_cog(run.path / RISICO_FILE, data, grid,
-                  descriptions=["dichtheid", "klasse", "gi_z"], tags=tags,
+    verdict = confidentiality(RISICO.soort, incidents)
+    with open_run(werkmap, area, RISICO, synthetisch=is_synthetic(layers_path),
+                  vertrouwelijkheid=verdict) as run:
+        write_cog(run.file(RISICO_FILE, "cog", aantal=int(mask.sum()), kaart_id=run.kaart_id()),
+                  data, grid, descriptions=["dichtheid", "klasse", "gi_z"],
+                  tags=_tags(run, result.breaks),
                   band_tags=[{"NAAM": "dichtheid", "EENHEID": "gewogen incidenten per km2"},
                              {"NAAM": "klasse", "KLASSEN": "1-5", "KLASSE_NODATA": "0"},
                              {"NAAM": "gi_z", "METHODE": "Getis-Ord Gi*"}])
-        doc = _document("risicokaart", "risico", area, grid, mask, synthetic, body,
-                        [{"bestand": RISICO_FILE, "soort": "cog",
-                          "kaart_id": make_kaart_id(area.id, "risico")}],
-                        invoer=[_suppressed_input(i, config.k_anonimiteit) for i in inputs])
-        write_text_atomic(run.path / VERANTWOORDING_FILE, _dump(doc))
-    return _finish(werkmap, area, "risico", run.final, synthetic, RISICO_FILE, None,
-                   {"klassegrenzen": result.breaks, "celgrootte": cellsize},
-                   summary={"cellen": int(mask.sum()), "incidenten": result.used,
-                            "onderdrukte_cellen": result.suppressed_cells,
-                            "peildatum": result.peildatum.isoformat()},
-                   aantal=int(mask.sum()))
+        run.write_verantwoording(run.document(
+            grid=grid, cells=int(mask.sum()),
+            inputs=[_suppressed_input(i, config.k_anonimiteit) for i in inputs],
+            risico=result.verantwoording(), legenda=legend(RISICO.soort),
+            configuratie=config_reference(config_path or DEFAULT_CONFIG),
+            privacy=_privacy_text(config.k_anonimiteit, config.suppress_radius)))
+    return finish_run(
+        run, maps=[CatalogMap(TOTAL, RISICO_FILE, None, {"klassegrenzen": result.breaks,
+                                                           "celgrootte": cellsize})],
+        summary={"cellen": int(mask.sum()), "incidenten": result.used,
+                 "onderdrukte_cellen": result.suppressed_cells,
+                 "peildatum": result.peildatum.isoformat()})
 
 
 def build_gecombineerd(
     werkmap: Werkmap, area: Area, *, layers_path: str | Path | None = None
-) -> RiskRun:
+) -> Run:
     """Combine the newest gelegenheid and risico runs of ``area`` into the 3 × 3 map."""
-    from geo.export.objects import read_objects, write_objects_gpkg
     from geo.layers import is_synthetic
 
-    gel_dir = latest_run(werkmap, area.id, "gelegenheid", "kaart gelegenheid")
-    ris_dir = latest_run(werkmap, area.id, "risico", "kaart risico")
+    gel_dir = latest_run(werkmap, area.id, GELEGENHEID.soort, "kaart gelegenheid")
+    ris_dir = latest_run(werkmap, area.id, RISICO.soort, "kaart risico")
     g_grid, (g_score, g_klasse) = read_bands(gel_dir / GELEGENHEID_FILE, 2)
     r_grid, (r_density, r_klasse, _z) = read_bands(ris_dir / RISICO_FILE, 3)
     if g_grid.transform != r_grid.transform or g_grid.shape != r_grid.shape:
@@ -157,42 +133,51 @@ def build_gecombineerd(
     layers_path = Path(layers_path) if layers_path is not None else werkmap.lagen
     incidents = read_incidents(layers_path)
     synthetic = is_synthetic(layers_path) or bool(ris_doc.get("synthetisch"))
-    tables = {}
-    for thema in OBJECT_THEMES:
-        try:
-            objects = read_objects(gel_dir / OBJECTS_FILE, thema)
-        except (InputFileError, UnknownLayerError):  # no objects of this theme in the run
-            continue
-        tables[thema] = attach_risk(objects, g_grid, np.nan_to_num(r_klasse).astype(int),
-                                    "klasse", incidents, k=k, radius=radius)
-    labels = class_labels("gecombineerd")
+    tables = _objects_with_risk(gel_dir, g_grid, r_klasse, incidents, k, radius)
+    labels = class_labels(GECOMBINEERD.soort)
     counts = {labels[c]: int((klasse == c).sum()) for c in range(1, 10)}
-    body = {"gecombineerd": {
+    section = {
         "gelegenheid_run": werkmap.relative(gel_dir), "risico_run": werkmap.relative(ris_dir),
         "niveaus": "klassen 1-2 = laag, 3 = midden, 4-5 = hoog (per kaart)",
         "klassecode": "(gelegenheid - 1) * 3 + risico",
         "score": "meetkundig gemiddelde van de percentielrangen van beide kaarten",
-        "cellen_per_klasse": counts, "k_anonimiteit": k, "buurt_m": radius},
-        "legenda": legend("gecombineerd"), "privacy": _privacy_text(k, radius)}
-    with VersionedDir(werkmap.run_parent(area.id, "gecombineerd")) as run:
-        write_cog(run.path / GECOMBINEERD_FILE, np.stack([score, klasse]), g_grid,
-                  descriptions=["score", "klasse"],
-                  tags=_tags("gecombineerd", area.id, synthetic, []),
+        "cellen_per_klasse": counts, "k_anonimiteit": k, "buurt_m": radius}
+    with open_run(werkmap, area, GECOMBINEERD, synthetisch=synthetic,
+                  vertrouwelijkheid=confidentiality(GECOMBINEERD.soort, incidents)) as run:
+        write_cog(run.file(GECOMBINEERD_FILE, "cog", aantal=int(mask.sum()),
+                           kaart_id=run.kaart_id()),
+                  np.stack([score, klasse]), g_grid, descriptions=["score", "klasse"],
+                  tags=_tags(run, []),
                   band_tags=[{"NAAM": "score", "BEREIK": "0-1"},
                              {"NAAM": "klasse", "KLASSEN": "1-9", "KLASSE_NODATA": "0"}])
-        outputs = [{"bestand": GECOMBINEERD_FILE, "soort": "cog",
-                    "kaart_id": make_kaart_id(area.id, "gecombineerd")}]
         if tables:
-            write_objects_gpkg(run.path / OBJECTS_FILE, tables, synthetisch=synthetic,
+            write_objects_gpkg(run.file(OBJECTS_FILE, "geopackage",
+                                        aantal=int(sum(len(t) for t in tables.values()))),
+                               tables, synthetisch=synthetic,
                                beschrijving=f"Objecten gecombineerde kaart {area.naam}")
-            outputs.append({"bestand": OBJECTS_FILE, "soort": "geopackage"})
-        write_text_atomic(run.path / VERANTWOORDING_FILE, _dump(_document(
-            "gecombineerde kaart", "gecombineerd", area, g_grid, mask, synthetic, body, outputs)))
-    return _finish(werkmap, area, "gecombineerd", run.final, synthetic, GECOMBINEERD_FILE,
-                   OBJECTS_FILE if tables else None, {"celgrootte": g_grid.cellsize},
-                   summary={"cellen_per_klasse": counts,
-                            "objecten": int(sum(len(t) for t in tables.values()))},
-                   aantal=int(mask.sum()))
+        run.write_verantwoording(run.document(
+            grid=g_grid, cells=int(mask.sum()), gecombineerd=section,
+            legenda=legend(GECOMBINEERD.soort), privacy=_privacy_text(k, radius)))
+    return finish_run(
+        run, maps=[CatalogMap(TOTAL, GECOMBINEERD_FILE, OBJECTS_FILE if tables else None,
+                              {"celgrootte": g_grid.cellsize})],
+        tables=tables, summary={"cellen_per_klasse": counts,
+                                "objecten": int(sum(len(t) for t in tables.values()))})
+
+
+def _objects_with_risk(gel_dir: Path, grid: Grid, r_klasse: np.ndarray,
+                       incidents: gpd.GeoDataFrame, k: int,
+                       radius: float) -> dict[str, gpd.GeoDataFrame]:
+    """The gelegenheid run's objects per theme with their risk level (suppressed below k)."""
+    tables = {}
+    for thema in THEMES:
+        try:
+            objects = read_objects(gel_dir / OBJECTS_FILE, thema)
+        except (InputFileError, UnknownLayerError):  # no objects of this theme in the run
+            continue
+        tables[thema] = attach_risk(objects, grid, np.nan_to_num(r_klasse).astype(int),
+                                    "klasse", incidents, k=k, radius=radius)
+    return tables
 
 
 def legend(soort: str) -> list[dict[str, Any]]:
@@ -235,10 +220,10 @@ def read_bands(path: Path, count: int) -> tuple[Grid, list[np.ndarray]]:
     return grid, bands
 
 
-def _tags(soort: str, gebied_id: str, synthetic: bool, breaks: list[float]) -> dict[str, str]:
-    return {"KAART_SOORT": soort, "KAART_THEMA": "totaal", "GEBIED_ID": gebied_id,
-            "SYNTHETISCH": "ja" if synthetic else "nee", "VERTROUWELIJK": "ja",
-            "KLASSEGRENZEN": json.dumps([float(b) for b in breaks])}
+def _tags(run: RunWriter, breaks: list[float]) -> dict[str, str]:
+    return map_tags(soort=run.kind.soort, thema=TOTAL, gebied_id=run.area.id,
+                    synthetisch=run.synthetisch, breaks=breaks,
+                    vertrouwelijk=run.vertrouwelijkheid.vertrouwelijk)
 
 
 def _privacy_text(k: int, radius: float) -> str:
@@ -248,53 +233,7 @@ def _privacy_text(k: int, radius: float) -> str:
             "in deze uitvoer.")
 
 
-def _config_ref(path: str | Path) -> dict[str, str]:
-    return {"pad": str(Path(path).resolve()), "sha256": file_sha256(path)}
-
-
 def _suppressed_input(item: Any, k: int) -> dict[str, Any]:
     data = item.model_dump()
     data["aantal"] = round_count(int(data["aantal"]), rounding_base(k))
     return data
-
-
-def _document(kaart: str, soort: str, area: Area, grid: Grid, mask: np.ndarray,
-              synthetic: bool, body: dict[str, Any], outputs: list[dict[str, Any]],
-              invoer: list[dict[str, Any]] | None = None) -> dict[str, Any]:
-    from geo import __version__
-
-    gemeenten = [{"gemeentecode": str(c), "gemeentenaam": str(n)} for c, n in
-                 area.gemeenten.sort_values("gemeentecode")[
-                     ["gemeentecode", "gemeentenaam"]].itertuples(index=False)]
-    return {"kaart": kaart, "soort": soort, "vertrouwelijk": soort != "gelegenheid_geleerd",
-            "gebied": {"id": area.id, "naam": area.naam, "soort": area.soort,
-                       "gemeenten": gemeenten},
-            "grid": grid_info(grid, int(mask.sum())).model_dump(), "invoer": invoer or [],
-            **body, "uitvoer": outputs,
-            "software": {"naam": "kaart", "versie": __version__},
-            "tijdstip": datetime.now(UTC).isoformat(timespec="seconds"),
-            "synthetisch": bool(synthetic), "opmerking": SYNTHETIC_NOTE if synthetic else None}
-
-
-def _dump(document: dict[str, Any]) -> str:
-    return json.dumps(_plain(document), ensure_ascii=False, indent=2) + "\n"
-
-
-def _finish(werkmap: Werkmap, area: Area, soort: str, final: Path, synthetic: bool, cog: str,
-            objecten: str | None, extra: dict[str, Any], *, summary: dict[str, Any],
-            aantal: int) -> RiskRun:
-    versie = int(final.name[1:])
-    entry = KaartEntry(
-        kaart_id=make_kaart_id(area.id, soort), gebied_id=area.id, gebied_naam=area.naam,
-        gebied_soort=area.soort, gemeenten=area.codes, soort=soort, thema="totaal",
-        versie=versie, datum=datetime.now(UTC).isoformat(timespec="seconds"),
-        run_dir=werkmap.relative(final), cog=cog, objecten=objecten,
-        verantwoording=VERANTWOORDING_FILE, synthetisch=synthetic,
-        vertrouwelijk=soort in ("risico", "gecombineerd"), extra=_plain(extra))
-    Catalog(werkmap).register([entry])
-    files = [{"pad": str(final / cog), "soort": "cog", "aantal": aantal}]
-    if objecten:
-        files.append({"pad": str(final / objecten), "soort": "geopackage"})
-    files.append({"pad": str(final / VERANTWOORDING_FILE), "soort": "kaartverantwoording"})
-    return RiskRun(area=area, soort=soort, run_dir=final, versie=versie, files=files,
-                   kaart_ids=[entry.kaart_id], synthetisch=synthetic, summary=summary)

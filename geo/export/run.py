@@ -14,20 +14,17 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import geopandas as gpd
 import numpy as np
 
-from geo.atomic import VersionedDir, work_dir
-from geo.catalog import Catalog, KaartEntry, make_kaart_id
+from geo.atomic import work_dir
 from geo.errors import InputFileError, InvalidRequestError
 from geo.export.cog import write_map_cog, write_uitleg_cog
 from geo.export.objects import write_objects_gpkg
-from geo.export.verantwoording import build_verantwoording, describe_inputs, write_verantwoording
+from geo.export.verantwoording import describe_inputs
 from geo.export.volledigheid import (
     COMPLETENESS_FILE,
     completeness_summary,
@@ -36,66 +33,30 @@ from geo.export.volledigheid import (
     write_completeness_cog,
     write_status_cogs,
 )
+from geo.export.writer import CatalogMap, RunWriter, area_grid, finish_run, open_run
 from geo.layers._store import layer_metadata
 from geo.layers.gemeenten import Area
 from geo.paths import Werkmap
-from geo.scoring.grid import DEFAULT_CELLSIZE, Grid, grid_for_area
+from geo.runs import (
+    GELEGENHEID,
+    OBJECTS_FILE,
+    THEMES,
+    TOTAL,
+    Run,
+    confidentiality,
+    map_file,
+    uitleg_file,
+)
+from geo.scoring.grid import DEFAULT_CELLSIZE, Grid
 from geo.scoring.objects import score_objects
 
-SOORT = "gelegenheid"
-TOTAL = "totaal"
-MAP_FILE = "gelegenheidskaart.tif"
-OBJECTS_FILE = "objecten.gpkg"
-VERANTWOORDING_FILE = "kaartverantwoording.json"
-OBJECT_THEMES = ("bedrijventerreinen", "buitengebied", "havens", "vakantieparken")
+SOORT = GELEGENHEID.soort
 EXCLUDED_LAYERS = ("incidenten",)
 """Layers a gelegenheidskaart never reads (confidential police-derived signals)."""
 LOW_MEMORY_CELLS = 6_000_000
 """Above this many cells the engine keeps its arrays memory-mapped in a work directory."""
 
 Progress = Callable[[int, int, str], None]
-
-
-@dataclass
-class RunResult:
-    """What one gelegenheid run wrote.
-
-    Attributes
-    ----------
-    area : Area
-        The area of the run.
-    run_dir : Path
-        The new version directory (``.../gelegenheid/vNNNN``).
-    versie : int
-        Its version number.
-    files : list of dict
-        Every file written: ``{"pad", "soort", "aantal"}`` (absolute paths).
-    kaart_ids : list of str
-        Catalog ids registered (``<gebied>-gelegenheid-totaal`` and one per theme).
-    objects : dict of str to GeoDataFrame
-        Scored objects per theme (sorted by ``rang_gebied``).
-    synthetisch : bool
-        Built from synthetic demo data.
-    grid : Grid
-        The run's grid; ``cells`` the number of cells inside the area.
-    indicators : int
-        Number of indicators computed (all themes).
-    seconds : float
-        Wall time of the run.
-    """
-
-    area: Area
-    run_dir: Path
-    versie: int
-    files: list[dict[str, Any]]
-    kaart_ids: list[str]
-    objects: dict[str, gpd.GeoDataFrame]
-    synthetisch: bool
-    grid: Grid
-    cells: int
-    indicators: int
-    seconds: float
-    breaks: dict[str, list[float]] = field(default_factory=dict)
 
 
 def read_input_layers(path: str | Path) -> dict[str, gpd.GeoDataFrame]:
@@ -123,7 +84,7 @@ def build_gelegenheid(
     client: Any = None,
     window: int = 512,
     progress: Progress | None = None,
-) -> RunResult:
+) -> Run:
     """Build the gelegenheidskaarten of one area and register them in the catalog.
 
     Parameters
@@ -151,7 +112,9 @@ def build_gelegenheid(
 
     Returns
     -------
-    RunResult
+    Run
+        ``tables`` holds the scored objects per theme; ``summary`` the cells, indicators,
+        seconds and class breaks.
 
     Examples
     --------
@@ -172,11 +135,7 @@ def build_gelegenheid(
     if config is None:
         config = load_gelegenheid_config(config_path)
     config_file = Path(config_path) if config_path is not None else _default_config_path()
-    grid = grid_for_area(area.geometry, cellsize)
-    mask = grid.mask(area.geometry)
-    if not mask.any():
-        raise InvalidRequestError(
-            f"Gebied {area.naam} bevat geen enkele cel van {cellsize:g} m.", gebied=area.id)
+    grid, mask = area_grid(area, cellsize)
     parent = werkmap.run_parent(area.id, SOORT)
     parent.mkdir(parents=True, exist_ok=True)
     low_memory = grid.height * grid.width > LOW_MEMORY_CELLS
@@ -186,39 +145,21 @@ def build_gelegenheid(
             workdir=Path(workdir) if low_memory else None, progress=progress)
         tables = {
             thema: score_objects(layers[thema], result.themes[thema], grid, area.gemeenten)
-            for thema in OBJECT_THEMES if thema in result.themes and thema in layers
+            for thema in THEMES if thema in result.themes and thema in layers
         }
-        stamp = datetime.now(UTC)
-        with VersionedDir(parent) as run:
-            written = _write_run(run.path, area=area, result=result, tables=tables, grid=grid,
-                                 synthetic=synthetic)
+        with open_run(werkmap, area, GELEGENHEID, synthetisch=synthetic,
+                      vertrouwelijkheid=confidentiality(SOORT)) as run:
+            _write_maps(run, result=result, tables=tables, grid=grid)
             inputs = describe_inputs(layers_path, {k: len(v) for k, v in layers.items()})
-            document = build_verantwoording(
-                area=area, grid=grid, cells_in_area=int(mask.sum()), inputs=inputs,
-                themas=result.verantwoording(), synthetisch=synthetic, config_path=config_file,
-                outputs=[{"bestand": Path(item["pad"]).name, "soort": item["soort"],
-                          **({"kaart_id": item["kaart_id"]} if "kaart_id" in item else {})}
-                         for item in written],
-                timestamp=stamp)
             bronnen = layer_provenance(layers, layer_metadata(layers_path))
-            document = document.model_copy(update={  # unknown ≠ 0: how complete, from where
-                "volledigheid": completeness_summary(result, tables), "bronnen": bronnen,
-                "opmerking": mixed_note(bronnen) or document.opmerking})
-            write_verantwoording(run.path / VERANTWOORDING_FILE, document)
-            written.append({"pad": VERANTWOORDING_FILE, "soort": "kaartverantwoording"})
-    final = run.final
-    versie = int(final.name[1:])
-    entries = _catalog_entries(werkmap, area, result, final, versie, stamp, synthetic, cellsize)
-    Catalog(werkmap).register(entries)
-    files = [{**item, "pad": str(final / Path(item["pad"]).name)} for item in written]
-    return RunResult(
-        area=area, run_dir=final, versie=versie, files=files,
-        kaart_ids=[e.kaart_id for e in entries], objects=tables, synthetisch=synthetic,
-        grid=grid, cells=int(mask.sum()),
-        indicators=sum(len(t.indicators) for t in result.themes.values()),
-        seconds=time.perf_counter() - started,
-        breaks={k: [float(b) for b in t.breaks] for k, t in result.all().items()},
-    )
+            run.write_verantwoording(run.document(
+                grid=grid, cells=int(mask.sum()), inputs=inputs, themas=result.verantwoording(),
+                config_path=config_file, versie=None,
+                # unknown ≠ 0: how complete, and from which sources
+                volledigheid=completeness_summary(result, tables), bronnen=bronnen,
+                opmerking=mixed_note(bronnen)))
+    return finish_run(run, maps=_catalog_maps(result, cellsize), tables=tables,
+                      summary=_summary(result, time.perf_counter() - started))
 
 
 def build_gelegenheid_many(
@@ -231,7 +172,7 @@ def build_gelegenheid_many(
     client: Any = None,
     window: int = 512,
     progress: Callable[[Area, int, int, str], None] | None = None,
-) -> list[RunResult]:
+) -> list[Run]:
     """One run per area (e.g. every gemeente of a provincie), reading the layers once.
 
     ``progress(area, done, total, description)`` reports the engine's progress per area.
@@ -286,58 +227,47 @@ def dask_client(address: str | None) -> Iterator[Any]:
         client.close()
 
 
-def _write_run(path: Path, *, area: Area, result: Any, tables: dict[str, gpd.GeoDataFrame],
-               grid: Grid, synthetic: bool) -> list[dict[str, Any]]:
-    written: list[dict[str, Any]] = []
+def _write_maps(run: RunWriter, *, result: Any, tables: dict[str, gpd.GeoDataFrame],
+                grid: Grid) -> None:
     cells = int(result.mask.sum())
     for thema, theme in result.all().items():
-        name = map_file(thema)
-        write_map_cog(path / name, theme.score, theme.klasse, grid, soort=SOORT, thema=thema,
-                      gebied_id=area.id, synthetisch=synthetic, breaks=theme.breaks)
-        written.append({"pad": name, "soort": "cog", "aantal": cells,
-                        "kaart_id": make_kaart_id(area.id, SOORT, thema)})
+        write_map_cog(run.file(map_file(thema), "cog", aantal=cells, kaart_id=run.kaart_id(thema)),
+                      theme.score, theme.klasse, grid, soort=SOORT, thema=thema,
+                      gebied_id=run.area.id, synthetisch=run.synthetisch, breaks=theme.breaks)
     for thema, theme in result.themes.items():
-        name = f"uitleg_{thema}.tif"
-        write_uitleg_cog(path / name, np.asarray(theme.raw), np.asarray(theme.norm),
+        write_uitleg_cog(run.file(uitleg_file(thema), "uitleg-cog", aantal=len(theme.indicators)),
+                         np.asarray(theme.raw), np.asarray(theme.norm),
                          [i.name for i in theme.indicators], grid, thema=thema,
-                         gebied_id=area.id, synthetisch=synthetic,
+                         gebied_id=run.area.id, synthetisch=run.synthetisch,
                          weights=[i.weight for i in theme.indicators])
-        written.append({"pad": name, "soort": "uitleg-cog", "aantal": len(theme.indicators)})
-    write_completeness_cog(path / COMPLETENESS_FILE, result, grid, gebied_id=area.id,
-                           synthetisch=synthetic)
-    written.append({"pad": COMPLETENESS_FILE, "soort": "volledigheid-cog", "aantal": cells})
-    for status in write_status_cogs(path, result, grid, gebied_id=area.id,
-                                    synthetisch=synthetic):
-        written.append({"pad": status.name, "soort": "onbekend-cog"})
-    write_objects_gpkg(path / OBJECTS_FILE, tables, synthetisch=synthetic,
-                       beschrijving=f"Objectscores gelegenheidskaart {area.naam}")
-    written.append({"pad": OBJECTS_FILE, "soort": "geopackage",
-                    "aantal": int(sum(len(t) for t in tables.values()))})
-    return written
+    write_completeness_cog(run.file(COMPLETENESS_FILE, "volledigheid-cog", aantal=cells),
+                           result, grid, gebied_id=run.area.id, synthetisch=run.synthetisch)
+    for status in write_status_cogs(run.path, result, grid, gebied_id=run.area.id,
+                                    synthetisch=run.synthetisch):
+        run.record(status, "onbekend-cog")
+    write_objects_gpkg(run.file(OBJECTS_FILE, "geopackage",
+                                aantal=int(sum(len(t) for t in tables.values()))),
+                       tables, synthetisch=run.synthetisch,
+                       beschrijving=f"Objectscores gelegenheidskaart {run.area.naam}")
 
 
-def map_file(thema: str) -> str:
-    """File name of a map COG: ``gelegenheidskaart.tif`` or ``thema_<thema>.tif``."""
-    return MAP_FILE if thema == TOTAL else f"thema_{thema}.tif"
+def _summary(result: Any, seconds: float) -> dict[str, Any]:
+    return {"cellen": int(result.mask.sum()),
+            "indicatoren": sum(len(t.indicators) for t in result.themes.values()),
+            "seconden": seconds,
+            "klassegrenzen": {k: [float(b) for b in t.breaks] for k, t in result.all().items()}}
 
 
-def _catalog_entries(werkmap: Werkmap, area: Area, result: Any, final: Path, versie: int,
-                     stamp: datetime, synthetic: bool, cellsize: float) -> list[KaartEntry]:
-    entries = []
+def _catalog_maps(result: Any, cellsize: float) -> list[CatalogMap]:
+    maps = []
     for thema, theme in result.all().items():
         extra: dict[str, Any] = {"celgrootte": float(cellsize),
                                  "klassegrenzen": [float(b) for b in theme.breaks],
                                  "label": theme.label}
         if thema != TOTAL:
-            extra["uitleg"] = f"uitleg_{thema}.tif"
-        entries.append(KaartEntry(
-            kaart_id=make_kaart_id(area.id, SOORT, thema), gebied_id=area.id,
-            gebied_naam=area.naam, gebied_soort=area.soort, gemeenten=area.codes, soort=SOORT,
-            thema=thema, versie=versie, datum=stamp.isoformat(timespec="seconds"),
-            run_dir=werkmap.relative(final), cog=map_file(thema), objecten=OBJECTS_FILE,
-            verantwoording=VERANTWOORDING_FILE, synthetisch=synthetic, vertrouwelijk=False,
-            extra=extra))
-    return entries
+            extra["uitleg"] = uitleg_file(thema)
+        maps.append(CatalogMap(thema, map_file(thema), OBJECTS_FILE, extra))
+    return maps
 
 
 def _default_config_path() -> Path:

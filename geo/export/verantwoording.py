@@ -2,8 +2,12 @@
 
 It records the inputs (file, layer, feature count, SHA-256, date), the area, the grid,
 every theme's indicators with parameters, rationale and weights, the class breaks,
-the software version, the time of the run, and whether the map was built from
-synthetic demo data. The ``themas`` object is the engine's own
+the software version, the time of the run, whether the map was built from
+synthetic demo data and whether it is confidential and why (:mod:`geo.runs`). One typed
+model, :class:`Kaartverantwoording`, for every run kind: the common header plus the
+kind's own sections (``themas`` for gelegenheid, ``risico``, ``gecombineerd``,
+``training``/``model``, ``evaluatie``); a document holds only the sections its kind
+wrote. The ``themas`` object is the engine's own
 :meth:`geo.scoring.engine.GelegenheidResult.verantwoording`, so
 :func:`geo.scoring.explain.explain_point` can read it back.
 """
@@ -37,11 +41,15 @@ class _Model(BaseModel):
 
 
 class InvoerBestand(_Model):
-    """One input layer: where it came from and its fingerprint."""
+    """One input layer: where it came from and its fingerprint.
+
+    ``aantal`` is ``"<k"`` when a count of confidential incidents is below the k-anonymity
+    threshold (risico runs).
+    """
 
     pad: str
     laag: str
-    aantal: int
+    aantal: int | str
     sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
     datum: str = Field(description="Wijzigingsdatum van het bestand (ISO 8601).")
 
@@ -73,17 +81,36 @@ class SoftwareInfo(_Model):
 
 
 class Kaartverantwoording(_Model):
-    """The JSON document ``kaartverantwoording.json`` of one run."""
+    """The JSON document ``kaartverantwoording.json`` of one run (every kind).
+
+    Written with only the fields the run set (:func:`write_verantwoording`), so a risico
+    document has no ``themas`` and a gelegenheid document no ``risico``.
+    """
 
     kaart: str = "gelegenheidskaart"
     soort: str = "gelegenheid"
+    vertrouwelijk: bool = False
+    vertrouwelijk_reden: str | None = None
     versie: int | None = None
     gebied: GebiedInfo
     grid: GridInfo
     invoer: list[InvoerBestand]
+    # gelegenheid
     indicatorconfiguratie: ConfiguratieBestand | None = None
-    themas: dict[str, dict[str, Any]]
-    klassegrenzen: dict[str, list[float]]
+    themas: dict[str, dict[str, Any]] | None = None
+    klassegrenzen: dict[str, list[float]] | list[float] | None = None
+    # risico, gecombineerd
+    configuratie: ConfiguratieBestand | None = None
+    risico: dict[str, Any] | None = None
+    gecombineerd: dict[str, Any] | None = None
+    legenda: list[dict[str, Any]] | None = None
+    privacy: str | None = None
+    # gelegenheid_geleerd, evaluatie
+    gelegenheid_run: str | None = None
+    training: dict[str, Any] | None = None
+    model: dict[str, Any] | None = None
+    score: str | None = None
+    evaluatie: dict[str, Any] | None = None
     uitvoer: list[dict[str, Any]] = Field(default_factory=list)
     software: SoftwareInfo = Field(default_factory=SoftwareInfo)
     tijdstip: str
@@ -128,14 +155,18 @@ def build_verantwoording(
     grid: Grid,
     cells_in_area: int,
     inputs: Sequence[InvoerBestand],
-    themas: Mapping[str, Mapping[str, Any]],
     synthetisch: bool,
+    themas: Mapping[str, Mapping[str, Any]] | None = None,
     config_path: str | os.PathLike[str] | None = None,
     outputs: Sequence[Mapping[str, Any]] = (),
     versie: int | None = None,
     timestamp: datetime | None = None,
+    kaart: str = "gelegenheidskaart",
+    soort: str = "gelegenheid",
+    vertrouwelijkheid: Any = None,
+    **sections: Any,
 ) -> Kaartverantwoording:
-    """Assemble the kaartverantwoording of a gelegenheid run.
+    """Assemble the kaartverantwoording of a run.
 
     Parameters
     ----------
@@ -145,44 +176,65 @@ def build_verantwoording(
         The run's grid; ``cells_in_area`` is the number of cells inside the area.
     inputs : sequence of InvoerBestand
         From :func:`describe_inputs`.
-    themas : mapping
-        ``GelegenheidResult.verantwoording()`` (indicators, weights, breaks per map).
     synthetisch : bool
         Built from synthetic demo data; adds the Dutch note.
+    themas : mapping, optional
+        Gelegenheid runs: ``GelegenheidResult.verantwoording()`` (indicators, weights,
+        breaks per map); also fills ``klassegrenzen``.
     config_path : path, optional
-        The indicator configuration (YAML) used; hashed.
+        Gelegenheid runs: the indicator configuration (YAML) used; hashed.
     outputs : sequence of mapping
         The files of the run (``bestand``, ``soort``, ``kaart_id``).
+    kaart, soort : str
+        Dutch map name and run kind (:mod:`geo.runs`).
+    vertrouwelijkheid : geo.runs.Vertrouwelijkheid, optional
+        Whether the run is confidential and why; default from ``soort``.
+    **sections
+        ``opmerking`` (a note that replaces the synthetic-data note) and the kind's own
+        fields of :class:`Kaartverantwoording` (``risico``, ``legenda``, ``training``, ...),
+        converted to plain JSON values.
     """
+    from geo.runs import confidentiality
+
+    verdict = vertrouwelijkheid or confidentiality(soort)
+    note = sections.pop("opmerking", None) or (SYNTHETIC_NOTE if synthetisch else None)
     gemeenten = [
         {"gemeentecode": str(code), "gemeentenaam": str(name)}
         for code, name in area.gemeenten.sort_values("gemeentecode")[
             ["gemeentecode", "gemeentenaam"]].itertuples(index=False)
     ]
-    config = None
-    if config_path is not None:
-        config = ConfiguratieBestand(pad=str(Path(config_path).resolve()),
-                                     sha256=file_sha256(config_path))
+    if themas is not None:
+        sections["themas"] = {str(k): plain(dict(v)) for k, v in themas.items()}
+        sections["klassegrenzen"] = {k: [float(b) for b in v.get("klassegrenzen", [])]
+                                     for k, v in themas.items()}
+        sections["indicatorconfiguratie"] = config_reference(config_path)
     stamp = (timestamp or datetime.now(UTC)).isoformat(timespec="seconds")
     return Kaartverantwoording(
-        versie=versie,
+        kaart=kaart, soort=soort, vertrouwelijk=verdict.vertrouwelijk,
+        vertrouwelijk_reden=verdict.reden, versie=versie,
         gebied=GebiedInfo(id=area.id, naam=area.naam, soort=area.soort, gemeenten=gemeenten),
         grid=grid_info(grid, cells_in_area),
         invoer=list(inputs),
-        indicatorconfiguratie=config,
-        themas={str(k): _plain(dict(v)) for k, v in themas.items()},
-        klassegrenzen={k: [float(b) for b in v.get("klassegrenzen", [])]
-                       for k, v in themas.items()},
+        **{k: v if isinstance(v, BaseModel) else plain(v) for k, v in sections.items()},
         uitvoer=[dict(o) for o in outputs],
+        software=SoftwareInfo(naam="kaart", versie=__version__),
         tijdstip=stamp,
         synthetisch=bool(synthetisch),
-        opmerking=SYNTHETIC_NOTE if synthetisch else None,
+        opmerking=note,
     )
+
+
+def config_reference(path: str | os.PathLike[str] | None) -> ConfiguratieBestand | None:
+    """A configuration file (YAML) as the kaartverantwoording cites it: path and SHA-256."""
+    if path is None:
+        return None
+    return ConfiguratieBestand(pad=str(Path(path).resolve()), sha256=file_sha256(path))
 
 
 def write_verantwoording(target: str | os.PathLike[str], document: Kaartverantwoording) -> Path:
     """Write the kaartverantwoording as indented UTF-8 JSON, atomically."""
-    return write_text_atomic(target, document.model_dump_json(indent=2) + "\n")
+    return write_text_atomic(target, document.model_dump_json(indent=2, exclude_unset=True)
+                             + "\n")
 
 
 def read_verantwoording(path: str | os.PathLike[str]) -> Kaartverantwoording:
@@ -194,14 +246,14 @@ def read_verantwoording(path: str | os.PathLike[str]) -> Kaartverantwoording:
                              bestand=str(path)) from error
 
 
-def _plain(value: Any) -> Any:
+def plain(value: Any) -> Any:
     """Plain JSON types: numpy scalars/arrays to Python, NaN/inf to None."""
     if isinstance(value, Mapping):
-        return {str(k): _plain(v) for k, v in value.items()}
+        return {str(k): plain(v) for k, v in value.items()}
     if isinstance(value, list | tuple | set):
-        return [_plain(v) for v in value]
+        return [plain(v) for v in value]
     if hasattr(value, "tolist"):
-        return _plain(value.tolist())
+        return plain(value.tolist())
     if isinstance(value, float) and not math.isfinite(value):
         return None
     if isinstance(value, str | int | float | bool) or value is None:

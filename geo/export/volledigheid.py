@@ -24,9 +24,10 @@ import geopandas as gpd
 import numpy as np
 
 from geo.export.cog import write_cog
+from geo.runs import VOLLEDIGHEID_FILE, status_file
 from geo.scoring.grid import Grid
 
-COMPLETENESS_FILE = "volledigheid.tif"
+COMPLETENESS_FILE = VOLLEDIGHEID_FILE
 LARGELY_UNKNOWN = 0.5
 """A map whose mean object completeness is below this is 'largely built on unknowns'."""
 
@@ -42,11 +43,6 @@ def write_completeness_cog(path: str | os.PathLike[str], result: Any, grid: Grid
                            "SYNTHETISCH": "ja" if synthetisch else "nee",
                            "BETEKENIS": "aandeel (0-1) van het indicatorgewicht waarvan de "
                                         "waarde bekend was"})
-
-
-def status_file(thema: str) -> str:
-    """``onbekend_<thema>.tif``: per indicator band 0 known, 1 left out, 2 imputed."""
-    return f"onbekend_{thema}.tif"
 
 
 def write_status_cogs(path: str | os.PathLike[str], result: Any, grid: Grid, *,
@@ -81,18 +77,29 @@ def indicator_counts(table: gpd.GeoDataFrame) -> list[dict[str, Any]]:
     return list(counts.values())
 
 
-def completeness_summary(result: Any, tables: Mapping[str, gpd.GeoDataFrame]) -> dict[str, Any]:
-    """The kaartverantwoording's ``volledigheid`` section (see the module docstring)."""
-    themes: dict[str, Any] = {}
+def mean_completeness(table: gpd.GeoDataFrame) -> float | None:
+    """Mean ``volledigheid`` of an object table (None when no object has one)."""
+    values = np.asarray(table.get("volledigheid", []), dtype="float64")
+    return float(np.nanmean(values)) if np.isfinite(values).any() else None
+
+
+def unknown_notes(tables: Mapping[str, gpd.GeoDataFrame]) -> list[str]:
+    """Dutch notices for maps whose objects are mostly unknown (mean < 50% known)."""
     notes = []
     for thema, table in tables.items():
-        values = np.asarray(table.get("volledigheid", []), dtype="float64")
-        mean = float(np.nanmean(values)) if np.isfinite(values).any() else None
-        themes[thema] = {"objecten": len(table), "gemiddelde_volledigheid": mean,
-                         "indicatoren": indicator_counts(table)}
+        mean = mean_completeness(table)
         if mean is not None and mean < LARGELY_UNKNOWN:
             notes.append(f"De kaart {thema} rust grotendeels op onbekende waarden: gemiddeld "
                          f"{100 * mean:.0f}% van het indicatorgewicht is bekend.")
+    return notes
+
+
+def completeness_summary(result: Any, tables: Mapping[str, gpd.GeoDataFrame]) -> dict[str, Any]:
+    """The kaartverantwoording's ``volledigheid`` section (see the module docstring)."""
+    themes = {thema: {"objecten": len(table), "gemiddelde_volledigheid": mean_completeness(table),
+                      "indicatoren": indicator_counts(table)}
+              for thema, table in tables.items()}
+    notes = unknown_notes(tables)
     for theme in result.themes.values():
         for item in theme.disabled:
             notes.append(item["melding"])

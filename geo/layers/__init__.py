@@ -44,6 +44,7 @@ from geo.layers.landsgrens import load_landsgrens
 from geo.layers.vakantieparken import load_vakantieparken
 from geo.layers.verzorgingsplaatsen import load_verzorgingsplaatsen
 from geo.layers.wegen import load_wegen
+from geo.runs import THEMES
 
 _MODULES = (gemeenten, kernen, bedrijventerreinen, buitengebied, havens, vakantieparken, wegen,
             verzorgingsplaatsen, landsgrens, incidenten)
@@ -54,8 +55,6 @@ SPECS: dict[str, LayerSpec] = {module.SPEC.kind: module.SPEC for module in _MODU
 LAYER_KINDS: tuple[str, ...] = tuple(SPECS)
 """All layer kinds, in pipeline order."""
 
-THEMES: tuple[str, ...] = ("bedrijventerreinen", "buitengebied", "havens", "vakantieparken")
-"""The four theme layers of the gelegenheidskaart."""
 
 LOADERS: dict[str, Callable[..., gpd.GeoDataFrame]] = {
     module.SPEC.kind: getattr(module, f"load_{module.SPEC.kind}") for module in _MODULES}

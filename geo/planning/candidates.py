@@ -19,14 +19,16 @@ import pyogrio
 
 from geo import RD_CRS
 from geo.atomic import latest_version
-from geo.catalog import THEMES, Catalog
+from geo.catalog import Catalog
 from geo.errors import KaartNotFoundError, SchemaError
 from geo.layers.gemeenten import Area
 from geo.paths import Werkmap
 from geo.planning.config import PlanningConfig
+from geo.runs import GELEGENHEID, GELEGENHEID_GELEERD, OBJECTS_FILE, THEMES
 
 REQUIRED = ("id", "gemeentecode", "score", "klasse")
-RUN_KINDS = ("gelegenheid_geleerd", "gelegenheid")
+RUN_KINDS = (GELEGENHEID_GELEERD.soort, GELEGENHEID.soort)
+"""Runs with object tables a plan may use, preferred first."""
 
 
 def find_object_tables(werkmap: Werkmap, area: Area) -> list[tuple[str, object]]:
@@ -86,8 +88,8 @@ def _run_for(werkmap: Werkmap, gebied_id: str) -> tuple[str, object] | None:
         return best[1], best[2]
     for kind in RUN_KINDS:
         run = latest_version(werkmap.run_parent(gebied_id, kind))
-        if run is not None and (run / "objecten.gpkg").exists():
-            return werkmap.relative(run), run / "objecten.gpkg"
+        if run is not None and (run / OBJECTS_FILE).exists():
+            return werkmap.relative(run), run / OBJECTS_FILE
     return None
 
 

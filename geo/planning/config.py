@@ -11,11 +11,11 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
 
-from geo.catalog import THEMES
 from geo.config_messages import validation_message
 from geo.config_yaml import load_yaml_config
 from geo.errors import InvalidRequestError
 from geo.paths import DATA_DIR
+from geo.runs import THEMES
 
 PLANNING_YAML = DATA_DIR / "planning.yaml"
 

@@ -20,11 +20,11 @@ from typing import Any
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator, model_validator
 
-from geo.catalog import THEMES
 from geo.errors import InputFileError, SchemaError
 from geo.export.tabular import restore_cell
 from geo.layers._io import read_text
 from geo.planning.feedback import FINDINGS, FOLLOW_UPS
+from geo.runs import THEMES
 
 HEADERS = {
     "datum": "datum", "datum_controle": "datum", "controledatum": "datum",

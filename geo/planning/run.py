@@ -30,6 +30,7 @@ from geo.planning.candidates import find_object_tables, load_scored_objects, pre
 from geo.planning.config import PlanningConfig
 from geo.planning.feedback import expected_yield, fit_hit_rates, outcome_training_table
 from geo.planning.optimise import PlanResult, plan_controls
+from geo.runs import VERANTWOORDING_FILE
 
 CONTROL_COLUMNS = ["plan_id", "datum", "thema", "object_id", "uitgevoerd", "bevindingen",
                    "vervolg", "soort_keuze", "selectiekans"]
@@ -111,7 +112,7 @@ def build_plan(werkmap: Werkmap, area: Area, config: PlanningConfig, *, datum: d
 
 def _synthetic(path: object) -> bool:
     """Marked synthetic in the GPKG metadata or in the run's kaartverantwoording."""
-    verantwoording = Path(path).parent / "kaartverantwoording.json"
+    verantwoording = Path(path).parent / VERANTWOORDING_FILE
     if verantwoording.exists():
         try:
             if json.loads(verantwoording.read_text(encoding="utf-8")).get("synthetisch"):

@@ -16,8 +16,8 @@ from shapely import points
 
 from geo import RD_CRS
 from geo.atomic import VersionedDir, write_text_atomic
-from geo.catalog import THEMES
 from geo.paths import Werkmap
+from geo.runs import GELEGENHEID, OBJECTS_FILE, THEMES, VERANTWOORDING_FILE
 
 SOORTEN = {
     "bedrijventerreinen": [None],
@@ -83,11 +83,11 @@ def write_synthetic_run(werkmap: Werkmap, gebied_id: str,
     Only ``objecten.gpkg`` (one layer per theme) and a kaartverantwoording with
     ``synthetisch: true`` — enough for planning; not registered in the catalog.
     """
-    with VersionedDir(werkmap.run_parent(gebied_id, "gelegenheid")) as run:
+    with VersionedDir(werkmap.run_parent(gebied_id, GELEGENHEID.soort)) as run:
         for theme in THEMES:
             part = objects[objects["thema"] == theme]
             if len(part):
-                part.to_file(run.path / "objecten.gpkg", layer=theme, engine="pyogrio")
-        write_text_atomic(run.path / "kaartverantwoording.json", json.dumps(
+                part.to_file(run.path / OBJECTS_FILE, layer=theme, engine="pyogrio")
+        write_text_atomic(run.path / VERANTWOORDING_FILE, json.dumps(
             {"synthetisch": True, "beschrijving": "Synthetische objecten (planning)"}))
-    return run.final / "objecten.gpkg"
+    return run.final / OBJECTS_FILE

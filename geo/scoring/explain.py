@@ -31,8 +31,9 @@ import numpy as np
 
 from geo.errors import InvalidRequestError, KaartNotFoundError, OutputError
 from geo.legend import CLASS_NAMES
+from geo.runs import TOTAL, VERANTWOORDING_FILE, map_file, status_file, uitleg_file
 from geo.scoring.combine import values
-from geo.scoring.engine import TOTAL, IndicatorInfo
+from geo.scoring.engine import IndicatorInfo
 
 BASELINE = "basis"
 
@@ -164,9 +165,9 @@ def _read_cell(run_dir: Path, thema: str, indicators: list[IndicatorInfo], x: fl
     """
     import rasterio
 
-    path = run_dir / f"uitleg_{thema}.tif"
+    path = run_dir / uitleg_file(thema)
     if not path.is_file() and thema == TOTAL:
-        paths = [run_dir / map_filename(info.name) for info in indicators]
+        paths = [run_dir / map_file(info.name) for info in indicators]
         bands = [1] * len(paths)
     elif not path.is_file():
         raise KaartNotFoundError(f"Uitlegbestand {path.name} ontbreekt in deze run.",
@@ -201,7 +202,7 @@ def _read_status(run_dir: Path, thema: str, x: float, y: float, n: int) -> np.nd
     """The unknown status of the indicators at (x, y), if the run wrote one for ``thema``."""
     import rasterio
 
-    path = run_dir / f"onbekend_{thema}.tif"
+    path = run_dir / status_file(thema)
     if not path.is_file():
         return None
     with rasterio.open(path) as src:
@@ -211,13 +212,8 @@ def _read_status(run_dir: Path, thema: str, x: float, y: float, n: int) -> np.nd
         return src.read(window=((row, row + 1), (col, col + 1))).ravel().astype(int)
 
 
-def map_filename(thema: str) -> str:
-    """File name of a theme's (or the overall) map COG in a gelegenheid run."""
-    return "gelegenheidskaart.tif" if thema == TOTAL else f"thema_{thema}.tif"
-
-
 def _theme_section(run_dir: Path, thema: str) -> dict[str, Any]:
-    path = run_dir / "kaartverantwoording.json"
+    path = run_dir / VERANTWOORDING_FILE
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError as error:
@@ -236,7 +232,7 @@ def _theme_section(run_dir: Path, thema: str) -> dict[str, Any]:
 def _stored_score(run_dir: Path, thema: str, x: float, y: float) -> tuple[float | None, int]:
     import rasterio
 
-    path = run_dir / map_filename(thema)
+    path = run_dir / map_file(thema)
     if not path.is_file():
         return None, 0
     with rasterio.open(path) as src:

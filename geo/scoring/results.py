@@ -13,12 +13,10 @@ from typing import Any
 
 import numpy as np
 
+from geo.runs import TOTAL
 from geo.scoring.grid import Grid
 
 __all__ = ["TOTAL", "GelegenheidResult", "IndicatorInfo", "ProgressCallback", "ThemeResult"]
-
-TOTAL = "totaal"
-"""Name of the overall gelegenheidskaart in results, file names and the catalog."""
 
 ProgressCallback = Callable[[int, int, str], None]
 """``progress(done, total, description)`` — called after every window of every pass."""

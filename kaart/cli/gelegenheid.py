@@ -7,6 +7,7 @@ from typing import Annotated, Any
 
 import typer
 
+from geo.runs import THEMES
 from kaart.cli._app import app
 from kaart.cli._common import (
     CelOpt,
@@ -95,26 +96,31 @@ def _report(out: Output, runs: list[Any], area: Any, cellsize: float) -> None:
         kaart_ids=[k for run in runs for k in run.kaart_ids],
         runs=[{
             "gebied_id": run.area.id, "gebied_naam": run.area.naam, "versie": run.versie,
-            "map": str(run.run_dir), "cellen": run.cells, "indicatoren": run.indicators,
-            "seconden": round(run.seconds, 2),
-            "objecten": {thema: len(table) for thema, table in run.objects.items()},
-            "klassegrenzen": run.breaks,
+            "map": str(run.run_dir), "cellen": run.summary["cellen"],
+            "indicatoren": run.summary["indicatoren"],
+            "seconden": round(run.summary["seconden"], 2),
+            "objecten": {thema: len(table) for thema, table in run.tables.items()},
+            "klassegrenzen": run.summary["klassegrenzen"],
         } for run in runs],
         aantallen={"gebieden": len(runs), "bestanden": len(out.written),
                    "kaarten": sum(len(run.kaart_ids) for run in runs),
-                   "objecten": sum(len(t) for run in runs for t in run.objects.values())},
+                   "objecten": sum(len(t) for run in runs for t in run.tables.values())},
         top_objecten={thema: rows for thema, rows in top.items()},
     )
-    total_seconds = sum(run.seconds for run in runs)
+    total_seconds = sum(run.summary["seconden"] for run in runs)
     out.summary(f"[bold]Gelegenheidskaarten {area.naam}[/] ({len(runs)} "
                 f"{'gebied' if len(runs) == 1 else 'gebieden'}, cellen van "
                 f"{_fmt(cellsize, 1).removesuffix(',0')} m, {_fmt(total_seconds, 1)} s).")
     if synthetic:
         out.summary("[yellow]Synthetische demodata — geen echte gegevens.[/]")
+    from geo.export.volledigheid import unknown_notes
+
+    for note in dict.fromkeys(n for run in runs for n in unknown_notes(run.tables)):
+        out.summary(f"[yellow]Let op:[/] {note}")
     for run in runs:
         out.summary(f"  {run.area.naam} ({run.area.id}) versie {run.versie}: "
-                    f"{_int(run.cells)} cellen, {run.indicators} indicatoren, "
-                    f"{_fmt(run.seconds, 1)} s → {run.run_dir}")
+                    f"{_int(run.summary['cellen'])} cellen, {run.summary['indicatoren']} "
+                    f"indicatoren, {_fmt(run.summary['seconden'], 1)} s → {run.run_dir}")
     for thema, rows in top.items():
         if not rows:
             out.summary(f"{_THEMES.get(thema, thema)}: geen objecten in dit gebied.")
@@ -131,8 +137,8 @@ def _top_objects(runs: list[Any]) -> dict[str, list[dict[str, Any]]]:
     import pandas as pd
 
     top: dict[str, list[dict[str, Any]]] = {}
-    for thema in _THEMES:
-        tables = [run.objects[thema] for run in runs if thema in run.objects]
+    for thema in THEMES:
+        tables = [run.tables[thema] for run in runs if thema in run.tables]
         if not tables:
             continue
         frame = pd.concat([pd.DataFrame(t.drop(columns=t.geometry.name)) for t in tables])

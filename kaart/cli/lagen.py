@@ -218,7 +218,9 @@ def lagen(
         wm = open_werkmap(werkmap)
         info = _store.layer_metadata(wm.lagen)
         rows = [{"soort": kind, "aantal": meta["aantal"], "geometrie": meta["geometrie"],
-                 "synthetisch": meta.get("synthetisch") == "ja", "bron": meta.get("bron", "")}
+                 "synthetisch": meta.get("synthetisch") == "ja", "bron": meta.get("bron", ""),
+                 "profiel": meta.get("profiel", ""), "licentie": meta.get("licentie", ""),
+                 "attributie": meta.get("attributie", "")}
                 for kind, meta in info.items()]
         missing = [kind for kind in LAYER_KINDS if kind not in info]
         synthetic = is_synthetic(wm.lagen) if info else False
@@ -227,11 +229,12 @@ def lagen(
             out.summary(f"Nog geen invoerlagen in {wm.root}. Gebruik 'kaart demo' of "
                         "'kaart importeer'.")
             return
-        table = Table("soort", "aantal", "geometrie", "synthetisch", "bron",
+        table = Table("soort", "aantal", "geometrie", "synthetisch", "bron", "licentie",
                       title=f"Invoerlagen in {wm.lagen}")
         for row in rows:
             table.add_row(row["soort"], str(row["aantal"]), row["geometrie"],
-                          "ja" if row["synthetisch"] else "nee", row["bron"])
+                          "ja" if row["synthetisch"] else "nee", escape(row["bron"]),
+                          escape(row["attributie"] or row["licentie"]))
         out.table(table)
         out.summary(f"{len(rows)} lagen" + (" (synthetische demodata)." if synthetic else "."))
         if missing:

@@ -113,7 +113,7 @@ def risico(
         out.data(gebied={"id": area.id, "naam": area.naam}, celgrootte=celgrootte,
                  kaart_ids=[k for run in runs for k in run.kaart_ids],
                  runs=[{"gebied_id": r.area.id, "versie": r.versie, **r.summary} for r in runs],
-                 vertrouwelijk=True)
+                 vertrouwelijk=any(r.vertrouwelijk for r in runs))
 
 
 @app.command("gecombineerd")
@@ -145,7 +145,7 @@ def gecombineerd(
             out.summary(f"  {label}: {count} cellen")
         out.summary(f"  {run.summary['objecten']} objecten met risiconiveau in objecten.gpkg.")
         out.data(gebied={"id": area.id, "naam": area.naam}, kaart_ids=run.kaart_ids,
-                 versie=run.versie, vertrouwelijk=True, **run.summary)
+                 versie=run.versie, vertrouwelijk=run.vertrouwelijk, **run.summary)
 
 
 @app.command("leer")
@@ -182,11 +182,12 @@ def leer(
         wm = open_werkmap(werkmap)
         area = _area(gemeente, regio, veiligheidsregio, provincie)
         with _steps(out, 1, "Model trainen (kruisvalidatie, bootstrap)") as step:
-            run, learner = build_geleerd(
+            run = build_geleerd(
                 wm, area, layers_path=lagen, tot=_date(tot), jaren=jaren, method=methode,
                 n_bootstrap=bootstrap, block_m=blokgrootte, random_state=seed)
             step("Klaar")
         _report_run(out, run)
+        learner = run.model
         table = learner.relative_risk_.sort_values("relatief_risico", ascending=False)
         out.summary(f"[bold]Geleerde gelegenheidskaart {area.naam}[/] versie {run.versie} "
                     f"({learner.n_cells_} cellen, CV-D² {learner.cv_score_:.3f}, "
@@ -196,7 +197,8 @@ def leer(
             out.summary(f"  {row.indicator}: {row.relatief_risico:.2f} "
                         f"({row.ondergrens:.2f}–{row.bovengrens:.2f})")
         out.data(gebied={"id": area.id, "naam": area.naam}, kaart_ids=run.kaart_ids,
-                 versie=run.versie, cv_score_d2=learner.cv_score_, alpha=learner.alpha_,
+                 versie=run.versie, vertrouwelijk=run.vertrouwelijk,
+                 cv_score_d2=learner.cv_score_, alpha=learner.alpha_,
                  training=run.summary["training"],
                  relatief_risico=table.to_dict("records"))
 
@@ -232,13 +234,12 @@ def evalueer(
         wm = open_werkmap(werkmap)
         area = _area(gemeente, regio, veiligheidsregio, provincie)
         with _steps(out, 1, "Kaarten maken en toetsen") as step:
-            run_dir, table, info = build_evaluatie(
+            run = build_evaluatie(
                 wm, area, layers_path=lagen, split=_date(splitsing), test_dagen=testperiode,
                 jaren=jaren, method=methode, random_state=seed)
             step("Klaar")
-        for name, soort in (("evaluatie.csv", "csv"), ("trefkans.png", "png"),
-                            ("kaartverantwoording.json", "kaartverantwoording")):
-            out.wrote(run_dir / name, soort=soort)
+        _report_run(out, run)
+        table, info, run_dir = run.tables["evaluatie"], run.summary["evaluatie"], run.run_dir
         pai5 = evaluation_summary(table, 0.05)
         out.summary(f"[bold]Evaluatie {area.naam}[/]: training tot {info['splitsing']}, test tot "
                     f"{info['test_tot']} → {run_dir}")

@@ -17,6 +17,7 @@ from rio_cogeo.profiles import cog_profiles
 from shapely.geometry import Point, box
 
 from geo.catalog import Catalog, KaartEntry, make_kaart_id
+from geo.export.webcog import write_web_cog
 from geo.paths import Werkmap
 
 ORIGIN = (196000.0, 310000.0)  # top-left (RD), inside Vaals
@@ -136,6 +137,7 @@ class MapSpec:
 MAPS = {
     "vaals_gel": MapSpec("GM0981", "gelegenheid", ("GM0981",)),
     "vaals_risico": MapSpec("GM0981", "risico", ("GM0981",)),
+    "vaals_geleerd": MapSpec("GM0981", "gelegenheid_geleerd", ("GM0981",)),
     "heerlen_gel": MapSpec("GM0917", "gelegenheid", ("GM0917",)),
     "mh_gel": MapSpec("regio-maastricht-heuvelland", "gelegenheid", tuple(MH)),
     "mh_gecombineerd": MapSpec("regio-maastricht-heuvelland", "gecombineerd", tuple(MH)),
@@ -155,9 +157,9 @@ USERS = {
 VISIBLE = {
     "beheerder_vaals": {"vaals_gel"},
     "gemeente_vaals": {"vaals_gel"},
-    "gemeente_vaals_vertr": {"vaals_gel", "vaals_risico"},
-    "analist_mh": {"vaals_gel", "vaals_risico", "mh_gel", "mh_gecombineerd"},
-    "planner_mh": {"vaals_gel", "vaals_risico", "mh_gel", "mh_gecombineerd"},
+    "gemeente_vaals_vertr": {"vaals_gel", "vaals_risico", "vaals_geleerd"},
+    "analist_mh": {"vaals_gel", "vaals_risico", "vaals_geleerd", "mh_gel", "mh_gecombineerd"},
+    "planner_mh": {"vaals_gel", "vaals_risico", "vaals_geleerd", "mh_gel", "mh_gecombineerd"},
     "gemeente_heerlen": {"heerlen_gel"},
     "analist_parkstad": {"heerlen_gel"},
 }
@@ -171,8 +173,9 @@ def build_werkmap(root: Path) -> Werkmap:
     for spec in MAPS.values():
         run = werkmap.run_parent(spec.gebied_id, spec.soort) / "v0001"
         cog_name = {"gelegenheid": "gelegenheidskaart.tif", "risico": "risicokaart.tif",
-                    "gecombineerd": "gecombineerde_kaart.tif"}[spec.soort]
-        write_test_cog(run / cog_name, spec.soort)
+                    "gecombineerd": "gecombineerde_kaart.tif",
+                    "gelegenheid_geleerd": "gelegenheidskaart.tif"}[spec.soort]
+        write_web_cog(write_test_cog(run / cog_name, spec.soort))  # as the run writer does
         objecten = None
         if spec.soort == "gelegenheid":
             objecten = write_test_objects(run / "objecten.gpkg").name
@@ -190,6 +193,7 @@ def build_werkmap(root: Path) -> Werkmap:
             gemeenten=list(spec.gemeenten), soort=spec.soort, thema="totaal", versie=1,
             datum="2026-11-20T10:00:00+00:00", run_dir=werkmap.relative(run), cog=cog_name,
             objecten=objecten, verantwoording="kaartverantwoording.json", synthetisch=True,
+            # as catalogs before geo.runs wrote them: a learned map was not marked confidential
             vertrouwelijk=spec.soort in ("risico", "gecombineerd"),
         ))
     Catalog(werkmap).register(entries)

@@ -86,3 +86,21 @@ def test_malformed_kolom_option(tmp_path):
     result = CliRunner().invoke(app, ["importeer", "bedrijventerreinen", str(needs(IBIS)),
                                       "--kolom", "RINNUMMER", "--werkmap", str(tmp_path)])
     assert result.exit_code != 0 and "verwacht doel=bron" in result.output
+
+
+def test_gelegenheid_on_imported_osm_campings_says_it_rests_on_unknowns(tmp_path):
+    """Done-when of issue 12: a real layer imports with one command and a map builds on it."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(
+        "tiny_werkmap_cli", Path(__file__).parents[1] / "geo" / "export" / "tiny_werkmap.py")
+    tiny = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(tiny)
+    wm = tiny.make_tiny_werkmap(tmp_path / "wm")
+    imported = run("importeer", "vakantieparken", str(needs(CAMPINGS)), "--profiel",
+                   "osm-camping", "--werkmap", str(wm))
+    assert imported.exit_code == 0, imported.output
+    result = CliRunner().invoke(app, ["gelegenheid", "--gemeente", "Vaals", "--celgrootte",
+                                      "100", "--werkmap", str(wm)])
+    assert result.exit_code == 0, result.output
+    assert "De kaart vakantieparken rust grotendeels op onbekende waarden" in result.output

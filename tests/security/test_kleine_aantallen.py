@@ -186,7 +186,8 @@ def test_evaluation_publishes_no_small_count(werkmap):
     incidents = helpers.incidents_from_intensity(grid, mask, east, per_year=40)
     write_layers(wm.lagen, {"incidenten": incidents}, synthetic=True,
                  description="Synthetische testdata met bekend signaal")
-    run_dir, table, info = build_evaluatie(wm, area, split=date(2025, 1, 1))
+    run = build_evaluatie(wm, area, split=date(2025, 1, 1))
+    run_dir, table, info = run.run_dir, run.tables["evaluatie"], run.summary["evaluatie"]
     total = info["incidenten_test"]
     assert total % 5 == 0 and total > 0
     counted = table[table["kaart"] != "uniform"]

@@ -19,9 +19,11 @@ import shapely
 from geo import RD_CRS
 from geo.layers.demo import signaal
 from geo.layers.demo._common import jitter_points, points_in
+from geo.runs import THEMES as _THEMES
 
 YEARS = (2023, 2024, 2025)
-THEMES = ("bedrijventerreinen", "buitengebied", "vakantieparken", "havens")
+THEMES = tuple(sorted(_THEMES, key=lambda thema: thema == "havens"))
+"""geo.runs.THEMES with havens last: the order the demo draws in (keeps the demo data equal)."""
 POINT_JITTER_M = 100.0
 
 SOORTEN = ("drugslab", "dumping", "hennepkwekerij", "melding", "bevinding_controle", "overig")

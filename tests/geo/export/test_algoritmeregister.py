@@ -51,7 +51,7 @@ def test_entry_from_all_runs(werkmap, tmp_path):
     (run_dir / "kaartverantwoording.json").write_text(json.dumps(doc), encoding="utf-8")
     build_risico(wm, area, cellsize=200.0)
     build_geleerd(wm, area, n_bootstrap=5)
-    eval_dir, table, _ = build_evaluatie(wm, area, split=date(2025, 1, 1))
+    table = build_evaluatie(wm, area, split=date(2025, 1, 1)).tables["evaluatie"]
 
     out = tmp_path / "publicatie"
     json_path, md_path, entry = write_algoritmeregister(wm, area, out, organisatie="Gemeente Venlo")

@@ -45,7 +45,8 @@ def signal_werkmap(werkmap):
 
 def test_learned_map_recovers_signal_and_is_written(signal_werkmap):
     wm, area, incidents = signal_werkmap
-    run, learner = build_geleerd(wm, area, n_bootstrap=10, block_m=2000, random_state=0)
+    run = build_geleerd(wm, area, n_bootstrap=10, block_m=2000, random_state=0)
+    learner = run.model
     weights = pd.read_csv(run.run_dir / "gewichten.csv").set_index("indicator")
     assert weights.loc["bedrijventerreinen:oost", "ondergrens"] > 1
     assert weights.loc["bedrijventerreinen:oost", "relatief_risico"] > 5  # true exp(3) ≈ 20
@@ -66,12 +67,12 @@ def test_learned_map_recovers_signal_and_is_written(signal_werkmap):
     assert doc["training"]["incidenten"] == "niet gepubliceerd (vertrouwelijk)"
     assert str(learner.n_incidents_) not in json.dumps(doc)
     entry = Catalog(wm).get(f"{area.id}-gelegenheid_geleerd-totaal")
-    assert entry.versie == 1 and not entry.vertrouwelijk
+    assert entry.versie == 1 and entry.vertrouwelijk  # trained on police incidents (issue 11)
 
 
 def test_training_period_is_respected(signal_werkmap):
     wm, area, incidents = signal_werkmap
-    _, learner = build_geleerd(wm, area, tot=date(2024, 1, 1), jaren=1, n_bootstrap=0)
+    learner = build_geleerd(wm, area, tot=date(2024, 1, 1), jaren=1, n_bootstrap=0).model
     in_2023 = (incidents["datum"].dt.year == 2023).sum()
     assert learner.n_incidents_ <= in_2023
     assert learner.n_incidents_ >= 0.9 * in_2023  # a few fall just outside the area
@@ -79,7 +80,9 @@ def test_training_period_is_respected(signal_werkmap):
 
 def test_evaluation_table_plot_and_ranking(signal_werkmap):
     wm, area, _ = signal_werkmap
-    run_dir, table, info = build_evaluatie(wm, area, split=date(2025, 1, 1))
+    run = build_evaluatie(wm, area, split=date(2025, 1, 1))
+    run_dir, table, info = run.run_dir, run.tables["evaluatie"], run.summary["evaluatie"]
+    assert run.kaart_ids == [] and run.vertrouwelijk
     assert info["splitsing"] == "2025-01-01" and info["test_tot"] == "2026-01-01"
     assert set(table["kaart"]) == {"deskundig", "geleerd", "risicokaart", "eerdere_incidenten",
                                    "gecombineerd", "uniform"}

@@ -77,8 +77,7 @@ def test_run_writes_every_output_and_registers(built):
                             "volledigheid.tif"]
                            + [f"thema_{t}.tif" for t in THEMES]
                            + [f"uitleg_{t}.tif" for t in THEMES])
-    assert sorted(item["pad"] for item in run.files) == sorted(
-        str(run.run_dir / n) for n in names)
+    assert sorted(item.pad for item in run.files) == sorted(run.run_dir / n for n in names)
     for name in names:
         if name.endswith(".tif"):
             assert cog_validate(run.run_dir / name, quiet=True)[0], name
@@ -88,9 +87,9 @@ def test_run_writes_every_output_and_registers(built):
         score = src.read(1)
         klasse = src.read(2)
     assert tags["SYNTHETISCH"] == "ja" and tags["GEBIED_ID"] == "GM0981"
-    assert json.loads(tags["KLASSEGRENZEN"]) == run.breaks["totaal"]
+    assert json.loads(tags["KLASSEGRENZEN"]) == run.summary["klassegrenzen"]["totaal"]
     inside = np.isfinite(score)
-    assert inside.sum() == run.cells
+    assert inside.sum() == run.summary["cellen"]
     assert set(np.unique(klasse[inside])) <= {1, 2, 3, 4, 5}
     assert (klasse[~inside] == 0).all()
 
@@ -109,10 +108,10 @@ def test_run_writes_every_output_and_registers(built):
 
 def test_objects_only_in_area_with_gemeente(built):
     wm, run = built
-    counts = {thema: len(table) for thema, table in run.objects.items()}
+    counts = {thema: len(table) for thema, table in run.tables.items()}
     assert counts == {"bedrijventerreinen": 2, "buitengebied": 3, "havens": 1,
                       "vakantieparken": 1}  # the Gulpen-Wittem objects are left out
-    for table in run.objects.values():
+    for table in run.tables.values():
         assert (table["gemeentecode"] == "GM0981").all()
         assert (table["gemeentenaam"] == "Vaals").all()
         assert table["rang_gebied"].tolist() == sorted(table["rang_gebied"].tolist())
@@ -123,7 +122,7 @@ def test_objects_only_in_area_with_gemeente(built):
 
 def test_point_object_matches_explain_point(built):
     wm, run = built
-    haven = run.objects["havens"].iloc[0]
+    haven = run.tables["havens"].iloc[0]
     cell = explain_point(run.run_dir, "havens", haven.geometry.x, haven.geometry.y)
     assert_allclose(haven["score"], cell["score"], rtol=1e-6)
     assert haven["klasse"] == cell["klasse"]
@@ -150,7 +149,7 @@ def test_verantwoording_of_run(built):
     assert sorted(doc["themas"]) == sorted(THEMES + ["totaal"])
     leegstand = doc["themas"]["bedrijventerreinen"]["indicatoren"][0]
     assert {"naam", "label", "toelichting", "gewicht", "parameters"} <= set(leegstand)
-    assert doc["klassegrenzen"] == run.breaks
+    assert doc["klassegrenzen"] == run.summary["klassegrenzen"]
     assert len(doc["indicatorconfiguratie"]["sha256"]) == 64
     assert {o["bestand"] for o in doc["uitvoer"]} >= {"gelegenheidskaart.tif", "objecten.gpkg"}
 
@@ -181,7 +180,7 @@ def test_per_gemeente_runs(wm):
     area = select_area(gemeente=["Vaals", "Gulpen-Wittem"])
     runs = build_gelegenheid_many(wm, split_per_gemeente(area), cellsize=CELL)
     assert [r.area.id for r in runs] == ["GM0981", "GM1729"]
-    assert (runs[1].objects["havens"]["gemeentenaam"] == "Gulpen-Wittem").all()
+    assert (runs[1].tables["havens"]["gemeentenaam"] == "Gulpen-Wittem").all()
     ids = {e.kaart_id for e in Catalog(wm).entries()}
     assert {"GM0981-gelegenheid-totaal", "GM1729-gelegenheid-totaal"} <= ids
 
