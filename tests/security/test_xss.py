@@ -287,3 +287,16 @@ def test_gebied_analyseren_csv_neutralises_formulas_in_the_browser(browser, serv
     lines = csv.lstrip("\ufeff").split("\r\n")
     assert lines[1] == '"\'=HYPERLINK(""http://x"",""klik"")";-0,5'
     assert lines[2] == "'\t=1+1;2" and lines[3] == "'@SUM(1,2);"
+
+
+def test_boundary_tooltip_and_layer_names_are_escaped(hostile):
+    """folium's GeoJsonTooltip and Leaflet's layer control insert text as HTML."""
+    from maps.builder import build_gemeente_map
+    from maps.outputs import load_outputs
+
+    outputs = load_outputs(hostile.werkmap, "GM0981")
+    outputs.boundaries["gemeentenaam"] = "Grens " + PAYLOADS[0]
+    html = build_gemeente_map(outputs, standalone=True).get_root().render()
+    # escaped before it reaches the tooltip (then JSON-encoded: & -> \u0026)
+    assert "Grens \\u0026lt;img src=x onerror=" in html
+    assert "Grens \\u003cimg" not in html and "<img src=x" not in html
