@@ -78,12 +78,19 @@ def verify_password(stored_hash: str, password: str) -> bool:
 
 
 def check_credentials(session: Session, gebruikersnaam: str, wachtwoord: str) -> Gebruiker | None:
-    """The active user with these credentials, or ``None`` (constant work either way)."""
+    """The active user with these credentials, or ``None`` (constant work either way).
+
+    Ends the session's (read-only) transaction before hashing, so a login waiting for one
+    of the :data:`HASH_SLOTS` holds no database connection (200 simultaneous logins
+    exhausted the pool otherwise).
+    """
     user = session.scalar(select(Gebruiker).where(Gebruiker.gebruikersnaam == gebruikersnaam))
-    if user is None or not user.actief:
+    stored = user.wachtwoord_hash if user is not None and user.actief else None
+    session.rollback()
+    if stored is None:
         verify_password(_DUMMY_HASH, wachtwoord)
         return None
-    return user if verify_password(user.wachtwoord_hash, wachtwoord) else None
+    return user if verify_password(stored, wachtwoord) else None
 
 
 def new_token() -> str:

@@ -17,7 +17,8 @@ Environment variables
                             ``X-Forwarded-For`` is believed (default: none).
 ``KAART_COOKIE_SECURE``     send the session cookie over HTTPS only (default: on in productie).
 ``KAART_TEGEL_SCHIJFCACHE`` directory for rendered tiles shared by worker processes
-                            (``kaart server --workers N>1`` sets ``<werkmap>/kaarten/.tegelcache``).
+                            (none by default: a tile from the serving copy costs about what
+                            reading a cached file costs, and the cache has no eviction).
 """
 
 from __future__ import annotations

@@ -54,7 +54,28 @@ def build_entry(werkmap: Werkmap, area: Area, *, organisatie: str | None = None)
     """The register entry (JSON-able) for the newest runs of ``area``."""
     docs = read_documents(werkmap, area.id)
     synthetic = any(d.get("synthetisch") for d in docs.values())
-    entry: dict[str, Any] = {
+    entry = _description(area, organisatie)
+    entry.update(_safeguards(docs, synthetic))
+    entry.update({
+        "wettelijke_basis": todo(
+            "bijv. Gemeentewet art. 172 (openbare orde), Wet Bibob, convenant RIEC; met link"),
+        "impacttoets": {
+            "dpia": todo("uitgevoerd ja/nee, datum, link"),
+            "iama": todo("uitgevoerd ja/nee, datum, link"),
+        },
+        "technische_werking": _technical(docs),
+        "contact": todo("e-mailadres voor vragen over dit algoritme"),
+        "broncode": todo("link naar de broncode (kaart is open source, EUPL-1.2)"),
+        "software": {"naam": "kaart", "versie": __version__},
+        "opgesteld": datetime.now(UTC).isoformat(timespec="seconds"),
+        "synthetisch": synthetic,
+    })
+    return entry
+
+
+def _description(area: Area, organisatie: str | None) -> dict[str, Any]:
+    """Name, owner, purpose and impact of the algorithm (register fields in order)."""
+    return {
         "standaard": STANDARD,
         "naam": f"Gelegenheids- en risicokaart ondermijning {area.naam}",
         "organisatie": organisatie or todo("naam van de verantwoordelijke organisatie"),
@@ -76,6 +97,12 @@ def build_entry(werkmap: Werkmap, area: Area, *, organisatie: str | None = None)
                        "vaker een controle krijgen."),
             "betrokkenen": todo("wie merkt het gebruik (ondernemers, eigenaren, bewoners)"),
         },
+    }
+
+
+def _safeguards(docs: dict[str, dict[str, Any]], synthetic: bool) -> dict[str, Any]:
+    """Considerations, human oversight and risk management (register fields in order)."""
+    return {
         "afwegingen": {
             "proportionaliteit": todo(
                 "waarom deze inzet in verhouding staat tot het doel, en welke alternatieven "
@@ -102,20 +129,7 @@ def build_entry(werkmap: Werkmap, area: Area, *, organisatie: str | None = None)
             ],
             "aanvullend": todo("periodieke herbeoordeling, bias-toets, klachtenprocedure"),
         },
-        "wettelijke_basis": todo(
-            "bijv. Gemeentewet art. 172 (openbare orde), Wet Bibob, convenant RIEC; met link"),
-        "impacttoets": {
-            "dpia": todo("uitgevoerd ja/nee, datum, link"),
-            "iama": todo("uitgevoerd ja/nee, datum, link"),
-        },
-        "technische_werking": _technical(docs),
-        "contact": todo("e-mailadres voor vragen over dit algoritme"),
-        "broncode": todo("link naar de broncode (kaart is open source, EUPL-1.2)"),
-        "software": {"naam": "kaart", "versie": __version__},
-        "opgesteld": datetime.now(UTC).isoformat(timespec="seconds"),
-        "synthetisch": synthetic,
     }
-    return entry
 
 
 def _privacy_measure(docs: dict[str, dict[str, Any]]) -> str:

@@ -219,11 +219,15 @@ def build_geleerd(werkmap: Werkmap, area: Area, *, layers_path: str | Path | Non
         tables={"gewichten": table}, model=learner)
 
 
-def evaluate_area(werkmap: Werkmap, area: Area, *, layers_path: str | Path | None = None,
-                  split: date | None = None, test_dagen: int = 365, jaren: int | None = None,
-                  method: str = "poisson", random_state: int = 0,
-                  coverages: tuple[float, ...] = COVERAGES) -> tuple[pd.DataFrame, dict]:
-    """Temporal hold-out: maps from incidents before ``split``, scored on the test period."""
+def compute_evaluatie(werkmap: Werkmap, area: Area, *, layers_path: str | Path | None = None,
+                      split: date | None = None, test_dagen: int = 365, jaren: int | None = None,
+                      method: str = "poisson", random_state: int = 0,
+                      coverages: tuple[float, ...] = COVERAGES) -> tuple[pd.DataFrame, dict]:
+    """Temporal hold-out: maps from incidents before ``split``, scored on the test period.
+
+    Computes only (like :func:`geo.scoring.engine.compute_gelegenheid`);
+    :func:`build_evaluatie` computes and writes the run.
+    """
     layers_path = Path(layers_path) if layers_path is not None else werkmap.lagen
     incidents = read_incidents(layers_path)
     features = read_features(latest_run(werkmap, area.id, GELEGENHEID.soort,
@@ -268,14 +272,14 @@ def evaluate_area(werkmap: Werkmap, area: Area, *, layers_path: str | Path | Non
 
 
 def build_evaluatie(werkmap: Werkmap, area: Area, **options: Any) -> Run:
-    """Run :func:`evaluate_area` and write ``evaluatie/vNNNN/`` (CSV, PNG, verantwoording).
+    """Run :func:`compute_evaluatie` and write ``evaluatie/vNNNN/`` (CSV, PNG, verantwoording).
 
-    The table is ``Run.tables["evaluatie"]``, the facts of :func:`evaluate_area`
+    The table is ``Run.tables["evaluatie"]``, the facts of :func:`compute_evaluatie`
     ``Run.summary["evaluatie"]``. Not a map: nothing is registered in the catalog.
     """
     from geo.layers import is_synthetic
 
-    table, info = evaluate_area(werkmap, area, **options)
+    table, info = compute_evaluatie(werkmap, area, **options)
     layers_path = Path(options.get("layers_path") or werkmap.lagen)
     section = {**info, "methode": (
         "Temporele hold-out: kaarten gemaakt met incidenten vóór de splitsingsdatum, getoetst "
@@ -335,6 +339,6 @@ def evaluation_summary(table: pd.DataFrame, coverage: float = 0.05) -> dict[str,
     return {str(r.kaart): float(r.pai) for r in part.itertuples()}
 
 
-__all__ = ["Features", "build_evaluatie", "build_geleerd", "evaluate_area", "evaluation_summary",
-           "fit_learner", "incident_counts", "learned_surface", "plot_hit_rates",
-           "read_features"]
+__all__ = ["Features", "build_evaluatie", "build_geleerd", "compute_evaluatie",
+           "evaluation_summary", "fit_learner", "incident_counts", "learned_surface",
+           "plot_hit_rates", "read_features"]
