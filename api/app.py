@@ -70,7 +70,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.catalog = ServiceCatalog(werkmap)
     app.state.principals = PrincipalCache(settings.auth_cache_s,
                                           stamp=werkmap.root / ACCESS_STAMP)
-    app.state.throttle = LoginThrottle(settings.max_inlogpogingen, settings.inlog_venster_s)
+    app.state.throttle = LoginThrottle(settings.max_inlogpogingen, settings.inlog_venster_s,
+                                       settings.max_inlogpogingen_adres)
     app.state.tiles = TileRenderer(settings.tegel_cache, settings.tegel_schijfcache,
                                    werkmap.kaarten / ".tegelcache" / "web")
     app.state.tile_audit = tile_audit

@@ -44,6 +44,7 @@ from geo.runs import (
     VERANTWOORDING_FILE,
     Run,
     confidentiality,
+    legend_scheme,
 )
 from geo.scoring.gecombineerd import attach_risk, combine_maps
 from geo.scoring.grid import DEFAULT_CELLSIZE, Grid
@@ -192,7 +193,7 @@ def legend(soort: str) -> list[dict[str, Any]]:
     rows = []
     for code in sorted(labels):
         row: dict[str, Any] = {"klasse": code, "label": labels[code], "kleur": colors[code]}
-        if soort == "gecombineerd":
+        if legend_scheme(soort) == "gecombineerd":
             row["gelegenheid"], row["risico"] = (
                 ("laag", "midden", "hoog")[level - 1] for level in bivariate_levels(code))
         rows.append(row)
