@@ -144,7 +144,8 @@ def plan(
                  tekorten=run.result.tekorten, synthetisch=run.synthetisch,
                  keuzes=[{"volgorde": int(r.volgorde), "object": r.sleutel,
                           "soort_keuze": r.soort_keuze, "selectiekans": float(r.selectiekans),
-                          "score": float(r.score), "verwachte_trefkans": float(r.verwacht)}
+                          "score": float(r.score), "verwachte_trefkans": float(r.verwacht),
+                          **_actiedag_fields(r)}
                          for r in picks.itertuples(index=False)])
         table = Table("nr", "object", "thema", "gemeente", "score", "keuze", "kans", "aankomst")
         for r in picks.itertuples(index=False):
