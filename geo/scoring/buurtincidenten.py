@@ -23,7 +23,9 @@ from __future__ import annotations
 import io
 import os
 import re
+from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import geopandas as gpd
@@ -32,7 +34,7 @@ import pandas as pd
 from rasterio import features
 
 from geo.errors import InputFileError, SchemaError
-from geo.layers._io import read_text, source_name
+from geo.layers._io import read_source, read_text, source_name, to_rd
 from geo.scoring.gistar import getis_ord_gistar
 from geo.scoring.grid import Grid
 from geo.scoring.kde import kernel_density
@@ -161,7 +163,49 @@ def compute_buurt_risico(counts: pd.Series, buurten: gpd.GeoDataFrame, grid: Gri
         z=np.where(mask, z, np.nan).astype("float32"), breaks=breaks,
         peildatum=peildatum or date.today(),
         used=publish_counts(table, config.k_anonimiteit), config=config,
-        extra={"invoer": "geregistreerde misdrijven per buurt (politie open data)",
-               "periode": periode, "buurten_met_waarde": len(spread),
+        extra={"invoer": "geregistreerde misdrijven per buurt (politie open data, profiel "
+                         f"{PROFILE}); per buurt gelijk over de cellen verdeeld, geen punten",
+               "periode": periode, "tijdvenster_dagen": None, "halveringstijd_dagen": None,
+               "onderdruk_straal_m": None, "onderdrukte_cellen": None,
+               "buurten_met_waarde": len(spread),
                "buurten_onder_k": suppressed, "eenheid": "misdrijven per km²"},
     )
+
+
+@dataclass(frozen=True)
+class BuurtInput:
+    """Police open data per buurt plus the buurt polygons, as given to ``kaart risico``.
+
+    ``tabel`` is the CSV in the CBS/politie layout; ``buurten`` a vector file with buurt
+    polygons (CBS wijk- en buurtkaart) and the buurtcode in ``code_kolom``; ``soort``,
+    ``van`` and ``tot`` select the soort misdrijf and the months (``2024MM01``).
+    """
+
+    tabel: Path
+    buurten: Path
+    buurten_laag: str | None = None
+    code_kolom: str = "buurtcode"
+    soort: str = TOTAL_SOORT
+    van: str | None = None
+    tot: str | None = None
+
+    def load(self) -> tuple[pd.Series, gpd.GeoDataFrame, date | None]:
+        """Counts per buurt, the buurt polygons (EPSG:28992) and the end of the last month."""
+        table = read_buurt_counts(self.tabel)
+        counts = counts_per_buurt(table, soort=self.soort, van=self.van, tot=self.tot)
+        frame, layer = read_source(self.buurten, self.buurten_laag, "buurten")
+        frame = to_rd(frame, None, source_name(self.buurten), layer, "buurten")
+        return counts, frame, period_end(table, self.tot)
+
+    @property
+    def periode(self) -> str:
+        return f"{self.van or 'begin'} t/m {self.tot or 'laatste maand'}"
+
+
+def period_end(table: pd.DataFrame, tot: str | None) -> date | None:
+    """Last day of the latest month used (``2024MM02`` → 2024-02-29), None if no months."""
+    periods = table["periode"][table["periode"] <= tot] if tot else table["periode"]
+    if periods.empty:
+        return None
+    year, month = (int(v) for v in PERIOD.match(periods.max()).groups())
+    return (pd.Timestamp(year=year, month=month, day=1) + pd.offsets.MonthEnd(0)).date()
