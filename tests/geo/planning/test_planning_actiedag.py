@@ -103,3 +103,30 @@ def test_xlsx_has_real_times_ja_nee_filter_frozen_header_and_print_setup(actieda
 
 def test_minutes():
     assert minutes("08:00") == 480 and minutes("17:30") == 1050
+
+
+@pytest.mark.browser
+def test_route_map_one_colour_per_team_day_metric_scale_and_boundaries(actiedag, tmp_path,
+                                                                       browser):
+    from maps.outputs import load_boundaries
+    from maps.plan import ROUTE_COLORS, write_plan_map
+
+    werkmap, run = actiedag
+    path = write_plan_map(run.result.picks, tmp_path / "plan.html", titel="Actiedag",
+                          boundaries=load_boundaries(werkmap, run.area.codes))
+    html = path.read_text(encoding="utf-8")
+    for team in (1, 2, 3):
+        assert f"Team {team}, dag 1" in html
+    page = browser.new_page(viewport={"width": 1366, "height": 768})
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if "Content Security" in m.text else 0)
+    page.goto(path.as_uri())
+    page.wait_for_selector(".leaflet-control-scale-line", timeout=15000)
+    scale = page.locator(".leaflet-control-scale-line").all_inner_texts()
+    assert len(scale) == 1 and scale[0].endswith(("km", " m")) and "mi" not in scale[0]
+    strokes = {page.evaluate("e => e.getAttribute('stroke')", p)
+               for p in page.locator("path.leaflet-interactive").element_handles()}
+    assert set(ROUTE_COLORS[:3]) <= strokes  # the three team routes
+    assert page.locator("path:not(.leaflet-interactive)").count() >= len(run.area.codes)
+    assert not errors
+    page.close()
