@@ -78,12 +78,19 @@ def verify_password(stored_hash: str, password: str) -> bool:
 
 
 def check_credentials(session: Session, gebruikersnaam: str, wachtwoord: str) -> Gebruiker | None:
-    """The active user with these credentials, or ``None`` (constant work either way)."""
+    """The active user with these credentials, or ``None`` (constant work either way).
+
+    Ends the session's (read-only) transaction before hashing, so a login waiting for one
+    of the :data:`HASH_SLOTS` holds no database connection (200 simultaneous logins
+    exhausted the pool otherwise).
+    """
     user = session.scalar(select(Gebruiker).where(Gebruiker.gebruikersnaam == gebruikersnaam))
-    if user is None or not user.actief:
+    stored = user.wachtwoord_hash if user is not None and user.actief else None
+    session.rollback()
+    if stored is None:
         verify_password(_DUMMY_HASH, wachtwoord)
         return None
-    return user if verify_password(user.wachtwoord_hash, wachtwoord) else None
+    return user if verify_password(stored, wachtwoord) else None
 
 
 def new_token() -> str:
@@ -112,22 +119,25 @@ def _aware(moment: datetime) -> datetime:
 
 
 class LoginThrottle:
-    """At most ``max_attempts`` failed logins per account and per client address per window.
+    """At most ``max_attempts`` failed logins per account, and ``max_per_address`` (default
+    four times as many: an office behind one NAT address) per client address, per window.
 
     The failures are the audit log's ``inloggen_mislukt`` records, so the count is shared by
     every worker process and survives a restart. Per account, a successful login starts a
     new count; per address it does not (one valid account must not reset guessing others).
     """
 
-    def __init__(self, max_attempts: int = 5, window_s: float = 900.0) -> None:
+    def __init__(self, max_attempts: int = 5, window_s: float = 900.0,
+                 max_per_address: int | None = None) -> None:
         self.max_attempts = max_attempts
         self.window_s = window_s
+        self.max_per_address = max_per_address
 
-    def _wait(self, session: Session, where, now: datetime) -> float:
+    def _wait(self, session: Session, where, now: datetime, limit: int) -> float:
         times = list(session.scalars(
             select(AuditRegel.tijd).where(AuditRegel.actie == "inloggen_mislukt", *where)
-            .order_by(AuditRegel.id.desc()).limit(self.max_attempts)))
-        if len(times) < self.max_attempts:
+            .order_by(AuditRegel.id.desc()).limit(limit)))
+        if len(times) < limit:
             return 0.0
         return max(0.0, (_aware(times[-1]) - now).total_seconds() + self.window_s)
 
@@ -139,10 +149,12 @@ class LoginThrottle:
         last_ok = session.scalar(select(func.max(AuditRegel.tijd)).where(
             AuditRegel.actie == "inloggen", AuditRegel.gebruikersnaam == gebruikersnaam))
         account_since = max(since, _aware(last_ok)) if last_ok is not None else since
+        per_address = self.max_per_address or 4 * self.max_attempts
         wait = max(
             self._wait(session, (AuditRegel.gebruikersnaam == gebruikersnaam[:100],
-                                 AuditRegel.tijd > account_since), now),
-            self._wait(session, (AuditRegel.adres == adres[:64], AuditRegel.tijd >= since), now),
+                                 AuditRegel.tijd > account_since), now, self.max_attempts),
+            self._wait(session, (AuditRegel.adres == adres[:64], AuditRegel.tijd >= since), now,
+                       per_address),
         )
         return math.ceil(wait)
 

@@ -17,7 +17,8 @@ Environment variables
                             ``X-Forwarded-For`` is believed (default: none).
 ``KAART_COOKIE_SECURE``     send the session cookie over HTTPS only (default: on in productie).
 ``KAART_TEGEL_SCHIJFCACHE`` directory for rendered tiles shared by worker processes
-                            (``kaart server --workers N>1`` sets ``<werkmap>/kaarten/.tegelcache``).
+                            (none by default: a tile from the serving copy costs about what
+                            reading a cached file costs, and the cache has no eviction).
 """
 
 from __future__ import annotations
@@ -53,7 +54,8 @@ class Settings(BaseSettings):
     tegel_schijfcache: Path | None = Field(
         None, description="Map voor gerenderde tegels, gedeeld door alle werkprocessen.")
     tegel_max_age_s: int = Field(3600, ge=0)
-    max_inlogpogingen: int = Field(5, ge=1)
+    max_inlogpogingen: int = Field(5, ge=1, description="Mislukte pogingen per account.")
+    max_inlogpogingen_adres: int = Field(20, ge=1, description="Mislukte pogingen per adres.")
     inlog_venster_s: int = Field(900, ge=1)
     audit_tegels_flush_s: float = Field(10.0, gt=0, le=10)
     audit_tegels_max: int = Field(1000, ge=1)

@@ -95,7 +95,7 @@ def build_werkmap(root: Path) -> tuple[Path, str]:
     engine, sessionmaker = open_database(f"sqlite:///{werkmap.database}")
     with sessionmaker() as session:
         org = ensure_organisation(session, "Gemeente Vaals", ["GM0981"])
-        user = add_user(session, "bench", "benchmark-wachtwoord", "gemeente", org)
+        user = add_user(session, "bench", "Tegel-vergelijking-4Hs9-lang", "gemeente", org)
         token = create_token(session, user, "bench", 1)
         session.commit()
     engine.dispose()
@@ -123,11 +123,22 @@ def _port() -> int:
         return sock.getsockname()[1]
 
 
+def _log_file(name: str) -> Path:
+    """Where a server's stderr goes: a file, never an undrained pipe (a full pipe blocks the
+    server as soon as it logs 64 KB)."""
+    return Path(tempfile.mkdtemp(prefix=f"bench-{name}-")) / "stderr.log"
+
+
+def _log_tail(process: subprocess.Popen) -> str:
+    path = getattr(process, "log_path", None)
+    return path.read_text(errors="replace")[-2000:] if path and path.exists() else ""
+
+
 def _wait(url: str, process: subprocess.Popen, timeout: float = 60) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise RuntimeError(f"server gestopt: {process.stderr.read().decode()[-2000:]}")
+            raise RuntimeError(f"server gestopt: {_log_tail(process)}")
         try:
             httpx.get(url, timeout=2)
             return
@@ -144,10 +155,13 @@ def start_kaart(werkmap: Path, workers: int) -> tuple[subprocess.Popen, str]:
     port = _port()
     env = {**os.environ, "KAART_WERKMAP": str(werkmap), "KAART_GEEN_VOORTGANG": "1",
            "PYTHONPATH": str(ROOT)}
-    process = subprocess.Popen(
-        [*KAART_CLI, "server", "--host", "127.0.0.1", "--port", str(port), "--workers",
-         str(workers)],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    log = _log_file("kaart")
+    with log.open("wb") as stderr:
+        process = subprocess.Popen(
+            [*KAART_CLI, "server", "--host", "127.0.0.1", "--port", str(port), "--workers",
+             str(workers)],
+            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=stderr)
+    process.log_path = log
     base = f"http://127.0.0.1:{port}"
     _wait(f"{base}/gezond", process)
     return process, base
@@ -156,11 +170,14 @@ def start_kaart(werkmap: Path, workers: int) -> tuple[subprocess.Popen, str]:
 def start_titiler(appdir: Path, workers: int) -> tuple[subprocess.Popen, str]:
     port = _port()
     (appdir / "titiler_bench_app.py").write_text(TITILER_APP, encoding="utf-8")
-    process = subprocess.Popen(
-        [str(TITILER_PY), "-m", "uvicorn", "titiler_bench_app:app", "--app-dir", str(appdir),
-         "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers),
-         "--log-level", "warning"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    log = _log_file("titiler")
+    with log.open("wb") as stderr:
+        process = subprocess.Popen(
+            [str(TITILER_PY), "-m", "uvicorn", "titiler_bench_app:app", "--app-dir",
+             str(appdir), "--host", "127.0.0.1", "--port", str(port), "--workers",
+             str(workers), "--log-level", "warning"],
+            stdout=subprocess.DEVNULL, stderr=stderr)
+    process.log_path = log
     base = f"http://127.0.0.1:{port}"
     _wait(f"{base}/docs", process)
     return process, base
@@ -212,6 +229,16 @@ def load(urls: list[str], headers: dict[str, str], clients: int,
             "p99_ms": 1000 * ordered[min(len(ordered) - 1, int(0.99 * len(ordered)))]}
 
 
+def warm_up(urls: list[str], headers: dict[str, str], per_worker: int = 8) -> None:
+    """Request ``urls`` a few times in parallel, so that every worker process has started."""
+    threads = [threading.Thread(target=lambda u=u: httpx.get(u, headers=headers, timeout=120))
+               for u in urls * per_worker]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+
 def colormap_param() -> str:
     from api.tiles import colormap
 
@@ -241,6 +268,9 @@ def main() -> None:
     theirs = [httpx.URL(f"/cog/tiles/WebMercatorQuad/{t.z}/{t.x}/{t.y}.png",
                         params={"url": str(cog), "bidx": "2", "colormap": cmap,
                                 "resampling": "nearest"}) for t in tiles]
+    # Process warm-up (imports, PROJ, file headers), no tiles: "cold" is about the tile cache
+    warm_urls = {"kaart": [f"/tiles/{KAART_ID}/tilejson.json"],
+                 "titiler": [str(httpx.URL("/cog/info", params={"url": str(cog)}))]}
     results = []
     for workers in args.workers:
         for name in ("kaart", "titiler"):
@@ -251,6 +281,7 @@ def main() -> None:
                 process, base = start_titiler(tmp, workers)
                 urls, headers = [str(httpx.URL(base).join(u)) for u in theirs], {}
             try:
+                warm_up([str(httpx.URL(base).join(u)) for u in warm_urls[name]], headers)
                 for phase in ("koud", "warm"):
                     batch = urls if phase == "koud" else urls * args.herhaal
                     figures = load(batch, headers, args.clients, args.limiet_s)
@@ -277,9 +308,11 @@ def report(results: list[dict], args, cog: Path) -> str:
         "TiTiler de RD-COG.",
         f"{args.tegels} verschillende tegels (zoom 11-16, binnen de data), {args.clients} "
         "gelijktijdige keep-alive clients op 127.0.0.1 (client en server delen de cores).",
-        "kaart: Bearer-token, catalogus, autorisatie, auditlog en LRU-tegelcache (bij 2 "
-        "workers ook de gedeelde schijfcache `kaarten/.tegelcache`); TiTiler: "
+        "kaart: Bearer-token, catalogus, autorisatie, auditlog en LRU-tegelcache per "
+        "werkproces (geen schijfcache); TiTiler: "
         "`?url=` naar hetzelfde bestand, `bidx=2`, dezelfde kleurentabel, nearest.",
+        "Voor de meting per server 8 aanvragen zonder tegels (kaart: TileJSON, TiTiler: "
+        "`/cog/info`) zodat elk werkproces gestart is; "
         "`koud` = eerste aanvraag van elke tegel (lege tegelcache); `warm` = daarna dezelfde "
         f"tegels nog {args.herhaal}×. De bestandscache van het besturingssysteem "
         "is in beide gevallen warm.",

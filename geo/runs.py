@@ -67,6 +67,17 @@ def map_file(thema: str) -> str:
     return GELEGENHEID_FILE if thema == TOTAL else f"thema_{thema}.tif"
 
 
+def web_file(cog: str) -> str:
+    """File name of the Web Mercator serving copy of a map COG (:mod:`geo.export.webcog`).
+
+    Examples
+    --------
+    >>> web_file("gelegenheidskaart.tif")
+    'gelegenheidskaart.web.tif'
+    """
+    return cog.removesuffix(".tif") + ".web.tif"
+
+
 def uitleg_file(thema: str) -> str:
     """File name of a theme's explanation COG (raw and normalised indicator bands).
 

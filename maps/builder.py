@@ -23,7 +23,7 @@ from geo.export.tabular import FORMULA_TRIGGERS
 from geo.runs import legend_scheme
 from maps.assets import SERVED_PREFIX, STANDALONE_PREFIX, use_local_assets
 from maps.elements import KaartControls
-from maps.herkomst import layer_sources
+from maps.herkomst import layer_sources, mixed_label
 from maps.outputs import PUBLIC_KINDS, MapOutputs, RasterLayer
 from maps.raster import render_class_png
 from maps.style import (
@@ -239,7 +239,8 @@ def build_gemeente_map(outputs: MapOutputs, *, tiles_url: str | None = None,
     info = info_html(title=title, datum=format_date(outputs.datum),
                      bronnen=public_paths(  # no server paths
                          layer_sources(outputs.verantwoording) or outputs.sources()),
-                     synthetisch=outputs.synthetisch, vertrouwelijk=vertrouwelijk)
+                     synthetisch=outputs.synthetisch, vertrouwelijk=vertrouwelijk,
+                     synthetisch_label=mixed_label(outputs.verantwoording))
     controls = KaartControls(
         info=info, legend=legend, object_layers=object_layers, rasters=raster_layers,
         osm=osm, plain=plain, draw=draw,

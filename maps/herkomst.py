@@ -28,3 +28,13 @@ def layer_sources(verantwoording: dict[str, Any]) -> list[str] | None:
         when = f", {row['datum_bron']}" if row.get("datum_bron") else ""
         real.append(f"{row['laag']}: {credit} (echt{when})")
     return real + ([f"synthetisch (verzonnen): {', '.join(fake)}"] if fake else [])
+
+
+def mixed_label(verantwoording: dict[str, Any]) -> str | None:
+    """``Deels synthetisch: …`` when real and synthetic input layers are mixed, else None."""
+    rows = [r for r in verantwoording.get("bronnen") or [] if isinstance(r, dict)]
+    fake = [str(r.get("laag")) for r in rows if r.get("synthetisch")]
+    if not fake or len(fake) == len(rows):
+        return None
+    return (f"Deels synthetische demodata: {', '.join(fake)} zijn verzonnen — niet gebruiken "
+            "voor besluiten over echte locaties.")

@@ -249,14 +249,18 @@ def _bivariate_legend_html(title: str) -> str:
 
 
 def info_html(*, title: str, datum: str, bronnen: list[str], synthetisch: bool,
-              vertrouwelijk: bool) -> str:
-    """The map's header box: title, date, sources and the synthetic/confidential notices."""
+              vertrouwelijk: bool, synthetisch_label: str | None = None) -> str:
+    """The map's header box: title, date, sources and the synthetic/confidential notices.
+
+    ``synthetisch_label`` replaces the synthetic notice when only part of the input is
+    synthetic (real and invented layers mixed, e.g. ``kaart demo --echt``)."""
     parts = [f'<div class="kaart-info"><h3>{escape(title)}</h3>',
              f"<p><b>Datum:</b> {escape(datum)}</p>"]
     if bronnen:
         parts.append(f"<p><b>Bronnen:</b> {escape(', '.join(bronnen))}</p>")
     if synthetisch:
-        parts.append(f'<p class="kaart-synthetisch">{escape(SYNTHETIC_LABEL)}</p>')
+        label = synthetisch_label or SYNTHETIC_LABEL
+        parts.append(f'<p class="kaart-synthetisch">{escape(label)}</p>')
     if vertrouwelijk:
         parts.append(f'<p class="kaart-vertrouwelijk">{escape(CONFIDENTIAL_LABEL)}</p>')
     parts.append("</div>")

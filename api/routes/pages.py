@@ -172,8 +172,7 @@ def verantwoording_page(request: Request, user: OptionalUser, session: SessionDe
     if not may_see(user, entry):
         return _not_found(request, user)
     try:
-        document = public_paths(load_verantwoording(catalog.werkmap, entry),
-                                str(catalog.werkmap.root))
+        document = load_verantwoording(catalog.werkmap, entry)
     except (KaartError, *UNREADABLE_OUTPUT_ERRORS):
         return _page(request, "fout.html", user, status_code=409,
                      kop="Kaartverantwoording niet beschikbaar",
@@ -189,7 +188,9 @@ def verantwoording_page(request: Request, user: OptionalUser, session: SessionDe
         document = {**document, "evaluatie": evaluation}
     return _page(request, "verantwoording.html", user, entry=entry,
                  titel=f"{kaart_title(entry.soort, entry.thema)}, {entry.gebied_naam}",
-                 secties=describe_verantwoording(document), downloads=_downloads(entry),
+                 secties=describe_verantwoording(  # never an absolute server path
+                     public_paths(document, str(catalog.werkmap.root))),
+                 downloads=_downloads(entry),
                  toon_evaluatie=show_evaluation, synthetisch_label=SYNTHETIC_LABEL)
 
 

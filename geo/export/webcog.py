@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import math
 import os
+from collections.abc import Sequence
 from pathlib import Path
 from xml.sax.saxutils import escape
 
@@ -30,8 +31,8 @@ from rasterio.shutil import copy as copy_dataset
 
 from geo.atomic import atomic_file
 from geo.errors import OutputError
+from geo.runs import WrittenFile, web_file
 
-WEB_SUFFIX = ".web.tif"
 CLASS_BAND = 2
 WEB_BLOCKSIZE = 256
 WORLD = 2 * 20037508.342789244
@@ -48,7 +49,7 @@ def web_cog_path(cog: str | os.PathLike[str]) -> Path:
     'risicokaart.web.tif'
     """
     path = Path(cog)
-    return path.with_name(path.stem + WEB_SUFFIX)
+    return path.with_name(web_file(path.name))
 
 
 def aligned_levels(cog: Path) -> int:
@@ -125,3 +126,15 @@ def write_web_cog(cog: str | os.PathLike[str],
                      RESAMPLING="NEAREST", OVERVIEW_RESAMPLING="NEAREST",
                      COMPRESS="DEFLATE", LEVEL="6", ADD_ALPHA="NO", BIGTIFF="IF_SAFER")
     return target
+
+
+def write_web_copies(folder: str | os.PathLike[str],
+                     files: Sequence[WrittenFile]) -> list[WrittenFile]:
+    """Write the serving copy of every map COG (``soort == "cog"`` with a catalog id) among
+    a run's ``files``, inside the run's ``folder``; returns the copies as ``web-cog`` files.
+
+    The run writer calls this once per run, before the run folder is published, so a new
+    map version is served from its copy from the first tile on.
+    """
+    return [WrittenFile(Path(write_web_cog(Path(folder) / Path(f.pad).name).name), "web-cog",
+                        f.aantal) for f in files if f.soort == "cog" and f.kaart_id]

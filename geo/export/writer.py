@@ -39,6 +39,7 @@ from geo.export.verantwoording import (
     plain,
     write_verantwoording,
 )
+from geo.export.webcog import write_web_copies
 from geo.layers.gemeenten import Area
 from geo.paths import Werkmap
 from geo.runs import TOTAL, VERANTWOORDING_FILE, MapKind, Run, Vertrouwelijkheid, WrittenFile
@@ -108,7 +109,9 @@ class RunWriter:
             outputs=[f.uitvoer() for f in self.files], timestamp=self.stamp, **sections)
 
     def write_verantwoording(self, document: Kaartverantwoording) -> None:
-        """Write ``kaartverantwoording.json`` (last file of every run)."""
+        """Write ``kaartverantwoording.json`` (last file of every run), after the tile-serving
+        copies of the run's maps (:func:`geo.export.webcog.write_web_copies`)."""
+        self.files += write_web_copies(self.path, self.files)
         write_verantwoording(self.path / VERANTWOORDING_FILE, document)
         self.files.append(WrittenFile(Path(VERANTWOORDING_FILE), "kaartverantwoording"))
         self.verantwoording = document

@@ -59,8 +59,9 @@ def server(
 
         root = open_werkmap(werkmap).root
         os.environ["KAART_WERKMAP"] = str(root)
-        if workers > 1:  # share rendered tiles between the worker processes
-            os.environ.setdefault("KAART_TEGEL_SCHIJFCACHE", str(root / "kaarten" / ".tegelcache"))
+        # No shared disk cache of rendered tiles by default (KAART_TEGEL_SCHIJFCACHE still
+        # sets one): a tile from the serving copy costs about what reading a cached file
+        # costs, and a cache without eviction lets anyone fill the disk with z24 tiles.
         settings = Settings()  # refuses weak or public secrets before starting
         settings.session_secret()  # generated once into the werkmap when not configured
         engine, _ = open_database(settings.resolved_database_url(), werkmap=root)

@@ -23,9 +23,6 @@ sys.path.insert(1, str(ROOT / "tests" / "maps"))
 from kaart_testdata import build_test_werkmap  # noqa: E402
 
 CHROMIUM = os.environ.get("KAART_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic",
-                 "--no-first-run", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync"]
 SCREENSHOTS = ROOT / "artifacts" / "screenshots"
 PASSWORD = "een-lang-testwachtwoord"
 BROWSER_USERS = {
@@ -102,16 +99,6 @@ def server(browser_werkmap, tmp_path_factory):
     except subprocess.TimeoutExpired:
         process.kill()
     log.close()
-
-
-@pytest.fixture(scope="session")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 def block_network(page, allowed: tuple[str, ...]) -> list[str]:

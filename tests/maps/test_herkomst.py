@@ -1,6 +1,7 @@
 """Map pages say per input layer whether it is real (source, licence) or synthetic."""
 
-from maps.herkomst import layer_sources
+from maps.herkomst import layer_sources, mixed_label
+from maps.style import info_html
 
 BRONNEN = [
     {"laag": "vakantieparken", "synthetisch": False, "bron": "OpenStreetMap",
@@ -19,3 +20,12 @@ def test_layer_sources_real_with_attribution_and_synthetic_grouped():
         "gemeenten: CBS / Kadaster, CC BY 4.0 (echt, 2023)",
         "synthetisch (verzonnen): kernen, wegen"]
     assert layer_sources({"invoer": []}) is None
+
+
+def test_mixed_input_gets_a_partly_synthetic_label():
+    label = mixed_label({"bronnen": BRONNEN})
+    assert label.startswith("Deels synthetische demodata: kernen, wegen zijn verzonnen")
+    assert mixed_label({"bronnen": BRONNEN[2:]}) is None  # all synthetic: the usual label
+    html = info_html(title="t", datum="d", bronnen=[], synthetisch=True, vertrouwelijk=False,
+                     synthetisch_label=label)
+    assert "Deels synthetische demodata" in html

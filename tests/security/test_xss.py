@@ -31,8 +31,6 @@ from sec_web_data import (
 )
 
 CHROMIUM = os.environ.get("KAART_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update"]
 SCREENSHOTS = ROOT / "artifacts" / "screenshots"
 OUTSIDE = re.compile(r"https?://(?!tile\.openstreetmap\.org|\*\.tile\.openstreetmap\.org)")
 
@@ -162,18 +160,6 @@ def server(hostile, tmp_path_factory):
     log.close()
 
 
-@pytest.fixture(scope="module")
-def browser():
-    if not Path(CHROMIUM).exists():
-        pytest.skip(f"Chromium ontbreekt ({CHROMIUM})")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
-
-
 WATCH = """
 window.__csp = [];
 document.addEventListener("securitypolicyviolation", function (e) {
@@ -301,3 +287,16 @@ def test_gebied_analyseren_csv_neutralises_formulas_in_the_browser(browser, serv
     lines = csv.lstrip("\ufeff").split("\r\n")
     assert lines[1] == '"\'=HYPERLINK(""http://x"",""klik"")";-0,5'
     assert lines[2] == "'\t=1+1;2" and lines[3] == "'@SUM(1,2);"
+
+
+def test_boundary_tooltip_and_layer_names_are_escaped(hostile):
+    """folium's GeoJsonTooltip and Leaflet's layer control insert text as HTML."""
+    from maps.builder import build_gemeente_map
+    from maps.outputs import load_outputs
+
+    outputs = load_outputs(hostile.werkmap, "GM0981")
+    outputs.boundaries["gemeentenaam"] = "Grens " + PAYLOADS[0]
+    html = build_gemeente_map(outputs, standalone=True).get_root().render()
+    # escaped before it reaches the tooltip (then JSON-encoded: & -> \u0026)
+    assert "Grens \\u0026lt;img src=x onerror=" in html
+    assert "Grens \\u003cimg" not in html and "<img src=x" not in html

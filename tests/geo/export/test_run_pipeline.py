@@ -21,6 +21,7 @@ from geo.export import run as run_module
 from geo.export.run import build_gelegenheid, build_gelegenheid_many
 from geo.layers.gemeenten import select_area, split_per_gemeente
 from geo.paths import Werkmap
+from geo.runs import TOTAL, map_file, web_file
 from geo.scoring.explain import explain_point
 
 _spec = importlib.util.spec_from_file_location(
@@ -76,7 +77,8 @@ def test_run_writes_every_output_and_registers(built):
     assert names == sorted(["gelegenheidskaart.tif", "kaartverantwoording.json", "objecten.gpkg",
                             "volledigheid.tif"]
                            + [f"thema_{t}.tif" for t in THEMES]
-                           + [f"uitleg_{t}.tif" for t in THEMES])
+                           + [f"uitleg_{t}.tif" for t in THEMES]
+                           + [web_file(map_file(t)) for t in (*THEMES, TOTAL)])
     assert sorted(item.pad for item in run.files) == sorted(run.run_dir / n for n in names)
     for name in names:
         if name.endswith(".tif"):
