@@ -15,7 +15,17 @@ from api.catalog import ServiceCatalog
 from api.db.session import open_database
 from api.deps import csrf_protect
 from api.errors import add_exception_handlers
-from api.routes import auth, beheer, health, kaarten, objecten, pages, planning, tiles
+from api.routes import (
+    auth,
+    beheer,
+    health,
+    kaarten,
+    objecten,
+    pages,
+    planning,
+    rapport,
+    tiles,
+)
 from api.security_headers import add_security_headers
 from api.settings import Settings
 from api.tiles import TileRenderer
@@ -79,7 +89,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     add_security_headers(app)
 
     # pages first: they own /inloggen (the login form) before the auth API
-    for module in (pages, health, auth, kaarten, tiles, objecten, beheer, planning):
+    for module in (pages, health, auth, kaarten, rapport, tiles, objecten, beheer, planning):
         app.include_router(module.router)
     if settings.omgeving != "productie":
         from api.routes import docs

@@ -44,7 +44,7 @@ import morecantile
 import rasterio
 
 sys.path[:0] = [str(Path(__file__).resolve().parent.parent), str(Path(__file__).resolve().parent)]
-from bench_tiles import start_kaart, stop  # noqa: E402
+from bench_tiles import start_kaart, stop, warm_up  # noqa: E402
 
 KAART_ID = "provincie-limburg-gelegenheid-totaal"
 TMS = morecantile.tms.get("WebMercatorQuad")
@@ -226,6 +226,7 @@ def phase_last(werkmap: Path, cog: Path, token: str, requests: int, clients: int
                 lon, lat = points[i]
                 urls.append(tile_url(base, lon, lat, rng.randint(8, 16)))
         headers = {"Authorization": f"Bearer {token}"}
+        warm_up([f"{base}/tiles/{KAART_ID}/tilejson.json"], headers)  # no tiles, see bench_tiles
         with Sampler(pids) as sampler:
             figures = asyncio.run(_load(urls, headers, clients, limit_s))
         return {**figures, "workers": len(pids),

@@ -229,6 +229,16 @@ def load(urls: list[str], headers: dict[str, str], clients: int,
             "p99_ms": 1000 * ordered[min(len(ordered) - 1, int(0.99 * len(ordered)))]}
 
 
+def warm_up(urls: list[str], headers: dict[str, str], per_worker: int = 8) -> None:
+    """Request ``urls`` a few times in parallel, so that every worker process has started."""
+    threads = [threading.Thread(target=lambda u=u: httpx.get(u, headers=headers, timeout=120))
+               for u in urls * per_worker]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+
 def colormap_param() -> str:
     from api.tiles import colormap
 
@@ -258,6 +268,9 @@ def main() -> None:
     theirs = [httpx.URL(f"/cog/tiles/WebMercatorQuad/{t.z}/{t.x}/{t.y}.png",
                         params={"url": str(cog), "bidx": "2", "colormap": cmap,
                                 "resampling": "nearest"}) for t in tiles]
+    # Process warm-up (imports, PROJ, file headers), no tiles: "cold" is about the tile cache
+    warm_urls = {"kaart": [f"/tiles/{KAART_ID}/tilejson.json"],
+                 "titiler": [str(httpx.URL("/cog/info", params={"url": str(cog)}))]}
     results = []
     for workers in args.workers:
         for name in ("kaart", "titiler"):
@@ -268,6 +281,7 @@ def main() -> None:
                 process, base = start_titiler(tmp, workers)
                 urls, headers = [str(httpx.URL(base).join(u)) for u in theirs], {}
             try:
+                warm_up([str(httpx.URL(base).join(u)) for u in warm_urls[name]], headers)
                 for phase in ("koud", "warm"):
                     batch = urls if phase == "koud" else urls * args.herhaal
                     figures = load(batch, headers, args.clients, args.limiet_s)
@@ -294,9 +308,11 @@ def report(results: list[dict], args, cog: Path) -> str:
         "TiTiler de RD-COG.",
         f"{args.tegels} verschillende tegels (zoom 11-16, binnen de data), {args.clients} "
         "gelijktijdige keep-alive clients op 127.0.0.1 (client en server delen de cores).",
-        "kaart: Bearer-token, catalogus, autorisatie, auditlog en LRU-tegelcache (bij 2 "
-        "workers ook de gedeelde schijfcache `kaarten/.tegelcache`); TiTiler: "
+        "kaart: Bearer-token, catalogus, autorisatie, auditlog en LRU-tegelcache per "
+        "werkproces (geen schijfcache); TiTiler: "
         "`?url=` naar hetzelfde bestand, `bidx=2`, dezelfde kleurentabel, nearest.",
+        "Voor de meting per server 8 aanvragen zonder tegels (kaart: TileJSON, TiTiler: "
+        "`/cog/info`) zodat elk werkproces gestart is; "
         "`koud` = eerste aanvraag van elke tegel (lege tegelcache); `warm` = daarna dezelfde "
         f"tegels nog {args.herhaal}×. De bestandscache van het besturingssysteem "
         "is in beide gevallen warm.",

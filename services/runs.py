@@ -15,6 +15,7 @@ from pathlib import Path
 from geo.layers.gemeenten import Area, select_area, split_per_gemeente
 from geo.paths import Werkmap
 from geo.runs import Run
+from geo.scoring.buurtincidenten import BuurtInput
 from geo.scoring.grid import DEFAULT_CELLSIZE
 from maps.outputs import ALL_KINDS, PUBLIC_KINDS
 from maps.standalone import StandaloneResult
@@ -62,8 +63,11 @@ def build_risico(
     cellsize: float = DEFAULT_CELLSIZE,
     peildatum: date | None = None,
     progress: Progress | None = None,
+    buurten: BuurtInput | None = None,
 ) -> list[Run]:
-    """Risicokaarten (vertrouwelijk) for ``area`` or each of its gemeenten."""
+    """Risicokaarten (vertrouwelijk) for ``area`` or each of its gemeenten.
+
+    ``buurten``: police open data per buurt instead of the incidenten layer."""
     from geo.export.risico import build_risico as build_one
 
     areas = areas_of(area, per_gemeente)
@@ -72,7 +76,7 @@ def build_risico(
         if progress is not None:
             progress(done, len(areas), f"Risicokaart {item.naam}")
         runs.append(build_one(werkmap, item, layers_path=layers_path, config_path=config_path,
-                              cellsize=cellsize, peildatum=peildatum))
+                              cellsize=cellsize, peildatum=peildatum, buurten=buurten))
     if progress is not None:
         progress(len(areas), len(areas), "Risicokaarten klaar")
     return runs

@@ -46,6 +46,7 @@ from geo.runs import (
     confidentiality,
     legend_scheme,
 )
+from geo.scoring.buurtincidenten import BuurtInput, compute_buurt_risico
 from geo.scoring.gecombineerd import attach_risk, combine_maps
 from geo.scoring.grid import DEFAULT_CELLSIZE, Grid
 from geo.scoring.risico import DEFAULT_CONFIG, compute_risico, load_risico_config
@@ -77,19 +78,34 @@ def build_risico(
     config_path: str | Path | None = None,
     cellsize: float = DEFAULT_CELLSIZE,
     peildatum: date | None = None,
+    buurten: BuurtInput | None = None,
 ) -> Run:
-    """Compute and write the risicokaart of ``area`` and register it (vertrouwelijk)."""
+    """Compute and write the risicokaart of ``area`` and register it (vertrouwelijk).
+
+    With ``buurten`` the input is police open data per buurt
+    (:mod:`geo.scoring.buurtincidenten`) instead of the ``incidenten`` layer.
+    """
     from geo.layers import is_synthetic
 
     layers_path = Path(layers_path) if layers_path is not None else werkmap.lagen
-    incidents = read_incidents(layers_path)
     config = load_risico_config(config_path)
     grid, mask = area_grid(area, cellsize)
-    result = compute_risico(incidents, grid, mask, config, peildatum=peildatum)
+    if buurten is not None:  # police open data per buurt: counts per polygon, no points
+        counts, polygons, end = buurten.load()
+        result = compute_buurt_risico(counts, polygons, grid, mask, config,
+                                      code_column=buurten.code_kolom, periode=buurten.periode,
+                                      peildatum=peildatum or end)
+        inputs = [*describe_inputs(buurten.tabel, {"buurtincidenten": int(counts.sum())}),
+                  *describe_inputs(buurten.buurten, {"buurten": len(polygons)})]
+        verdict, synthetic = confidentiality(RISICO.soort), False
+    else:
+        incidents = read_incidents(layers_path)
+        result = compute_risico(incidents, grid, mask, config, peildatum=peildatum)
+        inputs = describe_inputs(layers_path, {"incidenten": len(incidents)})
+        verdict = confidentiality(RISICO.soort, incidents)
+        synthetic = is_synthetic(layers_path)
     data = np.stack([result.density, np.where(mask, result.klasse, 0), result.z])
-    inputs = describe_inputs(layers_path, {"incidenten": len(incidents)})
-    verdict = confidentiality(RISICO.soort, incidents)
-    with open_run(werkmap, area, RISICO, synthetisch=is_synthetic(layers_path),
+    with open_run(werkmap, area, RISICO, synthetisch=synthetic,
                   vertrouwelijkheid=verdict) as run:
         write_cog(run.file(RISICO_FILE, "cog", aantal=int(mask.sum()), kaart_id=run.kaart_id()),
                   data, grid, descriptions=["dichtheid", "klasse", "gi_z"],

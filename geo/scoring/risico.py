@@ -149,6 +149,7 @@ class RisicoResult:
             "onderdrukte_cellen": int(self.suppressed_cells),
             "incidenten": self.used, "aantallen": rounding_note(c.k_anonimiteit),
             "eenheid": "gewogen incidenten per km²",
+            **self.extra,  # e.g. the buurt input (geo.scoring.buurtincidenten)
         }
 
 

@@ -1,6 +1,17 @@
 """The ``kaart`` command line (typer). Messages are Dutch; every command has ``--json``."""
 
-from kaart.cli import demo, gelegenheid, html, lagen, plan, profielen, risico, server  # noqa: F401
+from kaart.cli import (  # noqa: F401
+    demo,
+    gelegenheid,
+    html,
+    lagen,
+    plan,
+    profielen,
+    rapport,
+    risico,
+    server,
+    vergelijk,
+)
 from kaart.cli._app import app
 from kaart.cli._common import JsonOpt, command
 

@@ -75,14 +75,37 @@ def risico(
     peildatum: Annotated[datetime | None, typer.Option(
         "--peildatum", formats=DATE_FORMATS, help="Einde van het tijdvenster (JJJJ-MM-DD); "
         "standaard de datum van het laatste incident.", show_default=False)] = None,
+    buurtaantallen: Annotated[Path | None, typer.Option(
+        "--buurtaantallen", help="Politie open data (CSV, tabel 'Geregistreerde misdrijven; "
+        "soort misdrijf, wijk en buurt', profiel politie-open-data) in plaats van de laag "
+        "incidenten; vraagt --buurten.", show_default=False)] = None,
+    buurten: Annotated[Path | None, typer.Option(
+        "--buurten", help="Buurtvlakken (CBS Wijk- en buurtkaart) met de buurtcode.",
+        show_default=False)] = None,
+    buurten_laag: Annotated[str | None, typer.Option(
+        "--buurten-laag", help="Laag in het buurtenbestand (bijv. buurten).",
+        show_default=False)] = None,
+    buurtcode_kolom: Annotated[str, typer.Option(
+        "--buurtcode-kolom", help="Kolom met de buurtcode (BU…) in de buurtvlakken.")
+    ] = "buurtcode",
+    soort_misdrijf: Annotated[str, typer.Option(
+        "--soort-misdrijf", help="Code SoortMisdrijf; 0.0.0 = totaal misdrijven.")] = "0.0.0",
+    van: Annotated[str | None, typer.Option(
+        "--van", help="Eerste maand (bijv. 2024MM01).", show_default=False)] = None,
+    tot: Annotated[str | None, typer.Option(
+        "--tot", help="Laatste maand (bijv. 2024MM12).", show_default=False)] = None,
     lagen: LagenOpt = None, werkmap: WerkmapOpt = None, json_output: JsonOpt = False,
 ) -> None:
-    """Maak de risicokaart (VERTROUWELIJK) uit de laag incidenten.
+    """Maak de risicokaart (VERTROUWELIJK) uit de laag incidenten of uit buurtaantallen.
 
     Kerndichtheid van de incidenten (gewogen per soort en naar ouderdom), Getis-Ord Gi*
     hotspots en vijf klassen. Schrijft kaarten/<gebied>/risico/vNNNN/risicokaart.tif en
     kaartverantwoording.json. Geen incidentlocaties in de uitvoer; cellen met minder dan k
     incidenten in de buurt tonen niets.
+
+    Met --buurtaantallen en --buurten: geregistreerde misdrijven per buurt (politie open
+    data) worden per buurt gelijk over de cellen verdeeld en gladgestreken; een buurt met
+    minder dan k misdrijven telt niet mee. Nooit punten.
 
     Voorbeeld: kaart risico --regio Parkstad --celgrootte 50
     """
@@ -91,6 +114,8 @@ def risico(
     with command("risico", json_output) as out:
         wm = open_werkmap(werkmap)
         area = _area(gemeente, regio, veiligheidsregio, provincie)
+        buurt_input = _buurt_input(buurtaantallen, buurten, buurten_laag, buurtcode_kolom,
+                                   soort_misdrijf, van, tot)
         with out.progress() as bar:
             task = bar.add_task("Risicokaarten", total=None)
 
@@ -99,7 +124,8 @@ def risico(
 
             runs = build_risico(wm, area, per_gemeente=per_gemeente, layers_path=lagen,
                                 config_path=config, cellsize=celgrootte,
-                                peildatum=_date(peildatum), progress=report)
+                                peildatum=_date(peildatum), progress=report,
+                                buurten=buurt_input)
         out.summary(f"[bold]Risicokaart {area.naam}[/] (vertrouwelijk; cellen van "
                     f"{celgrootte:g} m).")
         for run in runs:
@@ -114,6 +140,19 @@ def risico(
                  kaart_ids=[k for run in runs for k in run.kaart_ids],
                  runs=[{"gebied_id": r.area.id, "versie": r.versie, **r.summary} for r in runs],
                  vertrouwelijk=any(r.vertrouwelijk for r in runs))
+
+
+def _buurt_input(tabel, buurten, laag, kolom, soort, van, tot):
+    from geo.errors import InvalidRequestError
+    from geo.scoring.buurtincidenten import BuurtInput
+
+    if tabel is None and buurten is None:
+        return None
+    if tabel is None or buurten is None:
+        raise InvalidRequestError("Geef --buurtaantallen (politie open data) én --buurten "
+                                  "(buurtvlakken met buurtcode) samen.")
+    return BuurtInput(tabel=tabel, buurten=buurten, buurten_laag=laag, code_kolom=kolom,
+                      soort=soort, van=van, tot=tot)
 
 
 @app.command("gecombineerd")
