@@ -241,9 +241,11 @@ def distance(mask: np.ndarray, cellsize: float, *, return_indices: bool = False
         return (dist, None) if return_indices else dist
     if return_indices:
         return ndimage.distance_transform_edt(~mask, sampling=cellsize, return_indices=True)
-    cells2 = edt.edtsq(np.ascontiguousarray(~mask), black_border=False, parallel=1)
+    cells2 = edt.edtsq(np.ascontiguousarray(~mask).view(np.uint8), black_border=False, parallel=1)
     if _exact(cellsize, float(cells2.max())):
-        return np.sqrt(cells2.astype(np.float64) * (cellsize * cellsize))
+        dist = cells2.astype(np.float64)  # one allocation, then in place
+        dist *= cellsize * cellsize
+        return np.sqrt(dist, out=dist)
     return ndimage.distance_transform_edt(~mask, sampling=cellsize)
 
 
