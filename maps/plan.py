@@ -22,18 +22,37 @@ from geo.atomic import write_text_atomic
 from geo.legend import SYNTHETIC_LABEL
 from maps.assets import STANDALONE_PREFIX, use_local_assets
 from maps.standalone import render_standalone_html
+from maps.style import boundary_style
 
 CHOICE_COLORS = {"exploitatie": "#b2182b", "exploratie": "#2166ac"}
 CHOICE_LABELS = {"exploitatie": "Exploitatie (hoge verwachte opbrengst)",
                  "exploratie": "Exploratie (witte vlek, getrokken met bekende kans)"}
 START_COLOR = "#1b7837"
+ROUTE_COLORS = ("#1b9e77", "#d95f02", "#7570b3", "#e7298a", "#66a61e", "#e6ab02",
+                "#a6761d", "#666666", "#1f78b4", "#b15928")
+"""One colour per team × day (ColorBrewer Dark2 + Paired), repeated beyond ten routes."""
 
 
-def stop_style(row: dict[str, Any]) -> dict[str, Any]:
-    """Leaflet circle-marker options of one stop (pure; colour by kind of pick)."""
+def route_groups(picks: pd.DataFrame) -> list[tuple[tuple[int, int], pd.DataFrame]]:
+    """The plan's routes: ``((team, dag), stops in visiting order)``; a plan without teams
+    is team 1, a plan without days is day 1."""
+    frame = picks.assign(team=picks["team"] if "team" in picks else 1,
+                         dag=picks["dag"] if "dag" in picks else 1)
+    return [((int(team), int(dag)), group.sort_values("volgorde"))
+            for (team, dag), group in frame.groupby(["team", "dag"], sort=True)]
+
+
+def route_label(team: int, dag: int) -> str:
+    """``Team 2, dag 1``."""
+    return f"Team {team}, dag {dag}"
+
+
+def stop_style(row: dict[str, Any], fill: str | None = None) -> dict[str, Any]:
+    """Leaflet circle-marker options of one stop (pure): the outline by kind of pick, the
+    fill by its route (``fill``; else the outline colour)."""
     color = CHOICE_COLORS.get(str(row.get("soort_keuze")), "#555555")
-    return {"color": color, "fillColor": color, "radius": 11, "weight": 2, "fill": True,
-            "fillOpacity": 0.85}
+    return {"color": color, "fillColor": fill or color, "radius": 11, "weight": 3,
+            "fill": True, "fillOpacity": 0.9}
 
 
 class _Stops(MacroElement):
@@ -69,7 +88,10 @@ def stop_popup_html(row: dict[str, Any]) -> str:
     lines = [
         f"<b>{int(row['volgorde'])}. {naam}</b>",
         f"{escape(str(row['thema']))} — {escape(str(row.get('gemeentenaam', '')))}",
+        *([escape(route_label(int(row["team"]), int(row["dag"])))] if "team" in row else []),
         f"Geplande aankomst {aankomst}, duur {round(float(row['duur']))} min",
+        *([escape(str(row["adres"])), f'<a href="{escape(str(row["navigatie"]))}">'
+           "Navigeer hierheen</a>"] if "navigatie" in row else []),
         f"Score {float(row['score']):.2f}, klasse {int(row['klasse'])}".replace(".", ","),
         f"Selectiekans {float(row['selectiekans']) * 100:.1f}%".replace(".", ","),
         f"<i>{escape(str(row['reden']))}</i>",
@@ -79,54 +101,87 @@ def stop_popup_html(row: dict[str, Any]) -> str:
 
 def build_plan_map(picks: pd.DataFrame, *, start_lonlat: tuple[float, float] | None = None,
                    titel: str = "Controleplan", synthetisch: bool = False,
-                   standalone: bool = True) -> folium.Map:
-    """A Folium map with the route (in visiting order) and one numbered marker per stop.
+                   boundaries: Any = None, standalone: bool = True) -> folium.Map:
+    """A Folium map with one coloured route per team × day and one numbered marker per stop.
 
     Parameters
     ----------
     picks : DataFrame
         Plan rows in order with ``volgorde, lon, lat, soort_keuze, naam, thema, score,
-        klasse, selectiekans, reden, aankomst, duur``.
+        klasse, selectiekans, reden, aankomst, duur`` (and ``team``, ``dag`` when planned).
     start_lonlat : (lon, lat), optional
-        The start point (drawn as a green marker and the route's first point).
+        The start point (drawn as a green marker and every route's first point).
+    boundaries : GeoDataFrame, optional
+        Gemeente boundaries (EPSG:4326) drawn for orientation.
     """
     lats = picks["lat"].astype(float).tolist()
     lons = picks["lon"].astype(float).tolist()
     if start_lonlat is not None:
         lons, lats = [start_lonlat[0], *lons], [start_lonlat[1], *lats]
     m = folium.Map(location=[sum(lats) / len(lats), sum(lons) / len(lons)], tiles=None,
-                   control_scale=True)
+                   control_scale=False)
     use_local_assets(m, STANDALONE_PREFIX if standalone else "/static/maps/")
     m.get_root().title = escape(titel)
     folium.TileLayer("OpenStreetMap", name="OpenStreetMap").add_to(m)
-    folium.PolyLine(list(zip(lats, lons, strict=True)), color="#333333", weight=3,
-                    opacity=0.7, tooltip="Route (volgorde van bezoek)").add_to(m)
+    if boundaries is not None and len(boundaries):
+        folium.GeoJson(boundaries[["geometry"]].__geo_interface__, name="Gemeentegrenzen",
+                       style_function=boundary_style, interactive=False).add_to(m)
+    routes, stops = [], []
+    for i, ((team, dag), group) in enumerate(route_groups(picks)):
+        color = ROUTE_COLORS[i % len(ROUTE_COLORS)]
+        routes.append((route_label(team, dag), color))
+        points = list(zip(group["lat"].astype(float), group["lon"].astype(float), strict=True))
+        if start_lonlat is not None:
+            points = [(start_lonlat[1], start_lonlat[0]), *points]
+        folium.PolyLine(points, color=color, weight=4, opacity=0.85,
+                        tooltip=escape(route_label(team, dag))).add_to(m)
+        stops += [_stop(row, color) for row in group.to_dict("records")]
     if start_lonlat is not None:
         folium.CircleMarker([start_lonlat[1], start_lonlat[0]], radius=8, color=START_COLOR,
                             fill=True, fill_color=START_COLOR, fill_opacity=1,
                             tooltip="Start").add_to(m)
-    stops = [{"lat": float(row["lat"]), "lon": float(row["lon"]),
-              "volgorde": int(row["volgorde"]), "style": stop_style(row),
-              "popup": stop_popup_html(row),
-              "tooltip": escape(f"{int(row['volgorde'])}. {row.get('naam') or ''}")}
-             for row in picks.to_dict("records")]
     _Stops(stops).add_to(m)
-    m.get_root().html.add_child(Element(legend_html(titel, synthetisch)))
+    _MetricScale().add_to(m)
+    m.get_root().html.add_child(Element(legend_html(titel, synthetisch, routes)))
     m.fit_bounds([[min(lats), min(lons)], [max(lats), max(lons)]], padding=(40, 40))
     return m
 
 
-def legend_html(titel: str, synthetisch: bool) -> str:
-    """The fixed legend box (title, kinds of pick, synthetic label)."""
+def _stop(row: dict[str, Any], color: str) -> dict[str, Any]:
+    return {"lat": float(row["lat"]), "lon": float(row["lon"]),
+            "volgorde": int(row["volgorde"]), "style": stop_style(row, color),
+            "popup": stop_popup_html(row),
+            "tooltip": escape(f"{int(row['volgorde'])}. {row.get('naam') or ''}")}
+
+
+class _MetricScale(MacroElement):
+    """Leaflet's scale bar in metres/kilometres only (no miles)."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        L.control.scale({imperial: false, metric: true, position: "bottomleft"})
+            .addTo({{ this._parent.get_name() }});
+        {% endmacro %}
+    """)
+
+
+def legend_html(titel: str, synthetisch: bool,
+                routes: list[tuple[str, str]] | None = None) -> str:
+    """The fixed legend box (title, one line per route, kinds of pick, synthetic label)."""
+    lines = "".join(
+        f'<div><span style="display:inline-block;width:18px;height:4px;background:{color};'
+        f'margin:0 6px 3px 0"></span>{escape(label)}</div>' for label, color in routes or [])
     items = "".join(
-        f'<div><span style="display:inline-block;width:12px;height:12px;border-radius:6px;'
-        f'background:{CHOICE_COLORS[k]};margin-right:6px"></span>{escape(v)}</div>'
+        f'<div><span style="display:inline-block;width:10px;height:10px;border-radius:6px;'
+        f'border:3px solid {CHOICE_COLORS[k]};margin-right:6px"></span>{escape(v)}</div>'
         for k, v in CHOICE_LABELS.items())
     synthetic = f'<div style="color:#b35806;font-weight:bold">{escape(SYNTHETIC_LABEL)}</div>' \
         if synthetisch else ""
     return ('<div style="position:fixed;top:12px;right:12px;z-index:1000;background:white;'
-            'padding:8px 10px;border:1px solid #999;font:12px sans-serif;max-width:340px">'
-            f"<b>{escape(titel)}</b>{items}{synthetic}</div>")
+            'padding:8px 10px;border:1px solid #999;font:12px sans-serif;'
+            'max-width:min(340px, calc(100vw - 90px))">'
+            f"<b>{escape(titel)}</b>{lines}<div>Rand van de stip:</div>{items}"
+            f"{synthetic}</div>")
 
 
 def write_plan_map(picks: pd.DataFrame, target: str | os.PathLike[str], **kwargs: Any) -> Path:

@@ -21,6 +21,7 @@ from geo.planning.run import (
     start_lonlat,
     write_plan_files,
 )
+from maps.outputs import load_boundaries
 from maps.plan import write_plan_map
 from services import Progress, written_file
 
@@ -76,7 +77,8 @@ def create_plan(
         files = write_plan_files(run, tmp)
         files["html"] = write_plan_map(
             run.result.picks, tmp / "plan.html", start_lonlat=start_lonlat(run),
-            titel=f"Controleplan {area.naam} {datum:%d-%m-%Y}", synthetisch=run.synthetisch)
+            titel=f"Controleplan {area.naam} {datum:%d-%m-%Y}", synthetisch=run.synthetisch,
+            boundaries=load_boundaries(werkmap, area.codes))
     report(3, STEPS, f"Plan voor {area.naam}: bestanden geschreven")
     plan = save_plan(session, run, gebruiker_id=gebruiker_id)
     report(4, STEPS, f"Plan voor {area.naam}: opgeslagen")

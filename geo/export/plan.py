@@ -37,12 +37,18 @@ COLUMNS = {
     "soort_keuze": "soort keuze",
     "selectiekans": "selectiekans",
     "reden": "reden",
+    "team": "team",
     "dag": "dag",
     "aankomst": "geplande aankomst",
+    "vertrek": "gepland vertrek",
+    "adres": "adres",
+    "navigatie": "navigatie",
     "duur": "duur (min)",
     "reistijd": "reistijd (min)",
 }
 OUTCOME_COLUMNS = ("datum controle", "uitgevoerd", "bevindingen", "vervolg")
+TIME_COLUMNS = ("geplande aankomst", "gepland vertrek")
+"""Real datetimes in the table and XLSX; ``JJJJ-MM-DD UU:MM`` text in the CSV."""
 
 
 def plan_table(picks: pd.DataFrame, plan_id: str, *, synthetisch: bool = False) -> pd.DataFrame:
@@ -57,8 +63,9 @@ def plan_table(picks: pd.DataFrame, plan_id: str, *, synthetisch: bool = False) 
     table["selectiekans"] = table["selectiekans"].round(6)
     table["duur (min)"] = table["duur (min)"].round(0).astype(int)
     table["reistijd (min)"] = table["reistijd (min)"].round(0).astype(int)
-    table["geplande aankomst"] = pd.to_datetime(table["geplande aankomst"]).dt.strftime(
-        "%Y-%m-%d %H:%M")
+    for column in TIME_COLUMNS:
+        if column in table.columns:
+            table[column] = pd.to_datetime(table[column]).dt.floor("min")
     table["soort"] = table["soort"].astype("object").where(table["soort"].notna(), "")
     table.insert(1, "plan", plan_id)
     if synthetisch:
@@ -71,8 +78,12 @@ def plan_table(picks: pd.DataFrame, plan_id: str, *, synthetisch: bool = False) 
 def write_plan_csv(table: pd.DataFrame, target: str | os.PathLike[str]) -> Path:
     """CSV (``;``-separated, UTF-8 with BOM so Excel shows accents); text cells that a
     spreadsheet would read as a formula get a leading ``'`` (:mod:`geo.export.tabular`)."""
+    text = table.copy()
+    for column in TIME_COLUMNS:
+        if column in text.columns:
+            text[column] = text[column].dt.strftime("%Y-%m-%d %H:%M")
     with atomic_file(target) as tmp:
-        write_safe_csv(table, tmp, sep=";", encoding="utf-8-sig")
+        write_safe_csv(text, tmp, sep=";", encoding="utf-8-sig")
     return Path(target)
 
 
@@ -80,18 +91,14 @@ def write_plan_xlsx(table: pd.DataFrame, target: str | os.PathLike[str],
                     meta: dict[str, Any]) -> Path:
     """XLSX with sheet ``plan`` (the draaiboek) and sheet ``toelichting`` (parameters).
 
+    Planned times are real date/time cells; ``uitgevoerd`` only accepts ja/nee; the header
+    row is frozen with an autofilter; printing is landscape, fitted to the page width.
     No cell is ever a formula: formula-like text is stored as a quote-prefixed string.
     """
-    from openpyxl.utils import get_column_letter
-
     with atomic_file(target) as tmp:
         with pd.ExcelWriter(tmp, engine="openpyxl") as writer:
             table.to_excel(writer, sheet_name="plan", index=False)
-            sheet = writer.sheets["plan"]
-            sheet.freeze_panes = "C2"
-            for i, column in enumerate(table.columns, start=1):
-                width = 60 if column == "reden" else max(10, min(30, len(str(column)) + 4))
-                sheet.column_dimensions[get_column_letter(i)].width = width
+            _format_plan_sheet(writer.sheets["plan"], table)
             info = pd.DataFrame({"onderdeel": list(meta), "waarde": [
                 json.dumps(v, ensure_ascii=False) if isinstance(v, dict | list) else v
                 for v in meta.values()]})
@@ -99,6 +106,34 @@ def write_plan_xlsx(table: pd.DataFrame, target: str | os.PathLike[str],
             for written in writer.sheets.values():
                 write_text_cells_safe(written)
     return Path(target)
+
+
+def _format_plan_sheet(sheet: Any, table: pd.DataFrame) -> None:
+    """Column widths, date/time formats, ja/nee validation, filter, frozen header, print."""
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    last_row = max(2, len(table) + 1)
+    for i, column in enumerate(table.columns, start=1):
+        letter = get_column_letter(i)
+        width = 60 if column == "reden" else max(10, min(30, len(str(column)) + 4))
+        sheet.column_dimensions[letter].width = width
+        if column in TIME_COLUMNS:
+            for (cell,) in sheet[f"{letter}2:{letter}{last_row}"]:
+                cell.number_format = "dd-mm-yyyy hh:mm"
+        if column == "uitgevoerd":
+            rule = DataValidation(type="list", formula1='"ja,nee"', allow_blank=True,
+                                  showErrorMessage=True, errorTitle="Ongeldige waarde",
+                                  error="Vul ja of nee in.")
+            rule.add(f"{letter}2:{letter}{last_row}")
+            sheet.add_data_validation(rule)
+    sheet.freeze_panes = "A2"
+    sheet.auto_filter.ref = sheet.dimensions
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.print_title_rows = "1:1"
 
 
 def write_plan_geojson(picks: pd.DataFrame, target: str | os.PathLike[str],
@@ -115,7 +150,11 @@ def write_plan_geojson(picks: pd.DataFrame, target: str | os.PathLike[str],
             "reden": row.reden, "geplande_aankomst": pd.Timestamp(row.aankomst).isoformat(),
             "duur_min": round(float(row.duur)), "rd_x": round(float(row.x), 1),
             "rd_y": round(float(row.y), 1),
+            **{k: int(getattr(row, k)) for k in ("team", "dag") if hasattr(row, k)},
+            **{k: str(getattr(row, k)) for k in ("adres", "navigatie") if hasattr(row, k)},
         }
+        if hasattr(row, "vertrek"):
+            properties["gepland_vertrek"] = pd.Timestamp(row.vertrek).isoformat()
         features.append({"type": "Feature", "properties": properties, "geometry": {
             "type": "Point", "coordinates": [round(float(row.lon), 7), round(float(row.lat), 7)]}})
     payload = {"type": "FeatureCollection", "plan": meta, "features": features}

@@ -137,6 +137,7 @@ def layer_provenance(layers: Mapping[str, gpd.GeoDataFrame],
             "bestand": meta.get("bron", ""), "profiel": meta.get("profiel", ""),
             "licentie": meta.get("licentie", ""), "attributie": meta.get("attributie", ""),
             "datum_bron": meta.get("datum_bron", ""),
+            **({"verrijking": meta["verrijking"]} if meta.get("verrijking") else {}),
             "datum": meta.get("geimporteerd") or meta.get("geschreven", ""),
             "aantal": len(frame),
             "bekend_per_kolom": {c: int(frame[c].notna().sum()) for c in columns

@@ -44,6 +44,9 @@ class PlanningConfig(BaseModel):
     snelheid_kmh: float = Field(50.0, gt=0)
     omrijfactor: float = Field(1.3, ge=1)
     terugkeer: bool = False
+    teams: int | None = Field(None, ge=1, le=50)
+    dagen: int = Field(1, ge=1, le=20)
+    eindtijd: str = Field("17:00", pattern=r"^\d{2}:\d{2}$")
     duur_thema: dict[str, float] = Field(default_factory=lambda: dict.fromkeys(THEMES, 60.0))
     duur_soort: dict[str, float] = Field(default_factory=dict)
 
@@ -61,6 +64,14 @@ class PlanningConfig(BaseModel):
         low = info.data.get("gemeente_min_aandeel")
         if low is not None and value < low:
             raise ValueError(f"een aandeel >= gemeente_min_aandeel ({low})")
+        return value
+
+    @field_validator("eindtijd")
+    @classmethod
+    def _end_after_start(cls, value: str, info: ValidationInfo) -> str:
+        begin = info.data.get("starttijd")
+        if begin is not None and value <= begin:
+            raise ValueError(f"een eindtijd na de starttijd ({begin})")
         return value
 
     @field_validator("kans_max")

@@ -26,6 +26,7 @@ from geo.errors import InvalidRequestError, KaartNotFoundError, OutputError
 from geo.layers import is_synthetic
 from geo.layers.gemeenten import Area
 from geo.paths import Werkmap
+from geo.planning.actiedag import actiedag_config, plan_actiedag
 from geo.planning.candidates import find_object_tables, load_scored_objects, prepare_candidates
 from geo.planning.config import PlanningConfig
 from geo.planning.feedback import expected_yield, fit_hit_rates, outcome_training_table
@@ -102,8 +103,11 @@ def build_plan(werkmap: Werkmap, area: Area, config: PlanningConfig, *, datum: d
     rates = fit_hit_rates(training, candidates, config)
     candidates = expected_yield(candidates, controls, config, rates)
     start_xy = _start_point(candidates, start, start_object)
+    config = actiedag_config(config)
     result = plan_controls(candidates, config, datum=datum, seed=seed, start=start_xy,
                            gemeenten=area.codes)
+    if config.teams:
+        result = plan_actiedag(result, config, datum=datum)
     synthetic = any(_synthetic(p) for _, p in tables)
     plan_id = new_plan_id(werkmap, area.id, datum, seed)
     return PlanRun(plan_id, area, config, datum, seed, result, [r for r, _ in tables],

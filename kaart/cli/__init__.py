@@ -11,6 +11,7 @@ from kaart.cli import (  # noqa: F401
     risico,
     server,
     vergelijk,
+    verrijk,
 )
 from kaart.cli._app import app
 from kaart.cli._common import JsonOpt, command

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 from typing import Annotated
 
@@ -30,6 +31,13 @@ def _area(gemeente: str | None, regio: str | None):
     return select_area(gemeente=names[0] if names and len(names) == 1 else names, regio=regio)
 
 
+def _start_or_time(text: str | None) -> tuple[str | None, str | None]:
+    """``--start`` is a point ('lon,lat') or a begin time ('08:00')."""
+    if text is not None and re.fullmatch(r"\d{1,2}:\d{2}", text.strip()):
+        return None, text.strip().zfill(5)
+    return text, None
+
+
 def _date(text: str | None) -> dt.date:
     if text is None:
         return dt.date.today()
@@ -51,7 +59,17 @@ def plan(
         "--datum", help="Eerste controledag, JJJJ-MM-DD (standaard vandaag).",
         show_default=False)] = None,
     start: Annotated[str | None, typer.Option(
-        "--start", help="Startpunt 'lengtegraad,breedtegraad' (WGS84), bijv. 5.69,50.85.",
+        "--start", help="Startpunt 'lengtegraad,breedtegraad' (WGS84), bijv. 5.69,50.85, "
+                        "of de begintijd van de dag als UU:MM, bijv. 08:00.",
+        show_default=False)] = None,
+    eind: Annotated[str | None, typer.Option(
+        "--eind", help="Eindtijd van de dag, UU:MM (standaard 17:00); met --teams.",
+        show_default=False)] = None,
+    teams: Annotated[int | None, typer.Option(
+        "--teams", min=1, max=50, help="Actiedag: verdeel de stops over zoveel teams "
+        "(OR-Tools-routeplanning binnen het tijdvenster).", show_default=False)] = None,
+    dagen: Annotated[int | None, typer.Option(
+        "--dagen", min=1, max=20, help="Aantal dagen van de actie (standaard 1); met --teams.",
         show_default=False)] = None,
     start_object: Annotated[str | None, typer.Option(
         "--start-object", help="Start bij een object: thema:id of een uniek id.",
@@ -93,6 +111,7 @@ def plan(
     tijdbudget; bepaalt een bezoekvolgorde. Schrijft CSV, XLSX, GeoJSON en een routekaart
     (HTML) naar werkmap/plannen/<plan_id>/ en slaat het plan met selectiekansen op.
     """
+    from geo.planning.actiedag import actiedag_fields
     from geo.planning.run import parse_lonlat
     from services.plans import STEPS, create_plan
     from services.store import werkmap_database
@@ -101,7 +120,9 @@ def plan(
         wm = open_werkmap(werkmap)
         area = _area(gemeente, regio)
         first_day = _date(datum)
-        overrides = dict(aantal=aantal, themas=tuple(thema) if thema else None,
+        start, starttijd = _start_or_time(start)
+        overrides = dict(teams=teams, dagen=dagen, starttijd=starttijd, eindtijd=eind,
+                         aantal=aantal, themas=tuple(thema) if thema else None,
                          exploratie_aandeel=exploratie, minimale_afstand_m=min_afstand,
                          uitsluiten_maanden=uitsluiten_maanden, tijdbudget_uren=tijdbudget,
                          gemeente_max_aandeel=gemeente_max, gemeente_min_aandeel=gemeente_min)
@@ -124,13 +145,15 @@ def plan(
                  tekorten=run.result.tekorten, synthetisch=run.synthetisch,
                  keuzes=[{"volgorde": int(r.volgorde), "object": r.sleutel,
                           "soort_keuze": r.soort_keuze, "selectiekans": float(r.selectiekans),
-                          "score": float(r.score), "verwachte_trefkans": float(r.verwacht)}
+                          "score": float(r.score), "verwachte_trefkans": float(r.verwacht),
+                          **actiedag_fields(r)}
                          for r in picks.itertuples(index=False)])
         table = Table("nr", "object", "thema", "gemeente", "score", "keuze", "kans", "aankomst")
         for r in picks.itertuples(index=False):
             table.add_row(str(r.volgorde), str(r.naam or r.object_id), r.thema, r.gemeentenaam,
                           f"{r.score:.2f}", r.soort_keuze, f"{r.selectiekans:.3f}",
-                          f"{r.aankomst:%d-%m %H:%M}")
+                          f"{r.aankomst:%d-%m %H:%M}"
+                          + (f" (team {r.team})" if hasattr(r, "team") else ""))
         out.table(table)
         out.summary(f"Plan {run.plan_id}: {len(picks)} objecten in {area.naam} "
                     f"({len(picks) - n_explore} exploitatie, {n_explore} exploratie), "

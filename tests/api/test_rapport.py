@@ -88,3 +88,25 @@ def test_versions_and_changes(client, tokens, roles_and_werkmap):
     missing = client.get(f"/kaarten/{KAART}/veranderingen", params={"van": 5},
                          headers=headers)
     assert missing.status_code == 404 and "v5" in missing.json()["fout"]["melding"]
+
+
+def test_viewer_links_the_report_and_the_session_downloads_it(app, tokens, tmp_path):
+    """The map page offers 'Rapport (PDF)'; with the browser session (cookie, no token) the
+    link gives the PDF, recorded in the audit log."""
+    import re
+
+    from api_testdata import PASSWORD
+    from fastapi.testclient import TestClient
+
+    client = TestClient(app, follow_redirects=False)
+    form = client.get("/inloggen").text
+    token = re.search(r'name="csrf_token" value="([^"]+)"', form).group(1)
+    client.post("/inloggen", data={"gebruikersnaam": "gemeente_vaals", "wachtwoord": PASSWORD,
+                                   "csrf_token": token, "volgende": "/"})
+    page = client.get("/gebied/GM0981").text
+    link = re.search(r'href="([^"]+/rapport\.pdf)"[^>]*>Rapport \(PDF\)', page).group(1)
+    assert link == f"/kaarten/{KAART}/rapport.pdf"
+    response = client.get(link)
+    assert response.status_code == 200 and response.content[:5] == b"%PDF-"
+    assert [r["gebruiker"] for r in _actions(app, "rapport")] == ["gemeente_vaals"]
+

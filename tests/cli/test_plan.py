@@ -130,3 +130,16 @@ def test_help_is_dutch():
     assert result.exit_code == 0 and "controleplan" in result.stdout
     result = CliRunner().invoke(app, ["uitkomsten", "importeer", "--help"])
     assert "alles of niets" in result.stdout
+
+
+def test_plan_action_day_three_teams(wm):
+    code, payload = _run("plan", "--regio", REGIO, "--aantal", "12", "--datum", "2026-12-07",
+                         "--teams", "3", "--start", "08:00", "--eind", "17:00",
+                         "--min-afstand", "300", "--werkmap", str(wm.root))
+    assert code == 0, payload
+    stops = payload["keuzes"]
+    assert {s["team"] for s in stops} <= {1, 2, 3} and {s["dag"] for s in stops} == {1}
+    assert all("2026-12-07T08:00" <= s["aankomst"] <= s["vertrek"] <= "2026-12-07T17:00"
+               for s in stops)
+    assert all(s["navigatie"].startswith("geo:") for s in stops)
+    assert len({s["object"] for s in stops}) == len(stops)

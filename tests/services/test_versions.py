@@ -87,3 +87,40 @@ def test_cli_unknown_version_is_dutch_not_found(known):
                                       "--werkmap", str(werkmap.root), "--json"])
     assert result.exit_code == 4
     assert "Versie v7 van gebied GM0981 bestaat niet (wel: v1, v2)" in result.stdout
+
+
+def test_two_real_builds_with_a_modified_layer(tmp_path):
+    """v1 and v2 from the same layers: nothing changes. v3 after removing one haven from the
+    layer: that haven is 'verdwenen', and the listed changes are exactly the objects whose
+    class differs between the two object tables."""
+    import pyogrio
+
+    from geo.layers.gemeenten import select_area
+    from services.runs import build_gelegenheid
+
+    werkmap = build_v1(tmp_path / "wm")
+    area = select_area(gemeente=["Vaals"])
+    build_gelegenheid(werkmap, area, cellsize=100.0)
+    same = compare_versions(werkmap, "GM0981")
+    assert same.changed().empty and np.nanmax(np.abs(same.difference)) == 0
+
+    layers = werkmap.lagen
+    havens = gpd.read_file(layers, layer="havens")
+    removed = havens[havens["id"].str.startswith("HV")].iloc[0]["id"]
+    pyogrio.write_dataframe(havens[havens["id"] != removed], layers, layer="havens")
+    build_gelegenheid(werkmap, area, cellsize=100.0)
+    result = compare_versions(werkmap, "GM0981", van=2, naar=3)
+
+    def classes(version: int) -> dict[tuple[str, str], int]:
+        path = werkmap.run_parent("GM0981", "gelegenheid") / f"v{version:04d}" / "objecten.gpkg"
+        return {(f.thema, f.id): int(f.klasse) for layer, _ in pyogrio.list_layers(path)
+                for f in gpd.read_file(path, layer=layer).itertuples()}
+
+    before, after = classes(2), classes(3)
+    expected = {key: "verdwenen" for key in before.keys() - after.keys()}
+    expected |= {key: "nieuw" for key in after.keys() - before.keys()}
+    expected |= {key: ("omhoog" if after[key] > before[key] else "omlaag")
+                 for key in before.keys() & after.keys() if after[key] != before[key]}
+    listed = {(r.thema, r.id): r.verandering for r in result.changed().itertuples()}
+    assert listed == expected
+    assert listed[("havens", removed)] == "verdwenen"
