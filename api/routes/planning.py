@@ -23,6 +23,7 @@ from api.db.models_planning import Plan, visible_plans
 from api.deps import PlannerUser, SessionDep, WerkmapDep
 from geo.errors import InvalidRequestError, KaartNotFoundError
 from geo.layers.gemeenten import select_area
+from geo.planning.actiedag import actiedag_fields
 from services import outcomes as outcome_service
 from services import plans as plan_service
 
@@ -34,7 +35,7 @@ FILES = {"csv": ("plan.csv", "text/csv"),
          "geojson": ("plan.geojson", "application/geo+json"),
          "html": ("plan.html", "text/html")}
 OVERRIDES = ("aantal", "exploratie_aandeel", "minimale_afstand_m", "uitsluiten_maanden",
-             "tijdbudget_uren")
+             "tijdbudget_uren", "teams", "dagen", "starttijd", "eindtijd")
 """Request fields that override the configured planning parameters as they are."""
 PlanId = Annotated[str, Path(max_length=120, pattern=r"^[A-Za-z0-9-]+$")]
 
@@ -56,6 +57,10 @@ class PlanRequest(BaseModel):
     minimale_afstand_m: float | None = Field(None, ge=0)
     uitsluiten_maanden: int | None = Field(None, ge=0)
     tijdbudget_uren: float | None = Field(None, gt=0)
+    teams: int | None = Field(None, ge=1, le=50, description="Actiedag: aantal teams")
+    dagen: int | None = Field(None, ge=1, le=20)
+    starttijd: str | None = Field(None, pattern=r"^\d{2}:\d{2}$", examples=["08:00"])
+    eindtijd: str | None = Field(None, pattern=r"^\d{2}:\d{2}$", examples=["17:00"])
 
 
 class OutcomeIn(BaseModel):
@@ -122,8 +127,9 @@ def create_plan(body: PlanRequest, user: PlannerUser, session: SessionDep,
     audit.record(session, user, "plan_gemaakt", None, aantal=plan.aantal, plan_id=plan.id,
                  gebied=area.id)
     return {**_summary(plan), "tekorten": run.result.tekorten,
-            "keuzes": [{**_pick(k), "reden": r}
-                       for k, r in zip(plan.keuzes, run.result.picks["reden"], strict=True)]}
+            "keuzes": [{**_pick(k), "reden": r.reden, **actiedag_fields(r)}
+                       for k, r in zip(plan.keuzes, run.result.picks.itertuples(index=False),
+                                       strict=True)]}
 
 
 @router.get("/plannen/{plan_id}", summary="Eén controleplan met keuzes en selectiekansen")

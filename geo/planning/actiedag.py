@@ -202,3 +202,14 @@ def actiedag_config(config: PlanningConfig) -> PlanningConfig:
     window = (minutes(config.eindtijd) - minutes(config.starttijd)) / 60.0
     return config.model_copy(update={"werkdag_uren": window,
                                      "tijdbudget_uren": config.teams * config.dagen * window})
+
+
+def actiedag_fields(row: object) -> dict[str, object]:
+    """Team, day, times, address and navigation link of one stop (a picks row from
+    ``itertuples``) as reported by the CLI and the API; ``{}`` for a plan without teams."""
+    if not hasattr(row, "team"):
+        return {}
+    return {"team": int(row.team), "dag": int(row.dag),
+            "aankomst": f"{row.aankomst:%Y-%m-%dT%H:%M}",
+            "vertrek": f"{row.vertrek:%Y-%m-%dT%H:%M}",
+            "adres": str(row.adres), "navigatie": str(row.navigatie)}

@@ -111,6 +111,7 @@ def plan(
     tijdbudget; bepaalt een bezoekvolgorde. Schrijft CSV, XLSX, GeoJSON en een routekaart
     (HTML) naar werkmap/plannen/<plan_id>/ en slaat het plan met selectiekansen op.
     """
+    from geo.planning.actiedag import actiedag_fields
     from geo.planning.run import parse_lonlat
     from services.plans import STEPS, create_plan
     from services.store import werkmap_database
@@ -145,7 +146,7 @@ def plan(
                  keuzes=[{"volgorde": int(r.volgorde), "object": r.sleutel,
                           "soort_keuze": r.soort_keuze, "selectiekans": float(r.selectiekans),
                           "score": float(r.score), "verwachte_trefkans": float(r.verwacht),
-                          **_actiedag_fields(r)}
+                          **actiedag_fields(r)}
                          for r in picks.itertuples(index=False)])
         table = Table("nr", "object", "thema", "gemeente", "score", "keuze", "kans", "aankomst")
         for r in picks.itertuples(index=False):
@@ -164,16 +165,6 @@ def plan(
         if run.synthetisch:
             out.summary("[yellow]Synthetische demodata — geen echte objecten.[/]")
         out.summary(f"Bestanden: {directory}")
-
-
-def _actiedag_fields(row) -> dict[str, object]:
-    """Team, day, times, address and navigation link of one stop (action-day plans)."""
-    if not hasattr(row, "team"):
-        return {}
-    return {"team": int(row.team), "dag": int(row.dag),
-            "aankomst": f"{row.aankomst:%Y-%m-%dT%H:%M}",
-            "vertrek": f"{row.vertrek:%Y-%m-%dT%H:%M}",
-            "adres": row.adres, "navigatie": row.navigatie}
 
 
 @uitkomsten.command("importeer")

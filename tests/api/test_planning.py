@@ -45,6 +45,19 @@ def test_planner_makes_lists_and_downloads_a_plan(client, tokens):
     assert html.status_code == 200 and b"Controleplan" in html.content
 
 
+def test_action_day_through_the_api(client, tokens):
+    response = _plan(client, tokens["planner_mh"], aantal=10, teams=2, starttijd="08:00",
+                     eindtijd="12:00")
+    assert response.status_code == 201, response.text
+    stops = response.json()["keuzes"]
+    assert {k["team"] for k in stops} <= {1, 2} and {k["dag"] for k in stops} == {1}
+    assert all("2026-11-23T08:00" <= k["aankomst"] <= k["vertrek"] <= "2026-11-23T12:00"
+               for k in stops)
+    assert all(k["navigatie"].startswith("geo:") for k in stops)
+    bad = _plan(client, tokens["planner_mh"], teams=2, starttijd="17:00", eindtijd="08:00")
+    assert bad.status_code == 400 and "eindtijd" in bad.text
+
+
 def test_other_regions_and_roles_see_nothing(client, tokens):
     plan = _plan(client, tokens["planner_mh"]).json()
     url = f"/planning/plannen/{plan['plan_id']}"
