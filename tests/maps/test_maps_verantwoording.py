@@ -27,7 +27,7 @@ def test_gelegenheid_document_sections():
                                 "abababababab"]
     themes = _section(sections, "Indicatoren en gewichten — Bedrijventerreinen")
     assert themes.table[1][:4] == ["Afstand tot snelweg-afrit",
-                                   "Dicht bij een afrit is snel weg.", "0,5", "negatief"]
+                                   "Dicht bij een afrit is snel weg.", "0,5", "beschermend"]
     assert themes.table[1][5] == "max_m: 5000"
     assert dict(themes.rows)["Klassegrenzen"].startswith("zeer laag < 0,2 ≤ laag")
     grid = dict(_section(sections, "Rekenraster").rows)
