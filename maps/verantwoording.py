@@ -179,7 +179,10 @@ def _themes(doc: dict[str, Any]) -> list[Section]:
             rows.append(("Opbouw van de score",
                          SCORE_RULES.get(str(info["combinatie"]), "–")))
         breaks = info.get("klassegrenzen") or (doc.get("klassegrenzen") or {}).get(thema)
-        if breaks:
+        counts = ((doc.get("volledigheid") or {}).get("themas") or {}).get(thema) or {}
+        if counts.get("objecten") == 0:  # an empty layer has no classes, not "< 0 ≤ … 0"
+            rows.append(("Klassegrenzen", "geen objecten in dit gebied, dus geen klassen"))
+        elif breaks:
             rows.append(("Klassegrenzen", format_breaks(list(breaks))))
         title = THEME_LABELS.get(thema, thema)
         sections.append(Section(
