@@ -60,8 +60,6 @@ def gebied_csv_config(gebied_id: str) -> dict[str, Any]:
     return {"csvColumns": CSV_COLUMNS, "csvName": f"gebied_analyse_{gebied_id}.csv",
             "formulaTriggers": list(FORMULA_TRIGGERS)}
 
-_LEGEND_KIND = {"gelegenheid": "gelegenheid", "gelegenheid_geleerd": "gelegenheid",
-                "risico": "risico", "gecombineerd": "gecombineerd"}
 
 
 def objects_geojson(frame: gpd.GeoDataFrame) -> dict[str, Any]:

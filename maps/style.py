@@ -20,7 +20,7 @@ from geo.legend import (
     class_colors,
     class_labels,
 )
-from geo.runs import legend_scheme
+from geo.runs import KINDS, MAP_KINDS, TOTAL, has_themes, legend_scheme
 from geo.scoring.uitleg import SCORE_RULES
 
 THEME_LABELS: dict[str, str] = {
@@ -32,13 +32,8 @@ THEME_LABELS: dict[str, str] = {
 }
 """Dutch display names of the themes (layer names in the map)."""
 
-KIND_LABELS: dict[str, str] = {
-    "gelegenheid": "Gelegenheidskaart",
-    "gelegenheid_geleerd": "Gelegenheidskaart (geleerde gewichten)",
-    "risico": "Risicokaart",
-    "gecombineerd": "Gecombineerde kaart",
-}
-"""Dutch display names of the map kinds."""
+KIND_LABELS: dict[str, str] = {soort: KINDS[soort].titel for soort in MAP_KINDS}
+"""Dutch display names of the map kinds (from :data:`geo.runs.KINDS`)."""
 
 NODATA_COLOR = "#9e9e9e"
 BOUNDARY_COLOR = "#1f3b57"
@@ -50,8 +45,8 @@ CLASS_COLORS_BY_CODE: dict[int, str] = class_colors("gelegenheid")
 def kaart_title(soort: str, thema: str) -> str:
     """Layer title, e.g. ``Gelegenheidskaart — Bedrijventerreinen``."""
     base = KIND_LABELS.get(soort, soort)
-    if thema in ("totaal", "", None):
-        return f"{base} — totaal" if soort.startswith("gelegenheid") else base
+    if thema in (TOTAL, "", None):
+        return f"{base} — {TOTAL}" if has_themes(soort) else base
     return f"{base} — {THEME_LABELS.get(thema, thema)}"
 
 
