@@ -25,6 +25,7 @@ from api.routes import (
     planning,
     rapport,
     tiles,
+    vector_tiles,
 )
 from api.security_headers import add_security_headers
 from api.settings import Settings
@@ -89,7 +90,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     add_security_headers(app)
 
     # pages first: they own /inloggen (the login form) before the auth API
-    for module in (pages, health, auth, kaarten, rapport, tiles, objecten, beheer, planning):
+    for module in (pages, health, auth, kaarten, rapport, tiles, vector_tiles, objecten, beheer,
+                   planning):
         app.include_router(module.router)
     if settings.omgeving != "productie":
         from api.routes import docs

@@ -124,6 +124,11 @@ class MapKind:
     legenda : str
         Class scheme of :mod:`geo.legend` for tiles and legends: ``gelegenheid`` (5 classes),
         ``risico`` (5 classes, other colours) or ``gecombineerd`` (3 × 3).
+    titel : str
+        Dutch display title of the map (layer names, page titles).
+    per_thema : bool
+        One map per theme plus the total (:data:`TOTAL`), with a per-cell explanation
+        (:func:`uitleg_file`).
     """
 
     soort: str
@@ -134,27 +139,30 @@ class MapKind:
     uit_incidenten: bool
     in_catalog: bool = True
     legenda: str = "gelegenheid"
+    titel: str = ""
+    per_thema: bool = False
 
 
 GELEGENHEID = MapKind(
     "gelegenheid", "gelegenheidskaart", GELEGENHEID_FILE, vertrouwelijk=False,
-    reden="alleen kenmerken van objecten en gebieden; geen incidenten", uit_incidenten=False)
+    reden="alleen kenmerken van objecten en gebieden; geen incidenten", uit_incidenten=False,
+    titel="Gelegenheidskaart", per_thema=True)
 GELEGENHEID_GELEERD = MapKind(
     "gelegenheid_geleerd", "geleerde gelegenheidskaart", GELEGENHEID_FILE, vertrouwelijk=True,
     reden="gewichten geleerd uit (politie-)incidenten: de kaart verraadt waar incidenten waren",
-    uit_incidenten=True)
+    uit_incidenten=True, titel="Gelegenheidskaart (geleerde gewichten)", per_thema=True)
 RISICO = MapKind(
     "risico", "risicokaart", RISICO_FILE, vertrouwelijk=True,
     reden="afgeleid uit politie-incidenten (dichtheid en hotspots)", uit_incidenten=True,
-    legenda="risico")
+    legenda="risico", titel="Risicokaart")
 GECOMBINEERD = MapKind(
     "gecombineerd", "gecombineerde kaart", GECOMBINEERD_FILE, vertrouwelijk=True,
     reden="bevat de risicokaart, afgeleid uit politie-incidenten", uit_incidenten=True,
-    legenda="gecombineerd")
+    legenda="gecombineerd", titel="Gecombineerde kaart")
 EVALUATIE = MapKind(
     "evaluatie", "evaluatie", None, vertrouwelijk=True,
     reden="getoetst op politie-incidenten (aantallen per periode)", uit_incidenten=True,
-    in_catalog=False)
+    in_catalog=False, titel="Evaluatie")
 
 KINDS: dict[str, MapKind] = {k.soort: k for k in (
     GELEGENHEID, GELEGENHEID_GELEERD, RISICO, GECOMBINEERD, EVALUATIE)}
@@ -178,6 +186,18 @@ def is_confidential_kind(soort: str) -> bool:
     """Whether maps of ``soort`` are confidential by default (unknown kinds: yes)."""
     kind = KINDS.get(soort)
     return kind is None or kind.vertrouwelijk
+
+
+def has_themes(soort: str) -> bool:
+    """Whether runs of ``soort`` have a map per theme and per-cell explanations.
+
+    Examples
+    --------
+    >>> has_themes("gelegenheid_geleerd"), has_themes("risico"), has_themes("onbekend")
+    (True, False, False)
+    """
+    kind = KINDS.get(soort)
+    return kind is not None and kind.per_thema
 
 
 def legend_scheme(soort: str) -> str:

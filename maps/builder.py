@@ -21,6 +21,7 @@ from folium import plugins
 from geo.errors import InvalidRequestError
 from geo.export.tabular import FORMULA_TRIGGERS
 from geo.runs import legend_scheme
+from geo.scoring.uitleg import breakdown_text
 from maps.assets import SERVED_PREFIX, STANDALONE_PREFIX, use_local_assets
 from maps.elements import KaartControls
 from maps.herkomst import layer_sources, mixed_label
@@ -36,6 +37,7 @@ from maps.style import (
     legend_html,
     object_highlight,
     object_style,
+    parse_uitleg,
     popup_html,
 )
 from maps.verantwoording import public_paths
@@ -45,11 +47,11 @@ CSV_COLUMNS: list[tuple[str, str]] = [
     ("score", "score"), ("klasse", "klasse"), ("klasse_naam", "klasse_naam"),
     ("rang_gemeente", "rang_gemeente"), ("rang_gebied", "rang_gebied"),
     ("volledigheid", "volledigheid"), ("top_indicatoren", "top_indicatoren"),
-    ("_lat", "breedtegraad"), ("_lon", "lengtegraad"),
+    ("opbouw", "opbouw_score"), ("_lat", "breedtegraad"), ("_lon", "lengtegraad"),
 ]
 """(property, CSV header) of the *gebied analyseren* download."""
 
-_KEEP = [c for c, _ in CSV_COLUMNS if not c.startswith("_")]
+_KEEP = [c for c, _ in CSV_COLUMNS if not c.startswith("_") and c != "opbouw"]
 
 
 def gebied_csv_config(gebied_id: str) -> dict[str, Any]:
@@ -58,8 +60,6 @@ def gebied_csv_config(gebied_id: str) -> dict[str, Any]:
     return {"csvColumns": CSV_COLUMNS, "csvName": f"gebied_analyse_{gebied_id}.csv",
             "formulaTriggers": list(FORMULA_TRIGGERS)}
 
-_LEGEND_KIND = {"gelegenheid": "gelegenheid", "gelegenheid_geleerd": "gelegenheid",
-                "risico": "risico", "gecombineerd": "gecombineerd"}
 
 
 def objects_geojson(frame: gpd.GeoDataFrame) -> dict[str, Any]:
@@ -79,7 +79,7 @@ def objects_geojson(frame: gpd.GeoDataFrame) -> dict[str, Any]:
         record = {k: _plain(row.get(k)) for k in _KEEP if k in row.index}
         record["uitleg"] = row.get("uitleg")
         popup = popup_html(record)
-        del record["uitleg"]
+        record["opbouw"] = breakdown_text(parse_uitleg(record.pop("uitleg")))
         label = str(record.get("naam") or record.get("id") or "object")
         seen[label] = seen.get(label, 0) + 1
         if seen[label] > 1:

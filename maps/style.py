@@ -20,7 +20,8 @@ from geo.legend import (
     class_colors,
     class_labels,
 )
-from geo.runs import legend_scheme
+from geo.runs import KINDS, MAP_KINDS, TOTAL, has_themes, legend_scheme
+from geo.scoring.uitleg import SCORE_RULES
 
 THEME_LABELS: dict[str, str] = {
     "totaal": "totaal",
@@ -31,13 +32,8 @@ THEME_LABELS: dict[str, str] = {
 }
 """Dutch display names of the themes (layer names in the map)."""
 
-KIND_LABELS: dict[str, str] = {
-    "gelegenheid": "Gelegenheidskaart",
-    "gelegenheid_geleerd": "Gelegenheidskaart (geleerde gewichten)",
-    "risico": "Risicokaart",
-    "gecombineerd": "Gecombineerde kaart",
-}
-"""Dutch display names of the map kinds."""
+KIND_LABELS: dict[str, str] = {soort: KINDS[soort].titel for soort in MAP_KINDS}
+"""Dutch display names of the map kinds (from :data:`geo.runs.KINDS`)."""
 
 NODATA_COLOR = "#9e9e9e"
 BOUNDARY_COLOR = "#1f3b57"
@@ -49,8 +45,8 @@ CLASS_COLORS_BY_CODE: dict[int, str] = class_colors("gelegenheid")
 def kaart_title(soort: str, thema: str) -> str:
     """Layer title, e.g. ``Gelegenheidskaart — Bedrijventerreinen``."""
     base = KIND_LABELS.get(soort, soort)
-    if thema in ("totaal", "", None):
-        return f"{base} — totaal" if soort.startswith("gelegenheid") else base
+    if thema in (TOTAL, "", None):
+        return f"{base} — {TOTAL}" if has_themes(soort) else base
     return f"{base} — {THEME_LABELS.get(thema, thema)}"
 
 
@@ -175,29 +171,68 @@ def popup_html(properties: dict[str, Any]) -> str:
     ]
     breakdown = parse_uitleg(properties.get("uitleg"))
     if breakdown:
-        score = properties.get("score")
-        lines = "".join(
-            "<tr>"
-            f"<td>{escape(str(item.get('label') or item.get('indicator') or ''))}</td>"
-            f"<td>{_value(item)}</td>"
-            f"<td>{_number(item.get('genormaliseerd'))}</td>"
-            f"<td>{_number(item.get('gewicht'), trim=True)}</td>"
-            f"<td>{_percent(item.get('aandeel'), score)}</td>"
-            "</tr>"
-            for item in breakdown
-        )
-        parts.append(
-            "<h5>Opbouw van de score</h5>"
-            '<table class="kaart-popup-uitleg"><tr><th>Indicator</th><th>Waarde</th>'
-            '<th title="Genormaliseerde waarde (0-1)">Norm.</th><th>Gewicht</th>'
-            "<th>Aandeel</th></tr>"
-            f"{lines}</table>"
-        )
+        parts.append(breakdown_html(breakdown, properties.get("score")))
     elif properties.get("top_indicatoren"):
         top = escape(str(properties["top_indicatoren"]))
         parts.append(f"<p>Belangrijkste indicatoren: {top}</p>")
     parts.append("</div>")
     return "".join(parts)
+
+
+def breakdown_html(breakdown: list[dict[str, Any]], score: Any) -> str:
+    """The "Opbouw van de score" table: per indicator the source value as the user knows
+    it, the direction, the value after direction, the effective weight and the
+    contribution, so that the shown numbers recompute the score (see
+    :mod:`geo.scoring.uitleg`); a last row gives the sum of the contributions."""
+    if not all("bijdrage" in item for item in breakdown):
+        return _legacy_breakdown_html(breakdown, score)
+    risk = any(item.get("indicator") == "basis" for item in breakdown)
+    lines = "".join(_breakdown_row(item, score) for item in breakdown)
+    total = sum(float(item.get("bijdrage", item.get("aandeel")) or 0) for item in breakdown)
+    rule = SCORE_RULES["relatief_risico" if risk else "gewogen_som"]
+    return (
+        "<h5>Opbouw van de score</h5>"
+        '<table class="kaart-popup-uitleg"><tr><th>Indicator</th><th>Bronwaarde</th>'
+        "<th>Richting</th>"
+        '<th title="Genormaliseerde waarde na richting (0-1): bij een beschermende factor '
+        '1 − genormaliseerd">Waarde</th>'
+        f'<th title="{"Coëfficiënt β" if risk else "Effectief gewicht"}">'
+        f'{"β" if risk else "Gewicht"}</th><th>Bijdrage</th></tr>'
+        f'{lines}<tr class="kaart-popup-som"><th colspan="5">Som van de bijdragen</th>'
+        f"<th>{_number(total, 3)}</th></tr></table>"
+        f'<p class="kaart-popup-regel">{escape(rule[:1].upper() + rule[1:])}</p>'
+    )
+
+
+def _legacy_breakdown_html(breakdown: list[dict[str, Any]], score: Any) -> str:
+    """An ``uitleg`` written before the parts were stored (raw, norm, weight, share)."""
+    lines = "".join(
+        "<tr>"
+        f"<td>{escape(str(item.get('label') or item.get('indicator') or ''))}</td>"
+        f"<td>{_value(item)}</td>"
+        f"<td>{_number(item.get('genormaliseerd'))}</td>"
+        f"<td>{_number(item.get('gewicht'), trim=True)}</td>"
+        f"<td>{_percent(item.get('aandeel'), score)}</td>"
+        "</tr>"
+        for item in breakdown
+    )
+    return ("<h5>Opbouw van de score</h5>"
+            '<table class="kaart-popup-uitleg"><tr><th>Indicator</th><th>Waarde</th>'
+            '<th title="Genormaliseerde waarde (0-1)">Norm.</th><th>Gewicht</th>'
+            f"<th>Aandeel</th></tr>{lines}</table>")
+
+
+def _breakdown_row(item: dict[str, Any], score: Any) -> str:
+    label = escape(str(item.get("label") or item.get("indicator") or ""))
+    source = escape(str(item.get("bronwaarde") or "–"))
+    if item.get("bron") and source != "–":
+        source = f"{escape(str(item['bron']))}: {source}"
+    share = _percent(item.get("bijdrage"), score)
+    return (f"<tr><td>{label}</td><td>{source}</td>"
+            f"<td>{escape(str(item.get('richting') or '–'))}</td>"
+            f"<td>{_number(item.get('waarde_na_richting'), 3)}</td>"
+            f"<td>{_number(item.get('gewicht_effectief'), 3)}</td>"
+            f'<td title="{share} van de score">{_number(item.get("bijdrage"), 3)}</td></tr>')
 
 
 def legend_entries(soort: str) -> list[tuple[int, str, str]]:

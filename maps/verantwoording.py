@@ -17,6 +17,7 @@ from geo.atomic import latest_version
 from geo.legend import CLASS_NAMES
 from geo.paths import Werkmap
 from geo.runs import EVALUATIE, VERANTWOORDING_FILE
+from geo.scoring.uitleg import DIRECTION_LABELS, SCORE_RULES
 from maps.style import KIND_LABELS, THEME_LABELS, format_date
 
 _DONE = {"kaart", "soort", "versie", "gebied", "grid", "invoer", "indicatorconfiguratie",
@@ -169,12 +170,19 @@ def _themes(doc: dict[str, Any]) -> list[Section]:
             norm = (ind.get("normalisatie") or {}).get("methode", "")
             table.append([str(ind.get("label") or ind.get("naam")),
                           str(ind.get("toelichting") or ""), _fmt(ind.get("gewicht")),
-                          str(ind.get("richting") or ""), str(norm), _fmt(params)])
+                          DIRECTION_LABELS.get(str(ind.get("richting")),
+                                               str(ind.get("richting") or "")),
+                          str(norm), _fmt(params)])
         rows = []
         if info.get("combinatie"):
             rows.append(("Combinatie", str(info["combinatie"])))
+            rows.append(("Opbouw van de score",
+                         SCORE_RULES.get(str(info["combinatie"]), "–")))
         breaks = info.get("klassegrenzen") or (doc.get("klassegrenzen") or {}).get(thema)
-        if breaks:
+        counts = ((doc.get("volledigheid") or {}).get("themas") or {}).get(thema) or {}
+        if counts.get("objecten") == 0:  # an empty layer has no classes, not "< 0 ≤ … 0"
+            rows.append(("Klassegrenzen", "geen objecten in dit gebied, dus geen klassen"))
+        elif breaks:
             rows.append(("Klassegrenzen", format_breaks(list(breaks))))
         title = THEME_LABELS.get(thema, thema)
         sections.append(Section(

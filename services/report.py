@@ -259,9 +259,11 @@ def render_html(report: Report) -> str:
 
 def render_pdf(report: Report) -> bytes:
     """The report as an A4 PDF (WeasyPrint)."""
-    from weasyprint import HTML
+    from weasyprint import HTML, URLFetcher
 
-    return HTML(string=render_html(report)).write_pdf()
+    # only the embedded data: images; never a file on the server or a URL on the network
+    fetcher = URLFetcher(allowed_protocols={"data"}, allow_redirects=False)
+    return HTML(string=render_html(report), url_fetcher=fetcher).write_pdf()
 
 
 def first_page_png(pdf: Path, target: Path, *, dpi: int = 110) -> Path:

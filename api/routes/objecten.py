@@ -13,6 +13,7 @@ from api.deps import CatalogDep, CurrentUser, SessionDep, VisibleKaart
 from api.objects import select_objects, value_at
 from geo.catalog import KaartEntry
 from geo.errors import KaartError, KaartNotFoundError
+from geo.runs import has_themes
 from geo.scoring.explain import explain_point
 
 router = APIRouter(tags=["objecten"])
@@ -71,7 +72,7 @@ def punt(
 ) -> dict[str, Any]:
     """Score, klasse en (waar beschikbaar) uitleg per indicator op punt lon/lat."""
     result = value_at(catalog.file(entry, "cog"), entry, lon, lat)
-    if result["binnen"] and entry.soort.startswith("gelegenheid"):
+    if result["binnen"] and has_themes(entry.soort):
         explained = _explain(entry, catalog, result["x"], result["y"])
         if explained:
             result.update(uitleg=explained.get("uitleg"), combinatie=explained.get("combinatie"),

@@ -10,7 +10,7 @@ from pydantic import BaseModel
 from api import audit
 from api.authz import may_see_confidential
 from api.deps import CurrentUser, SessionDep, VisibleKaart, WerkmapDep
-from geo.errors import InvalidRequestError, PermissionDeniedError
+from geo.errors import KaartNotFoundError, PermissionDeniedError
 from geo.runs import KINDS
 
 router = APIRouter(tags=["kaarten"])
@@ -35,15 +35,16 @@ class Verandering(BaseModel):
 class Veranderingen(BaseModel):
     kaart_id: str
     gebied_id: str
-    van: int
-    naar: int
+    van: int | None
+    naar: int | None
     aantallen: dict[str, int]
     veranderd: list[Verandering]
+    melding: str | None = None
 
 
 def _object_kind(soort: str) -> str:
     if KINDS[soort].legenda != "gelegenheid" or not KINDS[soort].in_catalog:
-        raise InvalidRequestError(
+        raise KaartNotFoundError(
             f"Veranderingen per object bestaan alleen voor gelegenheidskaarten, niet voor "
             f"'{soort}'.", soort=soort)
     return soort
@@ -69,10 +70,17 @@ def veranderingen(entry: VisibleKaart, user: CurrentUser, session: SessionDep,
                   naar: int | None = None) -> Veranderingen:
     """Per object de klasseverandering (omhoog, omlaag, nieuw, verdwenen) tussen twee
     versies; standaard de nieuwste en de versie daarvoor."""
-    from services.versions import compare_versions
+    from services.versions import CHANGES, compare_versions, list_area_versions
 
-    result = compare_versions(werkmap, entry.gebied_id, van=van, naar=naar,
-                              soort=_object_kind(entry.soort))
+    soort = _object_kind(entry.soort)
+    found = list_area_versions(werkmap, entry.gebied_id, soort)
+    if len(found) < 2 and van is None and naar is None:  # nothing to compare yet: no error
+        audit.record(session, user, "veranderingen", entry.kaart_id)
+        return Veranderingen(
+            kaart_id=entry.kaart_id, gebied_id=entry.gebied_id, van=None,
+            naar=found[-1].versie if found else None, aantallen=dict.fromkeys(CHANGES, 0),
+            veranderd=[], melding="Er is nog maar één versie; er is niets om te vergelijken.")
+    result = compare_versions(werkmap, entry.gebied_id, van=van, naar=naar, soort=soort)
     changed = result.changed()
     audit.record(session, user, "veranderingen", entry.kaart_id, van=result.van.versie,
                  naar=result.naar.versie)

@@ -76,14 +76,15 @@ def plan_table(picks: pd.DataFrame, plan_id: str, *, synthetisch: bool = False) 
 
 
 def write_plan_csv(table: pd.DataFrame, target: str | os.PathLike[str]) -> Path:
-    """CSV (``;``-separated, UTF-8 with BOM so Excel shows accents); text cells that a
-    spreadsheet would read as a formula get a leading ``'`` (:mod:`geo.export.tabular`)."""
+    """CSV (``;``-separated with Dutch decimal commas, ``0,9599``, as Dutch Excel reads
+    it; UTF-8 with BOM so Excel shows accents); text cells that a spreadsheet would read
+    as a formula get a leading ``'`` (:mod:`geo.export.tabular`)."""
     text = table.copy()
     for column in TIME_COLUMNS:
         if column in text.columns:
             text[column] = text[column].dt.strftime("%Y-%m-%d %H:%M")
     with atomic_file(target) as tmp:
-        write_safe_csv(text, tmp, sep=";", encoding="utf-8-sig")
+        write_safe_csv(text, tmp, sep=";", decimal=",", encoding="utf-8-sig")
     return Path(target)
 
 

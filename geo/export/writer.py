@@ -141,6 +141,9 @@ def finish_run(writer: RunWriter, *, maps: Sequence[CatalogMap] = (),
         raise RuntimeError("finish_run na een volledig geschreven run (met verantwoording)")
     final = writer.final
     versie = int(final.name[1:])
+    if writer.verantwoording.versie is None:  # the number is only known after the rename
+        writer.verantwoording = writer.verantwoording.model_copy(update={"versie": versie})
+        write_verantwoording(final / VERANTWOORDING_FILE, writer.verantwoording)
     entries = [_entry(writer, item, versie) for item in maps]
     if entries:
         Catalog(writer.werkmap).register(entries)

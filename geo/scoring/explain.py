@@ -34,8 +34,9 @@ from geo.legend import CLASS_NAMES
 from geo.runs import TOTAL, VERANTWOORDING_FILE, map_file, status_file, uitleg_file
 from geo.scoring.combine import values
 from geo.scoring.engine import IndicatorInfo
+from geo.scoring.uitleg import BASELINE, baseline_entry, entry
 
-BASELINE = "basis"
+__all__ = ["BASELINE", "explain_cell", "explain_point"]
 
 
 def _num(value: float) -> float | None:
@@ -87,31 +88,28 @@ def explain_cell(raw: np.ndarray, norm: np.ndarray, indicators: Sequence[Indicat
     term = np.where(skip, 0.0, weights * v)
     if combination == "gewogen_som":
         known = weights[~skip].sum()
+        effective = np.where(skip, 0.0, weights / known) if known > 0 else np.zeros_like(term)
         shares = term / known if known > 0 else np.full_like(term, np.nan)
     elif combination == "relatief_risico":
         total = term.sum()
         factor = math.exp(intercept) * (math.expm1(total) / total if total != 0 else 1.0)
         shares = term * factor
+        effective = weights
     elif combination == "maximum":
-        shares = np.zeros_like(v)
+        shares, effective = np.zeros_like(v), np.zeros_like(v)
         if v.size and v.max() > 0:
             shares[int(np.argmax(v))] = v.max()
+            effective[int(np.argmax(v))] = 1.0
     else:
         raise InvalidRequestError(f"Onbekende combinatie '{combination}'.")
     if not in_domain:
         shares = np.zeros_like(shares)
-    out = [{"indicator": info.name, "label": info.label, "ruw": _num(r),
-            "genormaliseerd": _num(n), "gewicht": float(info.weight), "aandeel": float(s)}
-           for info, r, n, s in zip(indicators, raw, norm, shares, strict=True)]
-    for item, flag in zip(out, [] if status is None else status, strict=False):
-        if flag == 1:
-            item.update(ruw=None, genormaliseerd=None, onbekend=True, waarde="onbekend")
-        elif flag == 2:
-            item.update(geimputeerd=True)
+        effective = np.zeros_like(effective) if combination != "relatief_risico" else effective
+    flags = np.zeros(len(weights), int) if status is None else np.asarray(status, int)
+    out = [entry(info, r, n, value, w, s, flag) for info, r, n, value, w, s, flag
+           in zip(indicators, raw, norm, v, effective, shares, flags, strict=True)]
     if combination == "relatief_risico":
-        out.append({"indicator": BASELINE, "label": "Basisniveau (intercept)", "ruw": None,
-                    "genormaliseerd": None, "gewicht": float(intercept),
-                    "aandeel": math.exp(intercept) if in_domain else 0.0})
+        out.append(baseline_entry(intercept, math.exp(intercept) if in_domain else 0.0))
     return out
 
 

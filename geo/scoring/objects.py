@@ -35,8 +35,9 @@ from geo.errors import SchemaError
 from geo.legend import CLASS_NAMES
 from geo.scoring.combine import known_weight
 from geo.scoring.combine import terms as combine_terms
-from geo.scoring.explain import BASELINE
+from geo.scoring.combine import values as direction_values
 from geo.scoring.grid import Grid
+from geo.scoring.uitleg import BASELINE, baseline_entry, entry
 
 RESULT_COLUMNS = (
     "id", "naam", "gemeentecode", "gemeentenaam", "thema", "score", "klasse", "klasse_naam",
@@ -188,13 +189,10 @@ def score_objects(
                           laag=layer, kolom="id")
     where = assign_gemeente(objects, gemeenten)
     chosen = objects.loc[where.index]
-    names = [info.name for info in theme.indicators]
-    labels = [info.label for info in theme.indicators]
-    weights = np.array([info.weight for info in theme.indicators], dtype="float64")
     combination = getattr(theme, "combination", "gewogen_som")
     intercept = float(getattr(theme, "intercept", 0.0) or 0.0)
     values = _object_values(theme, object_cells(chosen.geometry, grid), combination, intercept)
-    scores, raws, norms, shares, status, complete = values
+    scores, raws, norms, shares, status, complete, after, effective = values
     score = np.array(scores, dtype="float64")
     klasse = classify_scores(score, theme.breaks)
     table = pd.DataFrame(index=chosen.index)
@@ -212,8 +210,8 @@ def score_objects(
                               .rank(ascending=False, method="min").astype("Int64"))
     table["rang_gebied"] = series.rank(ascending=False, method="min").astype("Int64")
     table["volledigheid"] = complete
-    uitleg = [_explanation(names, labels, weights, r, m, s, intercept, u) for r, m, s, u in
-              zip(raws, norms, shares, status, strict=True)]
+    uitleg = [_explanation(theme.indicators, parts, intercept) for parts in
+              zip(raws, norms, after, effective, shares, status, strict=True)]
     table["top_indicatoren"] = [_top_text(items, s, top) for items, s in zip(uitleg, score,
                                                                             strict=True)]
     table["uitleg"] = [json.dumps(items, ensure_ascii=False) for items in uitleg]
@@ -224,8 +222,9 @@ def score_objects(
 
 
 def _object_values(theme: Any, cells_per_object: list[np.ndarray], combination: str,
-                   intercept: float) -> tuple[list, list, list, list, list, list]:
-    """Per object: score, raw, norm, shares, unknown status per indicator, completeness.
+                   intercept: float) -> tuple[list, ...]:
+    """Per object: score, raw, norm, shares, unknown status per indicator, completeness,
+    value after direction and effective weight (see :mod:`geo.scoring.uitleg`).
 
     Status per indicator: 1 when the value is unknown (left out) in every cell of the
     object, 2 when it was imputed in any cell, else 0.
@@ -240,14 +239,15 @@ def _object_values(theme: Any, cells_per_object: list[np.ndarray], combination: 
     completeness = getattr(theme, "completeness", None)
     complete_flat = None if completeness is None else np.asarray(completeness,
                                                                  "float64").ravel()
-    out: tuple[list, ...] = ([], [], [], [], [], [])
+    out: tuple[list, ...] = ([], [], [], [], [], [], [], [])
     for cells in cells_per_object:
         valid = cells[np.isfinite(score_flat[cells])] if cells.size else cells
         if valid.size == 0:  # outside the area, or (all unknown) no score: completeness says
             known = _cell_mean(complete_flat, cells)
             for part, value in zip(out, (np.nan, np.full(n, np.nan), np.full(n, np.nan),
                                          np.full(n_shares, np.nan), _all_unknown(
-                                             status_flat, cells, n), known), strict=True):
+                                             status_flat, cells, n), known,
+                                         np.full(n, np.nan), np.zeros(n)), strict=True):
                 part.append(value)
             continue
         cell_status = None if status_flat is None else status_flat[:, valid]
@@ -256,13 +256,43 @@ def _object_values(theme: Any, cells_per_object: list[np.ndarray], combination: 
         out[0].append(cell_score.mean())
         out[1].append(_nanmean(raw_flat[:, valid]))
         out[2].append(_nanmean(norm_flat[:, valid]))
-        out[3].append(cell_shares(cell_score, norm_flat[:, valid], theme.indicators,
-                                  combination, intercept, skip).mean(axis=1))
+        share = cell_shares(cell_score, norm_flat[:, valid], theme.indicators, combination,
+                            intercept, skip).mean(axis=1)
+        out[3].append(share)
         out[4].append(np.zeros(n, int) if cell_status is None else
                       np.where(skip.all(axis=1), 1, np.where((cell_status == 2).any(axis=1),
                                                              2, 0)))
         out[5].append(1.0 if complete_flat is None else float(complete_flat[valid].mean()))
+        after, effective = _after_and_weight(theme.indicators, norm_flat[:, valid], skip,
+                                             share, combination)
+        out[6].append(after)
+        out[7].append(effective)
     return out
+
+
+def _after_and_weight(indicators: list[Any], norm: np.ndarray, skip: np.ndarray | None,
+                      share: np.ndarray, combination: str) -> tuple[np.ndarray, np.ndarray]:
+    """The object's mean value after direction and its effective weight per indicator.
+
+    The effective weight is ``bijdrage / waarde_na_richting`` (for ``gewogen_som`` the
+    value-weighted mean of the cells' ``w / Σ w_bekend``), so the shown value times the
+    shown weight is the shown contribution; where the value is 0 it is the plain mean of
+    the cells' effective weights. ``relatief_risico``: the coefficient β.
+    """
+    weights = np.array([i.weight for i in indicators], dtype="float64")
+    v = direction_values(norm, [i.direction for i in indicators])
+    if skip is not None:
+        v = np.where(skip, 0.0, v)
+    after = v.mean(axis=1)
+    if combination == "relatief_risico":
+        return after, weights
+    known = (weights[:, None] * (~skip if skip is not None else np.ones_like(v, bool))).sum(
+        axis=0)
+    plain = np.where(skip if skip is not None else False, 0.0,
+                     weights[:, None] / np.where(known > 0, known, np.nan)).mean(axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        effective = np.where(after > 0, share[:len(indicators)] / after, plain)
+    return after, np.nan_to_num(effective, nan=0.0)
 
 
 def _cell_mean(values: np.ndarray | None, cells: np.ndarray) -> float:
@@ -286,25 +316,16 @@ def _nanmean(values: np.ndarray) -> np.ndarray:
     return np.where(counts > 0, sums / np.maximum(counts, 1), np.nan)
 
 
-def _explanation(names: list[str], labels: list[str], weights: np.ndarray, raw: np.ndarray,
-                 norm: np.ndarray, share: np.ndarray, intercept: float,
-                 status: np.ndarray | None = None) -> list[dict[str, Any]]:
-    items = [
-        {"indicator": name, "label": label, "ruw": _num(r), "genormaliseerd": _num(m),
-         "gewicht": float(w), "aandeel": _num(s)}
-        for name, label, w, r, m, s in zip(names, labels, weights, raw, norm, share[:len(names)],
-                                           strict=True)
-    ]
-    for item, flag in zip(items, status if status is not None else [], strict=False):
-        if flag == 1:  # unknown, left out: say so instead of a value
-            item.update(ruw=None, genormaliseerd=None, aandeel=0.0, onbekend=True,
-                        waarde="onbekend")
-        elif flag == 2:
-            item.update(geimputeerd=True, waarde="onbekend (geïmputeerd)")
-    if len(share) > len(names):  # relatief_risico: the baseline exp(β0), as explain_cell
-        items.append({"indicator": BASELINE, "label": "Basisniveau (intercept)", "ruw": None,
-                      "genormaliseerd": None, "gewicht": float(intercept),
-                      "aandeel": _num(share[-1])})
+def _explanation(indicators: list[Any], parts: tuple, intercept: float
+                 ) -> list[dict[str, Any]]:
+    """Entries (:func:`geo.scoring.uitleg.entry`) of one object, plus the baseline."""
+    raw, norm, after, effective, share, status = parts
+    flags = status if status is not None else np.zeros(len(indicators), int)
+    items = [entry(info, r, m, a, w, s, int(f)) for info, r, m, a, w, s, f in
+             zip(indicators, raw, norm, after, effective, share[:len(indicators)], flags,
+                 strict=True)]
+    if len(share) > len(indicators):  # relatief_risico: the baseline exp(β0), as explain_cell
+        items.append(baseline_entry(intercept, share[-1]))
     return items
 
 

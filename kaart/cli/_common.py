@@ -75,10 +75,35 @@ INTERNAL_EXIT = 70
 _WERKMAP: ContextVar[Path | None] = ContextVar("kaart_werkmap", default=None)
 
 
+_NEW_WERKMAP: ContextVar[Path | None] = ContextVar("kaart_nieuwe_werkmap", default=None)
+
+
 def open_werkmap(path: Path | None) -> Werkmap:
+    """Open (and if needed create) the werkmap; a folder this creates is removed again
+    when the command fails and left it empty (``--werkmap /bestaat/niet``, issue 14)."""
+    missing = None
+    if path is not None:
+        for folder in (Path(path).expanduser().absolute(), *Path(path).expanduser()
+                       .absolute().parents):
+            if folder.exists():
+                break
+            missing = folder
     werkmap = Werkmap.open(path)
     _WERKMAP.set(werkmap.root)  # error messages name files relative to it
+    _NEW_WERKMAP.set(missing)
     return werkmap
+
+
+def _drop_new_werkmap() -> None:
+    """Remove the folders :func:`open_werkmap` created, if they hold no file."""
+    top = _NEW_WERKMAP.get()
+    _NEW_WERKMAP.set(None)
+    if top is None or not top.is_dir() or any(p.is_file() for p in top.rglob("*")):
+        return
+    for folder in sorted((p for p in top.rglob("*") if p.is_dir()),
+                         key=lambda p: len(p.parts), reverse=True):
+        folder.rmdir()
+    top.rmdir()
 
 
 class Output:
@@ -163,6 +188,7 @@ def command(name: str, json_output: bool) -> Iterator[Output]:
                     "melding": f"Interne fout ({detail}). Zet KAART_DEBUG=1 voor details."},
               INTERNAL_EXIT)
     else:
+        _NEW_WERKMAP.set(None)
         out.finish()
 
 
@@ -183,6 +209,10 @@ def _refused_write(error: Exception) -> KaartError | None:
 
 
 def _fail(out: Output, error: dict[str, Any], exit_code: int) -> None:
+    try:
+        _drop_new_werkmap()
+    except OSError:
+        pass  # a folder that cannot be removed is no reason to hide the error
     if out.json_output:
         payload = {"ok": False, "commando": out.name, "fout": error}
         sys.stdout.write(json.dumps(payload, ensure_ascii=False, default=str) + "\n")

@@ -46,6 +46,12 @@ def importeer(
     vast: Annotated[list[str] | None, typer.Option(
         "--vast", help="Vaste waarde voor een kolom: doel=waarde, bijv. --vast bron=riec "
         "(herhaalbaar).", show_default=False)] = None,
+    vlakken: Annotated[Path | None, typer.Option(
+        "--vlakken", help="Vlakkenbestand (bijv. BAG-panden of OSM-omtrekken): een punt binnen "
+        "een vlak krijgt dat vlak in plaats van de straal uit het profiel.",
+        show_default=False)] = None,
+    vlakken_laag: Annotated[str | None, typer.Option(
+        "--vlakken-laag", help="Laag in het vlakkenbestand.", show_default=False)] = None,
     proef: Annotated[bool, typer.Option(
         "--proef", help="Toon de eerste rijen en per kolom hoeveel waarden bekend zijn; "
         "schrijf niets.")] = False,
@@ -72,7 +78,7 @@ def importeer(
             loaded, meldingen, hersteld, reports = {}, [], 0, {}
             for kind in kinds:
                 frame, notes, repaired, reports[kind] = _load_checked(
-                    kind, bestand, laag, neem_crs, chosen)
+                    kind, bestand, laag, neem_crs, chosen, (vlakken, vlakken_laag))
                 loaded[kind] = frame
                 meldingen += notes
                 hersteld += repaired
@@ -130,7 +136,8 @@ def _profile_for(kinds: list[str], profiel: str | None, columns: dict[str, str],
 
 
 def _load_checked(kind: str, bestand: Path, laag: str | None, neem_crs: str | None,
-                  profile=None) -> tuple[object, list[str], int, object]:
+                  profile=None, areas: tuple = (None, None),
+                  ) -> tuple[object, list[str], int, object]:
     """Load one layer; return it with the Dutch warnings, repairs and the mapping report."""
     from geo.layers import load_layer
     from geo.layers.profiles import load_with_profile
@@ -138,11 +145,14 @@ def _load_checked(kind: str, bestand: Path, laag: str | None, neem_crs: str | No
     report = None
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", KaartWarning)
-        if profile is None:
+        if profile is None and areas[0] is None:
             frame = load_layer(kind, bestand, laag, assume_crs=neem_crs)
         else:
-            frame, report = load_with_profile(kind, bestand, profile, laag,
-                                              assume_crs=neem_crs)
+            from geo.layers.profiles import empty_profile
+
+            profile = profile or empty_profile(kind, "--vlakken")
+            frame, report = load_with_profile(kind, bestand, profile, laag, assume_crs=neem_crs,
+                                              areas=areas[0], areas_layer=areas[1])
     ours = [w for w in caught if issubclass(w.category, KaartWarning)]
     repaired = sum(getattr(w.message, "aantal", 1) for w in ours
                    if issubclass(w.category, GeometryRepairedWarning))

@@ -109,3 +109,4 @@ def test_viewer_links_the_report_and_the_session_downloads_it(app, tokens, tmp_p
     response = client.get(link)
     assert response.status_code == 200 and response.content[:5] == b"%PDF-"
     assert [r["gebruiker"] for r in _actions(app, "rapport")] == ["gemeente_vaals"]
+

@@ -119,3 +119,11 @@ def test_dask_local_gives_same_objects(wm):
     assert dask["runs"][0]["versie"] == 2
     assert dask["top_objecten"] == local["top_objecten"]
     assert dask["runs"][0]["klassegrenzen"] == local["runs"][0]["klassegrenzen"]
+
+
+def test_a_failing_command_does_not_leave_a_new_werkmap_behind(tmp_path):
+    """Issue 14 item 10: ``--werkmap /bestaat/niet`` created the folder although it failed."""
+    target = tmp_path / "bestaat" / "niet"
+    result = run("--werkmap", str(target), "--gemeente", "Vaals")
+    assert result.exit_code != 0 and "Fout" in result.output
+    assert not (tmp_path / "bestaat").exists()

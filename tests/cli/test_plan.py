@@ -54,7 +54,7 @@ def test_plan_import_and_next_plan_end_to_end(wm, tmp_path):
     # the team fills in the draaiboek: something found at the three best-ranked picks
     table = pd.read_csv(directory / "plan.csv", sep=";", dtype=str, keep_default_na=False,
                         encoding="utf-8-sig")
-    best = table["verwachte trefkans"].astype(float).rank(ascending=False,
+    best = table["verwachte trefkans"].str.replace(",", ".").astype(float).rank(ascending=False,
                                                          method="first") <= 3
     table["datum controle"] = "2026-11-24"
     table["uitgevoerd"] = "ja"

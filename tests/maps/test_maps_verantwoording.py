@@ -27,7 +27,7 @@ def test_gelegenheid_document_sections():
                                 "abababababab"]
     themes = _section(sections, "Indicatoren en gewichten — Bedrijventerreinen")
     assert themes.table[1][:4] == ["Afstand tot snelweg-afrit",
-                                   "Dicht bij een afrit is snel weg.", "0,5", "negatief"]
+                                   "Dicht bij een afrit is snel weg.", "0,5", "beschermend"]
     assert themes.table[1][5] == "max_m: 5000"
     assert dict(themes.rows)["Klassegrenzen"].startswith("zeer laag < 0,2 ≤ laag")
     grid = dict(_section(sections, "Rekenraster").rows)
@@ -56,3 +56,17 @@ def test_fixture_follows_the_export_contract():
     from geo.export.verantwoording import Kaartverantwoording
 
     Kaartverantwoording.model_validate(verantwoording("GM1729", "gelegenheid"))
+
+
+def test_a_theme_without_objects_says_so_instead_of_class_limits():
+    """Issue 14 item 10: Vaals has no havens; its limits read "< 0 ≤ … 0"."""
+    doc = verantwoording("GM0981", "gelegenheid")
+    doc["themas"]["havens"] = {"combinatie": "gewogen_som", "indicatoren": [],
+                               "klassegrenzen": [0.0, 0.0, 0.0, 0.0]}
+    doc["volledigheid"] = {"themas": {"havens": {"objecten": 0},
+                                      "bedrijventerreinen": {"objecten": 3}}}
+    sections = describe_verantwoording(doc)
+    havens = dict(_section(sections, "Indicatoren en gewichten — Havens").rows)
+    assert havens["Klassegrenzen"] == "geen objecten in dit gebied, dus geen klassen"
+    bt = dict(_section(sections, "Indicatoren en gewichten — Bedrijventerreinen").rows)
+    assert bt["Klassegrenzen"].startswith("zeer laag < ")

@@ -111,3 +111,26 @@ def test_no_run_is_dutch_not_found(tmp_path):
                                       str(tmp_path), "--json"])
     assert result.exit_code == 4
     assert "Geen gelegenheidskaart voor gebied GM0981" in result.stdout
+
+
+def test_pdf_fetches_no_files_or_urls(known, tmp_path):
+    """Only the embedded data: images load: a file:// reference (were one ever to reach the
+    HTML) is refused, so the PDF cannot carry a file of the server."""
+    import base64
+
+    from services.report import Report, render_pdf
+
+    werkmap, _ = known
+    report = collect_report(werkmap, "GM0981")
+    first = report.context["kaarten"][0]
+    png = base64.b64decode(first["afbeelding"].split(",", 1)[1])
+    secret = tmp_path / "geheim.png"
+    secret.write_bytes(png)
+
+    def with_image(source: str) -> int:
+        context = dict(report.context, kaarten=[dict(first, afbeelding=source)])
+        return len(render_pdf(Report(report.gebied_id, report.versie, context)))
+
+    embedded, from_file = with_image(first["afbeelding"]), with_image(secret.as_uri())
+    assert len(png) > 20_000
+    assert embedded - from_file > len(png) // 2  # the file's image is not in the PDF

@@ -71,8 +71,13 @@ def resolve_profile(kind: str, profile: str | os.PathLike[str] | Profile | None,
 
 def load_with_profile(kind: str, source: str | os.PathLike[str], profile: Profile,
                       layer: str | None = None, *, assume_crs: str | None = None,
+                      areas: str | os.PathLike[str] | None = None,
+                      areas_layer: str | None = None,
                       ) -> tuple[gpd.GeoDataFrame, MappingReport]:
     """Read ``source``, apply ``profile`` and validate against the schema of ``kind``.
+
+    ``areas`` is an optional polygon file (e.g. BAG panden or OSM outlines): points inside
+    one of its polygons take that polygon instead of the profile's radius.
 
     Returns
     -------
@@ -85,9 +90,14 @@ def load_with_profile(kind: str, source: str | os.PathLike[str], profile: Profil
     frame, chosen = read_source(source, layer, spec.kind)
     name = source_name(source)
     frame = to_rd(frame, assume_crs, name, chosen, spec.kind)
+    polygons = None
+    if areas is not None:
+        area_frame, area_layer = read_source(areas, areas_layer, spec.kind)
+        polygons = to_rd(area_frame, assume_crs, source_name(areas), area_layer,
+                         spec.kind).geometry
     mapped, report = apply_profile(profile, frame, source=name,
                                    polygons="Point" not in spec.geometry_types,
-                                   needs_id=spec.id_column == "id")
+                                   needs_id=spec.id_column == "id", areas=polygons)
     return validate(spec, mapped, source=name, layer=chosen), report
 
 

@@ -42,6 +42,7 @@ class MappingReport:
     samengevoegd: int = 0
     punten_naar_vlakken: int = 0
     straal_m: float | None = None
+    punten_in_vlak: int = 0
     kolommen: dict[str, str] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -49,7 +50,8 @@ class MappingReport:
 
 
 def apply_profile(profile: Profile, frame: gpd.GeoDataFrame, *, source: str,
-                  polygons: bool, needs_id: bool) -> tuple[gpd.GeoDataFrame, MappingReport]:
+                  polygons: bool, needs_id: bool, areas: gpd.GeoSeries | None = None,
+                  ) -> tuple[gpd.GeoDataFrame, MappingReport]:
     """Map ``frame`` (a source layer in EPSG:28992) to the profile's target columns.
 
     Parameters
@@ -63,6 +65,8 @@ def apply_profile(profile: Profile, frame: gpd.GeoDataFrame, *, source: str,
         The target kind needs polygons: points are buffered when the profile says how.
     needs_id : bool
         The target kind has an ``id`` column: derive one when the profile maps none.
+    areas : GeoSeries, optional
+        Polygons (EPSG:28992) to join points to (:func:`points_to_areas`).
 
     Returns
     -------
@@ -90,17 +94,39 @@ def apply_profile(profile: Profile, frame: gpd.GeoDataFrame, *, source: str,
         if column not in out.columns:
             out[column] = frame[column]
     geometry = frame.geometry
-    if polygons and profile.punten_naar_vlakken is not None:
-        radius = profile.punten_naar_vlakken.straal_m
-        points = geometry.geom_type == "Point"
-        report.punten_naar_vlakken, report.straal_m = int(points.sum()), radius
-        geometry = geometry.where(~points, geometry.buffer(radius, quad_segs=8))
+    if polygons:
+        geometry = points_to_areas(profile, geometry, areas, report)
     result = gpd.GeoDataFrame(out, geometry=geometry.values, crs=frame.crs)
     if profile.samenvoegen_op is not None and profile.samenvoegen_op in result.columns:
         before = len(result)
         result = _merge_parts(result, profile.samenvoegen_op)
         report.samengevoegd = before - len(result)
     return result.reset_index(drop=True), report
+
+
+def points_to_areas(profile: Profile, geometry: gpd.GeoSeries, areas: gpd.GeoSeries | None,
+                    report: MappingReport) -> gpd.GeoSeries:
+    """Points become the smallest given polygon that contains them (``areas``, e.g. BAG or
+    OSM outlines); points in no polygon become circles of the profile's documented radius
+    (``punten_naar_vlakken.straal_m``), or stay points when the profile has none."""
+    points = np.array(geometry.geom_type == "Point", dtype=bool)
+    if areas is not None and points.any():
+        polygons = areas[areas.geom_type.isin(["Polygon", "MultiPolygon"])].reset_index(drop=True)
+        left = gpd.GeoDataFrame(geometry=geometry[points].reset_index(drop=True), crs=geometry.crs)
+        right = gpd.GeoDataFrame({"opp": polygons.area}, geometry=polygons, crs=geometry.crs)
+        pairs = gpd.sjoin(left, right, predicate="within", how="inner")
+        smallest = pairs.sort_values("opp").groupby(level=0)["index_right"].first()
+        joined = np.flatnonzero(points)[smallest.index.to_numpy()]
+        values = geometry.to_numpy().copy()
+        values[joined] = polygons.to_numpy()[smallest.to_numpy()]
+        geometry = gpd.GeoSeries(values, index=geometry.index, crs=geometry.crs)
+        report.punten_in_vlak = len(joined)
+        points[joined] = False
+    if profile.punten_naar_vlakken is not None and points.any():
+        radius = profile.punten_naar_vlakken.straal_m
+        report.punten_naar_vlakken, report.straal_m = int(points.sum()), radius
+        geometry = geometry.where(~points, geometry.buffer(radius, quad_segs=8))
+    return geometry
 
 
 def _merge_parts(frame: gpd.GeoDataFrame, column: str) -> gpd.GeoDataFrame:

@@ -20,7 +20,8 @@ file the user gives with ``--profiel eigen.yaml``)::
     vast: {bron: riec}                   # constant columns
     filter:                              # keep rows matching every item
       - {kolom: tag_tourism, in: [camp_site, caravan_site]}
-    punten_naar_vlakken: {straal_m: 150} # points → circles (layer kinds with polygons)
+    punten_naar_vlakken: {straal_m: 150} # points → circles (layer kinds with polygons),
+                                         # unless a polygon file given on import contains them
     afgeleide_id: {velden: [naam], voorvoegsel: osm}  # id when the source has none
     bewaar: [aantalInwoners]             # source columns kept as they are
 

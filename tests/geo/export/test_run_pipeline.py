@@ -191,3 +191,16 @@ def test_missing_layers_file(tmp_path, vaals):
     wm = Werkmap.open(tmp_path / "leeg")
     with pytest.raises(InputFileError, match="Lagenbestand .* bestaat niet.*kaart demo"):
         build_gelegenheid(wm, vaals, cellsize=CELL)
+
+
+def test_kaartverantwoording_names_the_run_version(wm, vaals):
+    """Issue 14 item 10: ``versie`` was null ("Versie –"); it is the run's vNNNN number."""
+    from maps.verantwoording import describe_verantwoording
+
+    first = build_gelegenheid(wm, vaals, cellsize=CELL)
+    second = build_gelegenheid(wm, vaals, cellsize=CELL)
+    for run, number in ((first, 1), (second, 2)):
+        doc = json.loads((run.run_dir / "kaartverantwoording.json").read_text("utf-8"))
+        assert doc["versie"] == number == run.versie == run.verantwoording.versie
+    general = dict(next(s for s in describe_verantwoording(doc) if s.title == "Algemeen").rows)
+    assert general["Versie"] == "2"

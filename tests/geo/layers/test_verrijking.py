@@ -96,3 +96,18 @@ def test_cli_unknown_source_is_a_dutch_error(werkmap, tmp_path):
                                       str(_bag(tmp_path)), "--json"])
     assert result.exit_code != 0
     assert "bag-verblijfsobject" in json.loads(result.stdout)["fout"]["melding"]
+
+
+def test_kvk_csv_with_coordinates_counts_vestigingen(tmp_path):
+    """A KvK extract as CSV (synthetic rows) with RD coordinates; every row counts."""
+    rows = [(50, 50), (450, 400), (-200, -200), (1300, -200), (1300, 700), (-200, 700)]
+    path = tmp_path / "kvk_vestigingen.csv"
+    path.write_text("kvknummer;vestigingsnummer;naam;rd_x;rd_y\n" + "".join(
+        f"1234567{i};00000000{i};Bedrijf {i};{X0 + x:.0f};{Y0 + y:.0f}\n"
+        for i, (x, y) in enumerate(rows)), encoding="utf-8")
+    rules = load_enrichment_config().rules_for("bedrijventerreinen", "kvk-vestigingen")
+    out, report = enrich(_terrains(), read_points(path), rules, met="kvk-vestigingen",
+                         source=path.name)
+    assert out["aantal_vestigingen"].tolist()[:2] == [2, 0]
+    assert out["aantal_vestigingen"].isna().iloc[2]  # outside the extract: unknown
+    assert "KvK-vestigingen" in report.text()

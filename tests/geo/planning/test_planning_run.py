@@ -72,7 +72,7 @@ def test_plan_files_are_complete_and_readable(planned, tmp_path):
     assert sorted(p.name for p in directory.iterdir()) == ["plan.csv", "plan.geojson",
                                                             "plan.xlsx"]
     assert files["csv"].name == "plan.csv"
-    table = pd.read_csv(directory / "plan.csv", sep=";", encoding="utf-8-sig")
+    table = pd.read_csv(directory / "plan.csv", sep=";", decimal=",", encoding="utf-8-sig")
     for header in ("volgorde", "object", "naam", "thema", "gemeente", "rd_x", "rd_y", "lat",
                    "lon", "score", "klasse", "reden", "soort keuze", "selectiekans",
                    "geplande aankomst", "duur (min)", "synthetisch", "uitgevoerd"):

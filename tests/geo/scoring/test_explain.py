@@ -28,8 +28,13 @@ def test_weighted_sum_shares_hand_computed():
     expl = explain_cell(np.array([40.0, 0.3, 1.0]), np.array([0.4, 0.3, 1.0]), INFOS,
                         "gewogen_som")
     assert [e["aandeel"] for e in expl] == pytest.approx([0.8 / 4, 0.3 / 4, 0.0])
-    assert expl[0] == {"indicator": "a", "label": "A", "ruw": 40.0, "genormaliseerd": 0.4,
-                       "gewicht": 2.0, "aandeel": pytest.approx(0.2)}
+    assert expl[0] == {"indicator": "a", "label": "A", "bron": "a", "ruw": 40.0,
+                       "bronwaarde": "40", "richting": "verhogend", "genormaliseerd": 0.4,
+                       "waarde_na_richting": 0.4, "gewicht": 2.0, "gewicht_effectief": 0.5,
+                       "bijdrage": pytest.approx(0.2), "aandeel": pytest.approx(0.2)}
+    # a protective factor that is present: value after direction 0, so no contribution
+    assert expl[2]["richting"] == "beschermend"
+    assert expl[2]["waarde_na_richting"] == 0.0 and expl[2]["gewicht_effectief"] == 0.25
 
 
 @pytest.mark.parametrize("seed", range(5))

@@ -51,6 +51,21 @@ def test_distance_is_euclidean_between_cell_centres():
     assert np.isinf(ind.distance(np.zeros((2, 2), bool), 10)).all()
 
 
+@pytest.mark.parametrize("cellsize", [25.0, 12.5, 10.0, 7.3, 0.1])
+def test_fast_distance_is_bit_identical_to_scipy_edt(cellsize):
+    """The edt-package path gives exactly scipy's exact EDT (outputs must not change);
+    cell sizes whose square is not exact in float64 (7.3, 0.1) fall back to scipy."""
+    from scipy import ndimage
+
+    rng = np.random.default_rng(7)
+    for shape, share in [((1, 9), 0.2), ((64, 97), 0.002), ((211, 173), 0.05), ((40, 40), 1.0)]:
+        mask = rng.random(shape) < share
+        mask[0, 0] = True
+        expected = ndimage.distance_transform_edt(~mask, sampling=cellsize)
+        assert_array_equal(ind.distance(mask, cellsize), expected)
+
+
+
 @pytest.mark.parametrize(
     ("verval", "schaal", "expected"),
     [
