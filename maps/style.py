@@ -191,7 +191,7 @@ def breakdown_html(breakdown: list[dict[str, Any]], score: Any) -> str:
     total = sum(float(item.get("bijdrage", item.get("aandeel")) or 0) for item in breakdown)
     rule = SCORE_RULES["relatief_risico" if risk else "gewogen_som"]
     return (
-        "<h5>Opbouw van de score</h5>"
+        '<h5>Opbouw van de score</h5><div class="kaart-popup-rol" tabindex="0">'
         '<table class="kaart-popup-uitleg"><tr><th>Indicator</th><th>Bronwaarde</th>'
         "<th>Richting</th>"
         '<th title="Genormaliseerde waarde na richting (0-1): bij een beschermende factor '
@@ -199,7 +199,7 @@ def breakdown_html(breakdown: list[dict[str, Any]], score: Any) -> str:
         f'<th title="{"Coëfficiënt β" if risk else "Effectief gewicht"}">'
         f'{"β" if risk else "Gewicht"}</th><th>Bijdrage</th></tr>'
         f'{lines}<tr class="kaart-popup-som"><th colspan="5">Som van de bijdragen</th>'
-        f"<th>{_number(total, 3)}</th></tr></table>"
+        f"<th>{_number(total, 3)}</th></tr></table></div>"
         f'<p class="kaart-popup-regel">{escape(rule[:1].upper() + rule[1:])}</p>'
     )
 

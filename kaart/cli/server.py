@@ -58,6 +58,7 @@ def server(
         from api.settings import Settings
 
         root = open_werkmap(werkmap).root
+        _check_port(host, port)  # a busy port: a Dutch error before "luistert op"
         os.environ["KAART_WERKMAP"] = str(root)
         # No shared disk cache of rendered tiles by default (KAART_TEGEL_SCHIJFCACHE still
         # sets one): a tile from the serving copy costs about what reading a cached file
@@ -74,6 +75,27 @@ def server(
                     timeout_graceful_shutdown=SHUTDOWN_S)
         out.summary("Kaartdienst gestopt.")
         out.data(host=host, port=port, workers=workers, werkmap=str(root))
+
+
+def _check_port(host: str, port: int) -> None:
+    """Refuse, in Dutch, an address that cannot be listened on (busy port, unknown host)."""
+    import socket
+
+    from geo.errors import InvalidRequestError
+
+    try:
+        with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            probe.bind((host, port))
+    except OSError as error:
+        import errno
+
+        reason = ("de poort is al in gebruik" if error.errno == errno.EADDRINUSE else
+                  f"het adres bestaat niet op deze machine of is niet toegestaan "
+                  f"(foutcode {error.errno})")
+        raise InvalidRequestError(
+            f"Kan niet luisteren op {host}:{port}: {reason}. Kies een andere poort met "
+            "--port of een ander adres met --host.", host=host, port=port) from None
 
 
 def _password(stdin: bool) -> str:

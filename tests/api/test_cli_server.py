@@ -152,3 +152,11 @@ def test_server_refuses_placeholder_secret_in_productie(wm, monkeypatch):
     monkeypatch.setenv("KAART_GEHEIME_SLEUTEL", "verander-mij")
     body = run_json("server", "--port", "1")
     assert body["_exit"] != 0 and body["fout"]["code"] == "configuratie_fout"
+
+
+def test_gebruiker_toevoegen_takes_a_gemeente_name(wm):
+    """Issue 14 item 10: ``--gemeente Vaals`` was refused while every other command takes
+    names; it gives the same user as ``--gemeente GM0981``."""
+    body = run_json("gebruiker", "toevoegen", "gem", "--rol", "gemeente", "--organisatie",
+                    "Gemeente Vaals", "--gemeente", "Vaals")
+    assert body["ok"] and body["gemeenten"] == ["GM0981"]
