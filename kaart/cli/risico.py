@@ -254,13 +254,17 @@ def leer(
 def evalueer(
     gemeente: GemeenteOpt = None, regio: RegioOpt = None, veiligheidsregio: VrOpt = None,
     provincie: ProvincieOpt = None,
+    tot: Annotated[datetime | None, typer.Option(
+        "--tot", formats=DATE_FORMATS, help="Train op incidenten vóór deze datum; de "
+        "testperiode begint hier (JJJJ-MM-DD, zoals kaart leer --tot); standaard 1 januari "
+        "van het laatste jaar met incidenten.", show_default=False)] = None,
     splitsing: Annotated[datetime | None, typer.Option(
-        "--splitsing", formats=DATE_FORMATS, help="Begin van de testperiode (JJJJ-MM-DD); "
-        "standaard 1 januari van het laatste jaar met incidenten.", show_default=False)] = None,
+        "--splitsing", formats=DATE_FORMATS, hidden=True,
+        help="Oude naam van --tot.")] = None,
     testperiode: Annotated[int, typer.Option(
         "--testperiode", min=1, help="Lengte van de testperiode in dagen.")] = 365,
     jaren: Annotated[int | None, typer.Option(
-        "--jaren", min=1, help="Jaren trainingsperiode vóór de splitsing; standaard alles.",
+        "--jaren", min=1, help="Jaren trainingsperiode vóór --tot; standaard alles.",
         show_default=False)] = None,
     methode: MethodeOpt = "poisson", seed: SeedOpt = 0, lagen: LagenOpt = None,
     werkmap: WerkmapOpt = None, json_output: JsonOpt = False,
@@ -273,7 +277,7 @@ def evalueer(
     cellen; PAI = trefkans / aandeel oppervlakte. Schrijft kaarten/<gebied>/evaluatie/vNNNN/
     (evaluatie.csv, trefkans.png, kaartverantwoording.json).
 
-    Voorbeeld: kaart evalueer --provincie Limburg --splitsing 2025-01-01
+    Voorbeeld: kaart evalueer --provincie Limburg --tot 2025-01-01
     """
     from geo.export.geleerd import MAP_LABELS, build_evaluatie, evaluation_summary
 
@@ -282,7 +286,7 @@ def evalueer(
         area = _area(gemeente, regio, veiligheidsregio, provincie)
         with _steps(out, 1, "Kaarten maken en toetsen") as step:
             run = build_evaluatie(
-                wm, area, layers_path=lagen, split=_date(splitsing), test_dagen=testperiode,
+                wm, area, layers_path=lagen, split=_date(tot or splitsing), test_dagen=testperiode,
                 jaren=jaren, method=methode, random_state=seed)
             step("Klaar")
         _report_run(out, run)

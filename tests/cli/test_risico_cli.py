@@ -61,7 +61,7 @@ def test_full_chain_with_json(werkmap, tmp_path):
     assert payload["ok"] and payload["vertrouwelijk"] is True
     assert payload["kaart_ids"] == ["GM0983-risico-totaal"]
     assert [Path(w["pad"]).name for w in payload["geschreven"]] == [
-        "risicokaart.tif", "kaartverantwoording.json"]
+        "risicokaart.tif", "risicokaart.web.tif", "kaartverantwoording.json"]
 
     result, payload = run("gecombineerd", "--gemeente", "Venlo", "--json")
     assert result.exit_code == 0, result.stdout
@@ -74,7 +74,7 @@ def test_full_chain_with_json(werkmap, tmp_path):
     assert rr["bedrijventerreinen:oost"]["relatief_risico"] > 5
     assert payload["kaart_ids"] == ["GM0983-gelegenheid_geleerd-totaal"]
 
-    result, payload = run("evalueer", "--gemeente", "Venlo", "--splitsing", "2025-01-01",
+    result, payload = run("evalueer", "--gemeente", "Venlo", "--tot", "2025-01-01",
                           "--json")
     assert result.exit_code == 0, result.stdout
     assert payload["pai_5"]["uniform"] == pytest.approx(1.0)
@@ -89,6 +89,7 @@ def test_full_chain_with_json(werkmap, tmp_path):
     assert payload["in_te_vullen"] >= 8
     assert (out / "algoritmeregister_GM0983.md").exists()
 
-    result, _ = run("evalueer", "--gemeente", "Venlo", "--splitsing", "2025-01-01")
+    result, _ = run("evalueer", "--gemeente", "Venlo", "--splitsing", "2025-01-01")  # old name
     assert result.exit_code == 0
     assert "PAI bij 5% van de oppervlakte" in result.stdout
+    assert "uniform (toeval): 1,00" in result.stdout  # Dutch decimal comma
