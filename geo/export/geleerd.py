@@ -32,6 +32,7 @@ from geo.errors import InvalidRequestError
 from geo.export.cog import write_map_cog
 from geo.export.risico import latest_run, read_bands, read_incidents
 from geo.export.tabular import write_safe_csv
+from geo.export.verantwoording import Voorspelkracht
 from geo.export.writer import CatalogMap, finish_run, open_run
 from geo.layers.gemeenten import Area
 from geo.paths import Werkmap
@@ -209,13 +210,15 @@ def build_geleerd(werkmap: Werkmap, area: Area, *, layers_path: str | Path | Non
             write_safe_csv(table, tmp)
         run.write_verantwoording(run.document(
             grid=features.grid, cells=cells, training=training, model=learner.verantwoording(),
+            voorspelkracht=Voorspelkracht(**learner.voorspelkracht()),
             gelegenheid_run=werkmap.relative(features.run_dir), klassegrenzen=breaks,
             score="verwacht aantal incidenten per cel gedeeld door het maximum in het gebied"))
     return finish_run(
         run, maps=[CatalogMap(TOTAL, GELEGENHEID_FILE, None,
-                              {"klassegrenzen": breaks, "cv_score_d2": learner.cv_score_})],
+                              {"klassegrenzen": breaks, "cv_score_d2": learner.cv_score_,
+                               "geen_voorspelkracht": learner.no_skill_})],
         summary={"cv_score_d2": learner.cv_score_, "alpha": learner.alpha_,
-                 "training": training},
+                 "voorspelkracht": learner.voorspelkracht(), "training": training},
         tables={"gewichten": table}, model=learner)
 
 

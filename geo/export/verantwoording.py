@@ -75,6 +75,19 @@ class GridInfo(_Model):
     cellen_in_gebied: int
 
 
+class Voorspelkracht(_Model):
+    """Skill of a learned map: CV-D² with its standard error (:mod:`geo.scoring.learning`).
+
+    ``geen_voorspelkracht`` is true when the CV-D² is ≤ 0 or within one standard error of 0;
+    ``waarschuwing`` then holds the Dutch warning that the map is no better than a flat map.
+    """
+
+    cv_score_d2: float | None
+    standaardfout: float | None
+    geen_voorspelkracht: bool
+    waarschuwing: str | None = None
+
+
 class SoftwareInfo(_Model):
     naam: str = "kaart"
     versie: str = __version__
@@ -109,6 +122,7 @@ class Kaartverantwoording(_Model):
     gelegenheid_run: str | None = None
     training: dict[str, Any] | None = None
     model: dict[str, Any] | None = None
+    voorspelkracht: Voorspelkracht | None = None
     score: str | None = None
     evaluatie: dict[str, Any] | None = None
     uitvoer: list[dict[str, Any]] = Field(default_factory=list)

@@ -11,14 +11,30 @@ cross-validation: cells are grouped into square blocks (``block_m``) and
 :class:`~sklearn.model_selection.GroupKFold` keeps every block in one fold, so the score
 is not flattered by spatial autocorrelation between neighbouring train and test cells
 (Roberts et al. 2017). The score is the out-of-fold D² (fraction of Poisson deviance
-explained, :func:`sklearn.metrics.d2_tweedie_score` with power 1).
+explained, :func:`sklearn.metrics.d2_tweedie_score` with power 1), averaged over the folds,
+with its standard error (standard deviation over the folds / √folds).
+
+The α grid is scaled to the data (:func:`alpha_grid`): sklearn's objective is the *mean*
+deviance plus α/2·‖β‖², so for rare events (a mean count of ~0.004 per cell) a fixed
+α = 10⁻⁴ already shrinks everything to a flat map. The grid runs from 10⁻⁷ to 10 times
+the null deviance per cell, one value per decade (and always down to ≤ 10⁻⁸). Ties in the
+CV score go to the *smaller* α (less shrinkage); no one-standard-error rule is applied,
+because with rare events that rule picks the flat map far too often.
+
+When the CV-D² is ≤ 0 or within one standard error of 0 the model predicts no better than
+a flat map (:data:`NO_SKILL_WARNING`): :attr:`PoissonRiskLearner.no_skill_` is set, every
+relative risk is flagged (column ``geen_voorspelkracht``) and the learned map says so in its
+kaartverantwoording (``voorspelkracht``) and the CLI summary.
 
 Per indicator the relative risk :math:`RR_j = \\exp(\\beta_j \\Delta_j)` says how many times
-more incidents are expected when the indicator rises by :math:`\\Delta_j` (by default its
-range: from the lowest to the highest normalised value; or one standard deviation), all
-else equal — the risk terrain modelling reading
-of a Poisson coefficient (Caplan & Kennedy 2016). Its 95 % interval comes from a spatial
-block bootstrap (blocks resampled with replacement, model refitted with the chosen α).
+more incidents are expected when the indicator rises by :math:`\\Delta_j`, all else equal:
+for a 0/1 feature (such as ``<thema>:domein``) from 0 to 1; for a continuous one by its
+range (lowest to highest value over the training cells, the default) or one standard
+deviation; a feature without variation in the area gets Δ = 0 (RR 1, "geen variatie").
+The step is written per row in the column ``stap``. This is the risk terrain modelling
+reading of a Poisson coefficient (Caplan & Kennedy 2016). Its 95 % interval comes from a
+spatial block bootstrap: whole blocks (the same blocks as the cross-validation, not single
+cells) are resampled with replacement and the model is refitted with the chosen α.
 
 Optionally ``method="boosting"`` fits a
 :class:`~sklearn.ensemble.HistGradientBoostingRegressor` with Poisson loss (non-linear,
@@ -33,19 +49,25 @@ hierarchical, or phylogenetic structure. *Ecography* 40, 913-929.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
 from sklearn.base import clone
 from sklearn.ensemble import HistGradientBoostingRegressor
+from sklearn.exceptions import ConvergenceWarning
 from sklearn.linear_model import PoissonRegressor
 from sklearn.metrics import d2_tweedie_score
 from sklearn.model_selection import GroupKFold
 
 from geo.errors import InvalidRequestError, NotFittedError
+from geo.scoring.penalty import NO_SKILL_WARNING, alpha_grid
 
 METHODS = ("poisson", "boosting")
+
+__all__ = ["NO_SKILL_WARNING", "METHODS", "PoissonRiskLearner", "aggregate_cells",
+           "alpha_grid", "spatial_blocks", "stack_features"]
 
 
 def spatial_blocks(shape: tuple[int, int], block_cells: int) -> np.ndarray:
@@ -71,8 +93,9 @@ class PoissonRiskLearner:
 
     Parameters
     ----------
-    alphas : sequence of float
-        Candidate L2 penalties for :class:`~sklearn.linear_model.PoissonRegressor`.
+    alphas : sequence of float, optional
+        Candidate L2 penalties for :class:`~sklearn.linear_model.PoissonRegressor`;
+        default :func:`alpha_grid` of the training counts.
     n_splits : int
         Folds of the spatial block cross-validation.
     n_bootstrap : int
@@ -92,13 +115,18 @@ class PoissonRiskLearner:
         β per indicator (scale of the input features).
     intercept_ : float
     alpha_ : float
-        The penalty with the best cross-validated D².
+        The penalty with the best cross-validated D² (ties: the smaller α).
     cv_scores_ : dict
         Mean out-of-fold D² per α (and ``"boosting"`` when fitted).
     cv_score_ : float
         Cross-validated D² of the chosen model.
+    cv_score_se_ : float
+        Its standard error over the folds.
+    no_skill_ : bool
+        CV-D² ≤ 0 or within one standard error of 0 (:data:`NO_SKILL_WARNING`).
     relative_risk_ : DataFrame
-        ``indicator, beta, delta, relatief_risico, ondergrens, bovengrens``.
+        ``indicator, beta, stap, delta, relatief_risico, ondergrens, bovengrens,
+        geen_voorspelkracht``.
     feature_names_ : list of str
     n_cells_, n_incidents_ : int
 
@@ -116,7 +144,7 @@ class PoissonRiskLearner:
     def __init__(
         self,
         *,
-        alphas: Sequence[float] = (1e-4, 1e-3, 1e-2, 1e-1, 1.0),
+        alphas: Sequence[float] | None = None,
         n_splits: int = 5,
         n_bootstrap: int = 50,
         method: str = "poisson",
@@ -159,33 +187,58 @@ class PoissonRiskLearner:
             f"x{j}" for j in range(X.shape[1])]
         folds = list(GroupKFold(n_splits=min(self.n_splits, n_groups), shuffle=True,
                                 random_state=self.random_state).split(X, y, groups))
-        scores = {float(a): _cv_d2(_poisson(a), X, y, folds, sw) for a in self.alphas}
-        self.alpha_ = max(scores, key=lambda a: (scores[a], a))
-        self.cv_scores_: dict[str, float] = {f"{a:g}": s for a, s in scores.items()}
-        model = _poisson(self.alpha_).fit(X, y, sample_weight=sw)
+        if self.delta not in ("bereik", "sd"):
+            raise InvalidRequestError(f"Onbekende delta '{self.delta}'; kies 'bereik' of 'sd'.")
+        self._select_alpha(X, y, folds, sw)
+        model = _fit(_poisson(self.alpha_), X, y, sw)
         self.coef_ = model.coef_.copy()
         self.intercept_ = float(model.intercept_)
-        self.cv_score_ = scores[self.alpha_]
         self.model_ = model
         if self.method == "boosting":
             booster = HistGradientBoostingRegressor(
                 loss="poisson", max_iter=100, max_leaf_nodes=15, min_samples_leaf=50,
                 random_state=self.random_state)
-            self.cv_scores_["boosting"] = _cv_d2(booster, X, y, folds, sw)
-            self.cv_score_ = self.cv_scores_["boosting"]
-            self.model_ = booster.fit(X, y, sample_weight=sw)
+            self.cv_score_, self.cv_score_se_ = _cv_d2(booster, X, y, folds, sw)
+            self.cv_scores_["boosting"] = self.cv_score_
+            self.model_ = _fit(booster, X, y, sw)
+        self.no_skill_ = bool(not np.isfinite(self.cv_score_)
+                              or self.cv_score_ - self.cv_score_se_ <= 0)
         self.feature_names_ = names
         self.n_cells_ = int(len(y))
         self.n_incidents_ = int(round(float(y.sum())))
-        if self.delta not in ("bereik", "sd"):
-            raise InvalidRequestError(f"Onbekende delta '{self.delta}'; kies 'bereik' of 'sd'.")
-        delta = X.std(axis=0) if self.delta == "sd" else X.max(axis=0) - X.min(axis=0)
-        low, high = self._bootstrap(X, y, groups, delta, sw)
-        self.relative_risk_ = pd.DataFrame({
-            "indicator": names, "beta": self.coef_, "delta": delta,
-            "relatief_risico": np.exp(self.coef_ * delta), "ondergrens": low, "bovengrens": high,
-        })
+        self.relative_risk_ = self._relative_risks(X, y, groups, sw, names)
         return self
+
+    def _select_alpha(self, X, y, folds, sw) -> None:
+        """CV score (mean, se) per α; the best mean wins, ties go to the smaller α."""
+        alphas = alpha_grid(y, sw) if self.alphas is None else tuple(self.alphas)
+        scores = {float(a): _cv_d2(_poisson(a), X, y, folds, sw) for a in alphas}
+        self.alpha_ = max(scores, key=lambda a: (round(scores[a][0], 10), -a))
+        self.alphas_ = tuple(sorted(scores))
+        self.cv_scores_: dict[str, float] = {f"{a:g}": m for a, (m, _) in scores.items()}
+        self.cv_score_, self.cv_score_se_ = scores[self.alpha_]
+
+    def _relative_risks(self, X, y, groups, sw, names) -> pd.DataFrame:
+        constant = X.max(axis=0) == X.min(axis=0)
+        binary = np.all((X == 0) | (X == 1), axis=0) & ~constant
+        spread = X.std(axis=0) if self.delta == "sd" else X.max(axis=0) - X.min(axis=0)
+        delta = np.where(binary, 1.0, np.where(constant, 0.0, spread))
+        continuous = "één standaardafwijking" if self.delta == "sd" else "laagste → hoogste waarde"
+        stap = np.where(binary, "0 → 1", np.where(constant, "geen variatie", continuous))
+        low, high = self._bootstrap(X, y, groups, delta, sw)
+        return pd.DataFrame({
+            "indicator": names, "beta": self.coef_, "stap": stap, "delta": delta,
+            "relatief_risico": np.exp(self.coef_ * delta), "ondergrens": low, "bovengrens": high,
+            "geen_voorspelkracht": self.no_skill_,
+        })
+
+    def voorspelkracht(self) -> dict:
+        """CV-D² with its standard error and, without skill, the Dutch warning."""
+        self._check_fitted()
+        return {"cv_score_d2": _finite(self.cv_score_),
+                "standaardfout": _finite(self.cv_score_se_),
+                "geen_voorspelkracht": self.no_skill_,
+                "waarschuwing": NO_SKILL_WARNING if self.no_skill_ else None}
 
     def predict(self, X: np.ndarray) -> np.ndarray:
         """Expected incident count per row of ``X``."""
@@ -198,8 +251,13 @@ class PoissonRiskLearner:
         self._check_fitted()
         return {
             "methode": self.method, "model": type(self.model_).__name__,
-            "alpha": self.alpha_, "cv_scores_d2": self.cv_scores_, "cv_score_d2": self.cv_score_,
-            "kruisvalidatie": f"GroupKFold op ruimtelijke blokken, {self.n_splits} folds",
+            "alpha": self.alpha_, "alpha_rooster": list(self.alphas_),
+            "alpha_keuze": "hoogste gemiddelde CV-D²; bij gelijke score de kleinste α",
+            "cv_scores_d2": self.cv_scores_, "cv_score_d2": self.cv_score_,
+            "cv_score_d2_standaardfout": self.cv_score_se_,
+            "voorspelkracht": self.voorspelkracht(),
+            "kruisvalidatie": f"GroupKFold op ruimtelijke blokken, {self.n_splits} folds, "
+                              "Poisson-deviantie (D²)",
             "bootstrap": self.n_bootstrap, "random_state": self.random_state,
             "intercept": self.intercept_, "cellen": self.n_cells_,
             "coefficienten": [
@@ -221,7 +279,7 @@ class PoissonRiskLearner:
             idx = np.concatenate([rows_of[b] for b in chosen])
             if y[idx].sum() == 0:
                 continue
-            fitted = _poisson(self.alpha_).fit(X[idx], y[idx], sample_weight=sw[idx])
+            fitted = _fit(_poisson(self.alpha_), X[idx], y[idx], sw[idx])
             draws.append(fitted.coef_ * delta)
         if not draws:
             return nan, nan
@@ -237,6 +295,18 @@ def _poisson(alpha: float) -> PoissonRegressor:
     return PoissonRegressor(alpha=alpha, solver="newton-cholesky", max_iter=300, tol=1e-6)
 
 
+def _fit(model, X, y, sw):
+    """Fit quietly: at tiny α a feature without events may not converge (CV then rejects it)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        warnings.simplefilter("ignore", RuntimeWarning)
+        return model.fit(X, y, sample_weight=sw)
+
+
+def _finite(value: float) -> float | None:
+    return float(value) if np.isfinite(value) else None
+
+
 def _check_weights(sample_weight: np.ndarray | None, n: int) -> np.ndarray:
     if sample_weight is None:
         return np.ones(n)
@@ -248,15 +318,20 @@ def _check_weights(sample_weight: np.ndarray | None, n: int) -> np.ndarray:
     return sw
 
 
-def _cv_d2(model, X, y, folds, sw) -> float:
+def _cv_d2(model, X, y, folds, sw) -> tuple[float, float]:
+    """Mean out-of-fold D² and its standard error (sd over folds / √folds)."""
     scores = []
     for train, test in folds:
         if y[train].sum() == 0 or y[test].sum() == 0:
             continue
-        fitted = clone(model).fit(X[train], y[train], sample_weight=sw[train])
-        pred = np.clip(fitted.predict(X[test]), 1e-12, None)
+        fitted = _fit(clone(model), X[train], y[train], sw[train])
+        pred = np.clip(np.nan_to_num(fitted.predict(X[test]), nan=1e-12, posinf=1e12),
+                       1e-12, 1e12)
         scores.append(d2_tweedie_score(y[test], pred, power=1, sample_weight=sw[test]))
-    return float(np.mean(scores)) if scores else float("nan")
+    if not scores:
+        return float("nan"), float("nan")
+    se = float(np.std(scores, ddof=1) / np.sqrt(len(scores))) if len(scores) > 1 else float("nan")
+    return float(np.mean(scores)), se
 
 
 def _check_xy(X, y, groups) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

@@ -219,3 +219,13 @@ def _fail(out: Output, error: dict[str, Any], exit_code: int) -> None:
     else:
         out.err.print(f"[bold red]Fout:[/] {error['melding']}", highlight=False)
     raise typer.Exit(exit_code)
+
+
+def nl_number(value: float, decimals: int = 2) -> str:
+    """A decimal number as Dutch text: ``0,58`` (decimal comma)."""
+    return f"{value:.{decimals}f}".replace(".", ",")
+
+
+def nl_count(value: int) -> str:
+    """A whole number as Dutch text: ``41.096`` (thousands point)."""
+    return f"{int(value):,}".replace(",", ".")

@@ -20,6 +20,8 @@ from kaart.cli._common import (
     VrOpt,
     WerkmapOpt,
     command,
+    nl_count,
+    nl_number,
     open_werkmap,
 )
 
@@ -110,7 +112,7 @@ def _report(out: Output, runs: list[Any], area: Any, cellsize: float) -> None:
     total_seconds = sum(run.summary["seconden"] for run in runs)
     out.summary(f"[bold]Gelegenheidskaarten {area.naam}[/] ({len(runs)} "
                 f"{'gebied' if len(runs) == 1 else 'gebieden'}, cellen van "
-                f"{_fmt(cellsize, 1).removesuffix(',0')} m, {_fmt(total_seconds, 1)} s).")
+                f"{nl_number(cellsize, 1).removesuffix(',0')} m, {nl_number(total_seconds, 1)} s).")
     if synthetic:
         out.summary("[yellow]Synthetische demodata — geen echte gegevens.[/]")
     from geo.export.volledigheid import unknown_notes
@@ -119,8 +121,8 @@ def _report(out: Output, runs: list[Any], area: Any, cellsize: float) -> None:
         out.summary(f"[yellow]Let op:[/] {note}")
     for run in runs:
         out.summary(f"  {run.area.naam} ({run.area.id}) versie {run.versie}: "
-                    f"{_int(run.summary['cellen'])} cellen, {run.summary['indicatoren']} "
-                    f"indicatoren, {_fmt(run.summary['seconden'], 1)} s → {run.run_dir}")
+                    f"{nl_count(run.summary['cellen'])} cellen, {run.summary['indicatoren']} "
+                    f"indicatoren, {nl_number(run.summary['seconden'], 1)} s → {run.run_dir}")
     for thema, rows in top.items():
         if not rows:
             out.summary(f"{_THEMES.get(thema, thema)}: geen objecten in dit gebied.")
@@ -129,7 +131,7 @@ def _report(out: Output, runs: list[Any], area: Any, cellsize: float) -> None:
         for rank, row in enumerate(rows, start=1):
             naam = row.get("naam") or row["id"]
             out.summary(f"  {rank}. {naam} ({row['gemeentenaam']}): score "
-                        f"{_fmt(row['score'])}, klasse {row['klasse']} ({row['klasse_naam']})")
+                        f"{nl_number(row['score'])}, klasse {row['klasse']} ({row['klasse_naam']})")
     out.summary(f"{len(out.written)} bestanden geschreven; kaarten staan in de catalogus.")
 
 
@@ -152,11 +154,3 @@ def _top_objects(runs: list[Any]) -> dict[str, list[dict[str, Any]]]:
             for row in frame[columns].head(TOP).to_dict("records")
         ]
     return top
-
-
-def _fmt(value: float, decimals: int = 2) -> str:
-    return f"{value:.{decimals}f}".replace(".", ",")
-
-
-def _int(value: int) -> str:
-    return f"{value:,}".replace(",", ".")

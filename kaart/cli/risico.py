@@ -21,6 +21,8 @@ from kaart.cli._common import (
     VrOpt,
     WerkmapOpt,
     command,
+    nl_count,
+    nl_number,
     open_werkmap,
 )
 
@@ -229,16 +231,22 @@ def leer(
         learner = run.model
         table = learner.relative_risk_.sort_values("relatief_risico", ascending=False)
         out.summary(f"[bold]Geleerde gelegenheidskaart {area.naam}[/] versie {run.versie} "
-                    f"({learner.n_cells_} cellen, CV-D² {learner.cv_score_:.3f}, "
-                    f"α = {learner.alpha_:g}) → {run.run_dir}")
-        out.summary("Relatief risico per indicator (laagste → hoogste waarde), 95%-interval:")
+                    f"({nl_count(learner.n_cells_)} cellen, {_skill_text(learner)}, "
+                    f"α = {nl_alpha(learner.alpha_)}) → {run.run_dir}")
+        flag = " [geen voorspelkracht]" if learner.no_skill_ else ""
+        out.summary("Relatief risico per indicator (stap in de kolom stap van gewichten.csv), "
+                    "95%-interval (bootstrap op ruimtelijke blokken):")
         for row in table.itertuples():
-            out.summary(f"  {row.indicator}: {row.relatief_risico:.2f} "
-                        f"({row.ondergrens:.2f}–{row.bovengrens:.2f})")
+            out.summary(f"  {row.indicator} ({row.stap}): {nl_number(row.relatief_risico)} "
+                        f"({nl_number(row.ondergrens)}–{nl_number(row.bovengrens)}){flag}")
+        if learner.no_skill_:
+            out.summary(f"[bold red]Let op: {learner.voorspelkracht()['waarschuwing']}[/] "
+                        "(CV-D² niet duidelijk boven 0); "
+                        "de relatieve risico's zijn niet te vertrouwen.")
         out.data(gebied={"id": area.id, "naam": area.naam}, kaart_ids=run.kaart_ids,
                  versie=run.versie, vertrouwelijk=run.vertrouwelijk,
                  cv_score_d2=learner.cv_score_, alpha=learner.alpha_,
-                 training=run.summary["training"],
+                 voorspelkracht=learner.voorspelkracht(), training=run.summary["training"],
                  relatief_risico=table.to_dict("records"))
 
 
@@ -284,7 +292,7 @@ def evalueer(
                     f"{info['test_tot']} → {run_dir}")
         out.summary("PAI bij 5% van de oppervlakte (1 = toeval):")
         for name, value in sorted(pai5.items(), key=lambda kv: -kv[1]):
-            out.summary(f"  {MAP_LABELS.get(name, name)}: {value:.2f}")
+            out.summary(f"  {MAP_LABELS.get(name, name)}: {nl_number(value)}")
         out.data(gebied={"id": area.id, "naam": area.naam}, evaluatie=info, pai_5=pai5,
                  tabel=table.to_dict("records"))
 
@@ -333,3 +341,15 @@ def verantwoording(
             out.summary(f"Algoritmeregister: {json_path} en {md_path}; {todo} velden nog in "
                         "te vullen door de organisatie.")
             out.data(in_te_vullen=todo, naam=entry["naam"])
+
+
+def nl_alpha(value: float) -> str:
+    """A penalty α in Dutch notation: ``1,2e-06`` or ``0,001``."""
+    return f"{value:.2g}".replace(".", ",")
+
+
+def _skill_text(learner) -> str:
+    """``CV-D² 0,045 ± 0,015`` (standard error) for the summary line."""
+    se = learner.cv_score_se_
+    text = f"CV-D² {nl_number(learner.cv_score_, 3)}"
+    return text + (f" ± {nl_number(se, 3)}" if se == se else "")
