@@ -48,12 +48,14 @@ def test_json_lists_files_that_exist(wm):
     payload = json.loads(result.stdout)
     assert payload["ok"] and payload["commando"] == "gelegenheid"
     paths = [Path(item["pad"]) for item in payload["geschreven"]]
-    assert len(paths) == 12 and all(p.is_file() for p in paths)
+    # 12 analyst files + a Web Mercator serving copy per map COG (geo.export.webcog)
+    assert len(paths) == 17 and all(p.is_file() for p in paths)
+    assert sum(p.name.endswith(".web.tif") for p in paths) == 5
     assert all(p.parent == wm.resolve() / "kaarten/GM0981/gelegenheid/v0001" for p in paths)
     assert sorted(payload["kaart_ids"]) == sorted(
         f"GM0981-gelegenheid-{t}" for t in
         ["bedrijventerreinen", "buitengebied", "havens", "totaal", "vakantieparken"])
-    assert payload["aantallen"] == {"gebieden": 1, "bestanden": 12, "kaarten": 5, "objecten": 7}
+    assert payload["aantallen"] == {"gebieden": 1, "bestanden": 17, "kaarten": 5, "objecten": 7}
     assert payload["synthetisch"] is True
     (top,) = payload["top_objecten"]["havens"]
     assert top["id"] == "HV0" and top["gemeentenaam"] == "Vaals" and 1 <= top["klasse"] <= 5
@@ -70,7 +72,7 @@ def test_dutch_summary_with_top_objects(wm):
     assert "Synthetische demodata" in out
     assert "Bedrijventerreinen — hoogste objectscores:" in out
     assert "1. Terrein GM0981-" in out and "(Vaals): score " in out
-    assert "12 bestanden geschreven" in out
+    assert "17 bestanden geschreven" in out
 
 
 def test_per_gemeente(wm):
