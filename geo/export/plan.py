@@ -33,6 +33,7 @@ COLUMNS = {
     "score": "score",
     "klasse": "klasse",
     "klasse_naam": "klasse naam",
+    "volledigheid": "volledigheid",
     "verwacht": "verwachte trefkans",
     "soort_keuze": "soort keuze",
     "selectiekans": "selectiekans",
@@ -58,7 +59,7 @@ def plan_table(picks: pd.DataFrame, plan_id: str, *, synthetisch: bool = False) 
     table["rd_y"] = table["rd_y"].round(1)
     table["lat"] = table["lat"].round(6)
     table["lon"] = table["lon"].round(6)
-    for column in ("score", "verwachte trefkans"):
+    for column in ("score", "verwachte trefkans", "volledigheid"):
         table[column] = table[column].round(4)
     table["selectiekans"] = table["selectiekans"].round(6)
     table["duur (min)"] = table["duur (min)"].round(0).astype(int)

@@ -181,6 +181,8 @@ def prepare_candidates(objects: gpd.GeoDataFrame, config: PlanningConfig) -> pd.
     frame["duur"] = [config.duration(t, s) for t, s in zip(frame["thema"], frame["soort"],
                                                             strict=True)]
     frame["witte_vlek"] = white_spot(objects)
+    frame["volledigheid"] = (pd.to_numeric(objects["volledigheid"], errors="coerce").to_numpy(float)
+                             if "volledigheid" in objects else np.nan)  # unknown stays unknown
     frame["prior"] = config.kans_min + (config.kans_max - config.kans_min) * frame["score01"]
     duplicated = frame["sleutel"].duplicated()
     if duplicated.any():
@@ -192,7 +194,7 @@ def prepare_candidates(objects: gpd.GeoDataFrame, config: PlanningConfig) -> pd.
 
 _COLUMNS = ["sleutel", "thema", "object_id", "naam", "soort", "gemeentecode", "gemeentenaam",
             "score", "score01", "klasse", "klasse_naam", "top_indicatoren", "x", "y", "lon",
-            "lat", "duur", "witte_vlek", "prior"]
+            "lat", "duur", "witte_vlek", "volledigheid", "prior"]
 
 
 def _text(frame: pd.DataFrame, column: str) -> np.ndarray:

@@ -49,6 +49,7 @@ def test_prepare_candidates_points_lonlat_missing_share_and_score_scale():
     assert_allclose(frame["score01"], [0.5, 1.0])  # 0-100 scores are rescaled
     assert_allclose(frame["prior"], [0.2, 0.3])
     assert_allclose(frame["witte_vlek"], [0.5, 0.0])
+    assert frame["volledigheid"].isna().all()  # no volledigheid column: unknown, not 0 or 1
     assert_allclose(frame[["x", "y"]].iloc[1], [197_000, 309_000])
     assert 5.9 < frame["lon"].iloc[1] < 6.1 and 50.7 < frame["lat"].iloc[1] < 50.8
 
@@ -75,8 +76,10 @@ def test_plan_files_are_complete_and_readable(planned, tmp_path):
     table = pd.read_csv(directory / "plan.csv", sep=";", decimal=",", encoding="utf-8-sig")
     for header in ("volgorde", "object", "naam", "thema", "gemeente", "rd_x", "rd_y", "lat",
                    "lon", "score", "klasse", "reden", "soort keuze", "selectiekans",
-                   "geplande aankomst", "duur (min)", "synthetisch", "uitgevoerd"):
+                   "geplande aankomst", "duur (min)", "synthetisch", "uitgevoerd",
+                   "volledigheid"):
         assert header in table.columns
+    assert_allclose(table["volledigheid"], run.result.picks["volledigheid"].round(4))
     assert table["volgorde"].tolist() == list(range(1, 7))
     assert_allclose(table["score"], run.result.picks["score"].round(4))
     xlsx = pd.read_excel(directory / "plan.xlsx", sheet_name=None)
