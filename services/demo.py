@@ -87,7 +87,10 @@ def build_demo_outputs(werkmap: Werkmap, progress: Progress | None = None) -> De
 
 REAL_DEMO_REGIO = "Noord-Limburg"
 REAL_DEMO_CELLSIZE = 100.0
-REAL_HTML_NAME = "noord-limburg-echt.html"
+REAL_HTML_GEMEENTE = "Venlo"
+"""The standalone map of the real demo covers one gemeente: all of Noord-Limburg with its
+synthetic buitengebied objects exceeds the standalone size cap (maps.standalone)."""
+REAL_HTML_NAME = "venlo-echt.html"
 
 
 @dataclass(frozen=True)
@@ -104,7 +107,7 @@ class RealDemo:
 def build_real_demo(werkmap: Werkmap, seed: int = 1,
                     progress: Progress | None = None) -> RealDemo:
     """Real Limburg layers (OSM, CBS) plus synthetic ones where none is shipped, then the
-    gelegenheidskaart of Noord-Limburg (100 m) and its offline HTML map
+    gelegenheidskaart of Noord-Limburg (100 m), and that of Venlo with its offline HTML map
     (:mod:`geo.layers.demo.echt`)."""
     from geo.layers.demo.echt import write_real_demo
 
@@ -118,7 +121,10 @@ def build_real_demo(werkmap: Werkmap, seed: int = 1,
     runs = build_gelegenheid(werkmap, area, config_path=config, cellsize=REAL_DEMO_CELLSIZE)
     if progress is not None:
         progress(2, steps, "Losse HTML-kaart")
-    built = build_html(werkmap, werkmap.root / REAL_HTML_NAME, gebied=area.id)
+    gemeente = select_area(gemeente=REAL_HTML_GEMEENTE)
+    runs += build_gelegenheid(werkmap, gemeente, config_path=config,
+                              cellsize=REAL_DEMO_CELLSIZE)
+    built = build_html(werkmap, werkmap.root / REAL_HTML_NAME, gebied=gemeente.id)
     if progress is not None:
         progress(steps, steps, "Demo met echte data klaar")
     return RealDemo(layers_path=path, config_path=config, layer_info=info,

@@ -49,7 +49,7 @@ def test_demo_echt_builds_noord_limburg_and_labels_every_layer(tmp_path):
     assert bronnen["vakantieparken"]["bekend_per_kolom"]["vitaliteit"] == 0
     assert "Deels echte, deels synthetische invoer" in document["opmerking"]
     assert "© OpenStreetMap-bijdragers, ODbL" in document["opmerking"]
-    html = (tmp_path / "noord-limburg-echt.html").read_text(encoding="utf-8")
+    html = (tmp_path / "venlo-echt.html").read_text(encoding="utf-8")
     html = html.replace("\\u00a9", "©")  # the info box sits in a JSON-escaped script
     assert "© OpenStreetMap-bijdragers, ODbL" in html and "CBS / Kadaster, CC BY 4.0" in html
     assert "synthetisch (verzonnen)" in html

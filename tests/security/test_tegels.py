@@ -17,6 +17,7 @@ import subprocess
 import sys
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import anyio
@@ -148,7 +149,10 @@ def _asgi_get(app, path: str, token: str, *, client_gone: bool) -> list[dict]:
              "server": ("testserver", 80),
              "headers": [(b"host", b"testserver"),
                          (b"authorization", f"Bearer {token}".encode())]}
-    anyio.run(app, scope, receive, send)
+    # A thread of its own: the session's Playwright (sync API) keeps an asyncio loop running
+    # in the main thread once a browser test has run, and anyio refuses to nest in it.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pool.submit(anyio.run, app, scope, receive, send).result()
     return sent
 
 
