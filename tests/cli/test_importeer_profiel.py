@@ -11,7 +11,9 @@ from geo.layers import read_layers
 from geo.layers._store import layer_metadata
 from kaart.cli import app
 
-ECHT = Path(os.environ.get("KAART_ECHT_DATA", "/work/shared/data/echt"))
+# the real source files: $KAART_ECHT_DATA, else ../shared/data/echt beside the checkout
+ECHT = Path(os.environ.get("KAART_ECHT_DATA",
+                           Path(__file__).resolve().parents[2].parent / "shared/data/echt"))
 IBIS = ECHT / "ibis_rijssen_holten" / "IBIS_BEDRIJVENTERREINEN_rijssen_holten_2017.geojson"
 CAMPINGS = ECHT / "osm_campsites_nl" / "osm_campsites_caravansites_limburg.geojson"
 

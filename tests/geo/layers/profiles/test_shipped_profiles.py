@@ -1,6 +1,6 @@
 """Every shipped profile, on the real file it was written for or a fixture with the real layout.
 
-Real files: ``/work/shared/data/echt`` (``KAART_ECHT_DATA``); they are read-only and the
+Real files: ``../shared/data/echt`` beside the checkout (or ``KAART_ECHT_DATA``); they are read-only and the
 IBIS file is never copied into ``data/`` (no licence statement came with it).
 """
 
@@ -14,7 +14,9 @@ import shapely
 
 from geo.layers.profiles import builtin_profiles, load_profile, load_with_profile
 
-ECHT = Path(os.environ.get("KAART_ECHT_DATA", "/work/shared/data/echt"))
+# the real source files: $KAART_ECHT_DATA, else ../shared/data/echt beside the checkout
+ECHT = Path(os.environ.get("KAART_ECHT_DATA",
+                           Path(__file__).resolve().parents[4].parent / "shared/data/echt"))
 IBIS = ECHT / "ibis_rijssen_holten" / "IBIS_BEDRIJVENTERREINEN_rijssen_holten_2017.geojson"
 OSM_CAMPING = ECHT / "osm_campsites_nl" / "osm_campsites_caravansites_limburg.geojson"
 OSM_TRUCK = ECHT / "osm_truckparking_nl" / "truck_parking_facilities_limburg.geojson"
