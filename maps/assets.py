@@ -36,7 +36,8 @@ PLUGIN_ASSETS: dict[str, tuple[list[tuple[str, str]], list[tuple[str, str]]]] = 
                        [("leaflet_measure_css", "leaflet-measure.css")]),
     "Draw": ([("leaflet_draw_js", "leaflet.draw.js")],
              [("leaflet_draw_css", "leaflet.draw.css")]),
-    "KaartControls": ([("Leaflet.Search.js", "leaflet-search.min.js"), ("kaart_js", "kaart.js")],
+    "KaartControls": ([("Leaflet.Search.js", "leaflet-search.min.js"),
+                       ("kaart_indeling_js", "indeling.js"), ("kaart_js", "kaart.js")],
                       [("Leaflet.Search.css", "leaflet-search.min.css"),
                        ("kaart_css", "kaart.css")]),
 }
