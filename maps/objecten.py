@@ -16,8 +16,8 @@ from branca.element import MacroElement
 from folium.elements import JSCSSMixin
 from folium.template import Template
 
-from geo.legend import CLASS_NAMES
-from maps.style import CLASS_COLORS_BY_CODE, NODATA_COLOR, THEME_LABELS
+from geo.legend import class_labels
+from maps.style import THEME_LABELS, object_style
 
 MVT_LAYER = "objecten"
 """Layer name inside every object vector tile (:mod:`api.vector_tiles`)."""
@@ -41,16 +41,19 @@ class ObjectApi:
 
 def loader_config(api: ObjectApi, themes: list[str], gemeenten: list[tuple[str, str]],
                   csv_name: str) -> dict[str, Any]:
-    """The JSON settings of ``KaartObjecten.init`` (URLs, theme layers, colours, names)."""
+    """The JSON settings of ``KaartObjecten.init`` (URLs, theme layers, styles, names)."""
+    classes = class_labels("gelegenheid")
     return {
         "kaartId": api.kaart_id, "mvtLayer": MVT_LAYER, "tabelUrl": api.table,
         "downloadUrl": api.download, "popupUrl": api.popup, "csvName": csv_name,
         "layers": [{"thema": t, "name": f"{THEME_LABELS.get(t, t)} (objecten)",
                     "url": f"{api.tiles}?thema={t}"} for t in themes],
         "themes": THEME_LABELS,
-        "colours": {str(k): v for k, v in CLASS_COLORS_BY_CODE.items()},
-        "nodataColour": NODATA_COLOR,
-        "classNames": {str(k): v for k, v in CLASS_NAMES.items()},
+        # the embedded map's style function, per class code (one source for both maps)
+        "styles": {str(k): object_style({"properties": {"klasse": k}}) for k in classes},
+        "unknownStyle": object_style({"properties": {"klasse": None}}),
+        "classOrder": [str(k) for k in classes],
+        "classNames": {str(k): v for k, v in classes.items()},
         "gemeenten": [list(g) for g in gemeenten],
     }
 

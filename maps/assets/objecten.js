@@ -50,10 +50,10 @@
     this.layers = {};
   }
 
+  /* The style of maps/style.py's object_style for the object's class (from Python). */
   Objects.prototype.style = function (properties) {
-    var colour = this.config.colours[String(properties.klasse)] || this.config.nodataColour;
-    return {weight: 2, color: "#222222", opacity: 1, fill: true, fillColor: colour,
-      fillOpacity: 0.85, radius: 7};
+    var style = this.config.styles[String(properties.klasse)] || this.config.unknownStyle;
+    return L.extend({fill: true, radius: 7}, style);
   };
 
   Objects.prototype.addLayers = function (control) {
@@ -162,20 +162,19 @@
 
   Objects.prototype.countsTable = function (telling) {
     var names = this.config.classNames, table = el("table", "kaart-analyse-tabel");
-    var head = el("tr");
+    var order = this.config.classOrder, head = el("tr");
     head.appendChild(el("th", null, "Thema"));
-    for (var k = 1; k <= 5; k++) {
-      var th = el("th", null, String(k));
-      th.title = names[String(k)] || "";
+    order.forEach(function (k) {
+      var th = el("th", null, names[k] || k);
       head.appendChild(th);
-    }
+    });
     head.appendChild(el("th", null, "Totaal"));
     table.appendChild(head);
     var self = this;
     Object.keys(telling).sort().forEach(function (thema) {
       var c = telling[thema], row = el("tr");
       row.appendChild(el("td", null, self.config.themes[thema] || thema));
-      for (var k = 1; k <= 5; k++) { row.appendChild(el("td", null, String(c[String(k)] || 0))); }
+      order.forEach(function (k) { row.appendChild(el("td", null, String(c[k] || 0))); });
       var total = el("td");
       total.appendChild(el("b", null, String(c.totaal)));
       row.appendChild(total);
@@ -224,7 +223,7 @@
         var intro = el("p");
         intro.appendChild(el("b", null, String(data.aantal_gevonden)));
         intro.appendChild(document.createTextNode(
-          " objecten in het gebied (aantal per klasse 1 = zeer laag … 5 = zeer hoog):"));
+          " objecten in het gebied (aantal per thema en klasse):"));
         result.appendChild(intro);
         result.appendChild(self.countsTable(data.telling));
         result.appendChild(self.downloadLink(params, "csv", "Download CSV (" +

@@ -51,7 +51,7 @@
     form.appendChild(this.select("thema", "Thema", config.layers.map(function (l) {
       return [l.thema, config.themes[l.thema] || l.thema];
     })));
-    form.appendChild(this.select("klasse", "Klasse", Object.keys(config.classNames).map(
+    form.appendChild(this.select("klasse", "Klasse", config.classOrder.map(
       function (k) { return [k, k + " – " + config.classNames[k]]; })));
     form.appendChild(this.select("gemeente", "Gemeente", config.gemeenten));
     form.appendChild(this.select("volledigheid", "Volledigheid", [
