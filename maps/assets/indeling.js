@@ -49,6 +49,20 @@
     this.popupFold = 0;  /* 1: fold the panels that cover an open popup; 2: fold them all */
     map.on("resize overlayadd overlayremove", function () { self.update(); });
     map.on("popupopen", function (e) { self._popupOpened(e.popup); });
+    map.on("draw:created", function () {  /* the analysis result must be seen */
+      self._adopt();
+      self.items.forEach(function (item) {
+        if (item.box.classList.contains("kaart-analyse")) { self.open(item); }
+      });
+    });
+    /* panels whose content changes later (a server answer, a search list) */
+    this.observer = window.ResizeObserver ? new window.ResizeObserver(function () {
+      if (self.busy || self.pending) { return; }
+      self.pending = window.requestAnimationFrame(function () {
+        self.pending = null;
+        self.update();
+      });
+    }) : null;
     map.on("popupclose", function () {
       if (self.popupFold) { self.popupFold = 0; self.update(); }
     });
@@ -81,6 +95,33 @@
     return item;
   };
 
+  /* Panels other scripts add (the served viewer's search and analysis, maps/assets/
+   * objecten.js) fold too: the heading (or the label) names the button. */
+  var ADOPT = {"kaart-analyse": [4, "Gebied analyseren"], "kaart-zoek": [5, "Zoek object"]};
+
+  Layout.prototype._adopt = function () {
+    var self = this, container = this.map.getContainer();
+    container.querySelectorAll(".leaflet-control.kaart-paneel").forEach(function (box) {
+      if (box.querySelector(":scope > .kaart-paneel-knop")) { return; }
+      var kind = Object.keys(ADOPT).filter(function (k) { return box.classList.contains(k); })[0];
+      if (!kind) { return; }
+      var heading = box.querySelector(":scope > h3, :scope > h4");
+      var title = heading ? heading.textContent : ADOPT[kind][1];
+      if (heading) { box.removeChild(heading); }
+      var body = document.createElement("div");
+      while (box.firstChild) { body.appendChild(box.firstChild); }
+      box.appendChild(body);
+      box.setAttribute("role", box.getAttribute("role") || "region");
+      box.setAttribute("aria-label", title);
+      self.foldable(box, body, title, ADOPT[kind][0]);
+    });
+    if (this.observer) {
+      container.querySelectorAll(".leaflet-control").forEach(function (el) {
+        if (!el._kaartObserved) { el._kaartObserved = true; self.observer.observe(el); }
+      });
+    }
+  };
+
   /* An extra compaction step (a function(on)) tried after folding the panels. */
   Layout.prototype.step = function (apply) { this.steps.push(apply); };
 
@@ -93,7 +134,7 @@
   Layout.prototype.update = function () {
     if (this.busy) { return; }
     this.busy = true;
-    try { this._fit(); } finally { this.busy = false; }
+    try { this._adopt(); this._fit(); } finally { this.busy = false; }
     this._popupRoom();
   };
 
@@ -156,15 +197,20 @@
                  head.top < c.bottom;
         });
     }
+    var tries = 0;
     function check() {
-      if (!popup.isOpen() || self.popupFold === 2) { return; }
-      if (!covered() && !container.classList.contains("kaart-compact")) { return; }
-      self.popupFold = container.classList.contains("kaart-compact") || self.popupFold ? 2 : 1;
-      self.update();
-      popup.update();
+      if (!popup.isOpen() || tries >= 3) { return; }
+      var compact = container.classList.contains("kaart-compact");
+      if (!covered() && (!compact || self.popupFold === 2)) { return; }
+      tries += 1;
+      var fold = compact || self.popupFold ? 2 : 1;
+      if (self.popupFold !== fold) { self.popupFold = fold; self.update(); }
+      popup.update();  /* lays out and pans again in the new room */
     }
     check();
-    window.setTimeout(check, 300);
+    /* a popup opened during a zoom or pan animation is checked again when it ends */
+    this.map.once("moveend", function () { window.setTimeout(check, 0); });
+    window.setTimeout(check, 400);
   };
 
   /* Still colliding with everything folded: the open panels get a height that fits. */
