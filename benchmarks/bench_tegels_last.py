@@ -62,16 +62,38 @@ def rss_mb(pid: int) -> tuple[float, float]:
 
 
 def worker_pids(parent: int) -> list[int]:
-    """The uvicorn worker processes of ``parent`` (itself when it has no large children)."""
+    """The uvicorn worker processes of ``parent`` (itself when it has none).
+
+    Picked by command line (``spawn_main``, not the resource tracker), not by size: a worker
+    still importing is small and would be missed."""
     children = []
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
             fields = stat.read_text().rsplit(")", 1)[1].split()
+            cmdline = (stat.parent / "cmdline").read_bytes()
         except OSError:
             continue
-        if int(fields[1]) == parent and rss_mb(int(stat.parent.name))[0] > 60:
+        if int(fields[1]) == parent and b"spawn_main" in cmdline:
             children.append(int(stat.parent.name))
     return sorted(children) or [parent]
+
+
+def _cpu_ticks(pid: int) -> int:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return int(fields[11]) + int(fields[12])  # utime + stime
+
+
+def wait_until_started(pids: list[int], limit_s: float = 180.0) -> float:
+    """Wait until every worker has finished starting (imports, migrations check): its CPU use
+    falls below 10 % for a second. Without this the load began while one worker was still
+    importing (30+ s on the loaded machine) and the other took every connection."""
+    start = time.monotonic()
+    while time.monotonic() - start < limit_s:
+        before = {p: _cpu_ticks(p) for p in pids}
+        time.sleep(1.0)
+        if all(_cpu_ticks(p) - before[p] < os.sysconf("SC_CLK_TCK") // 10 for p in pids):
+            break
+    return time.monotonic() - start
 
 
 def prepare(werkmap: Path) -> tuple[Path, str, dict]:
@@ -138,6 +160,7 @@ def phase_zoom(werkmap: Path, cog: Path, token: str, per_zoom: int) -> dict:
     process, base = start_kaart(werkmap, 1)
     try:
         pid = worker_pids(process.pid)[0]
+        wait_until_started([pid])
         headers = {"Authorization": f"Bearer {token}"}
         rows = []
         with httpx.Client(headers=headers, timeout=60) as client:
@@ -245,12 +268,14 @@ def phase_last(werkmap: Path, cog: Path, token: str, requests: int, clients: int
                 lon, lat = points[i]
                 urls.append(tile_url(base, lon, lat, rng.randint(8, 16)))
         headers = {"Authorization": f"Bearer {token}"}
+        started_s = wait_until_started(pids)
         warm_up([f"{base}/tiles/{KAART_ID}/tilejson.json"], headers)  # no tiles, see bench_tiles
         idle = [round(rss_mb(p)[0]) for p in pids]
         with Sampler(pids) as sampler:
             figures = _load(urls, headers, clients, limit_s, client)
         return {**figures, "workers": len(pids), "client": client,
                 "code": str(root) if root else "deze checkout", "rss_rust_mb": idle,
+                "start_s": started_s,
                 "rss_piek_mb": [round(sampler.peak[p]) for p in pids],
                 "vmhwm_mb": [round(rss_mb(p)[1]) for p in pids]}
     finally:
@@ -290,6 +315,7 @@ def phase_inloggen(werkmap: Path, count: int) -> dict:
     process, base = start_kaart(werkmap, 2)
     try:
         pids = worker_pids(process.pid)
+        wait_until_started(pids)
         before = {p: rss_mb(p)[0] for p in pids}
         with Sampler(pids) as sampler:
             figures = asyncio.run(_logins(base, count))
@@ -361,15 +387,15 @@ def report(results: dict, args) -> str:
     if "last" in results:
         lines += [f"## {args.clients} clients op 2 workers (nieuwe en herhaalde tegels)", "",
                   "| code | client | aanvragen | fouten | tegels/s | p50 ms | p99 ms | max ms "
-                  "| client-CPU | load voor/na | RSS rust / piek per worker MB |",
-                  "|---|---|---|---|---|---|---|---|---|---|---|"]
+                  "| client-CPU | load voor/na | start workers s | RSS rust / piek per worker MB |",
+                  "|---|---|---|---|---|---|---|---|---|---|---|---|"]
         for last in results["last"]:
             lines.append(
                 f"| {last['code']} | {last['client']} | {last['n']} | {last['fouten']} | "
                 f"{last['tegels_s']:.0f} | {last['p50_ms']:.0f} | {last['p99_ms']:.0f} | "
                 f"{last['max_ms']:.0f} | {100 * last['client_cpu']:.0f} % | "
                 f"{last['belasting'][0]:.1f} / {last['belasting'][1]:.1f} | "
-                f"{last['rss_rust_mb']} / {last['rss_piek_mb']} |")
+                f"{last['start_s']:.0f} | {last['rss_rust_mb']} / {last['rss_piek_mb']} |")
         lines.append("")
     if "inloggen" in results:
         log = results["inloggen"]
