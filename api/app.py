@@ -24,6 +24,7 @@ from api.routes import (
     objecten,
     pages,
     planning,
+    planning_pages,
     rapport,
     tiles,
     vector_tiles,
@@ -95,8 +96,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     add_security_headers(app)
 
     # pages first: they own /inloggen (the login form) before the auth API
-    for module in (pages, health, auth, kaarten, rapport, tiles, vector_tiles, objecten, beheer,
-                   planning):
+    for module in (pages, planning_pages, health, auth, kaarten, rapport, tiles, vector_tiles,
+                   objecten, beheer, planning):
         app.include_router(module.router)
     if settings.omgeving != "productie":
         from api.routes import docs

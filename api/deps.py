@@ -242,7 +242,9 @@ def require_roles(*roles: str):
 
 
 BeheerderUser = Annotated[Principal, Depends(require_roles("beheerder"))]
-PlannerUser = Annotated[Principal, Depends(require_roles("planner", "analist"))]
+PLANNER_ROLES = ("planner", "analist")
+"""Roles that make and read controle-plans (API and the /planning page)."""
+PlannerUser = Annotated[Principal, Depends(require_roles(*PLANNER_ROLES))]
 
 
 async def visible_kaart(
