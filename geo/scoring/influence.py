@@ -88,8 +88,8 @@ def influence_surface(sources: np.ndarray, mask: np.ndarray, cellsize: float,
     if op.vorm == "dichtheid":
         kernel = quartic_kernel(op.afstand, cellsize)
         dens = fftconvolve(sources.astype(float), kernel, mode="same")
-        dens = np.clip(dens, 0.0, None)
         top = dens[mask].max() if mask.any() else 0.0
+        dens = np.where(dens > 1e-9 * top, dens, 0.0)  # FFT round-off is not density
         value = dens / top if top > 0 else np.zeros_like(dens)
     else:
         if dist is None:
@@ -199,6 +199,7 @@ def fit_with_influence(
     candidates: Mapping[str, Mapping[Operationalisation, np.ndarray]],
     y: np.ndarray, groups: np.ndarray, *, n_bootstrap: int = 50, n_splits: int = 5,
     random_state: int | None = 0, sample_weight: np.ndarray | None = None,
+    method: str = "poisson",
 ) -> tuple[PoissonRiskLearner, dict[str, Operationalisation], np.ndarray]:
     """Choose each factor's spatial influence, then fit the learner on the chosen surfaces.
 
@@ -224,7 +225,7 @@ def fit_with_influence(
         columns = {name: names.index(name) for name in candidates}
         X, chosen, scores = select_influence(X, columns, candidates, np.asarray(y, float),
                                              folds, start.alpha_, sample_weight)
-    learner = PoissonRiskLearner(n_splits=n_splits, n_bootstrap=n_bootstrap,
+    learner = PoissonRiskLearner(n_splits=n_splits, n_bootstrap=n_bootstrap, method=method,
                                  random_state=random_state)
     learner.fit(X, y, groups, names, sample_weight)
     learner.relative_risk_.insert(

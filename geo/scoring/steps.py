@@ -20,7 +20,8 @@ RANGE_TEXT = "laagste → hoogste waarde"
 
 
 def _nl(value: float) -> str:
-    return f"{value:.2f}".replace(".", ",")
+    return (f"{value:.2f}" if abs(value) >= 0.01 or value == 0 else f"{value:.2g}").replace(
+        ".", ",")
 
 
 def relative_risk_steps(X: np.ndarray, how: str = "iqr") -> tuple[np.ndarray, list[str]]:

@@ -237,8 +237,10 @@ def leer(
         out.summary("Relatief risico per indicator (stap in de kolom stap van gewichten.csv), "
                     "95%-interval (bootstrap op ruimtelijke blokken):")
         for row in table.itertuples():
-            out.summary(f"  {row.indicator} ({row.stap}): {nl_number(row.relatief_risico)} "
-                        f"({nl_number(row.ondergrens)}–{nl_number(row.bovengrens)}){flag}")
+            how = f", {row.operationalisatie}" if getattr(row, "operationalisatie", "") else ""
+            out.summary(f"  {row.indicator} ({row.stap}{how}): {_rr(row.relatief_risico)} "
+                        f"({_rr(row.ondergrens)}–{_rr(row.bovengrens)}){flag}")
+        _coarsening_and_notices(out, run.summary)
         if learner.no_skill_:
             out.summary(f"[bold red]Let op: {learner.voorspelkracht()['waarschuwing']}[/] "
                         "(CV-D² niet duidelijk boven 0); "
@@ -248,6 +250,28 @@ def leer(
                  cv_score_d2=learner.cv_score_, alpha=learner.alpha_,
                  voorspelkracht=learner.voorspelkracht(), training=run.summary["training"],
                  relatief_risico=table.to_dict("records"))
+
+
+def _rr(value: float) -> str:
+    """A relative risk in Dutch: beyond 1.000 or below 0,01 only the bound (no false digits)."""
+    if value != value:  # NaN: no interval (no bootstrap)
+        return "–"
+    if value > 1000:
+        return "> 1.000"
+    if value < 0.01:
+        return "< 0,01"
+    return nl_number(value)
+
+
+def _coarsening_and_notices(out, summary: dict) -> None:
+    """Say on screen when the fit moved to coarser cells, and which layers were missing."""
+    training = summary.get("training", {})
+    if summary.get("vergroving", 1) > 1:
+        out.summary(f"[bold]Let op:[/] meer dan 100.000 cellen; het model is geschat op cellen "
+                    f"van {nl_count(training.get('celgrootte_model_m', 0))} m (de kaart zelf "
+                    "blijft op de fijne cellen).")
+    for notice in summary.get("meldingen", []):
+        out.summary(f"[bold]Melding:[/] {notice}")
 
 
 @app.command("evalueer")
@@ -292,6 +316,9 @@ def evalueer(
         _report_run(out, run)
         table, info, run_dir = run.tables["evaluatie"], run.summary["evaluatie"], run.run_dir
         pai5 = evaluation_summary(table, 0.05)
+        _coarsening_and_notices(out, {"vergroving": info.get("vergroving", 1),
+                                      "meldingen": info.get("meldingen", []),
+                                      "training": info})
         out.summary(f"[bold]Evaluatie {area.naam}[/]: training tot {info['splitsing']}, test tot "
                     f"{info['test_tot']} → {run_dir}")
         out.summary("PAI bij 5% van de oppervlakte (1 = toeval):")

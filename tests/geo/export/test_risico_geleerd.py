@@ -49,7 +49,10 @@ def test_learned_map_recovers_signal_and_is_written(signal_werkmap):
     learner = run.model
     weights = pd.read_csv(run.run_dir / "gewichten.csv").set_index("indicator")
     assert weights.loc["bedrijventerreinen:oost", "ondergrens"] > 1
-    assert weights.loc["bedrijventerreinen:oost", "relatief_risico"] > 5  # true exp(3) ≈ 20
+    oost = weights.loc["bedrijventerreinen:oost"]
+    assert oost["beta"] > 1.5  # true β 3 over the whole range
+    assert oost["stap"].startswith("interkwartielafstand")  # the step is the IQR, stated
+    assert oost["relatief_risico"] == pytest.approx(np.exp(oost["beta"] * oost["delta"]))
     assert abs(np.log(weights.loc["bedrijventerreinen:ruis", "relatief_risico"])) < 0.5
     with rasterio.open(run.run_dir / "gelegenheidskaart.tif") as src:
         assert src.tags()["KAART_SOORT"] == "gelegenheid_geleerd"
