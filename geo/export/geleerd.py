@@ -30,10 +30,10 @@ import rasterio
 from geo.atomic import atomic_file
 from geo.errors import InvalidRequestError
 from geo.export.cog import write_map_cog
-from geo.export.invloed import PointFactor, point_factors
+from geo.export.invloed import PointFactor, PointFactors, influence_section, point_factors
 from geo.export.risico import latest_run, read_bands, read_incidents
 from geo.export.tabular import write_safe_csv
-from geo.export.trefkans import MAP_LABELS, plot_hit_rates
+from geo.export.trefkans import MAP_LABELS, evaluation_summary, plot_hit_rates
 from geo.export.verantwoording import Voorspelkracht
 from geo.export.writer import CatalogMap, finish_run, open_run
 from geo.layers.gemeenten import Area
@@ -220,8 +220,6 @@ def build_geleerd(werkmap: Werkmap, area: Area, *, layers_path: str | Path | Non
     come from police incidents. The fitted learner is :attr:`Run.model`, the relative risk
     per indicator ``Run.tables["gewichten"]``.
     """
-    from geo.layers import is_synthetic
-
     layers_path = Path(layers_path) if layers_path is not None else werkmap.lagen
     incidents = read_incidents(layers_path)
     features = read_features(latest_run(werkmap, area.id, GELEGENHEID.soort,
@@ -232,12 +230,36 @@ def build_geleerd(werkmap: Werkmap, area: Area, *, layers_path: str | Path | Non
     learner, factor, features = fit_learner(
         features, counts, block_m=block_m, method=method, n_bootstrap=n_bootstrap,
         random_state=random_state, factors=found.factors)
+    fit = LearnedFit(learner, factor, features, found, start, end, block_m)
+    return _write_geleerd(werkmap, area, layers_path, incidents, fit)
+
+
+@dataclass
+class LearnedFit:
+    """A fitted learned map and what its run documents (see :func:`_write_geleerd`)."""
+
+    learner: PoissonRiskLearner
+    factor: int
+    features: Features
+    found: PointFactors
+    start: date | None
+    end: date
+    block_m: float
+
+
+def _write_geleerd(werkmap: Werkmap, area: Area, layers_path: Path, incidents,
+                   fit: LearnedFit) -> Run:
+    """Write ``gelegenheid_geleerd/vNNNN/`` (map, gewichten.csv, verantwoording) and register it."""
+    from geo.layers import is_synthetic
+
+    learner, features = fit.learner, fit.features
     score, klasse, breaks = learned_surface(learner, features)
     # no incident counts in its verantwoording, whoever may see it
-    training = {"van": start.isoformat() if start else None, "tot": end.isoformat(),
-                "cellen": learner.n_cells_, "celgrootte_model_m": features.grid.cellsize * factor,
-                "incidenten": "niet gepubliceerd (vertrouwelijk)", "blokgrootte_m": block_m,
-                "ruimtelijke_invloed": _influence_section(learner, found)}
+    training = {"van": fit.start.isoformat() if fit.start else None, "tot": fit.end.isoformat(),
+                "cellen": learner.n_cells_,
+                "celgrootte_model_m": features.grid.cellsize * fit.factor,
+                "incidenten": "niet gepubliceerd (vertrouwelijk)", "blokgrootte_m": fit.block_m,
+                "ruimtelijke_invloed": influence_section(learner, fit.found)}
     table = learner.relative_risk_.copy()
     cells = int(features.mask.sum())
     with open_run(werkmap, area, GELEGENHEID_GELEERD, synthetisch=is_synthetic(layers_path),
@@ -258,7 +280,7 @@ def build_geleerd(werkmap: Werkmap, area: Area, *, layers_path: str | Path | Non
                               {"klassegrenzen": breaks, "cv_score_d2": learner.cv_score_,
                                "geen_voorspelkracht": learner.no_skill_})],
         summary={"cv_score_d2": learner.cv_score_, "alpha": learner.alpha_,
-                 "vergroving": factor, "meldingen": found.meldingen,
+                 "vergroving": fit.factor, "meldingen": fit.found.meldingen,
                  "voorspelkracht": learner.voorspelkracht(), "training": training},
         tables={"gewichten": table}, model=learner)
 
@@ -266,11 +288,13 @@ def build_geleerd(werkmap: Werkmap, area: Area, *, layers_path: str | Path | Non
 def compute_evaluatie(werkmap: Werkmap, area: Area, *, layers_path: str | Path | None = None,
                       split: date | None = None, test_dagen: int = 365, jaren: int | None = None,
                       method: str = "poisson", random_state: int = 0,
-                      coverages: tuple[float, ...] = COVERAGES) -> tuple[pd.DataFrame, dict]:
+                      coverages: tuple[float, ...] = COVERAGES,
+                      fits: list[LearnedFit] | None = None) -> tuple[pd.DataFrame, dict]:
     """Temporal hold-out: maps from incidents before ``split``, scored on the test period.
 
     Computes only (like :func:`geo.scoring.engine.compute_gelegenheid`);
-    :func:`build_evaluatie` computes and writes the run.
+    :func:`build_evaluatie` computes and writes the run. The learned map it scores is
+    appended to ``fits`` (when given) so it can be written as it was scored.
     """
     layers_path = Path(layers_path) if layers_path is not None else werkmap.lagen
     incidents = read_incidents(layers_path)
@@ -291,6 +315,8 @@ def compute_evaluatie(werkmap: Werkmap, area: Area, *, layers_path: str | Path |
     learner, factor, features = fit_learner(features, train, method=method, n_bootstrap=0,
                                             random_state=random_state, factors=found.factors)
     learned, _, _ = learned_surface(learner, features)
+    if fits is not None:
+        fits.append(LearnedFit(learner, factor, features, found, train_start, split, 2000.0))
     dates = pd.to_datetime(incidents["datum"]).dt.tz_localize(None)
     before = incidents[(dates < pd.Timestamp(split)).to_numpy()]
     kde = compute_risico(before, grid, mask, load_risico_config(),
@@ -322,12 +348,21 @@ def build_evaluatie(werkmap: Werkmap, area: Area, **options: Any) -> Run:
     """Run :func:`compute_evaluatie` and write ``evaluatie/vNNNN/`` (CSV, PNG, verantwoording).
 
     The table is ``Run.tables["evaluatie"]``, the facts of :func:`compute_evaluatie`
-    ``Run.summary["evaluatie"]``. Not a map: nothing is registered in the catalog.
+    ``Run.summary["evaluatie"]``. The evaluation itself is not a map, but the learned map it
+    scored is written and registered as a ``gelegenheid_geleerd`` run (without bootstrap
+    intervals): ``Run.summary["evaluatie"]["geleerde_kaart"]`` says which, ``Run.model`` is its
+    :class:`~geo.runs.Run` (the same map ``kaart leer --tot`` makes).
     """
     from geo.layers import is_synthetic
 
-    table, info = compute_evaluatie(werkmap, area, **options)
+    fits: list[LearnedFit] = []
+    table, info = compute_evaluatie(werkmap, area, fits=fits, **options)
     layers_path = Path(options.get("layers_path") or werkmap.lagen)
+    learned_run = _write_geleerd(werkmap, area, layers_path, read_incidents(layers_path),
+                                 fits[0])
+    info["geleerde_kaart"] = {"kaart_id": learned_run.kaart_ids[0],
+                              "versie": learned_run.versie,
+                              "map": werkmap.relative(learned_run.run_dir)}
     section = {**info, "methode": (
         "Temporele hold-out: kaarten gemaakt met incidenten vóór de splitsingsdatum, getoetst "
         "op incidenten in de testperiode. Trefkans = aandeel testincidenten in de hoogst "
@@ -343,19 +378,8 @@ def build_evaluatie(werkmap: Werkmap, area: Area, **options: Any) -> Run:
                        title=f"Trefkans — {area.naam}", synthetic=run.synthetisch)
         run.write_verantwoording(run.document(grid=grid, cells=int(np.isfinite(score).sum()),
                                               evaluatie=section))
-    return finish_run(run, summary={"evaluatie": info}, tables={"evaluatie": table})
-
-
-def _influence_section(learner: PoissonRiskLearner, found) -> dict:
-    """What the kaartverantwoording says about the learned spatial influence."""
-    return {"methode": "per puntfactor (laag + filter) over het hele gebied: nabijheid "
-                       "(exponentieel, lineair) of dichtheid op 100, 250, 500, 1.000 en "
-                       "2.000 m, gekozen met ruimtelijke blok-kruisvalidatie (CV-D²); "
-                       "domeinlidmaatschap is een eigen kenmerk",
-            "gekozen": {row.indicator: row.operationalisatie
-                        for row in learner.relative_risk_.itertuples()
-                        if row.operationalisatie},
-            "meldingen": list(found.meldingen)}
+    return finish_run(run, summary={"evaluatie": info}, tables={"evaluatie": table},
+                      model=learned_run)
 
 
 def _period(incidents, tot: date | None, jaren: int | None) -> tuple[date, date | None]:
@@ -367,12 +391,6 @@ def _period(incidents, tot: date | None, jaren: int | None) -> tuple[date, date 
 
 def _years_before(day: date, years: int) -> date:
     return (pd.Timestamp(day) - pd.DateOffset(years=years)).date()
-
-
-def evaluation_summary(table: pd.DataFrame, coverage: float = 0.05) -> dict[str, float]:
-    """PAI per map at one coverage (for summaries and the algoritmeregister)."""
-    part = table[np.isclose(table["dekking"], coverage)]
-    return {str(r.kaart): float(r.pai) for r in part.itertuples()}
 
 
 __all__ = ["Features", "build_evaluatie", "build_geleerd", "compute_evaluatie",

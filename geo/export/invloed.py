@@ -101,4 +101,16 @@ def point_factors(run_dir: Path, layers_path: Path, grid: Grid,
     return PointFactors(factors, notices)
 
 
-__all__ = ["POINT_KINDS", "PointFactor", "PointFactors", "point_factors"]
+def influence_section(learner, found: PointFactors) -> dict:
+    """What the kaartverantwoording says about the learned spatial influence."""
+    return {"methode": "per puntfactor (laag + filter) over het hele gebied: nabijheid "
+                       "(exponentieel, lineair) of dichtheid op 100, 250, 500, 1.000 en "
+                       "2.000 m, gekozen met ruimtelijke blok-kruisvalidatie (CV-D²); "
+                       "domeinlidmaatschap is een eigen kenmerk",
+            "gekozen": {row.indicator: row.operationalisatie
+                        for row in learner.relative_risk_.itertuples()
+                        if row.operationalisatie},
+            "meldingen": list(found.meldingen)}
+
+
+__all__ = ["POINT_KINDS", "PointFactor", "PointFactors", "influence_section", "point_factors"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from geo.atomic import atomic_file
@@ -36,3 +37,9 @@ def plot_hit_rates(table: pd.DataFrame, target: Path, *, title: str, synthetic: 
     with atomic_file(target) as tmp:
         fig.savefig(tmp, format="png")
     return target
+
+
+def evaluation_summary(table: pd.DataFrame, coverage: float = 0.05) -> dict[str, float]:
+    """PAI per map at one coverage (for summaries and the algoritmeregister)."""
+    part = table[np.isclose(table["dekking"], coverage)]
+    return {str(r.kaart): float(r.pai) for r in part.itertuples()}

@@ -299,7 +299,8 @@ def evalueer(
     geleerde gelegenheidskaart, de risicokaart (KDE), eerdere incidenten per cel, de
     gecombineerde kaart en toeval. Trefkans = aandeel testincidenten in de hoogst scorende
     cellen; PAI = trefkans / aandeel oppervlakte. Schrijft kaarten/<gebied>/evaluatie/vNNNN/
-    (evaluatie.csv, trefkans.png, kaartverantwoording.json).
+    (evaluatie.csv, trefkans.png, kaartverantwoording.json) en de getoetste geleerde kaart
+    als nieuwe versie in kaarten/<gebied>/gelegenheid_geleerd/ (zoals kaart leer --tot).
 
     Voorbeeld: kaart evalueer --provincie Limburg --tot 2025-01-01
     """
@@ -321,6 +322,13 @@ def evalueer(
                                       "training": info})
         out.summary(f"[bold]Evaluatie {area.naam}[/]: training tot {info['splitsing']}, test tot "
                     f"{info['test_tot']} → {run_dir}")
+        learned = info.get("geleerde_kaart")
+        if learned:
+            from services.runs import run_files
+
+            out.written.extend(run_files([run.model]))
+            out.summary(f"De getoetste geleerde kaart is opgeslagen als versie {learned['versie']} "
+                        f"({learned['kaart_id']}, {learned['map']}).")
         out.summary("PAI bij 5% van de oppervlakte (1 = toeval):")
         for name, value in sorted(pai5.items(), key=lambda kv: -kv[1]):
             out.summary(f"  {MAP_LABELS.get(name, name)}: {nl_number(value)}")

@@ -104,6 +104,24 @@ def test_evaluation_table_plot_and_ranking(signal_werkmap):
     assert doc["evaluatie"]["tabel"][0]["pai"] == pytest.approx(table["pai"].iloc[0])
 
 
+def test_evaluation_writes_and_registers_the_learned_map_it_scored(signal_werkmap):
+    """Issue 13 item 6: evalueer writes the learned map it scored, as leer --tot would."""
+    wm, area, _ = signal_werkmap
+    run = build_evaluatie(wm, area, split=date(2025, 1, 1))
+    learned = run.summary["evaluatie"]["geleerde_kaart"]
+    assert learned["kaart_id"] == f"{area.id}-gelegenheid_geleerd-totaal"
+    assert run.model.kaart_ids == [learned["kaart_id"]] and run.model.vertrouwelijk
+    entry = Catalog(wm).get(learned["kaart_id"])
+    assert entry.versie == learned["versie"] == 1
+    doc = json.loads((run.model.run_dir / "kaartverantwoording.json").read_text("utf-8"))
+    assert doc["training"]["tot"] == "2025-01-01"
+    leer = build_geleerd(wm, area, tot=date(2025, 1, 1), n_bootstrap=0, random_state=0)
+    assert leer.versie == 2
+    with rasterio.open(run.model.run_dir / "gelegenheidskaart.tif") as a, \
+            rasterio.open(leer.run_dir / "gelegenheidskaart.tif") as b:
+        np.testing.assert_array_equal(a.read(1), b.read(1))  # the very map that was scored
+
+
 def test_features_direction_and_domain(werkmap):
     helpers = load_helpers()
     wm = Werkmap.open(werkmap)
