@@ -246,7 +246,7 @@ def test_server_stops_within_10_s_on_sigterm_during_tiles(tmp_path):
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             try:
-                httpx.get(f"{base}/gezond", timeout=2)
+                httpx.get(f"{base}/api/v1/gezond", timeout=2)
                 break
             except httpx.TransportError:
                 time.sleep(0.3)
