@@ -259,11 +259,16 @@ def render_html(report: Report) -> str:
 
 def render_pdf(report: Report) -> bytes:
     """The report as an A4 PDF (WeasyPrint)."""
+    return html_to_pdf(render_html(report))
+
+
+def html_to_pdf(html: str) -> bytes:
+    """PDF of ``html`` (WeasyPrint) that loads only embedded ``data:`` images: never a file
+    on the server or a URL on the network (also used by :mod:`services.briefing`)."""
     from weasyprint import HTML, URLFetcher
 
-    # only the embedded data: images; never a file on the server or a URL on the network
     fetcher = URLFetcher(allowed_protocols={"data"}, allow_redirects=False)
-    return HTML(string=render_html(report), url_fetcher=fetcher).write_pdf()
+    return HTML(string=html, url_fetcher=fetcher).write_pdf()
 
 
 def first_page_png(pdf: Path, target: Path, *, dpi: int = 110) -> Path:
