@@ -73,6 +73,38 @@ def test_old_unversioned_paths_are_gone(client, tokens, old):
     assert client.get(API_BASE + old, headers=auth(tokens["analist_mh"])).status_code != 404
 
 
+def test_errors_are_rfc9457_problems_in_dutch(client, tokens):
+    headers = auth(tokens["analist_mh"])
+    missing = client.get(api_path("/kaarten/bestaat-niet"), headers=headers)
+    assert missing.status_code == 404
+    assert missing.headers["content-type"] == "application/problem+json"
+    assert missing.json() == {
+        "type": "urn:kaart:probleem:niet_gevonden", "title": "Niet gevonden", "status": 404,
+        "detail": missing.json()["detail"], "instance": "/api/v1/kaarten/bestaat-niet",
+        "code": "niet_gevonden", "kaart_id": "bestaat-niet"}
+    assert "bestaat-niet" in missing.json()["detail"]
+    invalid = client.get(api_path(f"/punt/{KAART}"), params={"lon": "oost"}, headers=headers)
+    assert invalid.status_code == 400  # /core/error-handling/invalid-input (not 422)
+    body = invalid.json()
+    assert body["title"] == "Ongeldig verzoek" and body["status"] == 400
+    assert {(e["in"], e["location"]) for e in body["errors"]} == {("query", "lon"),
+                                                                   ("query", "lat")}
+    assert "'lon': verwacht een getal, gevonden 'oost'" in body["detail"]
+    assert "Input should" not in invalid.text  # pydantic's English never reaches the user
+
+
+def test_invalid_body_is_400_without_echoing_the_value(client, tokens):
+    secret = "kort-geheim"
+    response = client.post(api_path("/beheer/gebruikers"),
+                           json={"gebruikersnaam": "x" * 300, "wachtwoord": secret,
+                                 "rol": "koning"},
+                           headers=auth(tokens["beheerder_vaals"]))
+    assert response.status_code == 400
+    assert response.headers["content-type"] == "application/problem+json"
+    assert secret not in response.text and "koning" not in response.text
+    assert {e["location"] for e in response.json()["errors"]} >= {"gebruikersnaam", "rol"}
+
+
 def test_published_document_is_only_the_api(client):
     document = client.get(OPENAPI_PATH).json()
     assert document["servers"] == [{"url": API_BASE, "description": "Deze kaartdienst"}]

@@ -44,7 +44,7 @@ def test_wrong_password_and_missing_csrf_are_refused(client, tokens):
     assert client.get("/api/v1/ik").status_code == 401
     response = login(client, token="vervalst")
     assert response.status_code == 403
-    assert response.json()["fout"]["code"] == "geen_toegang"
+    assert response.json()["code"] == "geen_toegang"
 
 
 def test_unsafe_requests_on_a_session_need_the_csrf_token(client, tokens):

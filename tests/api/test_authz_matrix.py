@@ -1,6 +1,6 @@
 """Generated authorisation matrix: every map route × every user (role, own/other gemeente or
 region, with/without grant) × every map. Visible → 200 with content; otherwise 401/403/404
-(422 only for invalid parameters) and never content.
+(400 only for invalid parameters) and never content.
 
 Expectations are the hand-written :data:`api_testdata.VISIBLE` table, not the code's rule.
 """
@@ -87,10 +87,10 @@ def test_matrix_every_route_role_and_map(app, matrix_client):
                     else:
                         assert response.status_code == 200, (where, response.text[:200])
                 else:
-                    assert response.status_code in (401, 403, 404, 422), where
+                    assert response.status_code in (400, 401, 403, 404), where
                     assert not any(s in response.content for s in SECRETS), where
-                    if response.headers["content-type"].startswith("application/json"):
-                        assert response.json()["fout"]["code"], where
+                    if response.headers["content-type"].startswith("application/problem+json"):
+                        assert response.json()["code"], where
                 checked += 1
     assert checked == len(VISIBLE) * len(MAPS) * len(routes)
 
@@ -102,9 +102,9 @@ def test_anonymous_and_bad_tokens_get_nothing(app, client, tokens):
             response = client.get(fill(route, MAPS["vaals_gel"].kaart_id), params=QUERY,
                                   headers=headers, follow_redirects=False)
             assert not any(s in response.content for s in SECRETS), (route, headers)
-            if response.headers.get("content-type", "").startswith("application/json"):
+            if response.headers.get("content-type", "").startswith("application/problem+json"):
                 assert response.status_code == 401, (route, headers)
-                assert response.json()["fout"]["code"] == "niet_ingelogd"
+                assert response.json()["code"] == "niet_ingelogd"
             else:  # pages send browsers to the login form
                 assert response.status_code in (303, 401), (route, headers)
                 if response.status_code == 303:
@@ -145,7 +145,7 @@ def test_beheer_only_for_beheerder_and_own_organisation(client, tokens):
     assert client.post("/api/v1/beheer/gebruikers", json=new, headers=headers).status_code == 201
     escalate = {"gebruikersnaam": "stiekem", "wachtwoord": PW, "rol": "analist"}
     users = "/api/v1/beheer/gebruikers"
-    assert client.post(users, json=escalate, headers=headers).status_code == 422
+    assert client.post(users, json=escalate, headers=headers).status_code == 400
     assert client.delete(f"{users}/nieuw_vaals", headers=headers).status_code == 204
 
 
@@ -164,7 +164,7 @@ def test_every_route_refuses_anonymous_callers(app, client):
         for method in sorted(methods - {"HEAD", "OPTIONS"}):
             response = client.request(method, url, params=QUERY, follow_redirects=False)
             where = f"{method} {path}"
-            assert response.status_code in (303, 401, 403, 404, 405, 422), \
+            assert response.status_code in (303, 400, 401, 403, 404, 405), \
                 (where, response.status_code)
             if response.status_code == 303:
                 assert response.headers["location"].startswith("/inloggen"), where
@@ -189,6 +189,6 @@ def test_role_reserved_routes_refuse_other_roles(app, client, tokens):
                 assert response.status_code == 200, (user, path, response.text[:200])
             else:
                 assert response.status_code == 403, (user, path)
-                assert response.json()["fout"]["code"] == "geen_toegang"
+                assert response.json()["code"] == "geen_toegang"
             checked += 1
     assert checked >= len(USERS)

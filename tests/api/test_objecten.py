@@ -59,8 +59,9 @@ def test_objects_bbox_filter(client, headers):
                                     {"top": 0}, {"gemeente": "Vaals"}])
 def test_objects_bad_parameters_are_4xx_json(client, headers, params):
     response = client.get(f"/api/v1/objecten/{KAART}", params=params, headers=headers)
-    assert response.status_code in (400, 422)
-    assert response.json()["fout"]["code"] == "ongeldig_verzoek"
+    assert response.status_code == 400  # NL API Design Rules: invalid input is 400
+    assert response.headers["content-type"] == "application/problem+json"
+    assert response.json()["code"] == "ongeldig_verzoek"
 
 
 def test_point_value_matches_the_cog(client, headers):
@@ -88,8 +89,8 @@ def test_point_value_matches_the_cog(client, headers):
                                     {"lat": 50}, {"lon": "oost", "lat": 50}])
 def test_point_bad_parameters(client, headers, params):
     response = client.get(f"/api/v1/punt/{KAART}", params=params, headers=headers)
-    assert response.status_code == 422
-    assert "lon" in response.json()["fout"]["melding"]
+    assert response.status_code == 400
+    assert "lon" in response.json()["detail"]
 
 
 def test_verantwoording_and_downloads(client, headers, outputs):
@@ -105,7 +106,7 @@ def test_verantwoording_and_downloads(client, headers, outputs):
         assert f"{KAART}-v1" in response.headers["content-disposition"]
     for bestand in ("kaart.db", "..%2F..%2Fkaart.db", "catalogus", "uitleg"):
         response = client.get(f"/api/v1/download/{KAART}/{bestand}", headers=headers)
-        assert response.status_code in (404, 422)
+        assert response.status_code in (400, 404)
         assert b"SQLite" not in response.content
 
 
@@ -113,7 +114,7 @@ def test_risico_has_no_objects(client, tokens):
     response = client.get("/api/v1/objecten/GM0981-risico-totaal",
                           headers=auth(tokens["analist_mh"]))
     assert response.status_code == 404
-    assert response.json()["fout"]["code"] == "niet_gevonden"
+    assert response.json()["code"] == "niet_gevonden"
 
 
 def test_point_without_a_readable_explanation_still_answers(tmp_path, sqlite_url,

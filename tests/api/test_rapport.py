@@ -62,7 +62,7 @@ def test_report_pdf_download_is_audited(client, tokens, app, tmp_path):
 def test_risico_needs_the_confidential_right(client, tokens, app):
     denied = client.get(f"/api/v1/kaarten/{KAART}/rapport.pdf", params={"risico": "true"},
                         headers=auth(tokens["gemeente_vaals"]))
-    assert denied.status_code == 403 and "vertrouwelijke" in denied.json()["fout"]["melding"]
+    assert denied.status_code == 403 and "vertrouwelijke" in denied.json()["detail"]
     allowed = client.get(f"/api/v1/kaarten/{KAART}/rapport.pdf", params={"risico": "true"},
                          headers=auth(tokens["analist_mh"]))
     assert allowed.status_code == 200
@@ -88,7 +88,7 @@ def test_versions_and_changes(client, tokens, roles_and_werkmap):
                       roles["GONE"]: "verdwenen", roles["NEW"]: "nieuw"}
     missing = client.get(f"/api/v1/kaarten/{KAART}/veranderingen", params={"van": 5},
                          headers=headers)
-    assert missing.status_code == 404 and "v5" in missing.json()["fout"]["melding"]
+    assert missing.status_code == 404 and "v5" in missing.json()["detail"]
 
 
 def test_viewer_links_the_report_and_the_session_downloads_it(app, tokens, tmp_path):

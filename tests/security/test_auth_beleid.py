@@ -53,7 +53,7 @@ def test_beheer_route_applies_the_same_policy(client, tokens):
     body = {"gebruikersnaam": "nieuw1", "wachtwoord": "aaaaaaaaaaaaaaaa", "rol": "gemeente"}
     response = client.post("/api/v1/beheer/gebruikers", json=body,
                            headers=auth(tokens["beheerder_vaals"]))
-    assert response.status_code == 400 and "Wachtwoord" in response.json()["fout"]["melding"]
+    assert response.status_code == 400 and "Wachtwoord" in response.json()["detail"]
 
 
 def test_common_password_list_is_a_real_list():

@@ -58,9 +58,9 @@ def test_deleted_database_gives_503_and_nothing_is_written(werkmap_app, caplog):
                 health = client.get("/api/v1/gezond")
                 login = _login(client)
             assert health.status_code == 503
-            assert health.json()["fout"]["code"] == "database_kwijt"
+            assert health.json()["code"] == "database_kwijt"
             assert login.status_code == 503
-            assert "verwijderd of vervangen" in login.json()["fout"]["melding"]
+            assert "verwijderd of vervangen" in login.json()["detail"]
             assert any("Database kwijt" in r.getMessage() for r in caplog.records)
             assert _sizes(fds) == before  # nothing written into the deleted file
             assert not (root / "kaart.db").exists()  # and no new empty one

@@ -187,7 +187,7 @@ def test_a_tile_past_its_time_limit_gets_a_dutch_503(served, monkeypatch):
     assert time.monotonic() - t0 < 2.5
     assert response.status_code == 503
     assert response.headers["retry-after"].isdigit()
-    assert "duurde langer" in response.json()["fout"]["melding"]
+    assert "duurde langer" in response.json()["detail"]
 
 
 def test_tilejson_advertises_only_zooms_read_from_one_small_window(served, monkeypatch):
