@@ -27,7 +27,7 @@ import rasterio
 from geo import __version__
 from geo.atomic import atomic_file, latest_version
 from geo.errors import KaartNotFoundError, OutputError
-from geo.legend import CLASS_NAMES, SYNTHETIC_LABEL, class_colors, class_labels
+from geo.legend import CLASS_NAMES, SYNTHETIC_LABEL, class_codes, class_colors, class_labels
 from geo.paths import Werkmap
 from geo.runs import (
     GECOMBINEERD,
@@ -52,8 +52,10 @@ METHOD = (
     "De kaart deelt het gebied op in vakjes (cellen). Per vakje en per object kijken we naar "
     "kenmerken die criminelen kansen geven, zoals leegstand, afgelegen ligging, weinig "
     "toezicht of de nabijheid van een snelweg of de grens. Die kenmerken heten indicatoren.",
-    "Elke indicator krijgt een gewicht. Samen geven ze een score van 0 tot 1. De score "
-    "verdelen we in vijf klassen, van 'zeer laag' tot 'zeer hoog'. Er is een kaart per "
+    "Elke indicator krijgt een gewicht. Samen geven ze een score van 0 tot 1. Een score van "
+    "precies 0 (geen enkel kenmerk aanwezig) is een eigen klasse, 'geen kenmerken'. De "
+    "overige scores verdelen we in vijf even grote klassen, van 'zeer laag' tot 'zeer "
+    "hoog'. Er is een kaart per "
     "thema (bedrijventerreinen, buitengebied, havens, vakantieparken) en één kaart voor "
     "alles samen.",
     "Ontbreekt een gegeven, dan telt het niet als nul. De kolom 'volledigheid' laat zien "
@@ -158,13 +160,13 @@ def _map_specs(werkmap: Werkmap, gebied_id: str, run: Path,
 
 def _legend(soort: str) -> list[dict[str, str]]:
     colors, labels = class_colors(soort), class_labels(soort)
-    return [{"kleur": colors[c], "naam": labels[c]} for c in sorted(colors)]
+    return [{"kleur": colors[c], "naam": labels[c]} for c in class_codes(soort)]
 
 
 def _distribution(kaart: dict[str, Any]) -> dict[str, Any]:
     with rasterio.open(kaart["cog"]) as src:
         classes = src.read(2)
-    codes = sorted(class_colors(GELEGENHEID.soort))
+    codes = class_codes(GELEGENHEID.soort)
     counts = [int((classes == c).sum()) for c in codes]
     total = sum(counts)
     shares = [f"{100 * n / total:.0f}%" if total else "-" for n in counts]
