@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable
 from datetime import date
 from pathlib import Path
 
-from geo.layers.gemeenten import Area, select_area, split_per_gemeente
+from geo.layers.gemeenten import Area, find_area, select_area, split_per_gemeente
 from geo.paths import Werkmap
 from geo.runs import Run
 from geo.scoring.buurtincidenten import BuurtInput
@@ -92,7 +92,8 @@ def build_gecombineerd(werkmap: Werkmap, area: Area, *,
 
 def build_html(werkmap: Werkmap, target: str | Path, *, gemeente: str | None = None,
                gebied: str | None = None, vertrouwelijk: bool = False) -> StandaloneResult:
-    """The offline HTML map of a gemeente (name or code) or another area (id or name).
+    """The offline HTML map of a gemeente (name or code) or another area (gemeente, regio,
+    veiligheidsregio or provincie by name, code or id; or a catalog area id/name).
 
     Without ``vertrouwelijk`` only the public (not police-derived) map kinds are included.
     """
@@ -101,9 +102,26 @@ def build_html(werkmap: Werkmap, target: str | Path, *, gemeente: str | None = N
 
     if bool(gemeente) == bool(gebied):
         raise InvalidRequestError("Geef precies één van --gemeente of --gebied.")
-    name = select_area(gemeente=gemeente).id if gemeente else str(gebied)
+    name = select_area(gemeente=gemeente).id if gemeente else area_key(werkmap, str(gebied))
     kinds = ALL_KINDS if vertrouwelijk else PUBLIC_KINDS
     return write_standalone_html(werkmap, name, target, allowed_kinds=kinds)
+
+
+def area_key(werkmap: Werkmap, gebied: str) -> str:
+    """The catalog key of ``gebied``: the area a gemeente, regio, veiligheidsregio or
+    provincie name/code/id names (:func:`geo.layers.gemeenten.find_area`), or the text
+    itself when only the catalog knows it (a selection such as ``selectie-GM0981-GM0986``)."""
+    from geo.catalog import Catalog
+    from geo.errors import AreaNotFoundError
+
+    try:
+        return find_area(gebied).id
+    except AreaNotFoundError:
+        wanted = gebied.strip().lower()
+        if any(wanted in (e.gebied_id.lower(), e.gebied_naam.lower())
+               for e in Catalog(werkmap).entries()):
+            return gebied
+        raise
 
 
 def run_files(runs: Iterable[Run]) -> list[dict[str, object]]:
