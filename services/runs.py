@@ -97,14 +97,19 @@ def build_html(werkmap: Werkmap, target: str | Path, *, gemeente: str | None = N
 
     Without ``vertrouwelijk`` only the public (not police-derived) map kinds are included.
     """
-    from geo.errors import InvalidRequestError
+    from geo.errors import InvalidRequestError, KaartNotFoundError
     from maps.standalone import write_standalone_html
 
     if bool(gemeente) == bool(gebied):
         raise InvalidRequestError("Geef precies één van --gemeente of --gebied.")
     name = select_area(gemeente=gemeente).id if gemeente else area_key(werkmap, str(gebied))
     kinds = ALL_KINDS if vertrouwelijk else PUBLIC_KINDS
-    return write_standalone_html(werkmap, name, target, allowed_kinds=kinds)
+    try:
+        return write_standalone_html(werkmap, name, target, allowed_kinds=kinds)
+    except KaartNotFoundError:
+        if gebied is None or (hint := _group_without_maps(werkmap, str(gebied))) is None:
+            raise
+        raise KaartNotFoundError(hint, gebied=str(gebied)) from None
 
 
 def area_key(werkmap: Werkmap, gebied: str) -> str:
@@ -122,6 +127,27 @@ def area_key(werkmap: Werkmap, gebied: str) -> str:
                for e in Catalog(werkmap).entries()):
             return gebied
         raise
+
+
+def _group_without_maps(werkmap: Werkmap, gebied: str) -> str | None:
+    """For a regio/veiligheidsregio/provincie without maps of its own: a Dutch message
+    naming the command that makes them and the gemeenten of it that have maps."""
+    from geo.catalog import Catalog
+    from geo.errors import AreaNotFoundError
+
+    try:
+        area = find_area(gebied)
+    except AreaNotFoundError:
+        return None
+    if area.soort == "gemeente":
+        return None
+    ids = {e.gebied_id for e in Catalog(werkmap).entries()}
+    have = [f"{naam} (--gebied {code})" for code, naam in
+            zip(area.gemeenten["gemeentecode"], area.gemeenten["gemeentenaam"], strict=True)
+            if code in ids]
+    text = (f"Geen kaarten voor {area.soort} '{area.naam}' als geheel: maak ze met "
+            f"'kaart gelegenheid --{area.soort} \"{area.naam}\"'")
+    return text + (f", of kies een gemeente: {', '.join(have)}." if have else ".")
 
 
 def run_files(runs: Iterable[Run]) -> list[dict[str, object]]:

@@ -39,14 +39,15 @@ def test_find_area_unknown_name_suggests():
 
 @pytest.fixture(scope="module")
 def werkmap(tmp_path_factory):
-    """A werkmap with one gelegenheid run for the regio Maastricht-Heuvelland."""
+    """A werkmap with gelegenheid runs for the regio Maastricht-Heuvelland and for Vaals."""
     spec = importlib.util.spec_from_file_location("tiny_werkmap_html", _HELPER)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     root = module.make_tiny_werkmap(tmp_path_factory.mktemp("html") / "wm")
-    result = CliRunner().invoke(app, ["gelegenheid", "--regio", "Maastricht-Heuvelland",
-                                      "--celgrootte", "100", "--werkmap", str(root), "--json"])
-    assert result.exit_code == 0, result.output
+    for selector in (["--regio", "Maastricht-Heuvelland"], ["--gemeente", "Vaals"]):
+        result = CliRunner().invoke(app, ["gelegenheid", *selector, "--celgrootte", "100",
+                                          "--werkmap", str(root), "--json"])
+        assert result.exit_code == 0, result.output
     return root
 
 
@@ -54,6 +55,11 @@ def _html(werkmap: Path, target: Path, *args: str):
     result = CliRunner().invoke(app, ["html", *args, "--uit", str(target),
                                       "--werkmap", str(werkmap), "--json"])
     return result.exit_code, json.loads(result.stdout)
+
+
+def test_html_of_a_gemeente_through_gebied(werkmap, tmp_path):
+    code, payload = _html(werkmap, tmp_path / "v.html", "--gebied", "vaals")
+    assert code == 0 and payload["gebied_id"] == "GM0981"
 
 
 @pytest.mark.parametrize("gebied", ["Maastricht-Heuvelland", "regio-maastricht-heuvelland",
@@ -67,9 +73,13 @@ def test_html_of_a_region_by_name_or_id(werkmap, tmp_path, gebied):
 
 
 @pytest.mark.parametrize("gebied,code,message", [
-    ("Vaals", 4, "Deze gemeente valt in: Maastricht-Heuvelland (--gebied "
-                 "regio-maastricht-heuvelland)"),
-    ("PV31", 4, "Geen kaarten voor gebied 'provincie-limburg'"),
+    ("Gulpen-Wittem", 4, "Deze gemeente valt in: Maastricht-Heuvelland (--gebied "
+                         "regio-maastricht-heuvelland)"),
+    ("PV31", 4, "Geen kaarten voor provincie 'Limburg' als geheel: maak ze met 'kaart "
+                "gelegenheid --provincie \"Limburg\"', of kies een gemeente: Vaals (--gebied "
+                "GM0981)."),
+    ("Parkstad", 4, "Geen kaarten voor regio 'Parkstad' als geheel: maak ze met 'kaart "
+                    "gelegenheid --regio \"Parkstad\"'."),
     ("Maastrich-Heuvelland", 2, "Bedoelde je: Maastricht, Maastricht-Heuvelland?"),
 ])
 def test_html_gebied_errors_are_dutch_and_specific(werkmap, tmp_path, gebied, code, message):
