@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -24,6 +25,7 @@ from api.routes import (
     objecten,
     pages,
     planning,
+    planning_pages,
     rapport,
     tiles,
     vector_tiles,
@@ -35,7 +37,10 @@ from api.urls import API_BASE, OPENAPI_PATH
 from geo import __version__
 
 SESSION_COOKIE = "kaart_sessie"
-PAGE_ROUTERS = (pages.router, auth.router)
+GIL_SWITCH_S = 0.0005
+"""GIL switch interval of a server process (Python's default 5 ms): a tile thread back from
+GDAL waited up to 5 ms for the busy event loop per GIL hand-over (see BENCHMARKS.md, tile load)."""
+PAGE_ROUTERS = (pages.router, planning_pages.router, auth.router)
 """HTML pages and the login/logout forms: their own paths (pages first: they own /inloggen)."""
 API_ROUTERS = (health.router, auth.api_router, kaarten.router, rapport.router, objecten.router,
                beheer.router, planning.router)
@@ -69,6 +74,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        sys.setswitchinterval(GIL_SWITCH_S)
         tile_audit.start()
         yield
         tile_audit.stop()

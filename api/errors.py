@@ -24,7 +24,7 @@ from geo.errors import (
     KaartNotFoundError,
     PermissionDeniedError,
 )
-from maps.available import UNREADABLE_OUTPUT_ERRORS
+from maps.unreadable import unreadable_output_errors
 from maps.verantwoording import public_paths
 
 logger = logging.getLogger(__name__)
@@ -168,6 +168,8 @@ async def _http_error(request: Request, error: StarletteHTTPException) -> JSONRe
 
 async def _unexpected(request: Request, error: Exception) -> JSONResponse:
     """500 (answered outside every middleware, so it carries API-Version itself)."""
+    if isinstance(error, unreadable_output_errors()):  # pyogrio's: loaded after start-up
+        return await _unreadable_output(request, error)
     logger.exception("interne fout op %s", request.url.path)
     return problem_response(500, "interne_fout", "Interne fout in de server.",
                             instance=request.url.path, headers={VERSION_HEADER: API_VERSION})
@@ -176,7 +178,7 @@ async def _unexpected(request: Request, error: Exception) -> JSONResponse:
 def add_exception_handlers(app: FastAPI) -> None:
     """Install the problem+json error handlers on ``app``."""
     app.add_exception_handler(KaartError, _kaart_error)
-    for cls in UNREADABLE_OUTPUT_ERRORS:
+    for cls in unreadable_output_errors():
         app.add_exception_handler(cls, _unreadable_output)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)

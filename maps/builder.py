@@ -20,15 +20,18 @@ from folium import plugins
 
 from geo.errors import InvalidRequestError
 from geo.export.tabular import FORMULA_TRIGGERS
+from geo.legend import MAP_OPACITY
 from geo.runs import legend_scheme
 from geo.scoring.uitleg import breakdown_text
 from maps.assets import SERVED_PREFIX, STANDALONE_PREFIX, use_local_assets
 from maps.elements import KaartControls
 from maps.herkomst import layer_sources, mixed_label
-from maps.outputs import PUBLIC_KINDS, MapOutputs, RasterLayer
+from maps.objecten import ObjectApi, ObjectLoader, loader_config
+from maps.outputs import PUBLIC_KINDS, RISK_CLASS_COLUMNS, MapOutputs, RasterLayer
 from maps.raster import render_class_png
 from maps.style import (
-    CLASS_COLORS_BY_CODE,
+    OBJECT_CLASS_PROPERTY,
+    OPACITY_NOTE,
     THEME_LABELS,
     boundary_style,
     format_date,
@@ -39,6 +42,7 @@ from maps.style import (
     object_style,
     parse_uitleg,
     popup_html,
+    shown_colors,
 )
 from maps.verantwoording import public_paths
 
@@ -51,7 +55,8 @@ CSV_COLUMNS: list[tuple[str, str]] = [
 ]
 """(property, CSV header) of the *gebied analyseren* download."""
 
-_KEEP = [c for c, _ in CSV_COLUMNS if not c.startswith("_") and c != "opbouw"]
+_KEEP = [c for c, _ in CSV_COLUMNS if not c.startswith("_") and c != "opbouw"] + list(
+    RISK_CLASS_COLUMNS)  # the object's class on every map kind: coloured by the map shown
 
 
 def gebied_csv_config(gebied_id: str) -> dict[str, Any]:
@@ -105,6 +110,19 @@ def _plain(value: Any) -> Any:
     return value
 
 
+def _add_object_loader(m: folium.Map, outputs: MapOutputs, api: ObjectApi,
+                       layer_control: Any, draw: Any, prefix: str) -> None:
+    """Object layers from vector tiles, with server-side search, table and analysis."""
+    gemeenten = sorted({(str(code), str(naam)) for code, naam in zip(
+        outputs.boundaries["gemeentecode"], outputs.boundaries["gemeentenaam"], strict=True)},
+        key=lambda g: g[1])
+    config = loader_config(api, [t for t, f in outputs.objects.items() if len(f)], gemeenten,
+                           gebied_csv_config(outputs.gebied_id)["csvName"])
+    loader = ObjectLoader(config, control=layer_control, draw=draw)
+    use_local_assets(loader, prefix, "ObjectLoader")
+    loader.add_to(m)
+
+
 def _raster_layer(layer: RasterLayer, *, tiles_url: str | None, show: bool) -> Any:
     entry = layer.entry
     name = escape(kaart_title(entry.soort, entry.thema))  # Leaflet shows names as HTML
@@ -113,13 +131,29 @@ def _raster_layer(layer: RasterLayer, *, tiles_url: str | None, show: bool) -> A
     if tiles_url:
         return folium.TileLayer(
             tiles=tiles_url.replace("{kaart_id}", entry.kaart_id), name=name, overlay=True,
-            control=True, show=show, opacity=0.75, attr="kaart", max_zoom=19,
+            control=True, show=show, opacity=MAP_OPACITY, attr="kaart", max_zoom=19,
         )
     image = render_class_png(layer.path, legend_scheme(entry.soort))
     return folium.raster_layers.ImageOverlay(
         image=image.data_url, bounds=image.bounds, name=name, overlay=True, control=True,
-        show=show, opacity=0.75, pixelated=True, interactive=False,
+        show=show, opacity=MAP_OPACITY, pixelated=True, interactive=False,
     )
+
+
+def _legend(outputs: MapOutputs, kinds: list[str]) -> str:
+    """Legend blocks (gelegenheid and every raster kind) in the colours as drawn; each block
+    names the object column its classes come from, so the viewer colours objects by the
+    map that is shown with the legend's own swatches."""
+    blocks = []
+    for kind in dict.fromkeys(["gelegenheid", *kinds]):
+        column = OBJECT_CLASS_PROPERTY[kind]
+        codes = shown_colors(kind)
+        unclassed = any(column not in frame or (~frame[column].isin(codes)).any()
+                        for frame in outputs.objects.values())
+        block = legend_html(kind, unclassed=unclassed)
+        blocks.append(block.replace(' data-soort="', f' data-eigenschap="{column}" '
+                                    'data-soort="', 1))
+    return "".join(blocks) + f'<p class="kaart-legenda-noot">{escape(OPACITY_NOTE)}</p>'
 
 
 def _initial_kaart(rasters: list[RasterLayer], wanted: str | None) -> str | None:
@@ -136,7 +170,8 @@ def build_gemeente_map(outputs: MapOutputs, *, tiles_url: str | None = None,
                        standalone: bool = False,
                        allowed_kinds: Iterable[str] = PUBLIC_KINDS,
                        asset_prefix: str = SERVED_PREFIX,
-                       show_kaart: str | None = None) -> folium.Map:
+                       show_kaart: str | None = None,
+                       object_api: ObjectApi | None = None) -> folium.Map:
     """Build the interactive map of a gemeente (or region) from its finished outputs.
 
     Parameters
@@ -156,11 +191,17 @@ def build_gemeente_map(outputs: MapOutputs, *, tiles_url: str | None = None,
         URL prefix of the vendored JS/CSS in served mode.
     show_kaart : str, optional
         kaart_id of the raster shown when the map opens (default: gelegenheid totaal).
+    object_api : ObjectApi, optional
+        Served mode: the objects come per viewport as vector tiles and search, popups,
+        *gebied analyseren* and the object table ask these endpoints; nothing of the
+        objects is embedded, so the page does not grow with them. Without it (and always
+        when ``standalone``) the objects are embedded as GeoJSON.
     """
     allowed = frozenset(allowed_kinds)
     prefix = STANDALONE_PREFIX if standalone else asset_prefix
     if standalone:
         tiles_url = None
+        object_api = None
     rasters = [r for r in outputs.rasters if r.entry.soort in allowed]
     west, south, east, north = outputs.bounds
     m = folium.Map(location=[(south + north) / 2, (west + east) / 2], zoom_start=12,
@@ -193,11 +234,13 @@ def build_gemeente_map(outputs: MapOutputs, *, tiles_url: str | None = None,
     ).add_to(m)
 
     object_layers = {}
-    for thema, frame in outputs.objects.items():
+    shown_kind = next((kind for kind, layer in raster_layers if layer.show), "gelegenheid")
+    for thema, frame in ({} if object_api else outputs.objects).items():
         data = objects_geojson(frame)
         layer = folium.GeoJson(
             data, name=escape(f"{THEME_LABELS.get(thema, thema)} (objecten)"),
-            style_function=object_style, highlight_function=object_highlight,
+            style_function=lambda feature, kind=shown_kind: object_style(feature, kind),
+            highlight_function=object_highlight,
             marker=folium.CircleMarker(radius=7, fill=True),
             on_each_feature=folium.JsCode(
                 "function(feature, layer) {"
@@ -219,7 +262,7 @@ def build_gemeente_map(outputs: MapOutputs, *, tiles_url: str | None = None,
     use_local_assets(measure, prefix, "MeasureControl")
     measure.add_to(m)
     draw = None
-    if object_layers:
+    if object_layers or (object_api and outputs.objects):
         draw = plugins.Draw(
             position="topleft", show_geometry_on_click=False,
             draw_options={"polyline": False, "circle": False, "marker": False,
@@ -230,12 +273,11 @@ def build_gemeente_map(outputs: MapOutputs, *, tiles_url: str | None = None,
         )
         use_local_assets(draw, prefix, "Draw")
         draw.add_to(m)
-    folium.LayerControl(position="bottomright", collapsed=False).add_to(m)
+    layer_control = folium.LayerControl(position="bottomright", collapsed=False).add_to(m)
+    if object_api and outputs.objects:
+        _add_object_loader(m, outputs, object_api, layer_control, draw, prefix)
 
-    unclassed = any((~frame["klasse"].isin(CLASS_COLORS_BY_CODE)).any()
-                    for frame in outputs.objects.values() if "klasse" in frame)
-    legend = "".join(legend_html(kind, unclassed=unclassed) for kind in
-                     dict.fromkeys(["gelegenheid"] + [k for k, _ in raster_layers]))
+    legend = _legend(outputs, [k for k, _ in raster_layers])
     info = info_html(title=title, datum=format_date(outputs.datum),
                      bronnen=public_paths(  # no server paths
                          layer_sources(outputs.verantwoording) or outputs.sources()),

@@ -93,6 +93,26 @@ def test_errors_are_rfc9457_problems_in_dutch(client, tokens):
     assert "Input should" not in invalid.text  # pydantic's English never reaches the user
 
 
+def test_unhandled_error_is_a_problem_with_the_version_header(settings):
+    from fastapi.testclient import TestClient
+
+    from api.app import create_app
+    from api.settings import Settings
+
+    app = create_app(Settings(**{**settings.model_dump(), "migreer": False}))
+
+    @app.get("/api/v1/kapot")
+    def broken():
+        raise RuntimeError("/geheim/pad kapot")
+
+    with TestClient(app, raise_server_exceptions=False) as client:
+        response = client.get("/api/v1/kapot")
+    assert response.status_code == 500
+    assert response.headers["content-type"] == "application/problem+json"
+    assert response.headers["API-Version"] == API_VERSION
+    assert response.json()["title"] == "Interne fout" and "/geheim" not in response.text
+
+
 def test_invalid_body_is_400_without_echoing_the_value(client, tokens):
     secret = "kort-geheim"
     response = client.post(api_path("/beheer/gebruikers"),
