@@ -27,7 +27,7 @@ BASE_MAP_HOSTS = ("https://tile.openstreetmap.org", "https://*.tile.openstreetma
 """The only outside hosts a map may load from: OpenStreetMap base-map images (never scripts).
 Both Content-Security-Policies (served pages and standalone files) allow exactly these."""
 
-MAP_JS = [("leaflet", "leaflet.js"), ("kaart_nl_js", "nl.js")]
+MAP_JS = [("leaflet", "leaflet.js"), ("kaart_nl_js", "nl.js"), ("kaart_api_js", "api.js")]
 MAP_CSS = [("leaflet_css", "leaflet.css")]
 PLUGIN_ASSETS: dict[str, tuple[list[tuple[str, str]], list[tuple[str, str]]]] = {
     "Fullscreen": ([("Control.Fullscreen.js", "Control.FullScreen.js")],
@@ -44,6 +44,8 @@ PLUGIN_ASSETS: dict[str, tuple[list[tuple[str, str]], list[tuple[str, str]]]] = 
                       ("kaart_objecten_js", "objecten.js"),
                       ("kaart_objecten_tabel_js", "objecten_tabel.js")],
                      [("kaart_objecten_css", "objecten.css")]),
+    "VersionPicker": ([("kaart_versies_js", "versies.js")],
+                      [("kaart_versies_css", "versies.css")]),
 }
 
 _SAFE_NAME = re.compile(r"^[A-Za-z0-9_.@-]+(/[A-Za-z0-9_.@-]+)?$")

@@ -1,6 +1,6 @@
 """Map versions over time: which versions of an area exist and what changed between two.
 
-Shared by ``kaart vergelijk``, the API (``/kaarten/{kaart_id}/versies`` and
+Shared by ``kaart vergelijk``, the API (``/api/v1/kaarten/{kaart_id}/versies`` and
 ``.../veranderingen``) and the report (:mod:`services.report`).
 
 Per object (``objecten.gpkg``, key thema + id) the class change is one of
@@ -70,6 +70,18 @@ class Comparison:
         """The objects whose class changed, appeared or disappeared (no geometry)."""
         rows = self.objects[self.objects["verandering"] != "gelijk"]
         return pd.DataFrame(rows[_COLUMNS]).reset_index(drop=True)
+
+    def changed_locations(self) -> pd.DataFrame:
+        """:meth:`changed` with ``lon``/``lat`` (WGS84) of a point on each object (the
+        newer version's geometry, else the older one's); NaN without a geometry."""
+        rows = self.objects[self.objects["verandering"] != "gelijk"]
+        frame = pd.DataFrame(rows[_COLUMNS]).reset_index(drop=True)
+        geometry = rows.geometry.reset_index(drop=True)
+        present = geometry.notna() & ~geometry.is_empty
+        points = geometry[present].representative_point().to_crs("EPSG:4326")
+        frame["lon"] = points.x.reindex(frame.index)
+        frame["lat"] = points.y.reindex(frame.index)
+        return frame
 
 
 def list_area_versions(werkmap: Werkmap, gebied_id: str,
