@@ -61,10 +61,10 @@ from geo.runs import (
 from geo.scoring.evaluation import COVERAGES, evaluate_maps, uniform_map
 from geo.scoring.gecombineerd import combine_maps
 from geo.scoring.grid import Grid
-from geo.scoring.indicators import distance
 from geo.scoring.influence import CANDIDATES, fit_with_influence, influence_surface
 from geo.scoring.kde import bin_points
 from geo.scoring.learning import PoissonRiskLearner, aggregate_cells, spatial_blocks
+from geo.scoring.proximity import distance
 from geo.scoring.risico import (
     class_breaks,
     classify,
