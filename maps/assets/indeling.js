@@ -20,18 +20,23 @@
   /* The controls that overlap each other or stick out of the map (same rule as the test). */
   function collisions(map) {
     var container = map.getContainer(), m = container.getBoundingClientRect(), found = [];
-    var boxes = Array.prototype.filter.call(
-      container.querySelectorAll(".leaflet-control"), visible
-    ).map(function (el) { return el.getBoundingClientRect(); });
+    var controls = Array.prototype.filter.call(
+      container.querySelectorAll(".leaflet-control"), visible);
+    var boxes = controls.map(function (el) { return el.getBoundingClientRect(); });
     boxes.forEach(function (a, i) {
       if (a.left < m.left - 0.5 || a.top < m.top - 0.5 || a.right > m.right + 0.5 ||
-          a.bottom > m.bottom + 0.5) { found.push(a); }
-      boxes.slice(i + 1).forEach(function (b) {
+          a.bottom > m.bottom + 0.5) { found.push(controls[i]); }
+      boxes.slice(i + 1).forEach(function (b, j) {
         if (a.left < b.right - 0.5 && b.left < a.right - 0.5 && a.top < b.bottom - 0.5 &&
-            b.top < a.bottom - 0.5) { found.push(a); }
+            b.top < a.bottom - 0.5) { found.push(controls[i], controls[i + 1 + j]); }
       });
     });
-    return found.length;
+    return found;  /* the controls involved */
+  }
+
+  function side(el) {
+    var corner = el.parentNode;
+    return corner && corner.classList.contains("leaflet-left") ? "left" : "right";
   }
 
   function setOpen(item, open) {
@@ -98,7 +103,7 @@
   /* Panels other scripts add (the served viewer's search and analysis, maps/assets/
    * objecten.js) fold too: the heading (or the label) names the button. */
   var ADOPT = {"kaart-analyse": [4, "Gebied analyseren"], "kaart-zoek": [5, "Zoek object"],
-               "kaart-versies": [3, "Versies"]};  /* versies.js (version picker) */
+               "kaart-versies": [1.5, "Versies"]};  /* versies.js; folds before the info panel */
 
   Layout.prototype._adopt = function () {
     var self = this, container = this.map.getContainer();
@@ -149,13 +154,7 @@
       setOpen(item, item.wish !== "closed" && !(fold === 2 || (fold && item.wish !== "open")));
     });
     var small = container.clientWidth < 560 || container.clientHeight < 480;
-    var actions = [];
-    this.items.forEach(function (item) {
-      if (item.wish !== "open") {
-        actions.push(function () { setOpen(item, false); });
-      }
-    });
-    actions.push(function () { container.classList.add("kaart-compact"); });
+    var actions = [function () { container.classList.add("kaart-compact"); }];
     this.steps.forEach(function (apply) { actions.push(function () { apply(true); }); });
     var self = this;
     actions.push(function () { self._shiftRight(true); });
@@ -164,7 +163,20 @@
       this.steps.forEach(function (apply) { apply(true); });
       this.items.forEach(function (item) { if (item.wish !== "open") { setOpen(item, false); } });
     }
-    for (var i = 0; i < actions.length && collisions(map); i++) { actions[i](); }
+    /* fold, lowest rank first, the panels on the side (left/right) where controls collide;
+     * when none is left there, take the next compaction step */
+    var next = 0, items = this.items;
+    for (var guard = 0; guard < 40; guard++) {
+      var hit = collisions(map), sides = {};
+      if (!hit.length) { break; }
+      hit.forEach(function (el) { sides[side(el)] = true; });
+      var victim = items.filter(function (item) {
+        return item.wish !== "open" && sides[side(item.box)] &&
+               !item.box.classList.contains("kaart-ingeklapt");
+      })[0];
+      if (victim) { setOpen(victim, false); } else if (next < actions.length) { actions[next++](); }
+      else { break; }
+    }
     this._limitOpen();
   };
 
@@ -198,11 +210,17 @@
                  head.top < c.bottom;
         });
     }
+    function outside() {  /* opened during a zoom: its head may be above the map */
+      var box = popup.getElement && popup.getElement(), m = container.getBoundingClientRect();
+      if (!box) { return false; }
+      var r = box.getBoundingClientRect();
+      return r.top < m.top || r.left < m.left || r.right > m.right;
+    }
     var tries = 0;
     function check() {
-      if (!popup.isOpen() || tries >= 3) { return; }
+      if (!popup.isOpen() || tries >= 4) { return; }
       var compact = container.classList.contains("kaart-compact");
-      if (!covered() && (!compact || self.popupFold === 2)) { return; }
+      if (!covered() && !outside() && (!compact || self.popupFold === 2)) { return; }
       tries += 1;
       var fold = compact || self.popupFold ? 2 : 1;
       if (self.popupFold !== fold) { self.popupFold = fold; self.update(); }
@@ -211,7 +229,7 @@
     check();
     /* a popup opened during a zoom or pan animation is checked again when it ends */
     this.map.once("moveend", function () { window.setTimeout(check, 0); });
-    window.setTimeout(check, 400);
+    window.setTimeout(check, 250);
   };
 
   /* Still colliding with everything folded: the open panels get a height that fits. */
@@ -220,13 +238,13 @@
     var open = this.items.filter(function (item) {
       return !item.box.classList.contains("kaart-ingeklapt");
     });
-    for (var round = 0; round < 8 && open.length && collisions(map); round++) {
+    for (var round = 0; round < 8 && open.length && collisions(map).length; round++) {
       open.forEach(function (item) {
         var h = item.body.getBoundingClientRect().height;
         item.body.style.maxHeight = Math.max(48, Math.floor(h * 0.7)) + "px";
       });
     }
-    for (var i = 0; i < open.length && collisions(map); i++) { setOpen(open[i], false); }
+    for (var i = 0; i < open.length && collisions(map).length; i++) { setOpen(open[i], false); }
   };
 
   /* The room a popup has: below the controls at the top, inside the map. */
