@@ -26,6 +26,7 @@ from api.security_headers import add_nonce, csp_nonce
 from geo import __version__
 from geo.catalog import KaartEntry
 from geo.errors import InputFileError, KaartError, KaartNotFoundError
+from geo.layers.gemeenten import reference_gemeenten
 from geo.legend import SYNTHETIC_LABEL
 from maps.assets import asset_file
 from maps.available import UNREADABLE_OUTPUT_ERRORS, available_outputs
@@ -111,6 +112,25 @@ def _order(entry: KaartEntry) -> tuple:
     return (KIND_ORDER.get(entry.soort, 99), THEME_ORDER.get(entry.thema, 99), entry.kaart_id)
 
 
+REGIONS_GROUP = "Regio's en land"
+
+
+def group_areas(areas: list[dict]) -> list[dict]:
+    """Areas grouped for the start page: regions and the country first, then the gemeenten
+    per veiligheidsregio (from the CBS reference; unknown codes under "Overige gemeenten")."""
+    reference = reference_gemeenten()
+    regio_of = dict(zip(reference["gemeentecode"], reference["veiligheidsregio"], strict=True))
+    groups: dict[str, list[dict]] = {}
+    for area in areas:
+        if area["soort"] != "gemeente":
+            name = REGIONS_GROUP
+        else:
+            name = regio_of.get(area["id"]) or "Overige gemeenten"
+        groups.setdefault(name, []).append(area)
+    order = sorted(groups, key=lambda g: (g != REGIONS_GROUP, g == "Overige gemeenten", g))
+    return [{"naam": g, "gebieden": groups[g]} for g in order]
+
+
 @router.get("/inloggen", response_class=HTMLResponse)
 def login_page(request: Request, user: OptionalUser, fout: str | None = None,
                volgende: str | None = None) -> Response:
@@ -132,9 +152,9 @@ def start_page(request: Request, user: OptionalUser, catalog: CatalogDep) -> Res
                                                   "naam": entry.gebied_naam,
                                                   "soort": entry.gebied_soort, "kaarten": []})
         area["kaarten"].append(_kaart_row(entry))
-    gebieden = sorted(areas.values(), key=lambda a: (a["soort"] != "gemeente", a["naam"]))
+    gebieden = sorted(areas.values(), key=lambda a: (a["soort"] == "gemeente", a["naam"]))
     return _page(request, "start.html", user, gebieden=gebieden,
-                 vertrouwelijk=may_see_confidential(user))
+                 groepen=group_areas(gebieden), vertrouwelijk=may_see_confidential(user))
 
 
 @router.get("/gebied/{gebied_id}", response_class=HTMLResponse)

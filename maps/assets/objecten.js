@@ -121,10 +121,11 @@
         });
         L.DomEvent.disableClickPropagation(box);
         L.DomEvent.disableScrollPropagation(box);
+        self.searchBox = box;
         return box;
       }
     });
-    new Control({position: "topleft"}).addTo(this.map);
+    new Control({position: "topright"}).addTo(this.map);
   };
 
   Objects.prototype.search = function (text, list) {

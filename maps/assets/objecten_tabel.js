@@ -183,24 +183,29 @@
     }
   };
 
+  /* The button that opens the table: in the search panel (one panel, fewer collisions). */
   Table.prototype.addButton = function () {
     var self = this;
+    var button = self.h.el("button", "kaart-knop kaart-tabel-open", "Objectentabel");
+    button.type = "button";
+    button.id = "kaart-objecttabel-knop";
+    button.setAttribute("aria-controls", "kaart-objecttabel");
+    button.setAttribute("aria-expanded", "false");
+    button.addEventListener("click", function () { self.toggle(self.panel.hidden); });
+    self.button = button;
+    if (this.objects.searchBox) {
+      this.objects.searchBox.appendChild(button);
+      return;
+    }
     var Control = L.Control.extend({
       onAdd: function () {
-        var box = self.h.el("div", "leaflet-bar kaart-tabel-knop");
-        var button = self.h.el("button", "kaart-knop", "Objectentabel");
-        button.type = "button";
-        button.id = "kaart-objecttabel-knop";
-        button.setAttribute("aria-controls", "kaart-objecttabel");
-        button.setAttribute("aria-expanded", "false");
-        button.addEventListener("click", function () { self.toggle(self.panel.hidden); });
+        var box = self.h.el("div", "kaart-paneel kaart-tabel-knop");
         box.appendChild(button);
-        self.button = button;
         L.DomEvent.disableClickPropagation(box);
         return box;
       }
     });
-    new Control({position: "topleft"}).addTo(this.objects.map);
+    new Control({position: "topright"}).addTo(this.objects.map);
   };
 
   window.KaartObjectTabel = {
