@@ -181,14 +181,51 @@
     map.addControl(search);
   }
 
+  /* Objects take the colours of the legend block of the map that is shown (the swatches
+     are the colours as drawn), read from the class column that block names. */
+  function objectStyler(block) {
+    var column = block ? block.getAttribute("data-eigenschap") : "klasse";
+    var colours = {};
+    if (block) {
+      block.querySelectorAll("[data-klasse]").forEach(function (item) {
+        var swatch = item.classList.contains("kaart-bivariaat-cel") ? item
+          : item.querySelector(".kaart-swatch");
+        if (swatch) { colours[item.getAttribute("data-klasse")] = swatch.style.backgroundColor; }
+      });
+    }
+    return function (feature) {
+      var value = feature && feature.properties ? feature.properties[column] : null;
+      var key = value === null || value === undefined ? "0" : String(parseInt(value, 10));
+      return {color: "#222222", weight: 2, opacity: 1, fillOpacity: 1,
+              fillColor: colours[key] || colours["0"] || "#9e9e9e"};
+    };
+  }
+
   function addLegend(map, config) {
     var box = panel(map, "bottomright", "kaart-legenda", config.legend);
-    function refresh() {
+    var shown = null;
+    function refresh(event) {
       var visible = {gelegenheid: true};
-      config.rasters.forEach(function (r) { if (map.hasLayer(r.layer)) { visible[r.soort] = true; } });
+      config.rasters.forEach(function (r) {
+        if (map.hasLayer(r.layer)) {
+          visible[r.soort] = true;
+          if (event && event.type === "overlayadd" && event.layer === r.layer) { shown = r.soort; }
+        }
+      });
+      if (!shown || !visible[shown]) {
+        shown = "gelegenheid";
+        config.rasters.forEach(function (r) { if (map.hasLayer(r.layer)) { shown = r.soort; } });
+      }
       box.querySelectorAll(".kaart-legenda-blok").forEach(function (block) {
         block.style.display = visible[block.getAttribute("data-soort")] ? "" : "none";
       });
+      var styler = objectStyler(box.querySelector('.kaart-legenda-blok[data-soort="' + shown + '"]'));
+      Object.keys(config.objectLayers).forEach(function (k) {
+        var layer = config.objectLayers[k];
+        layer.options.style = styler;  /* also used by resetStyle after a highlight */
+        if (layer.setStyle) { layer.setStyle(styler); }
+      });
+      map.getContainer().setAttribute("data-kaart-objectkleur", shown);
     }
     map.on("overlayadd overlayremove", refresh);
     refresh();
