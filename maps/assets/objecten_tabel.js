@@ -183,7 +183,8 @@
     }
   };
 
-  /* The button that opens the table: in the search panel (one panel, fewer collisions). */
+  /* The button that opens the table: in the page's bar above the map when there is one
+   * (never covered by map panels), else as a map control. */
   Table.prototype.addButton = function () {
     var self = this;
     var button = self.h.el("button", "kaart-knop kaart-tabel-open", "Objectentabel");
@@ -193,8 +194,10 @@
     button.setAttribute("aria-expanded", "false");
     button.addEventListener("click", function () { self.toggle(self.panel.hidden); });
     self.button = button;
-    if (this.objects.searchBox) {
-      this.objects.searchBox.appendChild(button);
+    var bar = document.querySelector(".kaartbalk");
+    if (bar) {
+      var form = bar.querySelector("form");
+      bar.insertBefore(button, form ? form.nextSibling : bar.firstChild);
       return;
     }
     var Control = L.Control.extend({
@@ -205,7 +208,7 @@
         return box;
       }
     });
-    new Control({position: "topright"}).addTo(this.objects.map);
+    new Control({position: "topleft"}).addTo(this.objects.map);
   };
 
   window.KaartObjectTabel = {

@@ -6,12 +6,9 @@ from __future__ import annotations
 
 import os
 import secrets
-import subprocess
-import sys
-import time
 
 import pytest
-from conftest import CHROMIUM, PASSWORD, ROOT, _free_port, block_network, login, screenshot
+from conftest import CHROMIUM, PASSWORD, ROOT, block_network, login, run_uvicorn, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -52,24 +49,8 @@ def regio_server(regio_werkmap, tmp_path_factory):
                  ensure_organisation(session, "RIEC Limburg", codes))
         session.commit()
     app.state.engine.dispose()
-    port = _free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "api.app:create_app", "--factory", "--host",
-         "127.0.0.1", "--port", str(port), "--log-level", "warning"], env=env, cwd=ROOT)
-    deadline = time.monotonic() + 30
-    import socket
-    while time.monotonic() < deadline:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
-                break
-        except OSError:
-            time.sleep(0.2)
-    yield f"http://127.0.0.1:{port}"
-    process.terminate()
-    try:
-        process.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        process.kill()
+    with run_uvicorn(env, tmp_path_factory.mktemp("regio-log") / "uvicorn.log") as base:
+        yield base
 
 
 @pytest.fixture
