@@ -18,13 +18,17 @@ from __future__ import annotations
 import re
 import secrets
 from collections.abc import Awaitable, Callable, MutableMapping
+from functools import lru_cache
 from typing import Any
 
 from starlette.requests import Request
 
-from maps.assets import BASE_MAP_HOSTS
 
-OSM_TILES = " ".join(BASE_MAP_HOSTS)
+@lru_cache(maxsize=1)
+def _base_map_hosts() -> str:
+    from maps.assets import BASE_MAP_HOSTS  # on first use: maps.assets loads branca
+
+    return " ".join(BASE_MAP_HOSTS)
 
 
 def html_policy(nonce: str) -> str:
@@ -33,7 +37,7 @@ def html_policy(nonce: str) -> str:
         "default-src 'none'",
         f"script-src 'self' 'nonce-{nonce}'",
         "style-src 'self' 'unsafe-inline'",
-        f"img-src 'self' data: blob: {OSM_TILES}",
+        f"img-src 'self' data: blob: {_base_map_hosts()}",
         "font-src 'self' data:",
         "connect-src 'self'",
         "form-action 'self'",
