@@ -27,7 +27,6 @@ from api.viewer_versions import add_version_picker
 from geo import __version__
 from geo.catalog import KaartEntry
 from geo.errors import InputFileError, KaartError, KaartNotFoundError
-from geo.layers.gemeenten import reference_gemeenten
 from geo.legend import SYNTHETIC_LABEL
 from maps.style import format_date, kaart_title
 from maps.unreadable import unreadable_output_errors
@@ -88,10 +87,10 @@ def _kaart_row(entry: KaartEntry) -> dict:
 
 
 def object_api(request: Request, entries: list[KaartEntry]) -> ObjectApi | None:
-    from maps.objecten import ObjectApi  # with the map page, not at start-up (issue 11 item 2)
-
     """The object endpoints of the area's map with objects (gelegenheid totaal first),
     as paths of the mounted routes (so a moved API prefix moves them too)."""
+    from maps.objecten import ObjectApi  # with the map page, not at start-up (issue 11 item 2)
+
     with_objects = [e for e in entries if e.objecten]
     if not with_objects:
         return None
@@ -117,6 +116,8 @@ REGIONS_GROUP = "Regio's en land"
 def group_areas(areas: list[dict]) -> list[dict]:
     """Areas grouped for the start page: regions and the country first, then the gemeenten
     per veiligheidsregio (from the CBS reference; unknown codes under "Overige gemeenten")."""
+    from geo.layers.gemeenten import reference_gemeenten  # geopandas: only for this page
+
     reference = reference_gemeenten()
     regio_of = dict(zip(reference["gemeentecode"], reference["veiligheidsregio"], strict=True))
     groups: dict[str, list[dict]] = {}

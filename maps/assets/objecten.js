@@ -125,7 +125,7 @@
         return box;
       }
     });
-    new Control({position: "topright"}).addTo(this.map);
+    new Control({position: "topleft"}).addTo(this.map);
   };
 
   Objects.prototype.search = function (text, list) {
