@@ -87,7 +87,7 @@ def test_start_page_filter_and_region_viewer_with_vector_tiles(regio_page, regio
     assert any(f"/tiles/{REGIO}-gelegenheid-totaal/objecten/" in r.url and r.status == 200
                for r in mvt) or page.evaluate(
         "() => performance.getEntriesByType('resource').some(e => e.name.includes('.mvt'))")
-    assert "synthetisch" in page.locator(".kaart-info-paneel").inner_text().lower()
+    assert "synthetisch" in page.locator(".kaart-info-paneel").text_content().lower()  # folded
     page.wait_for_function(  # the raster from the serving copy's pyramid, too
         f"""() => {{ const imgs = [...document.querySelectorAll('img.leaflet-tile')]
                    .filter(i => i.src.includes('/tiles/{REGIO}-gelegenheid-totaal/'));
