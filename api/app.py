@@ -33,6 +33,7 @@ from api.security_headers import add_security_headers
 from api.settings import Settings
 from api.tiles import TileRenderer
 from geo import __version__
+from maps.tile_background import image_hosts
 
 SESSION_COOKIE = "kaart_sessie"
 GIL_SWITCH_S = 0.0005
@@ -93,7 +94,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.add_middleware(AuditMiddleware)
     add_exception_handlers(app)
-    add_security_headers(app)
+    add_security_headers(app, image_hosts(settings.background()))
 
     # pages first: they own /inloggen (the login form) before the auth API
     for module in (pages, planning_pages, health, auth, kaarten, rapport, tiles, vector_tiles,

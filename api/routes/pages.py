@@ -159,7 +159,8 @@ def map_page(request: Request, user: OptionalUser, catalog: CatalogDep, session:
                              "beschadigd. Vraag de beheerder de kaarten opnieuw te maken.")
     m = build_gemeente_map(outputs, tiles_url=TILES_URL, allowed_kinds=ALL_KINDS,
                            show_kaart=chosen.kaart_id,
-                           object_api=object_api(request, entries))
+                           object_api=object_api(request, entries),
+                           background=request.app.state.settings.background())
     root = m.get_root()
     root.render()
     audit.record(session, user, "kaart", chosen.kaart_id, versie=chosen.versie, pagina="kaart",

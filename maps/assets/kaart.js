@@ -242,7 +242,7 @@
       map.addLayer(config.plain);
       map.getContainer().classList.add("kaart-offline");
       panel(map, "bottomleft", "kaart-melding",
-        "Achtergrondkaart niet bereikbaar (offline): kaart zonder achtergrond getoond.");
+        "Achtergrondkaart niet bereikbaar (offline): eigen achtergrond getoond.");
     });
   }
 
