@@ -38,13 +38,16 @@ PLUGIN_ASSETS: dict[str, tuple[list[tuple[str, str]], list[tuple[str, str]]]] = 
                        [("leaflet_measure_css", "leaflet-measure.css")]),
     "Draw": ([("leaflet_draw_js", "leaflet.draw.js")],
              [("leaflet_draw_css", "leaflet.draw.css")]),
-    "KaartControls": ([("Leaflet.Search.js", "leaflet-search.min.js"), ("kaart_js", "kaart.js")],
+    "KaartControls": ([("Leaflet.Search.js", "leaflet-search.min.js"),
+                       ("kaart_indeling_js", "indeling.js"), ("kaart_js", "kaart.js")],
                       [("Leaflet.Search.css", "leaflet-search.min.css"),
                        ("kaart_css", "kaart.css")]),
     "ObjectLoader": ([("leaflet_vectorgrid_js", "leaflet.vectorgrid.bundled.min.js"),
                       ("kaart_objecten_js", "objecten.js"),
                       ("kaart_objecten_tabel_js", "objecten_tabel.js")],
                      [("kaart_objecten_css", "objecten.css")]),
+    "VersionPicker": ([("kaart_versies_js", "versies.js")],
+                      [("kaart_versies_css", "versies.css")]),
 }
 
 _SAFE_NAME = re.compile(r"^[A-Za-z0-9_.@-]+(/[A-Za-z0-9_.@-]+)?$")
