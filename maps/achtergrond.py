@@ -64,7 +64,7 @@ def read_background_layers(lagen: Path | None, bounds: tuple[float, float, float
 
 def _rd_box(bounds: tuple[float, float, float, float]) -> tuple[float, float, float, float]:
     west, south, east, north = bounds
-    dx, dy = (east - west) * 0.25, (north - south) * 0.25  # a margin around the area
+    dx, dy = (east - west) * 0.5, (north - south) * 0.5  # a margin around the area
     box = gpd.GeoSeries.from_xy([west - dx, east + dx], [south - dy, north + dy], crs=WGS84)
     x0, y0, x1, y1 = box.to_crs("EPSG:28992").total_bounds
     return float(x0), float(y0), float(x1), float(y1)

@@ -37,9 +37,10 @@ def _werkmap_with_layers(tmp_path):
         "kernen": gpd.GeoDataFrame({"naam": [HOSTILE_KERN], "gemeentecode": ["GM0981"]},
                                    geometry=[box(x0 - 1500, y1 - 3000, x0 - 500, y1 - 2000)]),
         "water": gpd.GeoDataFrame({"naam": ["Meer"]},
-                                  geometry=[box(x0 - 1500, y1 - 6000, x0 - 300, y1 - 4500)]),
+                                  geometry=[box(x0 - 1500, y1 + 300, x0 - 300, y1 + 1300)]),
         "wegen": gpd.GeoDataFrame({"soort": ["snelweg"], "naam": ["A76"]},
-                                  geometry=[LineString([(x0 - 1800, y1), (x0 - 1800, y1 - 8000)])]),
+                                  geometry=[LineString([(x0 - 1000, y1 - 2500),
+                                                        (x0 - 1000, y1 - 8000)])]),
     }
     for name, frame in layers.items():
         frame.set_crs("EPSG:28992").to_file(lagen, layer=name, driver="GPKG")
@@ -98,6 +99,9 @@ def test_standalone_shows_own_background_and_contacts_nothing(browser, tmp_path)
         x, y = _water_point(page)
         image = _shot(page, "achtergrond_losse_html_1366x768")
         assert tuple(int(v) for v in image[y, x]) == WATER  # the background is drawn
+        assert page.evaluate("() => document.querySelectorAll("
+                             "'.leaflet-kaartAchtergrond-pane path[stroke=\"#9a9a9a\"]')"
+                             ".length") == 1  # the snelweg
         page.locator(".leaflet-control-layers-base label").filter(
             has_text="Geen achtergrond").locator("input").check()
         page.wait_for_timeout(300)
