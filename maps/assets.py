@@ -29,7 +29,7 @@ BASE_MAP_HOSTS = image_hosts(PDOK_BRT)
 served pages allow the *configured* background's host (:mod:`maps.tile_background`);
 a standalone file none unless asked."""
 
-MAP_JS = [("leaflet", "leaflet.js"), ("kaart_nl_js", "nl.js")]
+MAP_JS = [("leaflet", "leaflet.js"), ("kaart_nl_js", "nl.js"), ("kaart_api_js", "api.js")]
 MAP_CSS = [("leaflet_css", "leaflet.css")]
 PLUGIN_ASSETS: dict[str, tuple[list[tuple[str, str]], list[tuple[str, str]]]] = {
     "Fullscreen": ([("Control.Fullscreen.js", "Control.FullScreen.js")],
