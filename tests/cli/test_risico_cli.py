@@ -61,7 +61,9 @@ def test_full_chain_with_json(werkmap, tmp_path):
     assert payload["ok"] and payload["vertrouwelijk"] is True
     assert payload["kaart_ids"] == ["GM0983-risico-totaal"]
     assert [Path(w["pad"]).name for w in payload["geschreven"]] == [
-        "risicokaart.tif", "risicokaart.web.tif", "kaartverantwoording.json"]
+        "risicokaart.tif", "risicokaart.web.tif", "risicokaart.klasse.tif",
+        "risicokaart.klasse.tif.aux.xml", "risicokaart.qml", "risicokaart.klasse.qml",
+        "kaartverantwoording.json"]
 
     result, payload = run("gecombineerd", "--gemeente", "Venlo", "--json")
     assert result.exit_code == 0, result.stdout
