@@ -85,8 +85,10 @@ def _encode(features: list[dict[str, Any]]) -> bytes:
                          "on_invalid_geometry": on_invalid_geometry_make_valid})
 
 
-def vector_tile(path: Path, entry: KaartEntry, z: int, x: int, y: int) -> tuple[bytes, int]:
-    """The MVT of tile ``z/x/y`` and how many objects were left out by the caps."""
+def vector_tile(path: Path, entry: KaartEntry, z: int, x: int, y: int,
+                thema: str | None = None) -> tuple[bytes, int]:
+    """The MVT of tile ``z/x/y`` (only theme ``thema`` when given) and how many objects
+    were left out by the caps."""
     check_tile(z, x, y)
     frame = _mercator(str(path), entry.thema, entry.versie, entry.datum)
     b = TMS.xy_bounds(x, y, z)
@@ -95,6 +97,8 @@ def vector_tile(path: Path, entry: KaartEntry, z: int, x: int, y: int) -> tuple[
     hits = np.sort(frame.sindex.query(shapely.box(b.left - pad, b.bottom - pad,
                                                   b.right + pad, b.top + pad),
                                       predicate="intersects"))
+    if thema is not None and "thema" in frame:
+        hits = hits[(frame["thema"].to_numpy()[hits] == thema)]
     keep = min(len(hits), MAX_FEATURES)
     while True:
         data = _encode(_features(frame.iloc[hits[:keep]], bounds)) if keep else _encode([])

@@ -39,6 +39,10 @@ PLUGIN_ASSETS: dict[str, tuple[list[tuple[str, str]], list[tuple[str, str]]]] = 
     "KaartControls": ([("Leaflet.Search.js", "leaflet-search.min.js"), ("kaart_js", "kaart.js")],
                       [("Leaflet.Search.css", "leaflet-search.min.css"),
                        ("kaart_css", "kaart.css")]),
+    "ObjectLoader": ([("leaflet_vectorgrid_js", "leaflet.vectorgrid.bundled.min.js"),
+                      ("kaart_objecten_js", "objecten.js"),
+                      ("kaart_objecten_tabel_js", "objecten_tabel.js")],
+                     [("kaart_objecten_css", "objecten.css")]),
 }
 
 _SAFE_NAME = re.compile(r"^[A-Za-z0-9_.@-]+(/[A-Za-z0-9_.@-]+)?$")

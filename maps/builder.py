@@ -25,6 +25,7 @@ from geo.scoring.uitleg import breakdown_text
 from maps.assets import SERVED_PREFIX, STANDALONE_PREFIX, use_local_assets
 from maps.elements import KaartControls
 from maps.herkomst import layer_sources, mixed_label
+from maps.objecten import ObjectApi, ObjectLoader, loader_config
 from maps.outputs import PUBLIC_KINDS, MapOutputs, RasterLayer
 from maps.raster import render_class_png
 from maps.style import (
@@ -105,6 +106,19 @@ def _plain(value: Any) -> Any:
     return value
 
 
+def _add_object_loader(m: folium.Map, outputs: MapOutputs, api: ObjectApi,
+                       layer_control: Any, draw: Any, prefix: str) -> None:
+    """Object layers from vector tiles, with server-side search, table and analysis."""
+    gemeenten = sorted({(str(code), str(naam)) for code, naam in zip(
+        outputs.boundaries["gemeentecode"], outputs.boundaries["gemeentenaam"], strict=True)},
+        key=lambda g: g[1])
+    config = loader_config(api, [t for t, f in outputs.objects.items() if len(f)], gemeenten,
+                           gebied_csv_config(outputs.gebied_id)["csvName"])
+    loader = ObjectLoader(config, control=layer_control, draw=draw)
+    use_local_assets(loader, prefix, "ObjectLoader")
+    loader.add_to(m)
+
+
 def _raster_layer(layer: RasterLayer, *, tiles_url: str | None, show: bool) -> Any:
     entry = layer.entry
     name = escape(kaart_title(entry.soort, entry.thema))  # Leaflet shows names as HTML
@@ -136,7 +150,8 @@ def build_gemeente_map(outputs: MapOutputs, *, tiles_url: str | None = None,
                        standalone: bool = False,
                        allowed_kinds: Iterable[str] = PUBLIC_KINDS,
                        asset_prefix: str = SERVED_PREFIX,
-                       show_kaart: str | None = None) -> folium.Map:
+                       show_kaart: str | None = None,
+                       object_api: ObjectApi | None = None) -> folium.Map:
     """Build the interactive map of a gemeente (or region) from its finished outputs.
 
     Parameters
@@ -156,11 +171,17 @@ def build_gemeente_map(outputs: MapOutputs, *, tiles_url: str | None = None,
         URL prefix of the vendored JS/CSS in served mode.
     show_kaart : str, optional
         kaart_id of the raster shown when the map opens (default: gelegenheid totaal).
+    object_api : ObjectApi, optional
+        Served mode: the objects come per viewport as vector tiles and search, popups,
+        *gebied analyseren* and the object table ask these endpoints; nothing of the
+        objects is embedded, so the page does not grow with them. Without it (and always
+        when ``standalone``) the objects are embedded as GeoJSON.
     """
     allowed = frozenset(allowed_kinds)
     prefix = STANDALONE_PREFIX if standalone else asset_prefix
     if standalone:
         tiles_url = None
+        object_api = None
     rasters = [r for r in outputs.rasters if r.entry.soort in allowed]
     west, south, east, north = outputs.bounds
     m = folium.Map(location=[(south + north) / 2, (west + east) / 2], zoom_start=12,
@@ -193,7 +214,7 @@ def build_gemeente_map(outputs: MapOutputs, *, tiles_url: str | None = None,
     ).add_to(m)
 
     object_layers = {}
-    for thema, frame in outputs.objects.items():
+    for thema, frame in ({} if object_api else outputs.objects).items():
         data = objects_geojson(frame)
         layer = folium.GeoJson(
             data, name=escape(f"{THEME_LABELS.get(thema, thema)} (objecten)"),
@@ -219,7 +240,7 @@ def build_gemeente_map(outputs: MapOutputs, *, tiles_url: str | None = None,
     use_local_assets(measure, prefix, "MeasureControl")
     measure.add_to(m)
     draw = None
-    if object_layers:
+    if object_layers or (object_api and outputs.objects):
         draw = plugins.Draw(
             position="topleft", show_geometry_on_click=False,
             draw_options={"polyline": False, "circle": False, "marker": False,
@@ -230,7 +251,9 @@ def build_gemeente_map(outputs: MapOutputs, *, tiles_url: str | None = None,
         )
         use_local_assets(draw, prefix, "Draw")
         draw.add_to(m)
-    folium.LayerControl(position="bottomright", collapsed=False).add_to(m)
+    layer_control = folium.LayerControl(position="bottomright", collapsed=False).add_to(m)
+    if object_api and outputs.objects:
+        _add_object_loader(m, outputs, object_api, layer_control, draw, prefix)
 
     unclassed = any((~frame["klasse"].isin(CLASS_COLORS_BY_CODE)).any()
                     for frame in outputs.objects.values() if "klasse" in frame)

@@ -239,7 +239,7 @@ def legend_entries(soort: str) -> list[tuple[int, str, str]]:
     """(class code, colour, Dutch label) for a map kind, straight from :mod:`geo.legend`."""
     colors = class_colors(soort)
     labels = class_labels(soort)
-    return [(code, colors[code], labels[code]) for code in sorted(colors)]
+    return [(code, colors[code], labels[code]) for code in colors]  # legend order
 
 
 def legend_html(soort: str, unclassed: bool = False) -> str:

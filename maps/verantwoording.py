@@ -14,7 +14,7 @@ from pathlib import PurePath, PurePosixPath, PureWindowsPath
 from typing import Any
 
 from geo.atomic import latest_version
-from geo.legend import CLASS_NAMES
+from geo.legend import CLASS_NAMES, GEEN_KENMERKEN
 from geo.paths import Werkmap
 from geo.runs import EVALUATIE, VERANTWOORDING_FILE
 from geo.scoring.uitleg import DIRECTION_LABELS, SCORE_RULES
@@ -105,13 +105,18 @@ def _datetime(value: Any) -> str:
     return f"{date} {text[11:16]}".strip() if len(text) >= 16 else date
 
 
-def format_breaks(breaks: list[float]) -> str:
-    """``[0.2, 0.4, 0.6, 0.8]`` → ``zeer laag < 0,2 ≤ laag < 0,4 ≤ ... ≤ zeer hoog``."""
+def format_breaks(breaks: list[float], *, geen_kenmerken: bool = False) -> str:
+    """``[0.2, 0.4, 0.6, 0.8]`` → ``zeer laag ≤ 0,2 < laag ≤ 0,4 < ... < zeer hoog``.
+
+    A score equal to a break belongs to the lower class (:mod:`geo.scoring.classify`).
+    ``geen_kenmerken`` (gelegenheid) puts the class of score 0 in front: the quantile
+    classes then hold the scores above 0 only."""
     if len(breaks) != 4:
         return _fmt(breaks)
-    parts = [CLASS_NAMES[1]]
+    parts = [f"{CLASS_NAMES[GEEN_KENMERKEN]} (score 0) ·"] if geen_kenmerken else []
+    parts.append(CLASS_NAMES[1] + (" (score > 0)" if geen_kenmerken else ""))
     for code, value in zip(range(2, 6), breaks, strict=True):
-        parts.append(f"< {_fmt(float(value))} ≤ {CLASS_NAMES[code]}")
+        parts.append(f"≤ {_fmt(float(value))} < {CLASS_NAMES[code]}")
     return " ".join(parts)
 
 
@@ -183,7 +188,7 @@ def _themes(doc: dict[str, Any]) -> list[Section]:
         if counts.get("objecten") == 0:  # an empty layer has no classes, not "< 0 ≤ … 0"
             rows.append(("Klassegrenzen", "geen objecten in dit gebied, dus geen klassen"))
         elif breaks:
-            rows.append(("Klassegrenzen", format_breaks(list(breaks))))
+            rows.append(("Klassegrenzen", format_breaks(list(breaks), geen_kenmerken=True)))
         title = THEME_LABELS.get(thema, thema)
         sections.append(Section(
             f"Indicatoren en gewichten — {'totaal' if thema == 'totaal' else title}",

@@ -24,8 +24,10 @@ from geo.planning.run import (
 from maps.outputs import load_boundaries
 from maps.plan import write_plan_map
 from services import Progress, written_file
+from services.briefing import team_stops, write_briefings
 
 STEPS = 4
+BRIEFING_PREFIX = "briefing_team_"
 
 
 @dataclass(frozen=True)
@@ -36,13 +38,25 @@ class CreatedPlan:
     plan: Plan
     directory: Path
     files: dict[str, Path]
-    """File kind (``csv``, ``xlsx``, ``geojson``, ``html``) → path in ``directory``."""
+    """File kind (``csv``, ``xlsx``, ``geojson``, ``html``, ``briefing_team_<n>``) → path
+    in ``directory``."""
+
+    @property
+    def briefings(self) -> dict[int, Path]:
+        """Team number → its briefing PDF."""
+        return {int(kind.rsplit("_", 1)[1]): path for kind, path in self.files.items()
+                if kind.startswith(BRIEFING_PREFIX)}
 
     @property
     def geschreven(self) -> list[dict[str, object]]:
-        """The written files as reported to users (one entry per file, ``aantal`` = picks)."""
-        picks = len(self.run.result.picks)
-        return [written_file(path, soort=kind, aantal=picks) for kind, path in self.files.items()]
+        """The written files as reported to users (one entry per file, ``aantal`` = picks;
+        a briefing: ``soort`` ``briefing``, ``team`` and its number of stops)."""
+        picks = self.run.result.picks
+        return [written_file(path, soort=kind, aantal=len(picks))
+                for kind, path in self.files.items() if not kind.startswith(BRIEFING_PREFIX)
+                ] + [written_file(path, soort="briefing", aantal=len(team_stops(picks, team)),
+                                  team=team)
+                     for team, path in sorted(self.briefings.items())]
 
 
 def create_plan(
@@ -57,14 +71,17 @@ def create_plan(
     config_path: str | Path | None = None,
     overrides: Mapping[str, Any] | None = None,
     gebruiker_id: int | None = None,
+    briefing: bool | None = None,
     progress: Progress | None = None,
 ) -> CreatedPlan:
     """Select, order and explain controls for ``area``; write ``plannen/<plan_id>/`` (CSV,
     XLSX, GeoJSON, route map) and store the plan with its selection probabilities.
 
     ``overrides`` are :meth:`geo.planning.config.PlanningConfig.with_overrides` arguments
-    (``None`` values keep the configured value). The directory appears only when every file
-    was written; the plan is stored (and committed) after that.
+    (``None`` values keep the configured value). ``briefing`` writes one briefing PDF per
+    team (:mod:`services.briefing`); ``None``: only for an action day (``teams`` set). The
+    directory appears only when every file was written; the plan is stored (and committed)
+    after that.
     """
     report = progress or _quiet
     config = load_planning_config(config_path).with_overrides(**dict(overrides or {}))
@@ -73,12 +90,15 @@ def create_plan(
     run = build_plan(werkmap, area, config, datum=datum, seed=seed, start=start,
                      start_object=start_object, controls=controls)
     report(2, STEPS, f"Plan voor {area.naam}: objecten gekozen")
+    boundaries = load_boundaries(werkmap, area.codes)
     with plan_directory(werkmap, run.plan_id) as tmp:
         files = write_plan_files(run, tmp)
         files["html"] = write_plan_map(
             run.result.picks, tmp / "plan.html", start_lonlat=start_lonlat(run),
             titel=f"Controleplan {area.naam} {datum:%d-%m-%Y}", synthetisch=run.synthetisch,
-            boundaries=load_boundaries(werkmap, area.codes))
+            boundaries=boundaries)
+        if briefing or (briefing is None and run.config.teams):
+            files.update(write_briefings(run, tmp, boundaries))
     report(3, STEPS, f"Plan voor {area.naam}: bestanden geschreven")
     plan = save_plan(session, run, gebruiker_id=gebruiker_id)
     report(4, STEPS, f"Plan voor {area.naam}: opgeslagen")

@@ -28,7 +28,7 @@ from geo import __version__
 from geo.atomic import atomic_file, latest_version
 from geo.errors import KaartNotFoundError, OutputError
 from geo.export.objects import object_layers
-from geo.legend import CLASS_NAMES, SYNTHETIC_LABEL, class_colors, class_labels
+from geo.legend import CLASS_NAMES, SYNTHETIC_LABEL, class_codes, class_colors, class_labels
 from geo.paths import Werkmap
 from geo.runs import (
     GECOMBINEERD,
@@ -53,8 +53,10 @@ METHOD = (
     "De kaart deelt het gebied op in vakjes (cellen). Per vakje en per object kijken we naar "
     "kenmerken die criminelen kansen geven, zoals leegstand, afgelegen ligging, weinig "
     "toezicht of de nabijheid van een snelweg of de grens. Die kenmerken heten indicatoren.",
-    "Elke indicator krijgt een gewicht. Samen geven ze een score van 0 tot 1. De score "
-    "verdelen we in vijf klassen, van 'zeer laag' tot 'zeer hoog'. Er is een kaart per "
+    "Elke indicator krijgt een gewicht. Samen geven ze een score van 0 tot 1. Een score van "
+    "precies 0 (geen enkel kenmerk aanwezig) is een eigen klasse, 'geen kenmerken'. De "
+    "overige scores verdelen we in vijf even grote klassen, van 'zeer laag' tot 'zeer "
+    "hoog'. Er is een kaart per "
     "thema (bedrijventerreinen, buitengebied, havens, vakantieparken) en één kaart voor "
     "alles samen.",
     "Ontbreekt een gegeven, dan telt het niet als nul. De kolom 'volledigheid' laat zien "
@@ -159,13 +161,13 @@ def _map_specs(werkmap: Werkmap, gebied_id: str, run: Path,
 
 def _legend(soort: str) -> list[dict[str, str]]:
     colors, labels = class_colors(soort), class_labels(soort)
-    return [{"kleur": colors[c], "naam": labels[c]} for c in sorted(colors)]
+    return [{"kleur": colors[c], "naam": labels[c]} for c in class_codes(soort)]
 
 
 def _distribution(kaart: dict[str, Any]) -> dict[str, Any]:
     with rasterio.open(kaart["cog"]) as src:
         classes = src.read(2)
-    codes = sorted(class_colors(GELEGENHEID.soort))
+    codes = class_codes(GELEGENHEID.soort)
     counts = [int((classes == c).sum()) for c in codes]
     total = sum(counts)
     shares = [f"{100 * n / total:.0f}%" if total else "-" for n in counts]
@@ -260,11 +262,16 @@ def render_html(report: Report) -> str:
 
 def render_pdf(report: Report) -> bytes:
     """The report as an A4 PDF (WeasyPrint)."""
+    return html_to_pdf(render_html(report))
+
+
+def html_to_pdf(html: str) -> bytes:
+    """PDF of ``html`` (WeasyPrint) that loads only embedded ``data:`` images: never a file
+    on the server or a URL on the network (also used by :mod:`services.briefing`)."""
     from weasyprint import HTML, URLFetcher
 
-    # only the embedded data: images; never a file on the server or a URL on the network
     fetcher = URLFetcher(allowed_protocols={"data"}, allow_redirects=False)
-    return HTML(string=render_html(report), url_fetcher=fetcher).write_pdf()
+    return HTML(string=html, url_fetcher=fetcher).write_pdf()
 
 
 def first_page_png(pdf: Path, target: Path, *, dpi: int = 110) -> Path:

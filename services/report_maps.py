@@ -58,13 +58,24 @@ def render_class_map(cog: Path, soort: str, boundaries: gpd.GeoDataFrame, *,
               interpolation="nearest")
     if len(boundaries):
         boundaries.boundary.plot(ax=ax, color="#333333", linewidth=0.8)
+    return finish_map_png(fig, ax, (left, right, bottom, top), dpi=dpi, pad=0.2)
+
+
+def finish_map_png(fig, ax, extent: tuple[float, float, float, float], *, dpi: int,
+                   pad: float) -> bytes:
+    """Scale bar, north arrow, the extent (``left, right, bottom, top`` in metres) at equal
+    aspect, no axes; the figure as PNG bytes (closed afterwards). Also used by the plan
+    briefings (:mod:`services.briefing`)."""
+    from matplotlib import pyplot as plt
+
+    left, right, bottom, top = extent
     _scale_bar(ax, left, right, bottom, top)
     _north_arrow(ax)
     ax.set_xlim(left, right)
     ax.set_ylim(bottom, top)
     ax.set_aspect("equal")
     ax.set_axis_off()
-    fig.tight_layout(pad=0.2)
+    fig.tight_layout(pad=pad)
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", dpi=dpi)
     plt.close(fig)

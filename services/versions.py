@@ -25,6 +25,7 @@ from geo.errors import InvalidRequestError, KaartNotFoundError
 from geo.export.cog import write_cog
 from geo.export.objects import object_layers
 from geo.export.tabular import write_safe_csv
+from geo.legend import class_rank
 from geo.paths import Werkmap
 from geo.runs import GELEGENHEID, OBJECTS_FILE, TOTAL, VERANTWOORDING_FILE, map_file
 from geo.scoring.grid import Grid
@@ -173,7 +174,7 @@ def _change(van, naar, kind: str) -> str:
         return "verdwenen"
     if pd.isna(van) or van == naar:
         return "gelijk"
-    return "omhoog" if naar > van else "omlaag"
+    return "omhoog" if class_rank(naar) > class_rank(van) else "omlaag"
 
 
 def _class_difference(old_cog: Path, new_cog: Path) -> tuple[np.ndarray | None, dict | None]:
@@ -184,8 +185,7 @@ def _class_difference(old_cog: Path, new_cog: Path) -> tuple[np.ndarray | None, 
             return None, None  # another grid (cell size or area changed): no cell difference
         before, after = old.read(2), new.read(2)
         profile = {"transform": new.transform, "shape": new.shape, "crs": str(new.crs)}
-    valid = (before > 0) & (after > 0) & np.isfinite(before) & np.isfinite(after)
-    return np.where(valid, after - before, np.nan).astype("float32"), profile
+    return (class_rank(after) - class_rank(before)).astype("float32"), profile  # NaN: no class
 
 
 def comparison_dir(werkmap: Werkmap, comparison: Comparison) -> Path:

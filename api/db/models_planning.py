@@ -83,6 +83,10 @@ class PlanKeuze(Base):
     selectiekans: Mapped[float] = mapped_column(Float)
     aankomst: Mapped[datetime] = mapped_column(DateTime)
     duur: Mapped[float] = mapped_column(Float)
+    # action day (revision 0004_plan_team_dag): None for plans without teams
+    team: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    dag: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    vertrek: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
     plan: Mapped[Plan] = relationship(back_populates="keuzes")
 
 
@@ -130,11 +134,20 @@ def save_plan(session: Session, run: PlanRun, *, gebruiker_id: int | None = None
                   gemeentecode=r.gemeentecode, score=float(r.score), klasse=int(r.klasse),
                   verwacht=float(r.verwacht), soort_keuze=r.soort_keuze,
                   selectiekans=float(r.selectiekans),
-                  aankomst=pd.Timestamp(r.aankomst).to_pydatetime(), duur=float(r.duur))
+                  aankomst=pd.Timestamp(r.aankomst).to_pydatetime(), duur=float(r.duur),
+                  **_route_fields(r))
         for r in picks.itertuples(index=False)]
     session.add(plan)
     session.commit()
     return plan
+
+
+def _route_fields(row: object) -> dict[str, object]:
+    """Team, day and departure of an action-day pick; nothing for a plan without teams."""
+    if not hasattr(row, "team"):
+        return {}
+    return {"team": int(row.team), "dag": int(row.dag),
+            "vertrek": pd.Timestamp(row.vertrek).to_pydatetime()}
 
 
 def load_controls(session: Session, gemeenten: Iterable[str] | None = None) -> pd.DataFrame:

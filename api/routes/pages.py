@@ -30,6 +30,7 @@ from geo.legend import SYNTHETIC_LABEL
 from maps.assets import asset_file
 from maps.available import UNREADABLE_OUTPUT_ERRORS, available_outputs
 from maps.builder import build_gemeente_map
+from maps.objecten import ObjectApi
 from maps.outputs import (
     ALL_KINDS,
     KIND_ORDER,
@@ -90,6 +91,22 @@ def _kaart_row(entry: KaartEntry) -> dict:
             "downloads": _downloads(entry)}
 
 
+def object_api(request: Request, entries: list[KaartEntry]) -> ObjectApi | None:
+    """The object endpoints of the area's map with objects (gelegenheid totaal first),
+    as paths of the mounted routes (so a moved API prefix moves them too)."""
+    with_objects = [e for e in entries if e.objecten]
+    if not with_objects:
+        return None
+    entry = min(with_objects, key=lambda e: (e.thema != "totaal", _order(e)))
+
+    def path(name: str, **params: str) -> str:
+        return str(request.app.url_path_for(name, kaart_id=entry.kaart_id, **params))
+
+    tiles = path("objecten_mvt", z="0", x="0", y="0").replace("/0/0/0.mvt", "/{z}/{x}/{y}.mvt")
+    return ObjectApi(kaart_id=entry.kaart_id, tiles=tiles, table=path("objecten_tabel"),
+                     download=path("objecten_download"), popup=path("objecten_popup"))
+
+
 def _order(entry: KaartEntry) -> tuple:
     return (KIND_ORDER.get(entry.soort, 99), THEME_ORDER.get(entry.thema, 99), entry.kaart_id)
 
@@ -141,7 +158,8 @@ def map_page(request: Request, user: OptionalUser, catalog: CatalogDep, session:
                      melding="De bestanden van de kaarten van dit gebied ontbreken of zijn "
                              "beschadigd. Vraag de beheerder de kaarten opnieuw te maken.")
     m = build_gemeente_map(outputs, tiles_url=TILES_URL, allowed_kinds=ALL_KINDS,
-                           show_kaart=chosen.kaart_id)
+                           show_kaart=chosen.kaart_id,
+                           object_api=object_api(request, entries))
     root = m.get_root()
     root.render()
     audit.record(session, user, "kaart", chosen.kaart_id, versie=chosen.versie, pagina="kaart",

@@ -10,9 +10,10 @@ out (lowest scores first).
 from __future__ import annotations
 
 from functools import partial
+from typing import Annotated
 
 import anyio
-from fastapi import APIRouter, Request, Response
+from fastapi import APIRouter, Query, Request, Response
 
 from api.deps import CatalogDep, CurrentUser, SettingsDep, TileServicesDep, VisibleKaart
 from api.http_cache import cache_headers, not_modified
@@ -20,6 +21,7 @@ from api.routes.tiles import CLIENT_GONE, TILE_TIMEOUT_S, XY, Z, _unavailable
 from api.vector_tiles import vector_tile
 from api.webtiles import TileUnavailableError
 from geo.errors import KaartNotFoundError
+from geo.runs import THEMES
 
 router = APIRouter(prefix="/tiles", tags=["tegels"])
 MVT = "application/vnd.mapbox-vector-tile"
@@ -30,7 +32,10 @@ MVT = "application/vnd.mapbox-vector-tile"
             summary="Objecten als vectortegel")
 async def objecten_mvt(request: Request, entry: VisibleKaart, user: CurrentUser,
                        catalog: CatalogDep, settings: SettingsDep, app: TileServicesDep,
-                       z: Z, x: XY, y: XY) -> Response:
+                       z: Z, x: XY, y: XY,
+                       thema: Annotated[str | None, Query(
+                           pattern=f"^({'|'.join(THEMES)})$",
+                           description="Alleen objecten van dit thema")] = None) -> Response:
     """Objecten van de kaart in tegel z/x/y (laag ``objecten``), vereenvoudigd per zoomniveau."""
     if entry.objecten is None:
         raise KaartNotFoundError(f"Kaart '{entry.kaart_id}' heeft geen objecten.",
@@ -39,7 +44,7 @@ async def objecten_mvt(request: Request, entry: VisibleKaart, user: CurrentUser,
     headers = cache_headers(entry, settings.tegel_max_age_s)
     if (cached := not_modified(request, headers)) is not None:
         return cached
-    work = partial(vector_tile, catalog.file(entry, "objecten"), entry, z, x, y)
+    work = partial(vector_tile, catalog.file(entry, "objecten"), entry, z, x, y, thema)
     try:
         with anyio.fail_after(TILE_TIMEOUT_S):
             async with app.limiter:

@@ -89,9 +89,80 @@ def write_plan_csv(table: pd.DataFrame, target: str | os.PathLike[str]) -> Path:
     return Path(target)
 
 
+EXPLANATION_COLUMNS = ("volgorde", "object", "naam", "indicator", "bron", "bronwaarde",
+                       "richting", "gewicht", "bijdrage")
+
+
+def explanation_table(picks: pd.DataFrame) -> pd.DataFrame:
+    """The readable explanation: one row per stop and indicator, with the source value as
+    the user knows it, the (effective) weight and the contribution to the score.
+
+    Reads the ``uitleg`` JSON of each pick (entries of :func:`geo.scoring.uitleg.entry`);
+    an unknown source value says ``onbekend``, never 0.
+    """
+    rows = []
+    for pick in picks.sort_values("volgorde").to_dict("records"):
+        for item in _items(pick.get("uitleg")):
+            weight = item.get("gewicht_effectief", item.get("gewicht"))
+            rows.append({
+                "volgorde": int(pick["volgorde"]), "object": str(pick["object_id"]),
+                "naam": str(pick.get("naam") or ""),
+                "indicator": str(item.get("label") or item.get("indicator") or ""),
+                "bron": str(item.get("bron") or ""), "bronwaarde": _source_value(item),
+                "richting": str(item.get("richting") or ""),
+                "gewicht": None if weight is None else round(float(weight), 4),
+                "bijdrage": _rounded(item.get("bijdrage", item.get("aandeel")))})
+    return pd.DataFrame(rows, columns=list(EXPLANATION_COLUMNS))
+
+
+def _items(value: Any) -> list[dict[str, Any]]:
+    try:
+        items = json.loads(value) if isinstance(value, str) and value else value
+    except ValueError:
+        return []
+    return [i for i in items if isinstance(i, dict)] if isinstance(items, list) else []
+
+
+def _rounded(value: Any) -> float | None:
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return None
+    return round(number, 4) if number == number else None
+
+
+def _source_value(item: dict[str, Any]) -> str:
+    """``bronwaarde`` as written by :mod:`geo.scoring.uitleg`; older tables only have
+    ``ruw``: a Dutch number, or ``onbekend`` when missing."""
+    if item.get("bronwaarde") not in (None, ""):
+        return str(item["bronwaarde"])
+    raw = _rounded(item.get("ruw"))
+    return "onbekend" if raw is None else f"{raw:g}".replace(".", ",")
+
+
+def parameter_table(meta: dict[str, Any]) -> pd.DataFrame:
+    """Plan metadata as ``onderdeel``/``waarde`` rows; nested settings get dotted names
+    (``parameters.duur_thema.havens``), lists are joined with ``, ``."""
+    rows: list[tuple[str, Any]] = []
+
+    def add(prefix: str, value: Any) -> None:
+        if isinstance(value, dict):
+            for key, item in value.items():
+                add(f"{prefix}.{key}", item)
+        elif isinstance(value, list | tuple):
+            rows.append((prefix, ", ".join(str(v) for v in value)))
+        else:
+            rows.append((prefix, value))
+
+    for key, value in meta.items():
+        add(key, value)
+    return pd.DataFrame(rows, columns=["onderdeel", "waarde"])
+
+
 def write_plan_xlsx(table: pd.DataFrame, target: str | os.PathLike[str],
-                    meta: dict[str, Any]) -> Path:
-    """XLSX with sheet ``plan`` (the draaiboek) and sheet ``toelichting`` (parameters).
+                    meta: dict[str, Any], explanations: pd.DataFrame | None = None) -> Path:
+    """XLSX with sheets ``plan`` (the draaiboek), ``toelichting`` (per stop and indicator:
+    source value, weight, contribution; :func:`explanation_table`) and ``parameters``.
 
     Planned times are real date/time cells; ``uitgevoerd`` only accepts ja/nee; the header
     row is frozen with an autofilter; printing is landscape, fitted to the page width.
@@ -101,10 +172,13 @@ def write_plan_xlsx(table: pd.DataFrame, target: str | os.PathLike[str],
         with pd.ExcelWriter(tmp, engine="openpyxl") as writer:
             table.to_excel(writer, sheet_name="plan", index=False)
             _format_plan_sheet(writer.sheets["plan"], table)
-            info = pd.DataFrame({"onderdeel": list(meta), "waarde": [
-                json.dumps(v, ensure_ascii=False) if isinstance(v, dict | list) else v
-                for v in meta.values()]})
-            info.to_excel(writer, sheet_name="toelichting", index=False)
+            if explanations is None:
+                explanations = pd.DataFrame(columns=list(EXPLANATION_COLUMNS))
+            explanations.to_excel(writer, sheet_name="toelichting", index=False)
+            _format_list_sheet(writer.sheets["toelichting"], {"naam": 30, "indicator": 34,
+                                                             "bronwaarde": 18})
+            parameter_table(meta).to_excel(writer, sheet_name="parameters", index=False)
+            _format_list_sheet(writer.sheets["parameters"], {"onderdeel": 40, "waarde": 60})
             for written in writer.sheets.values():
                 write_text_cells_safe(written)
     return Path(target)
@@ -136,6 +210,16 @@ def _format_plan_sheet(sheet: Any, table: pd.DataFrame) -> None:
     sheet.page_setup.fitToHeight = 0
     sheet.sheet_properties.pageSetUpPr.fitToPage = True
     sheet.print_title_rows = "1:1"
+
+
+def _format_list_sheet(sheet: Any, widths: dict[str, int]) -> None:
+    """Readable widths, frozen header and a filter on a list sheet."""
+    from openpyxl.utils import get_column_letter
+
+    for i, cell in enumerate(sheet[1], start=1):
+        sheet.column_dimensions[get_column_letter(i)].width = widths.get(str(cell.value), 12)
+    sheet.freeze_panes = "A2"
+    sheet.auto_filter.ref = sheet.dimensions
 
 
 def write_plan_geojson(picks: pd.DataFrame, target: str | os.PathLike[str],

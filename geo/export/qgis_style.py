@@ -9,8 +9,9 @@ as in the viewer without any setup:
   a *paletted* renderer, one entry per class code;
 - the map COG itself: a *singleband pseudocolor* renderer on the score band with a
   discrete ramp on the map's class limits (``KLASSEGRENZEN``), so the same cells get the
-  same colours; the gecombineerde kaart has no limits on one band and gets the paletted
-  renderer on its class band;
+  same colours (score exactly 0 is "geen kenmerken" where the legend has that class); the
+  gecombineerde kaart has no limits on one band and gets the paletted renderer on its
+  class band;
 - the object layers: a *categorized* renderer on the class column.
 
 Everything here is text; the files are written by :mod:`geo.export.cog` and
@@ -24,9 +25,10 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from xml.sax.saxutils import quoteattr
 
+import numpy as np
 import pandas as pd
 
-from geo.legend import class_colors, class_labels
+from geo.legend import legend_classes
 from geo.runs import legend_scheme
 
 QGIS_VERSION = "3.22.16-Białowieża"
@@ -49,7 +51,7 @@ _MINMAX = ("<minMaxOrigin><limits>None</limits><extent>WholeRaster</extent>"
 
 
 def class_rgb(soort: str) -> dict[int, tuple[int, int, int]]:
-    """Class code → (r, g, b) of :func:`geo.legend.class_colors` for a map kind or scheme.
+    """Class code → (r, g, b) of :func:`geo.legend.legend_classes`, in legend order.
 
     Examples
     --------
@@ -57,7 +59,7 @@ def class_rgb(soort: str) -> dict[int, tuple[int, int, int]]:
     (189, 0, 38)
     """
     return {code: tuple(bytes.fromhex(colour.lstrip("#")[:6]))  # type: ignore[misc]
-            for code, colour in sorted(class_colors(soort).items())}
+            for code, _, colour in legend_classes(soort)}
 
 
 def _qgis(body: str, extra: str = "") -> str:
@@ -77,10 +79,9 @@ def paletted_qml(soort: str, *, band: int = 1) -> str:
     >>> 'label="zeer hoog"' in paletted_qml("gelegenheid")
     True
     """
-    labels = class_labels(soort)
     entries = "".join(
-        f'<paletteEntry value="{code}" color="{class_colors(soort)[code]}" alpha="255" '
-        f"label={quoteattr(labels.get(code, str(code)))}/>" for code in class_rgb(soort))
+        f'<paletteEntry value="{code}" color="{colour}" alpha="255" label={quoteattr(label)}/>'
+        for code, label, colour in legend_classes(soort))
     return _raster(f'<rasterrenderer type="paletted" band="{band}" opacity="1" '
                    f'alphaBand="-1" nodataColor=""><rasterTransparency/>{_MINMAX}'
                    f"<colorPalette>{entries}</colorPalette></rasterrenderer>")
@@ -94,32 +95,45 @@ def interval_labels(soort: str, breaks: Sequence[float]) -> list[tuple[int, floa
     """(class code, upper limit, label) of each interval of a score cut at ``breaks``.
 
     Class ``1 + (number of limits below the score)`` as :mod:`geo.scoring.classify` assigns
-    it; the last interval is open (``inf``). With more class codes than intervals (a class
-    that is not an interval of the score) the intervals take the highest codes.
+    it; the last interval is open (``inf``). When the legend has one class more than there
+    are intervals, its first class (legend order, :func:`geo.legend.class_codes`) is the
+    score exactly 0 ("geen kenmerken"): upper limit 0. Any other mismatch: an empty list.
 
     Examples
     --------
-    >>> interval_labels("gelegenheid", [0.2, 0.4, 0.6, 0.8])[0]
-    (1, 0.2, 'zeer laag (≤ 0,2)')
+    >>> interval_labels("risico", [0.25, 0.5, 0.75, 0.875])[0]
+    (1, 0.25, 'zeer laag (≤ 0,25)')
+    >>> interval_labels("gelegenheid", [0.25, 0.5, 0.75, 0.875])[:2]
+    [(6, 0.0, 'geen kenmerken (= 0)'), (1, 0.25, 'zeer laag (> 0 en ≤ 0,25)')]
     """
-    codes = list(class_rgb(soort))[-(len(breaks) + 1):]
-    labels = class_labels(soort)
-    limits = [float(b) for b in breaks] + [math.inf]
-    rows = []
-    for index, (code, upper) in enumerate(zip(codes, limits, strict=False)):
-        text = f"≤ {_dutch(upper)}" if math.isfinite(upper) else f"> {_dutch(limits[index - 1])}"
-        rows.append((code, upper, f"{labels.get(code, str(code))} ({text})"))
+    classes = legend_classes(soort)
+    # float32, as the maps store scores and geo.scoring.classify compares them
+    limits = [float(np.float32(b)) for b in breaks] + [math.inf]
+    rows: list[tuple[int, float, str]] = []
+    if len(classes) == len(limits) + 1:
+        code, label, _ = classes.pop(0)
+        rows.append((code, 0.0, f"{label} (= 0)"))
+    if len(classes) != len(limits):
+        return []
+    lower = 0.0 if rows else None
+    for (code, label, _), upper in zip(classes, limits, strict=True):
+        parts = [f"> {_dutch(lower)}"] if lower is not None else []
+        parts += [f"≤ {_dutch(upper)}"] if math.isfinite(upper) else []
+        rows.append((code, upper, f"{label} ({' en '.join(parts)})"))
+        lower = upper
     return rows
 
 
 def graduated_qml(soort: str, breaks: Sequence[float], *, band: int = 1) -> str:
-    """QML of a singleband pseudocolor renderer with a discrete ramp on the class limits."""
-    if not breaks:
+    """QML of a singleband pseudocolor renderer with a discrete ramp on the class limits
+    (the paletted renderer on the class band, band 2, when the limits do not fit)."""
+    rows = interval_labels(soort, breaks) if breaks else []
+    if not rows:
         return paletted_qml(soort, band=2)
-    rows = interval_labels(soort, breaks)
+    colours = {code: colour for code, _, colour in legend_classes(soort)}
     items = "".join(
         f'<item value="{upper if math.isfinite(upper) else "inf"}" '
-        f'color="{class_colors(soort)[code]}" alpha="255" label={quoteattr(label)}/>'
+        f'color="{colours[code]}" alpha="255" label={quoteattr(label)}/>'
         for code, upper, label in rows)
     low, high = min(0.0, float(breaks[0])), float(breaks[-1])
     shader = (f'<rastershader><colorrampshader colorRampType="DISCRETE" classificationMode="1" '
@@ -169,11 +183,9 @@ def categorized_qml(soort: str, geometry_type: str, column: str | None = None) -
     scheme = legend_scheme(soort)
     column = column or OBJECT_CLASS_COLUMNS.get(scheme, "klasse")
     kind = symbol_kind(geometry_type)
-    labels = class_labels(soort)
-    codes = list(class_rgb(soort))
     categories = "".join(
-        f'<category value="{code}" symbol="{i}" label={quoteattr(labels.get(code, str(code)))} '
-        'render="true"/>' for i, code in enumerate(codes))
+        f'<category value="{code}" symbol="{i}" label={quoteattr(label)} render="true"/>'
+        for i, (code, label, _) in enumerate(legend_classes(soort)))
     symbols = "".join(_symbol(i, kind, rgb) for i, rgb in enumerate(class_rgb(soort).values()))
     renderer = (f'<renderer-v2 type="categorizedSymbol" attr={quoteattr(column)} '
                 'symbollevels="0" enableorderby="0" forceraster="0">'

@@ -20,13 +20,13 @@ import numpy as np
 import pandas as pd
 
 from geo.planning.config import PlanningConfig
+from geo.planning.locations import stop_location
 from geo.planning.optimise import PlanResult
 
 DROP_PENALTY = 1_000_000
 """Penalty (minutes) of leaving a stop out; far above any day, so stops are dropped only
 when they do not fit. Scaled by ``1 + verwacht`` so low-yield stops go first."""
 SOLVER_SECONDS = 5
-ADDRESS_FIELDS = ("straat", "huisnummer", "postcode", "woonplaats")
 
 
 @dataclass(frozen=True)
@@ -109,18 +109,6 @@ def _read_routes(manager, routing, solution, vehicles: int, n_stops: int) -> Rou
     return Routes(stops, arrivals, [i for i in range(n_stops) if i not in seen])
 
 
-def address(row: pd.Series) -> str:
-    """The object's address where the data has one (``adres`` or street fields), else
-    its WGS84 coordinates."""
-    if isinstance(row.get("adres"), str) and row["adres"].strip():
-        return row["adres"].strip()
-    parts = [str(row[f]).strip() for f in ADDRESS_FIELDS
-             if f in row and isinstance(row[f], str | int) and str(row[f]).strip()]
-    if parts:
-        return " ".join(parts)
-    return f"coördinaten {float(row['lat']):.5f}, {float(row['lon']):.5f}"
-
-
 def geo_uri(lat: float, lon: float) -> str:
     """Navigation link (RFC 5870).
 
@@ -157,7 +145,7 @@ def plan_actiedag(result: PlanResult, config: PlanningConfig, *, datum: dt.date,
                                                    "reistijd"], errors="ignore")
     planned = pd.concat([planned, timing], axis=1).reset_index(drop=True)
     planned.insert(0, "volgorde", np.arange(1, len(planned) + 1))
-    planned["adres"] = [address(row) for _, row in planned.iterrows()]
+    planned["adres"] = [stop_location(row) for _, row in planned.iterrows()]
     planned["navigatie"] = [geo_uri(float(a), float(o))
                             for a, o in zip(planned["lat"], planned["lon"], strict=True)]
     notes = list(result.tekorten) + drop_notes(picks, routes.dropped, config)

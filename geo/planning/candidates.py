@@ -24,6 +24,7 @@ from geo.errors import KaartNotFoundError, SchemaError
 from geo.layers.gemeenten import Area
 from geo.paths import Werkmap
 from geo.planning.config import PlanningConfig
+from geo.planning.locations import address_columns
 from geo.runs import GELEGENHEID, GELEGENHEID_GELEERD, OBJECTS_FILE, THEMES
 
 REQUIRED = ("id", "gemeentecode", "score", "klasse")
@@ -143,7 +144,9 @@ def prepare_candidates(objects: gpd.GeoDataFrame, config: PlanningConfig) -> pd.
     DataFrame
         ``sleutel, thema, object_id, naam, soort, gemeentecode, gemeentenaam, score,
         score01, klasse, klasse_naam, top_indicatoren, x, y, lon, lat, duur, witte_vlek,
-        prior`` — ``prior`` is the hit probability implied by the score
+        prior``, ``uitleg`` (the explanation JSON) and the address columns the objects have
+        (:data:`geo.planning.locations.ADDRESS_COLUMNS`). ``prior`` is the hit probability
+        implied by the score
         (``kans_min + (kans_max - kans_min) × score01``); ``witte_vlek`` how little is
         known about the object (:func:`white_spot`).
     """
@@ -178,6 +181,9 @@ def prepare_candidates(objects: gpd.GeoDataFrame, config: PlanningConfig) -> pd.
         "lat": lonlat.y.to_numpy(),
     })
     frame.insert(0, "sleutel", object_key(frame["thema"], frame["object_id"]))
+    for column, values in address_columns(objects).items():
+        frame[column] = values
+    frame["uitleg"] = _text(objects, "uitleg")
     frame["duur"] = [config.duration(t, s) for t, s in zip(frame["thema"], frame["soort"],
                                                             strict=True)]
     frame["witte_vlek"] = white_spot(objects)

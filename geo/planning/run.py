@@ -13,7 +13,7 @@ import re
 import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +30,7 @@ from geo.planning.actiedag import actiedag_config, plan_actiedag
 from geo.planning.candidates import find_object_tables, load_scored_objects, prepare_candidates
 from geo.planning.config import PlanningConfig
 from geo.planning.feedback import expected_yield, fit_hit_rates, outcome_training_table
+from geo.planning.locations import with_road_names
 from geo.planning.optimise import PlanResult, plan_controls
 from geo.runs import VERANTWOORDING_FILE
 
@@ -107,6 +108,7 @@ def build_plan(werkmap: Werkmap, area: Area, config: PlanningConfig, *, datum: d
     result = plan_controls(candidates, config, datum=datum, seed=seed, start=start_xy,
                            gemeenten=area.codes)
     if config.teams:
+        result = replace(result, picks=with_road_names(result.picks, werkmap))
         result = plan_actiedag(result, config, datum=datum)
     synthetic = any(_synthetic(p) for _, p in tables)
     plan_id = new_plan_id(werkmap, area.id, datum, seed)
@@ -191,13 +193,20 @@ def plan_directory(werkmap: Werkmap, plan_id: str) -> Iterator[Path]:
 
 def write_plan_files(run: PlanRun, directory: Path) -> dict[str, Path]:
     """Write ``plan.csv``, ``plan.xlsx`` and ``plan.geojson`` into ``directory``."""
-    from geo.export.plan import plan_table, write_plan_csv, write_plan_geojson, write_plan_xlsx
+    from geo.export.plan import (
+        explanation_table,
+        plan_table,
+        write_plan_csv,
+        write_plan_geojson,
+        write_plan_xlsx,
+    )
 
     table = plan_table(run.result.picks, run.plan_id, synthetisch=run.synthetisch)
     meta = run.meta()
     return {
         "csv": write_plan_csv(table, directory / "plan.csv"),
-        "xlsx": write_plan_xlsx(table, directory / "plan.xlsx", meta),
+        "xlsx": write_plan_xlsx(table, directory / "plan.xlsx", meta,
+                                explanation_table(run.result.picks)),
         "geojson": write_plan_geojson(run.result.picks, directory / "plan.geojson", meta),
     }
 

@@ -20,17 +20,18 @@ from rasterio import features
 from rasterio.windows import Window
 from scipy.stats import rankdata
 
-from geo.legend import BIVARIATE_LEVELS
+from geo.legend import BIVARIATE_LEVELS, GEEN_KENMERKEN
 from geo.scoring.grid import Grid
 from geo.scoring.suppression import round_count, rounding_base
 
-_LEVEL = np.array([0, 1, 1, 2, 3, 3], dtype="uint8")
+_LEVEL = np.zeros(GEEN_KENMERKEN + 1, dtype="uint8")
+_LEVEL[[1, 2, 3, 4, 5, GEEN_KENMERKEN]] = [1, 1, 2, 3, 3, 1]
 
 
 def class_to_level(klasse: np.ndarray) -> np.ndarray:
-    """Five classes to three levels (1-2 → 1, 3 → 2, 4-5 → 3; 0 stays 0)."""
+    """Five classes to three levels (geen kenmerken and 1-2 → 1, 3 → 2, 4-5 → 3; 0 stays 0)."""
     klasse = np.asarray(klasse)
-    return _LEVEL[np.clip(klasse.astype(int), 0, 5)]
+    return _LEVEL[np.clip(klasse.astype(int), 0, GEEN_KENMERKEN)]
 
 
 def percentile_rank(values: np.ndarray, mask: np.ndarray) -> np.ndarray:

@@ -33,6 +33,7 @@ from shapely.geometry import box
 
 from geo.errors import SchemaError
 from geo.legend import CLASS_NAMES
+from geo.scoring.classify import classify
 from geo.scoring.combine import known_weight
 from geo.scoring.combine import terms as combine_terms
 from geo.scoring.combine import values as direction_values
@@ -47,18 +48,18 @@ RESULT_COLUMNS = (
 
 
 def classify_scores(scores: np.ndarray, breaks: list[float]) -> np.ndarray:
-    """Class 1..5 of each score (1 + number of breaks below it); 0 for NaN.
+    """Class of each score with the map's breaks (:func:`geo.scoring.classify.classify`):
+    1..5, geen kenmerken (6) for score 0, 0 for NaN.
 
     Scores and breaks are compared in float32, the precision of the map COGs.
 
     Examples
     --------
-    >>> classify_scores(np.array([0.1, 0.5, np.nan]), [0.2, 0.4, 0.6, 0.8]).tolist()
-    [1, 3, 0]
+    >>> classify_scores(np.array([0.1, 0.5, 0.0, np.nan]), [0.2, 0.4, 0.6, 0.8]).tolist()
+    [1, 3, 6, 0]
     """
-    scores = np.asarray(scores, dtype="float32")  # the maps store float32 scores
-    klasse = 1 + (scores[:, None] > np.asarray(breaks, dtype="float32")[None, :]).sum(axis=1)
-    return np.where(np.isfinite(scores), klasse, 0).astype("uint8")
+    return classify(np.asarray(scores, dtype="float32"),  # the maps store float32 scores
+                    np.asarray(breaks, dtype="float32"))
 
 
 def object_cells(geometries: gpd.GeoSeries, grid: Grid) -> list[np.ndarray]:

@@ -101,6 +101,10 @@ def plan(
     config: Annotated[Path | None, typer.Option(
         "--config", help="Eigen planning.yaml (standaard data/planning.yaml).",
         show_default=False)] = None,
+    briefing: Annotated[bool | None, typer.Option(
+        "--briefing/--geen-briefing", help="Schrijf per team een briefing (PDF, één A4: "
+        "kaart, stops, checklist, partners, veiligheid). Standaard alleen met --teams.",
+        show_default=False)] = None,
     werkmap: WerkmapOpt = None,
     json_output: JsonOpt = False,
 ) -> None:
@@ -108,8 +112,9 @@ def plan(
 
     Houdt rekening met minimale afstand, aandeel per gemeente, recent gecontroleerde
     objecten, een exploratie-aandeel (witte vlekken, met bekende trekkans) en een
-    tijdbudget; bepaalt een bezoekvolgorde. Schrijft CSV, XLSX, GeoJSON en een routekaart
-    (HTML) naar werkmap/plannen/<plan_id>/ en slaat het plan met selectiekansen op.
+    tijdbudget; bepaalt een bezoekvolgorde. Schrijft CSV, XLSX, GeoJSON, een routekaart
+    (HTML) en per team een briefing (PDF) naar werkmap/plannen/<plan_id>/ en slaat het
+    plan met selectiekansen op.
     """
     from geo.planning.actiedag import actiedag_fields
     from geo.planning.run import parse_lonlat
@@ -136,7 +141,8 @@ def plan(
                 created = create_plan(
                     session, wm, area, datum=first_day, seed=seed,
                     start=parse_lonlat(start) if start else None, start_object=start_object,
-                    config_path=config, overrides=overrides, progress=report)
+                    config_path=config, overrides=overrides, briefing=briefing,
+                    progress=report)
         run, picks, directory = created.run, created.run.result.picks, created.directory
         out.written.extend(created.geschreven)
         n_explore = int((picks["soort_keuze"] == "exploratie").sum())

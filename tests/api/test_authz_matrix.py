@@ -19,8 +19,10 @@ TO_WGS = Transformer.from_crs("EPSG:28992", "EPSG:4326", always_xy=True)
 LON, LAT = TO_WGS.transform(*cell_center(40, 40))
 TILE = TMS.tile(LON, LAT, 16)
 PATH_VALUES = {"z": str(TILE.z), "x": str(TILE.x), "y": str(TILE.y), "bestand": "verantwoording"}
-QUERY = {"lon": LON, "lat": LAT}
-OBJECT_ROUTES = ("/objecten/{kaart_id}", "/tiles/{kaart_id}/objecten/{z}/{x}/{y}.mvt")
+QUERY = {"lon": LON, "lat": LAT, "thema": "bedrijventerreinen", "id": "bt1"}
+OBJECT_ROUTES = ("/objecten/{kaart_id}", "/tiles/{kaart_id}/objecten/{z}/{x}/{y}.mvt",
+                 "/objecten/{kaart_id}/tabel", "/objecten/{kaart_id}/download",
+                 "/objecten/{kaart_id}/popup")
 SECRETS = (b"\x89PNG", b"FeatureCollection", b"klassegrenzen", b"GPKG", b"score")
 
 

@@ -138,7 +138,8 @@ def test_verantwoording_page_is_readable_dutch(page_app):
     html = client.get("/verantwoording/GM0981-gelegenheid-totaal").text
     for text in ("Kaartverantwoording", "Bronnen", "bedrijventerreinen", "19-11-2026",
                  "Indicatoren en gewichten — Bedrijventerreinen", "Afstand tot snelweg-afrit",
-                 "zeer laag &lt; 0,2 ≤ laag &lt; 0,4", "Rekenraster", "125 m",
+                 "geen kenmerken (score 0) · zeer laag (score &gt; 0) ≤ 0,2 &lt; laag",
+                 "Rekenraster", "125 m",
                  "Synthetische demodata — geen echte gegevens"):
         assert text in html, text
     assert "/srv/werkmap" not in html  # no server paths, only file names

@@ -121,3 +121,12 @@ def test_vector_tiles_are_counted_in_the_tile_audit(app, client, tokens):
         (record,) = [audit.as_dict(r) for r in audit.query(session, actie="tegels")]
     assert record["aantal"] == 2 and record["details"]["zoom"] == [13, 14]
     assert record["kaart_id"] == KAART and record["gebruiker"] == "gemeente_vaals"
+
+
+def test_theme_filter_keeps_one_theme(client, tokens):
+    headers = auth(tokens["gemeente_vaals"])
+    url = mvt_url(KAART, 12)
+    parks = decode(client.get(url, params={"thema": "vakantieparken"}, headers=headers).content)
+    assert {f["properties"]["id"] for f in parks} == {"vp1", "vp2"}
+    assert decode(client.get(url, params={"thema": "havens"}, headers=headers).content) == []
+    assert client.get(url, params={"thema": "../x"}, headers=headers).status_code in (400, 422)

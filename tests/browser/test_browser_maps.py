@@ -35,18 +35,28 @@ def _map_box(page) -> tuple[int, int, int, int]:
 
 
 def _object_point(page, object_id: str) -> tuple[float, float]:
-    """Page coordinates of the centre of an object's feature."""
+    """Page coordinates of a point inside an object, as the server's object table gives it
+    (the served viewer holds no objects; they come as vector tiles)."""
     point = page.evaluate(
-        """([id]) => {
+        """async ([id]) => {
             const map = MAP;
-            let found = null;
-            map.eachLayer(l => { if (l.feature && l.feature.properties.id === id) found = l; });
-            const ll = found.getBounds ? found.getBounds().getCenter() : found.getLatLng();
-            const p = map.latLngToContainerPoint(ll);
+            const config = window.KaartObjecten.current.config;
+            const data = await (await fetch(config.tabelUrl + "?zoek=" + encodeURIComponent(id)))
+                .json();
+            const row = data.rijen.find(r => r.id === id);
+            const p = map.latLngToContainerPoint([row.lat, row.lon]);
             const r = map.getContainer().getBoundingClientRect();
             return [r.left + p.x, r.top + p.y];
         }""".replace("MAP", MAP_JS), [object_id])
     return point[0], point[1]
+
+
+def _wait_for_objects(page) -> None:
+    """Until the object vector tiles drew their features (SVG paths in the tile panes)."""
+    page.wait_for_selector(".folium-map[data-objecten-klaar=ja]")
+    page.wait_for_function(
+        "() => document.querySelectorAll('.leaflet-tile-container svg path.leaflet-interactive')"
+        ".length >= 5", timeout=20_000)
 
 
 def _layer_toggle(page, name: str):
@@ -89,6 +99,7 @@ def test_login_map_tiles_render_and_layer_toggle(new_page, server):
 def test_click_object_shows_dutch_popup_and_search_finds_it(new_page, server):
     page = new_page(user="vaals")
     _open_vaals(page, server)
+    _wait_for_objects(page)
     x, y = _object_point(page, "GM0981-BT1")
     page.mouse.click(x, y)
     popup = page.locator(".leaflet-popup-content")
@@ -101,8 +112,8 @@ def test_click_object_shows_dutch_popup_and_search_finds_it(new_page, server):
     page.wait_for_timeout(400)  # popup fade-in
     screenshot(page, "kaart_vaals_popup")
     page.evaluate(f"{MAP_JS}.closePopup()")
-    page.locator(".leaflet-control-search input.search-input").press_sequentially("Vakantie")
-    page.locator(".search-tip", has_text="Vakantiepark De Heuvel").click()
+    page.locator("#kaart-zoek-invoer").press_sequentially("Vakantie")
+    page.locator(".kaart-zoek-treffer", has_text="Vakantiepark De Heuvel").click()
     page.wait_for_selector(".leaflet-popup-content:has-text('Vakantiepark De Heuvel')")
     assert "3 – gemiddeld" in page.locator(".leaflet-popup-content").inner_text()
 
@@ -110,6 +121,7 @@ def test_click_object_shows_dutch_popup_and_search_finds_it(new_page, server):
 def test_draw_area_counts_and_csv_download(new_page, server):
     page = new_page(accept_downloads=True, user="vaals")
     _open_vaals(page, server)
+    _wait_for_objects(page)
     bt1 = _object_point(page, "GM0981-BT1")
     bg2 = _object_point(page, "GM0981-BG2")
     page.locator(".leaflet-draw-draw-rectangle").click()

@@ -38,5 +38,6 @@ def test_demo_alles_builds_every_output_and_one_json_object(tmp_path):
     with rasterio.open(vaals.path(Werkmap.open(werkmap), vaals.cog)) as src:
         assert src.crs.to_epsg() == 28992 and src.count == 2
         classes = src.read(2)
-        assert set(classes[classes > 0].ravel().tolist()) == {1, 2, 3, 4, 5}
+        assert set(classes[classes > 0].ravel().tolist()) <= {1, 2, 3, 4, 5, 6}  # 6: geen kenmerken
+        assert {1, 2, 3, 4, 5} <= set(classes.ravel().tolist())
     assert list((werkmap / "plannen").glob("*/*.xlsx"))

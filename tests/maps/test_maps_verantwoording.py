@@ -8,8 +8,12 @@ def _section(sections, title):
 
 
 def test_breaks_in_dutch():
+    # a score on a break is in the lower class (classify: 1 + breaks strictly below)
     assert format_breaks([0.2, 0.4, 0.6, 0.8]) == (
-        "zeer laag < 0,2 ≤ laag < 0,4 ≤ gemiddeld < 0,6 ≤ hoog < 0,8 ≤ zeer hoog")
+        "zeer laag ≤ 0,2 < laag ≤ 0,4 < gemiddeld ≤ 0,6 < hoog ≤ 0,8 < zeer hoog")
+    assert format_breaks([0.2, 0.4, 0.6, 0.8], geen_kenmerken=True) == (
+        "geen kenmerken (score 0) · zeer laag (score > 0) ≤ 0,2 < laag ≤ 0,4 < gemiddeld"
+        " ≤ 0,6 < hoog ≤ 0,8 < zeer hoog")
     assert format_breaks([1.0, 2.0]) == "1 · 2"
 
 
@@ -29,7 +33,8 @@ def test_gelegenheid_document_sections():
     assert themes.table[1][:4] == ["Afstand tot snelweg-afrit",
                                    "Dicht bij een afrit is snel weg.", "0,5", "beschermend"]
     assert themes.table[1][5] == "max_m: 5000"
-    assert dict(themes.rows)["Klassegrenzen"].startswith("zeer laag < 0,2 ≤ laag")
+    assert dict(themes.rows)["Klassegrenzen"].startswith(
+        "geen kenmerken (score 0) · zeer laag (score > 0) ≤ 0,2 < laag")
     grid = dict(_section(sections, "Rekenraster").rows)
     assert grid["Celgrootte"] == "125 m" and grid["Rijen × kolommen"] == "64 × 64"
 
@@ -69,4 +74,4 @@ def test_a_theme_without_objects_says_so_instead_of_class_limits():
     havens = dict(_section(sections, "Indicatoren en gewichten — Havens").rows)
     assert havens["Klassegrenzen"] == "geen objecten in dit gebied, dus geen klassen"
     bt = dict(_section(sections, "Indicatoren en gewichten — Bedrijventerreinen").rows)
-    assert bt["Klassegrenzen"].startswith("zeer laag < ")
+    assert bt["Klassegrenzen"].startswith("geen kenmerken (score 0) · zeer laag")

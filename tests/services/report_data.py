@@ -19,6 +19,7 @@ import rasterio
 from geo.export.cog import write_cog
 from geo.export.objects import object_layers
 from geo.layers.gemeenten import select_area
+from geo.legend import GEEN_KENMERKEN
 from geo.paths import Werkmap
 from geo.scoring.grid import Grid
 from services.runs import build_gelegenheid
@@ -54,7 +55,7 @@ def make_v2(werkmap: Werkmap) -> dict[str, tuple[str, str]]:
     layers = _objects(v1 / "objecten.gpkg")
     rows = pd.concat(layers.values(), ignore_index=True)
     up = rows[rows["klasse"] < 5].iloc[0]
-    down = rows[(rows["klasse"] > 1) & (rows["id"] != up["id"])].iloc[0]
+    down = rows[rows["klasse"].between(2, 5) & (rows["id"] != up["id"])].iloc[0]
     gone = rows[~rows["id"].isin([up["id"], down["id"]])].iloc[0]
     roles = {"UP": (up["thema"], up["id"]), "DOWN": (down["thema"], down["id"]),
              "GONE": (gone["thema"], gone["id"]), "NEW": (up["thema"], "NIEUW-1")}
@@ -82,7 +83,8 @@ def _raise_cells(source: Path, target: Path) -> None:
         grid = Grid(src.transform, src.shape, str(src.crs))
         tags = src.tags()
     for row, col in CHANGED_CELLS:
-        assert 1 <= data[1, row, col] < 5, "test cell must be inside the area and below 5"
-        data[1, row, col] += 1
+        klasse = data[1, row, col]
+        assert klasse in (1, 2, 3, 4, GEEN_KENMERKEN), "test cell must be inside, below 5"
+        data[1, row, col] = 1 if klasse == GEEN_KENMERKEN else klasse + 1  # one rank up
     target.unlink()
     write_cog(target, data, grid, descriptions=["score", "klasse"], tags=tags)

@@ -118,8 +118,27 @@ def test_styles_beside_the_cogs_match_the_legend(tmp_path):
     shader = renderer.find("rastershader/colorrampshader")
     assert shader.get("colorRampType") == "DISCRETE"
     items = [(i.get("value"), i.get("color")) for i in shader.iter("item")]
-    assert items == list(zip([str(b) for b in BREAKS] + ["inf"],
-                             class_colors("gelegenheid").values(), strict=True))
+    # legend order: geen kenmerken (score exactly 0) first when the legend has it
+    limits = [str(float(np.float32(b))) for b in BREAKS] + ["inf"]
+    colours = list(class_colors("gelegenheid").values())
+    if len(colours) == len(limits) + 1:
+        limits = ["0.0", *limits]
+    assert items == list(zip(limits, colours, strict=True))
+
+
+@pytest.mark.parametrize("soort", ["gelegenheid", "risico"])
+def test_graduated_style_gives_each_score_the_class_of_classify(soort):
+    """The discrete ramp (value <= item value gets that item) reproduces the map's classes."""
+    from geo.export.qgis_style import interval_labels
+    from geo.scoring.objects import classify_scores
+
+    rows = interval_labels(soort, BREAKS)
+    scores = np.array([0.0, 0.1, 0.2, 0.25, 0.4, 0.6, 0.8, 0.81, 1.0], dtype="float32")
+    expected = classify_scores(scores, BREAKS)
+    shown = [next(code for code, upper, _ in rows if s <= upper) for s in scores]
+    if soort == "risico":  # risico's classes: 1 + limits below, also for 0
+        expected = np.digitize(scores, np.float32(BREAKS), right=True) + 1
+    assert shown == list(expected)
 
 
 def test_gecombineerd_score_style_is_paletted_on_the_class_band():
@@ -132,7 +151,7 @@ def test_gecombineerd_score_style_is_paletted_on_the_class_band():
 def test_labels_are_escaped(monkeypatch):
     import geo.export.qgis_style as style
 
-    monkeypatch.setattr(style, "class_labels", lambda soort: {1: '<b>"&\'x'})
+    monkeypatch.setattr(style, "legend_classes", lambda soort: [(1, '<b>"&\'x', "#ffffff")])
     root = ET.fromstring(style.paletted_qml("gelegenheid").split("\n", 1)[1])
     assert next(root.iter("paletteEntry")).get("label") == '<b>"&\'x'
     vector = ET.fromstring(style.categorized_qml("gelegenheid", "POLYGON").split("\n", 1)[1])

@@ -20,6 +20,7 @@ from geo.errors import InputFileError, OutputError
 from geo.export import run as run_module
 from geo.export.run import build_gelegenheid, build_gelegenheid_many
 from geo.layers.gemeenten import select_area, split_per_gemeente
+from geo.legend import GEEN_KENMERKEN
 from geo.paths import Werkmap
 from geo.runs import GELEGENHEID_FILE, TOTAL, klasse_file, map_file, style_file, web_file
 from geo.scoring.explain import explain_point
@@ -95,7 +96,7 @@ def test_run_writes_every_output_and_registers(built):
     assert json.loads(tags["KLASSEGRENZEN"]) == run.summary["klassegrenzen"]["totaal"]
     inside = np.isfinite(score)
     assert inside.sum() == run.summary["cellen"]
-    assert set(np.unique(klasse[inside])) <= {1, 2, 3, 4, 5}
+    assert set(np.unique(klasse[inside])) <= {1, 2, 3, 4, 5, GEEN_KENMERKEN}
     assert (klasse[~inside] == 0).all()
 
     entries = {e.kaart_id: e for e in Catalog(wm).entries()}

@@ -83,7 +83,7 @@ def test_plan_files_are_complete_and_readable(planned, tmp_path):
     assert table["volgorde"].tolist() == list(range(1, 7))
     assert_allclose(table["score"], run.result.picks["score"].round(4))
     xlsx = pd.read_excel(directory / "plan.xlsx", sheet_name=None)
-    assert list(xlsx) == ["plan", "toelichting"]
+    assert list(xlsx) == ["plan", "toelichting", "parameters"]
     assert len(xlsx["plan"]) == 6
     geojson = json.loads((directory / "plan.geojson").read_text(encoding="utf-8"))
     assert geojson["plan"]["plan_id"] == run.plan_id and geojson["plan"]["synthetisch"]

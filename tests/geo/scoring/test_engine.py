@@ -6,6 +6,7 @@ from gelegenheid_factories import HAND, hand_layers, synthetic_layers
 from numpy.testing import assert_allclose, assert_array_equal
 
 from geo.errors import ConfigError, InvalidRequestError
+from geo.legend import GEEN_KENMERKEN
 from geo.scoring import (
     TOTAL,
     compute_gelegenheid,
@@ -78,7 +79,8 @@ def test_classes_are_quantiles_within_the_domain(hand_result):
     assert (parken.klasse[5:, :5] == 1).all()  # 0.2 is the lowest domain score
     assert (parken.klasse[:5, 9] == 5).all()
     assert parken.klasse[0, 0] == 0 and parken.klasse.dtype == np.uint8
-    assert (parken.klasse[5:, 5:] == 1).all()  # outside the domain: score 0 → zeer laag
+    # outside the domain: score 0 → its own class "geen kenmerken", not zeer laag
+    assert (parken.klasse[5:, 5:] == GEEN_KENMERKEN).all()
 
 
 def test_fixed_breaks_from_config():
@@ -149,7 +151,7 @@ def test_default_config_runs_windowed_with_memmaps(tmp_path):
     assert calls[-1][0] == calls[-1][1] == 3 * 9
     for theme in result.all().values():
         valid = theme.klasse[mask]
-        assert valid.min() >= 1 and valid.max() == 5
+        assert set(np.unique(valid)) <= {1, 2, 3, 4, 5, GEEN_KENMERKEN} and (valid == 5).any()
         assert np.isfinite(theme.score[mask]).all()
     verantwoording = result.verantwoording()
     assert set(verantwoording) == {"bedrijventerreinen", "buitengebied", "havens",

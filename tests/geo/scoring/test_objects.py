@@ -10,6 +10,7 @@ from numpy.testing import assert_allclose
 from shapely.geometry import Point, box
 
 from geo.errors import SchemaError
+from geo.legend import GEEN_KENMERKEN
 from geo.scoring.engine import IndicatorInfo, ThemeResult
 from geo.scoring.grid import Grid
 from geo.scoring.objects import classify_scores, object_cells, score_objects
@@ -99,7 +100,7 @@ def test_missing_id_column(grid, theme, gemeenten, objects):
 
 def test_classify_scores():
     got = classify_scores(np.array([0.0, 0.2, 0.21, 0.5, 0.81, 1.0, NAN]), [0.2, 0.4, 0.6, 0.8])
-    assert got.tolist() == [1, 1, 2, 3, 5, 5, 0]
+    assert got.tolist() == [GEEN_KENMERKEN, 1, 2, 3, 5, 5, 0]  # score 0: geen kenmerken
 
 
 @pytest.mark.parametrize("combination", ["gewogen_som", "relatief_risico"])

@@ -1,0 +1,83 @@
+"""Objects in the served viewer: loaded per viewport as vector tiles, not embedded.
+
+:class:`ObjectApi` holds the server URLs of one map's objects (made by the web layer, so
+``maps`` never knows routes); :class:`ObjectLoader` is the folium element that calls
+``KaartObjecten.init`` (``maps/assets/objecten.js`` and ``objecten_tabel.js``) with them:
+one vector tile layer per theme, popups, search, *gebied analyseren* and the object table
+all ask the server. The page therefore has the same size for 10 objects or 100,000.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from branca.element import MacroElement
+from folium.elements import JSCSSMixin
+from folium.template import Template
+
+from geo.legend import class_labels
+from maps.style import THEME_LABELS, object_style
+
+MVT_LAYER = "objecten"
+"""Layer name inside every object vector tile (:mod:`api.vector_tiles`)."""
+
+
+@dataclass(frozen=True)
+class ObjectApi:
+    """Where the served viewer gets one map's objects.
+
+    ``tiles`` is a vector tile URL template with ``{z}``, ``{x}``, ``{y}``; ``table``,
+    ``download`` and ``popup`` are the endpoints of :mod:`api.routes.objecten` for the
+    same map (``kaart_id``).
+    """
+
+    kaart_id: str
+    tiles: str
+    table: str
+    download: str
+    popup: str
+
+
+def loader_config(api: ObjectApi, themes: list[str], gemeenten: list[tuple[str, str]],
+                  csv_name: str) -> dict[str, Any]:
+    """The JSON settings of ``KaartObjecten.init`` (URLs, theme layers, styles, names)."""
+    classes = class_labels("gelegenheid")
+    return {
+        "kaartId": api.kaart_id, "mvtLayer": MVT_LAYER, "tabelUrl": api.table,
+        "downloadUrl": api.download, "popupUrl": api.popup, "csvName": csv_name,
+        "layers": [{"thema": t, "name": f"{THEME_LABELS.get(t, t)} (objecten)",
+                    "url": f"{api.tiles}?thema={t}"} for t in themes],
+        "themes": THEME_LABELS,
+        # the embedded map's style function, per class code (one source for both maps)
+        "styles": {str(k): object_style({"properties": {"klasse": k}}) for k in classes},
+        "unknownStyle": object_style({"properties": {"klasse": None}}),
+        "classOrder": [str(k) for k in classes],
+        "classNames": {str(k): v for k, v in classes.items()},
+        "gemeenten": [list(g) for g in gemeenten],
+    }
+
+
+class ObjectLoader(JSCSSMixin, MacroElement):
+    """Vector tile object layers, search, analysis and table (served viewer only).
+
+    Add it after the layer control (its layers join that control) and the Draw control.
+    """
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        KaartObjecten.init({{ this._parent.get_name() }},
+            Object.assign({{ this.config|tojson }}, {drawnItems: {{ this.drawn|tojson }}}),
+            {{ this.control.get_name() if this.control else "null" }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, config: dict[str, Any], *, control: Any = None,
+                 draw: Any = None) -> None:
+        super().__init__()
+        self._name = "ObjectLoader"
+        self.config = config
+        self.control = control
+        self.drawn = f"drawnItems_{draw.get_name()}" if draw is not None else None
