@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -23,6 +24,7 @@ from api.routes import (
     objecten,
     pages,
     planning,
+    planning_pages,
     rapport,
     tiles,
     vector_tiles,
@@ -33,6 +35,9 @@ from api.tiles import TileRenderer
 from geo import __version__
 
 SESSION_COOKIE = "kaart_sessie"
+GIL_SWITCH_S = 0.0005
+"""GIL switch interval of a server process (Python's default 5 ms): a tile thread back from
+GDAL waited up to 5 ms for the busy event loop per GIL hand-over (see BENCHMARKS.md, tile load)."""
 def create_app(settings: Settings | None = None) -> FastAPI:
     """Build the kaart service for ``settings`` (default: from ``KAART_...`` variables).
 
@@ -46,6 +51,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        sys.setswitchinterval(GIL_SWITCH_S)
         tile_audit.start()
         yield
         tile_audit.stop()
@@ -90,8 +96,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     add_security_headers(app)
 
     # pages first: they own /inloggen (the login form) before the auth API
-    for module in (pages, health, auth, kaarten, rapport, tiles, vector_tiles, objecten, beheer,
-                   planning):
+    for module in (pages, planning_pages, health, auth, kaarten, rapport, tiles, vector_tiles,
+                   objecten, beheer, planning):
         app.include_router(module.router)
     if settings.omgeving != "productie":
         from api.routes import docs

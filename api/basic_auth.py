@@ -27,7 +27,7 @@ import binascii
 from dataclasses import replace
 from ipaddress import ip_address
 
-from sqlalchemy.orm import Session
+import anyio
 from starlette.requests import Request
 
 from api import audit
@@ -103,9 +103,12 @@ def _check_request(request: Request) -> None:
             "netwerk. Gebruik de https-URL van kaart.")
 
 
-def basic_user(request: Request, session: Session, header: str, *,
-               cache: PrincipalCache, throttle: LoginThrottle) -> Principal | None:
-    """The user of a Basic ``header`` (``None`` if it is not Basic); 401 or 429 otherwise."""
+async def basic_user(request: Request, header: str, *, cache: PrincipalCache,
+                     throttle: LoginThrottle) -> Principal | None:
+    """The user of a Basic ``header`` (``None`` if it is not Basic); 401 or 429 otherwise.
+
+    A user in the principal cache costs no thread and no database session (every tile
+    asks); a miss is looked up (throttle, token, audit) in a worker thread."""
     credentials = basic_credentials(header)
     if credentials is None:
         return None
@@ -115,21 +118,28 @@ def basic_user(request: Request, session: Session, header: str, *,
     cached = cache.get(key)
     if cached is not None and cached.gebruikersnaam == name:
         return _as_basic(cached)
-    adres = client_address(request)
-    if wait := throttle.retry_after(session, name, adres):
-        audit.record(session, None, "inloggen_geremd", gebruikersnaam=name, adres=adres,
-                     via=VIA, wacht_s=wait)
-        raise TooManyRequestsError(
-            f"Te veel mislukte pogingen; probeer het over {wait} seconden opnieuw.", wacht_s=wait)
-    found = user_for_token(session, token)
-    if found is None or found[0].gebruikersnaam != name:
-        audit.record(session, None, "inloggen_mislukt", gebruikersnaam=name, adres=adres,
-                     via=VIA)
-        raise AuthenticationError("Gebruikersnaam of token onjuist, verlopen of ingetrokken.")
-    user, row = found
-    principal = principal_of(user, f"token-{row.id}", "token")
+    principal = await anyio.to_thread.run_sync(
+        _lookup, request.app.state.sessionmaker, name, token, client_address(request), throttle)
     cache.put(key, principal)
     return _as_basic(principal)
+
+
+def _lookup(sessionmaker, name: str, token: str, adres: str,
+            throttle: LoginThrottle) -> Principal:
+    with sessionmaker() as session:
+        if wait := throttle.retry_after(session, name, adres):
+            audit.record(session, None, "inloggen_geremd", gebruikersnaam=name, adres=adres,
+                         via=VIA, wacht_s=wait)
+            raise TooManyRequestsError(
+                f"Te veel mislukte pogingen; probeer het over {wait} seconden opnieuw.",
+                wacht_s=wait)
+        found = user_for_token(session, token)
+        if found is None or found[0].gebruikersnaam != name:
+            audit.record(session, None, "inloggen_mislukt", gebruikersnaam=name, adres=adres,
+                         via=VIA)
+            raise AuthenticationError("Gebruikersnaam of token onjuist, verlopen of ingetrokken.")
+        user, row = found
+        return principal_of(user, f"token-{row.id}", "token")
 
 
 def _as_basic(principal: Principal) -> Principal:

@@ -158,52 +158,64 @@ def _bearer(request: Request) -> str | None:
 BEARER = HTTPBearer(auto_error=False, description="API-token van `kaart token`.")
 
 
-def optional_user(
+def _token_principal(sessionmaker, token: str) -> Principal:
+    with sessionmaker() as session:
+        found = user_for_token(session, token)
+        if found is None:
+            raise AuthenticationError("Token onbekend, verlopen of ingetrokken.")
+        user, row = found
+        return principal_of(user, f"token-{row.id}", "token")
+
+
+def _session_principal(sessionmaker, uid: int, sid: str) -> Principal | None:
+    with sessionmaker() as session:
+        user = session.get(Gebruiker, uid)
+        if user is None or not user.actief or _logged_out(session, sid):
+            return None
+        return principal_of(user, sid, "sessie")
+
+
+async def optional_user(
     request: Request,
-    session: SessionDep,
     cache: PrincipalsDep,
     _docs: Annotated[HTTPAuthorizationCredentials | None, Depends(BEARER)] = None,
 ) -> Principal | None:
     """The logged-in user (session cookie or Bearer token), or ``None``.
 
-    ``_docs`` only declares the Bearer scheme in the OpenAPI spec (the Authorize button in
-    /docs); the header itself is checked strictly by :func:`_bearer`.
+    A user found in the principal cache costs no thread and no database session (every
+    tile asks); only a miss looks the user up, in a worker thread. ``_docs`` only declares
+    the Bearer scheme in the OpenAPI spec (the Authorize button in /docs); the header
+    itself is checked strictly by :func:`_bearer`.
     """
+    sessionmaker = request.app.state.sessionmaker
     header = request.headers.get("authorization")
     if header is not None and is_basic(header):  # QGIS and other GIS clients
-        principal = basic_user(request, session, header, cache=cache,
-                               throttle=request.app.state.throttle)
+        principal = await basic_user(request, header, cache=cache,
+                                     throttle=request.app.state.throttle)
         request.state.principal = principal  # for the audit middleware
         return principal
     token = _bearer(request)
     if token is not None:
         key = ("token", token_hash(token))
-        if (cached := cache.get(key)) is not None:
-            request.state.principal = cached
-            return cached
-        found = user_for_token(session, token)
-        if found is None:
-            raise AuthenticationError("Token onbekend, verlopen of ingetrokken.")
-        user, row = found
-        principal = principal_of(user, f"token-{row.id}", "token")
-        cache.put(key, principal)
+        principal = cache.get(key)
+        if principal is None:
+            principal = await anyio.to_thread.run_sync(_token_principal, sessionmaker, token)
+            cache.put(key, principal)
         request.state.principal = principal  # for the audit middleware
         return principal
     data = request.scope.get("session") or {}
     uid = data.get("uid")
     if not isinstance(uid, int):
         return None
-    key = ("sessie", f"{uid}:{data.get('sid', '')}")
-    if (cached := cache.get(key)) is not None:
-        request.state.principal = cached
-        return cached
-    user = session.get(Gebruiker, uid)
     sid = str(data.get("sid", ""))
-    if user is None or not user.actief or _logged_out(session, sid):
-        request.session.clear()
-        return None
-    principal = principal_of(user, sid, "sessie")
-    cache.put(key, principal)
+    key = ("sessie", f"{uid}:{sid}")
+    principal = cache.get(key)
+    if principal is None:
+        principal = await anyio.to_thread.run_sync(_session_principal, sessionmaker, uid, sid)
+        if principal is None:
+            request.session.clear()
+            return None
+        cache.put(key, principal)
     request.state.principal = principal  # for the audit middleware
     return principal
 
@@ -239,7 +251,9 @@ def require_roles(*roles: str):
 
 
 BeheerderUser = Annotated[Principal, Depends(require_roles("beheerder"))]
-PlannerUser = Annotated[Principal, Depends(require_roles("planner", "analist"))]
+PLANNER_ROLES = ("planner", "analist")
+"""Roles that make and read controle-plans (API and the /planning page)."""
+PlannerUser = Annotated[Principal, Depends(require_roles(*PLANNER_ROLES))]
 
 
 async def visible_kaart(

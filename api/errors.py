@@ -18,7 +18,7 @@ from geo.errors import (
     KaartNotFoundError,
     PermissionDeniedError,
 )
-from maps.available import UNREADABLE_OUTPUT_ERRORS
+from maps.unreadable import unreadable_output_errors
 from maps.verantwoording import public_paths
 
 logger = logging.getLogger(__name__)
@@ -118,6 +118,8 @@ async def _http_error(request: Request, error: StarletteHTTPException) -> JSONRe
 
 
 async def _unexpected(request: Request, error: Exception) -> JSONResponse:
+    if isinstance(error, unreadable_output_errors()):  # pyogrio's: loaded after start-up
+        return await _unreadable_output(request, error)
     logger.exception("interne fout op %s", request.url.path)
     return _json(500, {"code": "interne_fout", "melding": "Interne fout in de server."})
 
@@ -125,7 +127,7 @@ async def _unexpected(request: Request, error: Exception) -> JSONResponse:
 def add_exception_handlers(app: FastAPI) -> None:
     """Install the JSON error handlers on ``app``."""
     app.add_exception_handler(KaartError, _kaart_error)
-    for cls in UNREADABLE_OUTPUT_ERRORS:
+    for cls in unreadable_output_errors():
         app.add_exception_handler(cls, _unreadable_output)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)

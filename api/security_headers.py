@@ -18,13 +18,17 @@ from __future__ import annotations
 import re
 import secrets
 from collections.abc import Awaitable, Callable, MutableMapping
+from functools import lru_cache
 from typing import Any
 
 from starlette.requests import Request
 
-from maps.assets import BASE_MAP_HOSTS
 
-OSM_TILES = " ".join(BASE_MAP_HOSTS)
+@lru_cache(maxsize=1)
+def _base_map_hosts() -> str:
+    from maps.assets import BASE_MAP_HOSTS  # on first use: maps.assets loads branca
+
+    return " ".join(BASE_MAP_HOSTS)
 
 
 def html_policy(nonce: str) -> str:
@@ -33,7 +37,7 @@ def html_policy(nonce: str) -> str:
         "default-src 'none'",
         f"script-src 'self' 'nonce-{nonce}'",
         "style-src 'self' 'unsafe-inline'",
-        f"img-src 'self' data: blob: {OSM_TILES}",
+        f"img-src 'self' data: blob: {_base_map_hosts()}",
         "font-src 'self' data:",
         "connect-src 'self'",
         "form-action 'self'",
@@ -53,11 +57,13 @@ _SCRIPT_TAG = re.compile(r"<script(?=[\s>])", re.IGNORECASE)
 
 
 def csp_nonce(request: Request) -> str:
-    """The script nonce of this response (set by :class:`SecurityHeadersMiddleware`)."""
-    nonce = request.scope.get("state", {}).get("csp_nonce")
+    """The script nonce of this response, made on first use (a page asks for it while it
+    renders; :class:`SecurityHeadersMiddleware` puts the same one in the policy). Tiles and
+    JSON never ask, so they cost no random bytes."""
+    state = request.scope.setdefault("state", {})
+    nonce = state.get("csp_nonce")
     if not nonce:
-        nonce = secrets.token_urlsafe(18)
-        request.scope.setdefault("state", {})["csp_nonce"] = nonce
+        nonce = state["csp_nonce"] = secrets.token_urlsafe(18)
     return nonce
 
 
@@ -65,6 +71,25 @@ def add_nonce(html: str, nonce: str) -> str:
     """Give every ``<script`` tag of *our own generated* HTML (a Folium fragment) the
     nonce. Never apply this to HTML that holds unescaped user text."""
     return _SCRIPT_TAG.sub(f'<script nonce="{nonce}"', html)
+
+
+_DROP = frozenset({*COMMON_HEADERS, "content-security-policy"})
+_COMMON_RAW = [(k.encode("latin-1"), v.encode("latin-1")) for k, v in COMMON_HEADERS.items()]
+_API_RAW = (b"content-security-policy", API_POLICY.encode("latin-1"))
+
+
+def _with_headers(headers: list, scope: MutableMapping[str, Any]) -> list:
+    kept = [(k, v) for k, v in headers if k.decode("latin-1").lower() not in _DROP]
+    content_type = next((v for k, v in kept if k.lower() == b"content-type"), b"")
+    if content_type.startswith(b"text/html"):
+        state = scope.setdefault("state", {})
+        nonce = state.get("csp_nonce") or state.setdefault("csp_nonce",
+                                                           secrets.token_urlsafe(18))
+        kept.append((b"content-security-policy", html_policy(nonce).encode("latin-1")))
+    else:
+        kept.append(_API_RAW)
+    kept.extend(_COMMON_RAW)
+    return kept
 
 
 class SecurityHeadersMiddleware:
@@ -77,27 +102,20 @@ class SecurityHeadersMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        nonce = secrets.token_urlsafe(18)
-        scope.setdefault("state", {})["csp_nonce"] = nonce
 
         async def send_with_headers(message: MutableMapping[str, Any]) -> None:
             if message["type"] == "http.response.start":
-                headers = [(k, v) for k, v in message.get("headers", [])
-                           if k.decode("latin-1").lower() not in COMMON_HEADERS
-                           and k.decode("latin-1").lower() != "content-security-policy"]
-                content_type = next((v.decode("latin-1") for k, v in headers
-                                     if k.lower() == b"content-type"), "")
-                policy = html_policy(nonce) if content_type.startswith("text/html") \
-                    else API_POLICY
-                headers.append((b"content-security-policy", policy.encode("latin-1")))
-                headers.extend((k.encode("latin-1"), v.encode("latin-1"))
-                               for k, v in COMMON_HEADERS.items())
-                message["headers"] = headers
+                message["headers"] = _with_headers(list(message.get("headers", [])), scope)
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
 
 
 def add_security_headers(app: Any) -> None:
-    """Install :class:`SecurityHeadersMiddleware` (outermost, so error pages get it too)."""
-    app.add_middleware(SecurityHeadersMiddleware)
+    """Wrap the whole middleware stack of ``app`` in :class:`SecurityHeadersMiddleware`.
+
+    Outside Starlette's ``ServerErrorMiddleware``: ``app.add_middleware`` would put it inside,
+    and the 500 answer of an unhandled exception would then go out without these headers.
+    """
+    build = app.build_middleware_stack
+    app.build_middleware_stack = lambda: SecurityHeadersMiddleware(build())

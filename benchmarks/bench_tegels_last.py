@@ -45,6 +45,7 @@ import rasterio
 
 sys.path[:0] = [str(Path(__file__).resolve().parent.parent), str(Path(__file__).resolve().parent)]
 from bench_tiles import start_kaart, stop, warm_up  # noqa: E402
+from loadclient import run_load  # noqa: E402
 
 KAART_ID = "provincie-limburg-gelegenheid-totaal"
 TMS = morecantile.tms.get("WebMercatorQuad")
@@ -61,16 +62,38 @@ def rss_mb(pid: int) -> tuple[float, float]:
 
 
 def worker_pids(parent: int) -> list[int]:
-    """The uvicorn worker processes of ``parent`` (itself when it has no large children)."""
+    """The uvicorn worker processes of ``parent`` (itself when it has none).
+
+    Picked by command line (``spawn_main``, not the resource tracker), not by size: a worker
+    still importing is small and would be missed."""
     children = []
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
             fields = stat.read_text().rsplit(")", 1)[1].split()
+            cmdline = (stat.parent / "cmdline").read_bytes()
         except OSError:
             continue
-        if int(fields[1]) == parent and rss_mb(int(stat.parent.name))[0] > 60:
+        if int(fields[1]) == parent and b"spawn_main" in cmdline:
             children.append(int(stat.parent.name))
     return sorted(children) or [parent]
+
+
+def _cpu_ticks(pid: int) -> int:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return int(fields[11]) + int(fields[12])  # utime + stime
+
+
+def wait_until_started(pids: list[int], limit_s: float = 180.0) -> float:
+    """Wait until every worker has finished starting (imports, migrations check): its CPU use
+    falls below 10 % for a second. Without this the load began while one worker was still
+    importing (30+ s on the loaded machine) and the other took every connection."""
+    start = time.monotonic()
+    while time.monotonic() - start < limit_s:
+        before = {p: _cpu_ticks(p) for p in pids}
+        time.sleep(1.0)
+        if all(_cpu_ticks(p) - before[p] < os.sysconf("SC_CLK_TCK") // 10 for p in pids):
+            break
+    return time.monotonic() - start
 
 
 def prepare(werkmap: Path) -> tuple[Path, str, dict]:
@@ -137,6 +160,7 @@ def phase_zoom(werkmap: Path, cog: Path, token: str, per_zoom: int) -> dict:
     process, base = start_kaart(werkmap, 1)
     try:
         pid = worker_pids(process.pid)[0]
+        wait_until_started([pid])
         headers = {"Authorization": f"Bearer {token}"}
         rows = []
         with httpx.Client(headers=headers, timeout=60) as client:
@@ -180,7 +204,8 @@ class Sampler:
         self._thread.join()
 
 
-async def _load(urls: list[str], headers: dict, clients: int, limit_s: float) -> dict:
+async def _load_httpx(urls: list[str], headers: dict, clients: int, limit_s: float) -> dict:
+    """The old load generator (httpx): kept to show what it measured (see loadclient)."""
     latencies: list[float] = []
     errors = 0
     queue = list(reversed(urls))
@@ -206,15 +231,32 @@ async def _load(urls: list[str], headers: dict, clients: int, limit_s: float) ->
     ordered = sorted(latencies)
     return {"n": len(ordered), "fouten": errors, "tegels_s": len(ordered) / wall,
             "p50_ms": 1000 * statistics.median(ordered),
-            "p99_ms": 1000 * ordered[min(len(ordered) - 1, int(0.99 * len(ordered)))]}
+            "p99_ms": 1000 * ordered[min(len(ordered) - 1, int(0.99 * len(ordered)))],
+            "max_ms": 1000 * ordered[-1]}
+
+
+def _is_png(status: int, body: bytes) -> bool:
+    return status == 200 and body[:4] == b"\x89PNG"
+
+
+def _load(urls: list[str], headers: dict, clients: int, limit_s: float, client: str) -> dict:
+    """Run the load with the chosen client; also the client's own CPU share and the load."""
+    cpu0, wall0, load0 = time.process_time(), time.perf_counter(), os.getloadavg()[0]
+    if client == "httpx":
+        figures = asyncio.run(_load_httpx(urls, headers, clients, limit_s))
+    else:
+        figures = asyncio.run(run_load(urls, headers, clients, limit_s, ok=_is_png))
+    figures["client_cpu"] = (time.process_time() - cpu0) / (time.perf_counter() - wall0)
+    figures["belasting"] = [load0, os.getloadavg()[0]]
+    return figures
 
 
 def phase_last(werkmap: Path, cog: Path, token: str, requests: int, clients: int,
-               limit_s: float) -> dict:
+               limit_s: float, client: str = "raw", root: Path | None = None) -> dict:
     rng = random.Random(5)
     points = map_points(cog, requests, seed=9)
     popular = points[:200]
-    process, base = start_kaart(werkmap, 2)
+    process, base = start_kaart(werkmap, 2, **({"root": root} if root else {}))
     try:
         pids = worker_pids(process.pid)
         urls = []
@@ -226,10 +268,14 @@ def phase_last(werkmap: Path, cog: Path, token: str, requests: int, clients: int
                 lon, lat = points[i]
                 urls.append(tile_url(base, lon, lat, rng.randint(8, 16)))
         headers = {"Authorization": f"Bearer {token}"}
+        started_s = wait_until_started(pids)
         warm_up([f"{base}/tiles/{KAART_ID}/tilejson.json"], headers)  # no tiles, see bench_tiles
+        idle = [round(rss_mb(p)[0]) for p in pids]
         with Sampler(pids) as sampler:
-            figures = asyncio.run(_load(urls, headers, clients, limit_s))
-        return {**figures, "workers": len(pids),
+            figures = _load(urls, headers, clients, limit_s, client)
+        return {**figures, "workers": len(pids), "client": client,
+                "code": str(root) if root else "deze checkout", "rss_rust_mb": idle,
+                "start_s": started_s,
                 "rss_piek_mb": [round(sampler.peak[p]) for p in pids],
                 "vmhwm_mb": [round(rss_mb(p)[1]) for p in pids]}
     finally:
@@ -269,6 +315,7 @@ def phase_inloggen(werkmap: Path, count: int) -> dict:
     process, base = start_kaart(werkmap, 2)
     try:
         pids = worker_pids(process.pid)
+        wait_until_started(pids)
         before = {p: rss_mb(p)[0] for p in pids}
         with Sampler(pids) as sampler:
             figures = asyncio.run(_logins(base, count))
@@ -288,6 +335,11 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=64)
     parser.add_argument("--inloggen", type=int, default=200)
     parser.add_argument("--limiet-s", type=float, default=300)
+    parser.add_argument("--client", choices=["raw", "httpx", "beide"], default="raw",
+                        help="load generator: raw asyncio (default), httpx (the old one), both")
+    parser.add_argument("--voor", type=Path,
+                        help="another checkout (e.g. main before a change): its server runs "
+                             "the last phase first, in the same run")
     parser.add_argument("--uit", type=Path)
     args = parser.parse_args()
     load_before = os.getloadavg()[0]
@@ -297,8 +349,11 @@ def main() -> None:
         if phase == "zoom":
             results[phase] = phase_zoom(args.werkmap, cog, token, args.per_zoom)
         elif phase == "last":
-            results[phase] = phase_last(args.werkmap, cog, token, args.aanvragen, args.clients,
-                                        args.limiet_s)
+            clients = ["raw", "httpx"] if args.client == "beide" else [args.client]
+            roots = [args.voor, None] if args.voor else [None]
+            results[phase] = [phase_last(args.werkmap, cog, token, args.aanvragen, args.clients,
+                                         args.limiet_s, client, root)
+                              for root in roots for client in clients]
         elif phase == "inloggen":
             results[phase] = phase_inloggen(args.werkmap, args.inloggen)
         print(json.dumps({phase: results[phase]}), flush=True)
@@ -330,12 +385,18 @@ def report(results: dict, args) -> str:
         lines += [f"| {r['z']} | {r['max_ms']:.0f} | {r['p50_ms']:.0f} |" for r in zoom["zooms"]]
         lines.append("")
     if "last" in results:
-        last = results["last"]
         lines += [f"## {args.clients} clients op 2 workers (nieuwe en herhaalde tegels)", "",
-                  f"{last['n']} aanvragen, {last['fouten']} fouten, {last['tegels_s']:.0f} "
-                  f"tegels/s, p50 {last['p50_ms']:.0f} ms, p99 {last['p99_ms']:.0f} ms; "
-                  f"piek-RSS per worker {last['rss_piek_mb']} MB (VmHWM {last['vmhwm_mb']}).",
-                  ""]
+                  "| code | client | aanvragen | fouten | tegels/s | p50 ms | p99 ms | max ms "
+                  "| client-CPU | load voor/na | start workers s | RSS rust / piek per worker MB |",
+                  "|---|---|---|---|---|---|---|---|---|---|---|---|"]
+        for last in results["last"]:
+            lines.append(
+                f"| {last['code']} | {last['client']} | {last['n']} | {last['fouten']} | "
+                f"{last['tegels_s']:.0f} | {last['p50_ms']:.0f} | {last['p99_ms']:.0f} | "
+                f"{last['max_ms']:.0f} | {100 * last['client_cpu']:.0f} % | "
+                f"{last['belasting'][0]:.1f} / {last['belasting'][1]:.1f} | "
+                f"{last['start_s']:.0f} | {last['rss_rust_mb']} / {last['rss_piek_mb']} |")
+        lines.append("")
     if "inloggen" in results:
         log = results["inloggen"]
         lines += [f"## {log['n']} gelijktijdige inlogpogingen op 2 workers", "",
@@ -345,7 +406,8 @@ def report(results: dict, args) -> str:
     lines += ["Commando:", "", "```",
               f"python benchmarks/bench_tegels_last.py --werkmap <werkmap> --fasen "
               f"{' '.join(args.fasen)} --per-zoom {args.per_zoom} --aanvragen {args.aanvragen} "
-              f"--clients {args.clients} --inloggen {args.inloggen}", "```", ""]
+              f"--clients {args.clients} --inloggen {args.inloggen} --client {args.client}"
+              + (f" --voor {args.voor}" if args.voor else ""), "```", ""]
     return "\n".join(lines)
 
 

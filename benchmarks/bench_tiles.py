@@ -150,17 +150,19 @@ def _wait(url: str, process: subprocess.Popen, timeout: float = 60) -> None:
 KAART_CLI = [sys.executable, "-c", "from kaart.cli import main; main()"]
 
 
-def start_kaart(werkmap: Path, workers: int) -> tuple[subprocess.Popen, str]:
+def start_kaart(werkmap: Path, workers: int,
+                root: Path = ROOT) -> tuple[subprocess.Popen, str]:
+    """``kaart server`` of the checkout ``root`` (default: this one) on a free port."""
     shutil.rmtree(werkmap / "kaarten" / ".tegelcache", ignore_errors=True)  # really cold
     port = _port()
     env = {**os.environ, "KAART_WERKMAP": str(werkmap), "KAART_GEEN_VOORTGANG": "1",
-           "PYTHONPATH": str(ROOT)}
+           "PYTHONPATH": str(root)}
     log = _log_file("kaart")
     with log.open("wb") as stderr:
         process = subprocess.Popen(
             [*KAART_CLI, "server", "--host", "127.0.0.1", "--port", str(port), "--workers",
              str(workers)],
-            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=stderr)
+            cwd=root, env=env, stdout=subprocess.DEVNULL, stderr=stderr)
     process.log_path = log
     base = f"http://127.0.0.1:{port}"
     _wait(f"{base}/gezond", process)

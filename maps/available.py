@@ -9,14 +9,10 @@ for the page to show.
 
 from __future__ import annotations
 
-import json
-import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 
-import pyogrio.errors
-import rasterio._err
-import rasterio.errors
+import pyogrio.errors  # noqa: F401 - loaded, so unreadable_output_errors() includes them
 
 from geo.catalog import KaartEntry
 from geo.errors import KaartError
@@ -24,13 +20,10 @@ from geo.paths import Werkmap
 from maps.outputs import MapOutputs, load_objects, load_verantwoording, outputs_from_entries
 from maps.raster import cog_readable
 from maps.style import kaart_title
+from maps.unreadable import unreadable_output_errors
 
-UNREADABLE_OUTPUT_ERRORS: tuple[type[Exception], ...] = (
-    rasterio.errors.RasterioIOError, rasterio._err.CPLE_BaseError,
-    pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError,
-    pyogrio.errors.FieldError, sqlite3.DatabaseError, json.JSONDecodeError,
-)
-"""What reading a damaged COG, GeoPackage or JSON raises (GDAL, SQLite, json)."""
+UNREADABLE_OUTPUT_ERRORS: tuple[type[Exception], ...] = unreadable_output_errors()
+"""What reading a damaged COG, GeoPackage or JSON raises (:mod:`maps.unreadable`)."""
 
 
 @dataclass

@@ -20,16 +20,18 @@ from folium import plugins
 
 from geo.errors import InvalidRequestError
 from geo.export.tabular import FORMULA_TRIGGERS
+from geo.legend import MAP_OPACITY
 from geo.runs import legend_scheme
 from geo.scoring.uitleg import breakdown_text
 from maps.assets import SERVED_PREFIX, STANDALONE_PREFIX, use_local_assets
 from maps.elements import KaartControls
 from maps.herkomst import layer_sources, mixed_label
 from maps.objecten import ObjectApi, ObjectLoader, loader_config
-from maps.outputs import PUBLIC_KINDS, MapOutputs, RasterLayer
+from maps.outputs import PUBLIC_KINDS, RISK_CLASS_COLUMNS, MapOutputs, RasterLayer
 from maps.raster import render_class_png
 from maps.style import (
-    CLASS_COLORS_BY_CODE,
+    OBJECT_CLASS_PROPERTY,
+    OPACITY_NOTE,
     THEME_LABELS,
     boundary_style,
     format_date,
@@ -40,6 +42,7 @@ from maps.style import (
     object_style,
     parse_uitleg,
     popup_html,
+    shown_colors,
 )
 from maps.verantwoording import public_paths
 
@@ -52,7 +55,8 @@ CSV_COLUMNS: list[tuple[str, str]] = [
 ]
 """(property, CSV header) of the *gebied analyseren* download."""
 
-_KEEP = [c for c, _ in CSV_COLUMNS if not c.startswith("_") and c != "opbouw"]
+_KEEP = [c for c, _ in CSV_COLUMNS if not c.startswith("_") and c != "opbouw"] + list(
+    RISK_CLASS_COLUMNS)  # the object's class on every map kind: coloured by the map shown
 
 
 def gebied_csv_config(gebied_id: str) -> dict[str, Any]:
@@ -127,13 +131,29 @@ def _raster_layer(layer: RasterLayer, *, tiles_url: str | None, show: bool) -> A
     if tiles_url:
         return folium.TileLayer(
             tiles=tiles_url.replace("{kaart_id}", entry.kaart_id), name=name, overlay=True,
-            control=True, show=show, opacity=0.75, attr="kaart", max_zoom=19,
+            control=True, show=show, opacity=MAP_OPACITY, attr="kaart", max_zoom=19,
         )
     image = render_class_png(layer.path, legend_scheme(entry.soort))
     return folium.raster_layers.ImageOverlay(
         image=image.data_url, bounds=image.bounds, name=name, overlay=True, control=True,
-        show=show, opacity=0.75, pixelated=True, interactive=False,
+        show=show, opacity=MAP_OPACITY, pixelated=True, interactive=False,
     )
+
+
+def _legend(outputs: MapOutputs, kinds: list[str]) -> str:
+    """Legend blocks (gelegenheid and every raster kind) in the colours as drawn; each block
+    names the object column its classes come from, so the viewer colours objects by the
+    map that is shown with the legend's own swatches."""
+    blocks = []
+    for kind in dict.fromkeys(["gelegenheid", *kinds]):
+        column = OBJECT_CLASS_PROPERTY[kind]
+        codes = shown_colors(kind)
+        unclassed = any(column not in frame or (~frame[column].isin(codes)).any()
+                        for frame in outputs.objects.values())
+        block = legend_html(kind, unclassed=unclassed)
+        blocks.append(block.replace(' data-soort="', f' data-eigenschap="{column}" '
+                                    'data-soort="', 1))
+    return "".join(blocks) + f'<p class="kaart-legenda-noot">{escape(OPACITY_NOTE)}</p>'
 
 
 def _initial_kaart(rasters: list[RasterLayer], wanted: str | None) -> str | None:
@@ -214,11 +234,13 @@ def build_gemeente_map(outputs: MapOutputs, *, tiles_url: str | None = None,
     ).add_to(m)
 
     object_layers = {}
+    shown_kind = next((kind for kind, layer in raster_layers if layer.show), "gelegenheid")
     for thema, frame in ({} if object_api else outputs.objects).items():
         data = objects_geojson(frame)
         layer = folium.GeoJson(
             data, name=escape(f"{THEME_LABELS.get(thema, thema)} (objecten)"),
-            style_function=object_style, highlight_function=object_highlight,
+            style_function=lambda feature, kind=shown_kind: object_style(feature, kind),
+            highlight_function=object_highlight,
             marker=folium.CircleMarker(radius=7, fill=True),
             on_each_feature=folium.JsCode(
                 "function(feature, layer) {"
@@ -255,10 +277,7 @@ def build_gemeente_map(outputs: MapOutputs, *, tiles_url: str | None = None,
     if object_api and outputs.objects:
         _add_object_loader(m, outputs, object_api, layer_control, draw, prefix)
 
-    unclassed = any((~frame["klasse"].isin(CLASS_COLORS_BY_CODE)).any()
-                    for frame in outputs.objects.values() if "klasse" in frame)
-    legend = "".join(legend_html(kind, unclassed=unclassed) for kind in
-                     dict.fromkeys(["gelegenheid"] + [k for k, _ in raster_layers]))
+    legend = _legend(outputs, [k for k, _ in raster_layers])
     info = info_html(title=title, datum=format_date(outputs.datum),
                      bronnen=public_paths(  # no server paths
                          layer_sources(outputs.verantwoording) or outputs.sources()),

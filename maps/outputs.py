@@ -182,6 +182,9 @@ def outputs_from_entries(werkmap: Werkmap, entries: Iterable[KaartEntry]) -> Map
     objects_entry = next((e for e in entries if e.objecten), None)
     objects = (load_objects(objects_entry.path(werkmap, objects_entry.objecten))
                if objects_entry else {})
+    risk_entry = next((e for e in entries if e.soort == "gecombineerd" and e.objecten), None)
+    if risk_entry is not None and risk_entry is not objects_entry:
+        objects = add_risk_classes(objects, risk_entry.path(werkmap, risk_entry.objecten))
     codes = sorted({code for e in entries for code in e.gemeenten})
     return MapOutputs(
         gebied_id=first.gebied_id, gebied_naam=first.gebied_naam, rasters=rasters,
@@ -205,6 +208,33 @@ def load_objects(path: Path) -> dict[str, gpd.GeoDataFrame]:
                                  laag=thema)
         if len(frame):
             result[thema] = frame.to_crs(WGS84)
+    return result
+
+
+RISK_CLASS_COLUMNS = ("risico_klasse", "gecombineerde_klasse")
+"""Object classes on the risico and gecombineerde kaart (from the gecombineerd run), so the
+viewer colours objects by the map that is shown. Only for entries the user may see."""
+
+
+def add_risk_classes(objects: dict[str, gpd.GeoDataFrame], path: Path
+                     ) -> dict[str, gpd.GeoDataFrame]:
+    """``objects`` with :data:`RISK_CLASS_COLUMNS` joined by ``id`` from the gecombineerd
+    run's ``objecten.gpkg``; objects it does not list keep no class there (NULL, not 0)."""
+    if not path.exists():
+        return objects
+    layers = {name for name, _ in pyogrio.list_layers(path)}
+    result = {}
+    for thema, frame in objects.items():
+        if thema not in layers or RISK_CLASS_COLUMNS[0] in frame.columns:
+            result[thema] = frame
+            continue
+        risk = pyogrio.read_dataframe(path, layer=thema, read_geometry=False)
+        columns = [c for c in RISK_CLASS_COLUMNS if c in risk.columns]
+        risk = risk[["id", *columns]].drop_duplicates("id")
+        risk["id"] = risk["id"].astype(str)
+        merged = frame.assign(_id=frame["id"].astype(str)).merge(
+            risk.rename(columns={"id": "_id"}), on="_id", how="left").drop(columns="_id")
+        result[thema] = gpd.GeoDataFrame(merged, geometry="geometry", crs=frame.crs)
     return result
 
 

@@ -177,7 +177,8 @@ def legend_html(titel: str, synthetisch: bool,
         for k, v in CHOICE_LABELS.items())
     synthetic = f'<div style="color:#b35806;font-weight:bold">{escape(SYNTHETIC_LABEL)}</div>' \
         if synthetisch else ""
-    return ('<div style="position:fixed;top:12px;right:12px;z-index:1000;background:white;'
+    return ('<div class="plan-legenda" style="position:fixed;top:12px;right:12px;z-index:1000;'
+            'background:white;'
             'padding:8px 10px;border:1px solid #999;font:12px sans-serif;'
             'max-width:min(340px, calc(100vw - 90px))">'
             f"<b>{escape(titel)}</b>{lines}<div>Rand van de stip:</div>{items}"

@@ -57,7 +57,7 @@ def hex_to_rgb(colour: str) -> tuple[int, int, int]:
     return int(value[0:2], 16), int(value[2:4], 16), int(value[4:6], 16)
 
 
-def colorize_classes(classes: np.ndarray, soort: str, alpha: int = 200) -> np.ndarray:
+def colorize_classes(classes: np.ndarray, soort: str, alpha: int = 255) -> np.ndarray:
     """RGBA (rows, cols, 4) uint8 image of a class array; unknown classes are transparent."""
     rgba = np.zeros((*classes.shape, 4), dtype=np.uint8)
     for code, colour in class_colors(soort).items():
@@ -117,7 +117,7 @@ def read_classes_mercator(path: str | os.PathLike[str], *, band: int = 2,
     return out, [[lat0, lon0], [lat1, lon1]]
 
 
-def render_class_png(path: str | os.PathLike[str], soort: str, *, alpha: int = 200,
+def render_class_png(path: str | os.PathLike[str], soort: str, *, alpha: int = 255,
                      max_pixels: int = DEFAULT_MAX_PIXELS) -> RasterImage:
     """The class band of a map COG as a coloured, transparent PNG in Web Mercator.
 
@@ -128,7 +128,9 @@ def render_class_png(path: str | os.PathLike[str], soort: str, *, alpha: int = 2
     soort : str
         Map kind, chooses the legend colours (``gelegenheid``, ``risico``, ``gecombineerd``).
     alpha : int
-        Opacity 0..255 of coloured cells.
+        Opacity 0..255 of coloured cells; opaque by default, the map layer applies
+        :data:`geo.legend.MAP_OPACITY` once (like the served tiles), so the legend's
+        colours as drawn are what the map shows.
     max_pixels : int
         Longest side of the image; larger rasters are downsampled (nearest).
     """

@@ -12,13 +12,14 @@ from html import escape
 from typing import Any
 
 from geo.legend import (
-    BIVARIATE_COLORS,
     BIVARIATE_LEVELS,
-    CLASS_NAMES,
+    GEEN_KENMERKEN,
+    MAP_OPACITY,
     SYNTHETIC_LABEL,
     bivariate_class,
     class_colors,
     class_labels,
+    shown_color,
 )
 from geo.runs import KINDS, MAP_KINDS, TOTAL, has_themes, legend_scheme
 from geo.scoring.uitleg import SCORE_RULES
@@ -39,7 +40,34 @@ NODATA_COLOR = "#9e9e9e"
 BOUNDARY_COLOR = "#1f3b57"
 CONFIDENTIAL_LABEL = "Vertrouwelijk — bevat van politie-informatie afgeleide gegevens"
 CLASS_COLORS_BY_CODE: dict[int, str] = class_colors("gelegenheid")
-"""Object colours: objects are classed like the gelegenheidskaart."""
+"""Class colours of the gelegenheidskaart (objects have a class of it)."""
+
+OBJECT_CLASS_PROPERTY: dict[str, str] = {
+    "gelegenheid": "klasse", "risico": "risico_klasse", "gecombineerd": "gecombineerde_klasse"}
+"""Object column with the object's class on each map kind (objects are coloured by the map
+that is shown; risico and gecombineerd come from the gecombineerd run's objecten.gpkg)."""
+
+OPACITY_NOTE = (f"Kleuren zoals getekend: vakjes met {round(100 * MAP_OPACITY)}% dekking op wit, "
+                "objecten in dezelfde kleur met een donkere rand.")
+
+
+def shown_colors(soort: str) -> dict[int, str]:
+    """Class code → colour as the map shows it (:func:`geo.legend.shown_color`): the legend
+    swatch, the object fill and the raster drawn at :data:`geo.legend.MAP_OPACITY` on white
+    are one colour."""
+    return {code: shown_color(colour) for code, colour in class_colors(soort).items()}
+
+
+def class_text(code: int, soort: str = "gelegenheid") -> str:
+    """A class as words, the cue next to the colour: ``5 – zeer hoog``, ``geen kenmerken
+    (score 0)``, ``gelegenheid hoog, risico laag``; ``onbekend`` for no class."""
+    kind = legend_scheme(soort)
+    labels = class_labels(kind)
+    if code not in labels:
+        return "onbekend"
+    if code == GEEN_KENMERKEN and kind == "gelegenheid":
+        return f"{labels[code]} (score 0)"
+    return labels[code] if kind == "gecombineerd" else f"{code} – {labels[code]}"
 
 
 def kaart_title(soort: str, thema: str) -> str:
@@ -50,15 +78,17 @@ def kaart_title(soort: str, thema: str) -> str:
     return f"{base} — {THEME_LABELS.get(thema, thema)}"
 
 
-def object_style(feature: dict[str, Any]) -> dict[str, Any]:
-    """Style of an object (bedrijventerrein, vakantiepark, ...) by its class 1..5."""
-    klasse = _klasse(feature)
-    fill = CLASS_COLORS_BY_CODE.get(klasse, NODATA_COLOR)
+def object_style(feature: dict[str, Any], soort: str = "gelegenheid") -> dict[str, Any]:
+    """Style of an object by its class on the map kind ``soort`` that is shown: the fill is
+    the colour the raster shows for that class (opaque, so one class has one colour)."""
+    kind = legend_scheme(soort)
+    klasse = _klasse(feature, OBJECT_CLASS_PROPERTY.get(kind, "klasse"))
+    fill = shown_colors(kind).get(klasse, NODATA_COLOR)
     return {
         "color": "#222222",
         "weight": 2,
         "fillColor": fill,
-        "fillOpacity": 0.85,
+        "fillOpacity": 1.0,
         "opacity": 1.0,
     }
 
@@ -73,8 +103,8 @@ def boundary_style(feature: dict[str, Any]) -> dict[str, Any]:
     return {"color": BOUNDARY_COLOR, "weight": 2.5, "fill": False, "dashArray": "6 4"}
 
 
-def _klasse(feature: dict[str, Any]) -> int:
-    value = (feature.get("properties") or {}).get("klasse")
+def _klasse(feature: dict[str, Any], column: str = "klasse") -> int:
+    value = (feature.get("properties") or {}).get(column)
     try:
         return int(value)
     except (TypeError, ValueError):
@@ -149,15 +179,11 @@ def popup_html(properties: dict[str, Any]) -> str:
     """
     naam = properties.get("naam") or properties.get("id") or "Object"
     thema = THEME_LABELS.get(str(properties.get("thema")), str(properties.get("thema") or ""))
-    klasse = _klasse({"properties": properties})
-    klasse_naam = properties.get("klasse_naam") or CLASS_NAMES.get(klasse, "onbekend")
-    colour = CLASS_COLORS_BY_CODE.get(klasse, NODATA_COLOR)
     rows = [
         ("Thema", escape(thema)),
         ("Gemeente", escape(str(properties.get("gemeentenaam") or "–"))),
         ("Score", _number(properties.get("score"))),
-        ("Klasse", f'<span class="kaart-swatch" style="background:{colour}"></span>'
-                   f"{klasse} – {escape(str(klasse_naam))}"),
+        *_class_rows(properties),
         ("Rang in gemeente", _number(properties.get("rang_gemeente"))),
         ("Rang in gebied", _number(properties.get("rang_gebied"))),
         *_completeness_row(properties),
@@ -177,6 +203,23 @@ def popup_html(properties: dict[str, Any]) -> str:
         parts.append(f"<p>Belangrijkste indicatoren: {top}</p>")
     parts.append("</div>")
     return "".join(parts)
+
+
+def _class_rows(properties: dict[str, Any]) -> list[tuple[str, str]]:
+    """Klasse (gelegenheid) and, when known, the object's risico and gecombineerde klasse:
+    a swatch in the shown colour plus the class in words (never colour alone)."""
+    rows = []
+    for kind, title in (("gelegenheid", "Klasse"), ("risico", "Risicoklasse"),
+                        ("gecombineerd", "Gecombineerd")):
+        column = OBJECT_CLASS_PROPERTY[kind]
+        if kind != "gelegenheid" and column not in properties:
+            continue
+        code = _klasse({"properties": properties}, column)
+        text = class_text(code, kind)
+        colour = shown_colors(kind).get(code, NODATA_COLOR)
+        rows.append((title, f'<span class="kaart-swatch" style="background:{colour}"></span>'
+                            f"{escape(text)}"))
+    return rows
 
 
 def breakdown_html(breakdown: list[dict[str, Any]], score: Any) -> str:
@@ -253,33 +296,40 @@ def legend_html(soort: str, unclassed: bool = False) -> str:
              "gecombineerd": "Gelegenheid × risico"}[kind]
     if kind == "gecombineerd":
         return _bivariate_legend_html(title)
+    colours = shown_colors(kind)
     items = "".join(
-        f'<li><span class="kaart-swatch" style="background:{colour}"></span>'
-        f"{code} – {escape(label)}</li>"
-        for code, colour, label in legend_entries(kind)
+        f'<li data-klasse="{code}"><span class="kaart-swatch" '
+        f'style="background:{colours[code]}"></span>{escape(class_text(code, kind))}</li>'
+        for code, _, _ in legend_entries(kind)
     )
-    if unclassed and kind == "gelegenheid":
-        items += (f'<li><span class="kaart-swatch" style="background:{NODATA_COLOR}"></span>'
-                  "object zonder klasse</li>")
+    if unclassed:
+        items += (f'<li data-klasse="0"><span class="kaart-swatch" '
+                  f'style="background:{NODATA_COLOR}"></span>object zonder klasse</li>')
     return (f'<div class="kaart-legenda-blok" data-soort="{kind}">'
             f"<h4>{title}</h4><ul>{items}</ul></div>")
 
 
 def _bivariate_legend_html(title: str) -> str:
-    cells = []
+    """The 3×3 legend as a table with words on both axes: rows risico hoog → laag, columns
+    gelegenheid laag → hoog (each cell also says its class in its title)."""
+    colours = shown_colors("gecombineerd")
+    rows = []
     for risico in (3, 2, 1):  # top row: high risico
+        cells = []
         for gelegenheid in (1, 2, 3):
-            colour = BIVARIATE_COLORS[(gelegenheid, risico)]
-            label = (f"gelegenheid {BIVARIATE_LEVELS[gelegenheid]}, "
-                     f"risico {BIVARIATE_LEVELS[risico]}")
             code = bivariate_class(gelegenheid, risico)
-            cells.append(f'<span class="kaart-bivariaat-cel" data-klasse="{code}" '
-                         f'title="{label}" style="background:{colour}"></span>')
+            label = escape(class_text(code, "gecombineerd"))
+            cells.append(f'<td class="kaart-bivariaat-cel" data-klasse="{code}" '
+                         f'title="{label}" aria-label="{label}" '
+                         f'style="background:{colours[code]}"></td>')
+        rows.append(f'<tr><th scope="row">{BIVARIATE_LEVELS[risico]}</th>{"".join(cells)}</tr>')
+    levels = "".join(f'<th scope="col">{BIVARIATE_LEVELS[g]}</th>' for g in (1, 2, 3))
     return (
         f'<div class="kaart-legenda-blok" data-soort="gecombineerd"><h4>{title}</h4>'
-        '<div class="kaart-bivariaat"><span class="kaart-bivariaat-y">risico →</span>'
-        f'<div class="kaart-bivariaat-raster">{"".join(cells)}</div>'
-        '<span class="kaart-bivariaat-x">gelegenheid →</span></div></div>'
+        '<table class="kaart-bivariaat"><thead><tr><th>risico ↑</th><th colspan="3"></th>'
+        f'</tr></thead><tbody>{"".join(rows)}</tbody>'
+        f'<tfoot><tr><th></th>{levels}</tr><tr><th></th>'
+        '<th colspan="3">gelegenheid →</th></tr></tfoot></table></div>'
     )
 
 

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
 from sqlalchemy.orm import Session
 
 from api.db.models_planning import Plan, load_controls, save_plan
+from geo.errors import KaartNotFoundError
 from geo.layers.gemeenten import Area
 from geo.paths import Werkmap
 from geo.planning.config import load_planning_config
@@ -105,6 +108,29 @@ def create_plan(
     directory = werkmap.plannen / run.plan_id
     return CreatedPlan(run=run, plan=plan, directory=directory,
                        files={kind: directory / path.name for kind, path in files.items()})
+
+
+GEOJSON_COLUMNS = {"object": "object_id", "gemeente": "gemeentenaam",
+                   "geplande_aankomst": "aankomst", "gepland_vertrek": "vertrek",
+                   "duur_min": "duur"}
+
+
+def load_plan_stops(werkmap: Werkmap, plan: Plan) -> tuple[pd.DataFrame, dict[str, Any]]:
+    """The stops of a stored plan as written to its ``plan.geojson`` (columns as the plan's
+    picks: ``volgorde, object_id, naam, thema, gemeentenaam, lon, lat, aankomst, ...``)
+    and the plan metadata (``start`` as (lon, lat) among it)."""
+    path = werkmap.resolve_inside(f"{plan.map}/plan.geojson")
+    if not path.is_file():
+        raise KaartNotFoundError(f"De bestanden van plan '{plan.id}' ontbreken.",
+                                 plan_id=plan.id)
+    data = json.loads(path.read_text(encoding="utf-8"))
+    rows = [{**f["properties"], "lon": f["geometry"]["coordinates"][0],
+             "lat": f["geometry"]["coordinates"][1]} for f in data.get("features", [])]
+    stops = pd.DataFrame(rows).rename(columns=GEOJSON_COLUMNS)
+    for column in ("aankomst", "vertrek"):
+        if column in stops:
+            stops[column] = pd.to_datetime(stops[column])
+    return stops, data.get("plan", {})
 
 
 def _quiet(done: int, total: int, text: str) -> None:

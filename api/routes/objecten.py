@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import logging
 import re
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
-import geopandas as gpd
 from fastapi import APIRouter, Depends, Query, Response
 
 from api import audit, object_table
@@ -16,7 +15,9 @@ from api.objects import select_objects, value_at
 from geo.catalog import KaartEntry
 from geo.errors import KaartError, KaartNotFoundError
 from geo.runs import THEMES, has_themes
-from geo.scoring.explain import explain_point
+
+if TYPE_CHECKING:
+    import geopandas as gpd
 
 router = APIRouter(tags=["objecten"])
 logger = logging.getLogger(__name__)
@@ -55,6 +56,8 @@ def _explain(entry: KaartEntry, catalog: ServiceCatalog, x: float, y: float) -> 
     has none (older run, missing or unreadable explanation file): the value still answers."""
     try:
         run_dir = catalog.werkmap.resolve_inside(entry.run_dir)
+        from geo.scoring.explain import explain_point  # the engine: only when asked
+
         return explain_point(run_dir, entry.thema, x, y)
     except KaartError:
         return None

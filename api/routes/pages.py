@@ -10,7 +10,7 @@ does not reveal whether the area or map exists.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 from urllib.parse import quote
 
 from fastapi import APIRouter, Query, Request
@@ -27,18 +27,12 @@ from geo import __version__
 from geo.catalog import KaartEntry
 from geo.errors import InputFileError, KaartError, KaartNotFoundError
 from geo.legend import SYNTHETIC_LABEL
-from maps.assets import asset_file
-from maps.available import UNREADABLE_OUTPUT_ERRORS, available_outputs
-from maps.builder import build_gemeente_map
-from maps.objecten import ObjectApi
-from maps.outputs import (
-    ALL_KINDS,
-    KIND_ORDER,
-    THEME_ORDER,
-    load_verantwoording,
-)
 from maps.style import format_date, kaart_title
+from maps.unreadable import unreadable_output_errors
 from maps.verantwoording import describe_verantwoording, load_evaluation, public_paths
+
+if TYPE_CHECKING:
+    from maps.objecten import ObjectApi
 
 router = APIRouter(tags=["pagina's"], include_in_schema=False)
 
@@ -92,6 +86,8 @@ def _kaart_row(entry: KaartEntry) -> dict:
 
 
 def object_api(request: Request, entries: list[KaartEntry]) -> ObjectApi | None:
+    from maps.objecten import ObjectApi  # with the map page, not at start-up (issue 11 item 2)
+
     """The object endpoints of the area's map with objects (gelegenheid totaal first),
     as paths of the mounted routes (so a moved API prefix moves them too)."""
     with_objects = [e for e in entries if e.objecten]
@@ -108,6 +104,8 @@ def object_api(request: Request, entries: list[KaartEntry]) -> ObjectApi | None:
 
 
 def _order(entry: KaartEntry) -> tuple:
+    from maps.outputs import KIND_ORDER, THEME_ORDER
+
     return (KIND_ORDER.get(entry.soort, 99), THEME_ORDER.get(entry.thema, 99), entry.kaart_id)
 
 
@@ -151,6 +149,10 @@ def map_page(request: Request, user: OptionalUser, catalog: CatalogDep, session:
     with_cog = [e for e in entries if e.cog]
     chosen = next((e for e in with_cog if e.kaart_id == kaart), with_cog[0] if with_cog else
                   entries[0])
+    from maps.available import available_outputs  # geopandas, folium: only when a map is shown
+    from maps.builder import build_gemeente_map
+    from maps.outputs import ALL_KINDS
+
     available = available_outputs(catalog.werkmap, entries)
     outputs = available.outputs
     if outputs is None:
@@ -189,9 +191,11 @@ def verantwoording_page(request: Request, user: OptionalUser, session: SessionDe
         return _not_found(request, user)
     if not may_see(user, entry):
         return _not_found(request, user)
+    from maps.outputs import load_verantwoording
+
     try:
         document = load_verantwoording(catalog.werkmap, entry)
-    except (KaartError, *UNREADABLE_OUTPUT_ERRORS):
+    except (KaartError, *unreadable_output_errors()):
         return _page(request, "fout.html", user, status_code=409,
                      kop="Kaartverantwoording niet beschikbaar",
                      melding="De kaartverantwoording van deze kaart is beschadigd of "
@@ -215,6 +219,8 @@ def verantwoording_page(request: Request, user: OptionalUser, session: SessionDe
 @router.get("/static/maps/{naam:path}")
 def map_asset(naam: Annotated[str, PathParam(max_length=200)]) -> FileResponse:
     """Leaflet en plug-ins (meegeleverd, geen CDN)."""
+    from maps.assets import asset_file
+
     try:
         path = asset_file(naam)
     except InputFileError as error:

@@ -26,6 +26,7 @@ from geo.layers.gemeenten import select_area
 from geo.planning.actiedag import actiedag_fields
 from services import outcomes as outcome_service
 from services import plans as plan_service
+from services.briefing import briefing_name
 
 router = APIRouter(prefix="/planning", tags=["planning"])
 
@@ -77,11 +78,20 @@ class OutcomeIn(BaseModel):
 
 
 def _pick(k) -> dict[str, Any]:
+    route = {} if k.team is None else {
+        "team": k.team, "dag": k.dag,
+        **({"gepland_vertrek": k.vertrek.isoformat()} if k.vertrek else {})}
     return {"volgorde": k.volgorde, "thema": k.thema, "object": k.object_id,
             "gemeentecode": k.gemeentecode, "score": k.score, "klasse": k.klasse,
             "verwachte_trefkans": k.verwacht, "soort_keuze": k.soort_keuze,
             "selectiekans": k.selectiekans, "geplande_aankomst": k.aankomst.isoformat(),
-            "duur_min": k.duur}
+            "duur_min": k.duur, **route}
+
+
+def plan_teams(plan: Plan) -> list[int]:
+    """The plan's teams (1..``teams`` of its parameters); none for a plan without teams."""
+    teams = json.loads(plan.parameters or "{}").get("teams")
+    return list(range(1, int(teams) + 1)) if teams else []
 
 
 def _summary(plan: Plan) -> dict[str, Any]:
@@ -89,10 +99,14 @@ def _summary(plan: Plan) -> dict[str, Any]:
             "datum": plan.datum.isoformat(), "seed": plan.seed, "aantal": plan.aantal,
             "gemeenten": json.loads(plan.gemeenten), "synthetisch": plan.synthetisch,
             "totaal_minuten": round(plan.totaal_minuten, 1),
-            "bestanden": {k: f"/planning/plannen/{plan.id}/bestanden/{k}" for k in FILES}}
+            "bestanden": {k: f"/planning/plannen/{plan.id}/bestanden/{k}" for k in FILES},
+            "briefings": {str(t): f"/planning/plannen/{plan.id}/briefings/{t}"
+                          for t in plan_teams(plan)}}
 
 
-def _visible(session, user: Principal, plan_id: str) -> Plan:
+def visible_plan(session, user: Principal, plan_id: str) -> Plan:
+    """The plan if every gemeente of it is the user's; otherwise a 404 that does not say
+    whether it exists."""
     plan = session.get(Plan, plan_id)
     if plan is None or not set(json.loads(plan.gemeenten)) <= user.gemeenten:
         raise KaartNotFoundError(f"Plan '{plan_id}' bestaat niet of is niet voor jou zichtbaar.",
@@ -134,21 +148,38 @@ def create_plan(body: PlanRequest, user: PlannerUser, session: SessionDep,
 
 @router.get("/plannen/{plan_id}", summary="Eén controleplan met keuzes en selectiekansen")
 def get_plan(plan_id: PlanId, user: PlannerUser, session: SessionDep) -> dict[str, Any]:
-    plan = _visible(session, user, plan_id)
+    plan = visible_plan(session, user, plan_id)
     return {**_summary(plan), "keuzes": [_pick(k) for k in plan.keuzes]}
 
 
 @router.get("/plannen/{plan_id}/bestanden/{soort}", summary="Download een planbestand",
-            response_class=FileResponse)
+            response_class=FileResponse, name="plan_bestand")
 def download(plan_id: PlanId, soort: Literal["csv", "xlsx", "geojson", "html"],
              user: PlannerUser, session: SessionDep, werkmap: WerkmapDep) -> FileResponse:
-    plan = _visible(session, user, plan_id)
+    plan = visible_plan(session, user, plan_id)
     name, media_type = FILES[soort]
     path = werkmap.resolve_inside(f"{plan.map}/{name}")
     if not path.is_file():
         raise KaartNotFoundError(f"Bestand {name} van plan '{plan_id}' ontbreekt.")
     audit.record(session, user, "plan_download", None, plan_id=plan.id, soort=soort)
     return FileResponse(path, media_type=media_type, filename=f"{plan.id}-{name}")
+
+
+@router.get("/plannen/{plan_id}/briefings/{team}", summary="Download de briefing van een team",
+            response_class=FileResponse, name="plan_briefing")
+def download_briefing(plan_id: PlanId, team: Annotated[int, Path(ge=1, le=50)],
+                      user: PlannerUser, session: SessionDep,
+                      werkmap: WerkmapDep) -> FileResponse:
+    """De briefing (PDF, één A4) van één team van een actiedag."""
+    plan = visible_plan(session, user, plan_id)
+    name = briefing_name(team)
+    path = werkmap.resolve_inside(f"{plan.map}/{name}")
+    if team not in plan_teams(plan) or not path.is_file():
+        raise KaartNotFoundError(f"Plan '{plan_id}' heeft geen briefing voor team {team}.",
+                                 plan_id=plan_id, team=team)
+    audit.record(session, user, "plan_download", None, plan_id=plan.id, soort="briefing",
+                 team=team)
+    return FileResponse(path, media_type="application/pdf", filename=f"{plan.id}-{name}")
 
 
 @router.post("/uitkomsten", status_code=201, summary="Registreer uitkomsten van controles")

@@ -26,7 +26,7 @@ from api.deps import (
     VisibleKaart,
 )
 from api.http_cache import cache_headers, not_modified
-from api.tiles import MAX_ZOOM, TileRenderer
+from api.tiles import MAX_ZOOM, TileRenderer, tile_key
 from api.urls import public_url
 from api.webtiles import TileUnavailableError
 from geo.errors import KaartNotFoundError
@@ -50,9 +50,10 @@ def _unavailable(error: TileUnavailableError) -> JSONResponse:
                         headers={"Retry-After": str(wait), "Cache-Control": "no-store"})
 
 
-def _render(tiles: TileRenderer, entry, catalog, z: int, x: int, y: int, scale: int) -> bytes:
+def _render(tiles: TileRenderer, entry, catalog, z: int, x: int, y: int, scale: int,
+            key: tuple) -> bytes:
     info = catalog.cog_info(entry)
-    return tiles.tile(info, entry.versie, entry.datum, entry.soort, z, x, y, scale)
+    return tiles.tile(info, entry.versie, entry.datum, entry.soort, z, x, y, scale, key)
 
 
 async def _tile(request: Request, entry, user, catalog, settings, app: TileServices, z: int,
@@ -64,7 +65,10 @@ async def _tile(request: Request, entry, user, catalog, settings, app: TileServi
     headers = cache_headers(entry, settings.tegel_max_age_s)
     if (cached := not_modified(request, headers)) is not None:
         return cached
-    work = partial(_render, app.renderer, entry, catalog, z, x, y, scale)
+    key = tile_key(entry.kaart_id, entry.versie, entry.datum, entry.soort, z, x, y, scale)
+    if (png := app.renderer.cached(key)) is not None:  # a repeat: no thread, no limiter
+        return Response(png, media_type="image/png", headers=headers)
+    work = partial(_render, app.renderer, entry, catalog, z, x, y, scale, key)
     try:
         with anyio.fail_after(TILE_TIMEOUT_S):
             async with app.limiter:

@@ -64,7 +64,8 @@ class PlanRun:
             "totaal_minuten": round(self.result.total_minutes, 1),
             "reistijd_minuten": round(self.result.travel_minutes, 1),
             "tekorten": self.result.tekorten, "bronnen": self.bronnen,
-            "synthetisch": self.synthetisch, "parameters": self.config.model_dump(mode="json"),
+            "synthetisch": self.synthetisch, "start": list(start_lonlat(self)),
+            "parameters": self.config.model_dump(mode="json"),
         }
 
 

@@ -32,6 +32,26 @@
     return control.getContainer();
   }
 
+  /* A panel that folds to a button with its title (maps/assets/indeling.js). */
+  function foldablePanel(map, layout, position, className, html, title, rank) {
+    var box = panel(map, position, className, "");
+    var body = el("div", "", html);
+    box.appendChild(body);
+    box.setAttribute("role", "region");
+    box.setAttribute("aria-label", title);
+    return {box: box, body: body, item: layout.foldable(box, body, title, rank)};
+  }
+
+  /* Leaflet's layer control folds like the panels. */
+  function foldableLayers(map, layout) {
+    var box = map.getContainer().querySelector(".leaflet-control-layers");
+    var body = box && box.querySelector(".leaflet-control-layers-list");
+    if (!body) { return; }
+    box.setAttribute("role", "region");
+    box.setAttribute("aria-label", "Kaartlagen");
+    layout.foldable(box, body, "Kaartlagen", 1);
+  }
+
   function dutchDraw() {
     if (!L.drawLocal) { return; }
     var d = L.drawLocal.draw;
@@ -123,12 +143,13 @@
     return "\ufeff" + lines.join("\r\n") + "\r\n";
   }
 
-  function addAnalysis(map, config) {
+  function addAnalysis(map, config, layout) {
     dutchDraw();
-    var box = panel(map, "topright", "kaart-analyse",
-      "<h4>Gebied analyseren</h4><p class=\"kaart-analyse-hint\">Teken een gebied met de " +
+    var folded = foldablePanel(map, layout, "topright", "kaart-analyse",
+      "<p class=\"kaart-analyse-hint\">Teken een gebied met de " +
       "veelhoek- of rechthoekknop links om objecten per thema en klasse te tellen.</p>" +
-      '<div class="kaart-analyse-resultaat"></div>');
+      '<div class="kaart-analyse-resultaat" aria-live="polite"></div>', "Gebied analyseren", 4);
+    var box = folded.box;
     var result = box.querySelector(".kaart-analyse-resultaat");
     var drawn = config.drawnItems ? window[config.drawnItems] : null;
     map.on("draw:created", function (e) {
@@ -143,14 +164,17 @@
         link.href = URL.createObjectURL(blob);
         link.download = config.csvName || "gebied_analyse.csv";
         link.id = "kaart-analyse-csv";
-        result.appendChild(link);
+        result.insertBefore(link, result.querySelector("table"));  /* visible first */
       }
       box.classList.add("kaart-analyse-actief");
+      layout.open(folded.item);
+      var body = folded.body;  /* a low panel scrolls: the result (and its CSV) first */
+      body.scrollTop += result.getBoundingClientRect().top - body.getBoundingClientRect().top;
     });
-    map.on("draw:deleted", function () { result.innerHTML = ""; });
+    map.on("draw:deleted", function () { result.innerHTML = ""; layout.update(); });
   }
 
-  function addSearch(map, config) {
+  function addSearch(map, config, layout) {
     if (!L.Control.Search) { return; }
     var group = L.layerGroup(Object.keys(config.objectLayers).map(function (k) {
       return config.objectLayers[k];
@@ -166,9 +190,12 @@
       },
       textErr: "Niet gevonden", textCancel: "Wissen",
       moveToLocation: function (latlng, title, m) {
-        var layer = latlng.layer;
-        if (layer.getBounds) { m.fitBounds(layer.getBounds(), {maxZoom: 16}); }
-        else { m.setView(latlng, 16); }
+        /* no animation: the popup that opens next pans from the final view */
+        var layer = latlng.layer, room = m._kaartPopupRoom || {top: 10};
+        if (layer.getBounds) {
+          m.fitBounds(layer.getBounds(), {maxZoom: 16, animate: false,
+            paddingTopLeft: [10, room.top], paddingBottomRight: [10, 10]});
+        } else { m.setView(latlng, 16, {animate: false}); }
       }
     });
     search.on("search:locationfound", function (e) {
@@ -176,25 +203,75 @@
         var layer = config.objectLayers[k];
         if (layer.hasLayer(e.layer) && !map.hasLayer(layer)) { map.addLayer(layer); }
       });
+      search._input.blur();
+      layout.update();
       if (e.layer.openPopup) { e.layer.openPopup(); }
     });
     map.addControl(search);
+    var input = search._input;
+    input.removeAttribute("role");  /* the plug-in puts role=search on the input itself */
+    input.setAttribute("aria-label", "Zoek object op naam");
+    layout.step(function (compact) {  /* fold the search box to its button */
+      search.options.collapsed = compact;
+      var keep = !compact || document.activeElement === input || input.value;
+      input.style.display = keep ? "block" : "none";
+      search._container.classList.toggle("search-exp", !!keep);
+    });
   }
 
-  function addLegend(map, config) {
-    var box = panel(map, "bottomright", "kaart-legenda", config.legend);
-    function refresh() {
+  /* Objects take the colours of the legend block of the map that is shown (the swatches
+     are the colours as drawn), read from the class column that block names. */
+  function objectStyler(block) {
+    var column = block ? block.getAttribute("data-eigenschap") : "klasse";
+    var colours = {};
+    if (block) {
+      block.querySelectorAll("[data-klasse]").forEach(function (item) {
+        var swatch = item.classList.contains("kaart-bivariaat-cel") ? item
+          : item.querySelector(".kaart-swatch");
+        if (swatch) { colours[item.getAttribute("data-klasse")] = swatch.style.backgroundColor; }
+      });
+    }
+    return function (feature) {
+      var value = feature && feature.properties ? feature.properties[column] : null;
+      var key = value === null || value === undefined ? "0" : String(parseInt(value, 10));
+      return {color: "#222222", weight: 2, opacity: 1, fillOpacity: 1,
+              fillColor: colours[key] || colours["0"] || "#9e9e9e"};
+    };
+  }
+
+  function addLegend(map, config, layout) {
+    var box = foldablePanel(map, layout, "bottomright", "kaart-legenda", config.legend,
+                            "Legenda", 3).box;
+    var shown = null;
+    function refresh(event) {
       var visible = {gelegenheid: true};
-      config.rasters.forEach(function (r) { if (map.hasLayer(r.layer)) { visible[r.soort] = true; } });
+      config.rasters.forEach(function (r) {
+        if (map.hasLayer(r.layer)) {
+          visible[r.soort] = true;
+          if (event && event.type === "overlayadd" && event.layer === r.layer) { shown = r.soort; }
+        }
+      });
+      if (!shown || !visible[shown]) {
+        shown = "gelegenheid";
+        config.rasters.forEach(function (r) { if (map.hasLayer(r.layer)) { shown = r.soort; } });
+      }
       box.querySelectorAll(".kaart-legenda-blok").forEach(function (block) {
         block.style.display = visible[block.getAttribute("data-soort")] ? "" : "none";
       });
+      var styler = objectStyler(box.querySelector('.kaart-legenda-blok[data-soort="' + shown + '"]'));
+      Object.keys(config.objectLayers).forEach(function (k) {
+        var layer = config.objectLayers[k];
+        layer.options.style = styler;  /* also used by resetStyle after a highlight */
+        if (layer.setStyle) { layer.setStyle(styler); }
+      });
+      map.getContainer().setAttribute("data-kaart-objectkleur", shown);
     }
     map.on("overlayadd overlayremove", refresh);
     refresh();
+    layout.update();
   }
 
-  function addOfflineFallback(map, config) {
+  function addOfflineFallback(map, config, layout) {
     if (!config.osm || !config.plain) { return; }
     var errors = 0, switched = false;
     config.osm.on("tileerror", function () {
@@ -204,21 +281,27 @@
       map.removeLayer(config.osm);
       map.addLayer(config.plain);
       map.getContainer().classList.add("kaart-offline");
-      panel(map, "bottomleft", "kaart-melding",
-        "Achtergrondkaart niet bereikbaar (offline): kaart zonder achtergrond getoond.");
+      foldablePanel(map, layout, "bottomleft", "kaart-melding",
+        "Achtergrondkaart niet bereikbaar (offline): kaart zonder achtergrond getoond.",
+        "Geen achtergrondkaart", 0);
+      layout.update();
     });
   }
 
   window.Kaart = {
     init: function (map, config) {
+      var layout = window.KaartIndeling.create(map);
       L.control.scale({imperial: false, position: "bottomleft"}).addTo(map);
-      panel(map, "bottomleft", "kaart-info-paneel", config.info);
-      addLegend(map, config);
-      addOfflineFallback(map, config);
+      foldablePanel(map, layout, "bottomleft", "kaart-info-paneel", config.info,
+                    "Over deze kaart", 2);
+      foldableLayers(map, layout);
+      addLegend(map, config, layout);
+      addOfflineFallback(map, config, layout);
       if (Object.keys(config.objectLayers).length) {
-        addSearch(map, config);
-        addAnalysis(map, config);
+        addSearch(map, config, layout);
+        addAnalysis(map, config, layout);
       }
+      layout.update();
       map.getContainer().setAttribute("data-kaart-klaar", "ja");
     },
     _inRing: inRing,

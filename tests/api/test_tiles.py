@@ -169,3 +169,18 @@ def test_disk_cache_is_shared_between_renderers(outputs, tmp_path, monkeypatch):
     assert other_worker.tile(*args) == first
     with pytest.raises(AssertionError, match="schijfcache"):
         TileRenderer(cache_size=0).tile(*args)  # without the cache it would render
+
+
+def test_tile_lru_is_bounded_by_count_and_bytes():
+    from api.tiles import TileLRU
+
+    lru = TileLRU(maxsize=3, max_bytes=10)
+    for i in range(4):
+        lru.put((i,), b"ab")
+    assert lru.get((0,)) is None and lru.get((3,)) == b"ab"  # oldest out by count
+    lru.put((9,), b"x" * 9)  # 9 + 2 + 2 > 10: the least recently used go
+    info = lru.info()
+    assert info.nbytes <= 10 and lru.get((9,)) == b"x" * 9
+    assert lru.get((3,)) is None  # 2 + 9 > 10: the least recently used went
+    lru.put((10,), b"y" * 11)  # larger than the whole cache: not kept
+    assert lru.get((10,)) is None and lru.info().nbytes <= 10

@@ -6,9 +6,11 @@ from geo.legend import (
     BIVARIATE_COLORS,
     CLASS_COLORS,
     CLASS_NAMES,
+    GEEN_KENMERKEN,
     RISK_COLORS,
     class_codes,
     class_colors,
+    shown_color,
 )
 from maps.style import (
     NODATA_COLOR,
@@ -23,10 +25,27 @@ from maps.style import (
 )
 
 
-@pytest.mark.parametrize("klasse", [1, 2, 3, 4, 5])
-def test_object_style_uses_legend_colour(klasse):
+@pytest.mark.parametrize("klasse", [1, 2, 3, 4, 5, GEEN_KENMERKEN])
+def test_object_style_uses_legend_colour_as_drawn(klasse):
     style = object_style({"properties": {"klasse": klasse}})
-    assert style["fillColor"] == CLASS_COLORS[klasse]
+    assert style["fillColor"] == shown_color(class_colors("gelegenheid")[klasse])
+    assert style["fillOpacity"] == 1.0  # opaque: one class, one colour
+    assert f'background:{style["fillColor"]}' in legend_html("gelegenheid")
+
+
+def test_objects_are_coloured_by_the_map_that_is_shown():
+    feature = {"properties": {"klasse": 5, "risico_klasse": 1, "gecombineerde_klasse": 7}}
+    assert object_style(feature, "risico")["fillColor"] == shown_color(RISK_COLORS[1])
+    assert object_style(feature, "gecombineerd")["fillColor"] == shown_color(
+        BIVARIATE_COLORS[(3, 1)])
+    assert object_style({"properties": {"klasse": 5}}, "risico")["fillColor"] == NODATA_COLOR
+
+
+def test_popup_names_every_class_in_words():
+    html = popup_html({"naam": "P", "klasse": GEEN_KENMERKEN, "score": 0.0,
+                       "risico_klasse": 4, "gecombineerde_klasse": 3})
+    assert "geen kenmerken (score 0)" in html and "4 – hoog" in html
+    assert "gelegenheid laag, risico hoog" in html
 
 
 @pytest.mark.parametrize("value", [None, "x", 0, 7])
@@ -43,25 +62,26 @@ def test_legend_entries_match_geo_legend(soort, colours):
     assert [label for *_, label in entries] == [CLASS_NAMES[c] for c in class_codes(soort)]
     html = legend_html(soort)
     for colour in colours.values():
-        assert colour in html
+        assert shown_color(colour) in html  # the swatch is the colour as drawn
 
 
 def test_legend_marks_unclassed_objects_only_when_asked():
     assert "object zonder klasse" not in legend_html("gelegenheid")
     html = legend_html("gelegenheid", unclassed=True)
     assert f'background:{NODATA_COLOR}"></span>object zonder klasse' in html
-    assert "object zonder klasse" not in legend_html("risico", unclassed=True)
+    # objects without a risico class (not in the gecombineerd run) are grey on that map too
+    assert "object zonder klasse" in legend_html("risico", unclassed=True)
 
 
 def test_bivariate_legend_has_all_nine_colours():
     html = legend_html("gecombineerd")
     assert html.count("kaart-bivariaat-cel") == 9
     for colour in BIVARIATE_COLORS.values():
-        assert colour in html
+        assert shown_color(colour) in html
     # code 9 = gelegenheid hoog, risico hoog
-    colour = class_colors("gecombineerd")[9]
+    colour = shown_color(class_colors("gecombineerd")[9])
     assert (f'data-klasse="9" title="gelegenheid hoog, risico hoog" '
-            f'style="background:{colour}"') in html
+            f'aria-label="gelegenheid hoog, risico hoog" style="background:{colour}"') in html
 
 
 def test_popup_shows_score_class_rank_and_breakdown_in_dutch():
@@ -76,7 +96,7 @@ def test_popup_shows_score_class_rank_and_breakdown_in_dutch():
     assert "Park &lt;Oost&gt;" in html and "<Oost>" not in html
     assert "Bedrijventerreinen" in html
     assert "<th>Score</th><td>0,50</td>" in html
-    assert "3 – gemiddeld" in html and CLASS_COLORS[3] in html
+    assert "3 – gemiddeld" in html and shown_color(CLASS_COLORS[3]) in html
     assert "<th>Rang in gemeente</th><td>2</td>" in html
     assert "<th>Rang in gebied</th><td>7</td>" in html
     # shares: 0.3 / 0.5 = 60 %, 0.2 / 0.5 = 40 %
