@@ -44,6 +44,8 @@ PLUGIN_ASSETS: dict[str, tuple[list[tuple[str, str]], list[tuple[str, str]]]] = 
                       ("kaart_objecten_js", "objecten.js"),
                       ("kaart_objecten_tabel_js", "objecten_tabel.js")],
                      [("kaart_objecten_css", "objecten.css")]),
+    "VersionPicker": ([("kaart_versies_js", "versies.js")],
+                      [("kaart_versies_css", "versies.css")]),
 }
 
 _SAFE_NAME = re.compile(r"^[A-Za-z0-9_.@-]+(/[A-Za-z0-9_.@-]+)?$")

@@ -71,6 +71,18 @@ class Comparison:
         rows = self.objects[self.objects["verandering"] != "gelijk"]
         return pd.DataFrame(rows[_COLUMNS]).reset_index(drop=True)
 
+    def changed_locations(self) -> pd.DataFrame:
+        """:meth:`changed` with ``lon``/``lat`` (WGS84) of a point on each object (the
+        newer version's geometry, else the older one's); NaN without a geometry."""
+        rows = self.objects[self.objects["verandering"] != "gelijk"]
+        frame = pd.DataFrame(rows[_COLUMNS]).reset_index(drop=True)
+        geometry = rows.geometry.reset_index(drop=True)
+        present = geometry.notna() & ~geometry.is_empty
+        points = geometry[present].representative_point().to_crs("EPSG:4326")
+        frame["lon"] = points.x.reindex(frame.index)
+        frame["lat"] = points.y.reindex(frame.index)
+        return frame
+
 
 def list_area_versions(werkmap: Werkmap, gebied_id: str,
                        soort: str = GELEGENHEID.soort) -> list[Version]:

@@ -23,6 +23,7 @@ from api.auth import Principal
 from api.authz import may_see, may_see_confidential
 from api.deps import CatalogDep, OptionalUser, SessionDep, csrf_token, visible_entries
 from api.security_headers import add_nonce, csp_nonce
+from api.viewer_versions import add_version_picker
 from geo import __version__
 from geo.catalog import KaartEntry
 from geo.errors import InputFileError, KaartError, KaartNotFoundError
@@ -162,6 +163,7 @@ def map_page(request: Request, user: OptionalUser, catalog: CatalogDep, session:
     m = build_gemeente_map(outputs, tiles_url=TILES_URL, allowed_kinds=ALL_KINDS,
                            show_kaart=chosen.kaart_id,
                            object_api=object_api(request, entries))
+    add_version_picker(m, request, entries, outputs.gebied_naam)  # versies.js (planner)
     root = m.get_root()
     root.render()
     audit.record(session, user, "kaart", chosen.kaart_id, versie=chosen.versie, pagina="kaart",

@@ -30,6 +30,9 @@ class Verandering(BaseModel):
     klasse_van: int | None
     klasse_naar: int | None
     verandering: str
+    lon: float | None = None
+    lat: float | None = None
+    """A point on the object (WGS84), for the viewer's veranderingen layer."""
 
 
 class Veranderingen(BaseModel):
@@ -81,7 +84,7 @@ def veranderingen(entry: VisibleKaart, user: CurrentUser, session: SessionDep,
             naar=found[-1].versie if found else None, aantallen=dict.fromkeys(CHANGES, 0),
             veranderd=[], melding="Er is nog maar één versie; er is niets om te vergelijken.")
     result = compare_versions(werkmap, entry.gebied_id, van=van, naar=naar, soort=soort)
-    changed = result.changed()
+    changed = result.changed_locations()
     audit.record(session, user, "veranderingen", entry.kaart_id, van=result.van.versie,
                  naar=result.naar.versie)
     rows = changed.astype(object).where(changed.notna(), None).to_dict(orient="records")
