@@ -16,6 +16,7 @@ from api.catalog import ServiceCatalog
 from api.db.session import open_database
 from api.deps import csrf_protect
 from api.errors import add_exception_handlers
+from api.openapi import api_document, api_version_middleware
 from api.routes import (
     auth,
     beheer,
@@ -32,12 +33,34 @@ from api.routes import (
 from api.security_headers import add_security_headers
 from api.settings import Settings
 from api.tiles import TileRenderer
+from api.urls import API_BASE, OPENAPI_PATH
 from geo import __version__
 
 SESSION_COOKIE = "kaart_sessie"
 GIL_SWITCH_S = 0.0005
 """GIL switch interval of a server process (Python's default 5 ms): a tile thread back from
 GDAL waited up to 5 ms for the busy event loop per GIL hand-over (see BENCHMARKS.md, tile load)."""
+PAGE_ROUTERS = (pages.router, planning_pages.router, auth.router)
+"""HTML pages and the login/logout forms: their own paths (pages first: they own /inloggen)."""
+API_ROUTERS = (health.router, auth.api_router, kaarten.router, rapport.router, objecten.router,
+               beheer.router, planning.router)
+"""The JSON API, mounted under :data:`api.urls.API_BASE` (NL API Design Rules)."""
+TILE_ROUTERS = (tiles.router, vector_tiles.router)
+"""Tiles keep ``/tiles/...`` (XYZ/TileJSON conventions; not part of the API document)."""
+
+
+def _use_api_document(app: FastAPI, settings: Settings) -> None:
+    """``app.openapi()`` is the published API document (:func:`api.openapi.api_document`)."""
+    full = app.openapi
+
+    def openapi() -> dict:
+        if getattr(app.state, "api_document", None) is None:
+            app.state.api_document = api_document(full(), settings.api_contact())
+        return app.state.api_document
+
+    app.openapi = openapi  # type: ignore[method-assign]
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     """Build the kaart service for ``settings`` (default: from ``KAART_...`` variables).
 
@@ -67,6 +90,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         ),
         lifespan=lifespan,
         dependencies=[Depends(csrf_protect)],
+        openapi_url=OPENAPI_PATH,
         docs_url=None,  # api.routes.docs serves Swagger UI locally (not in productie)
         redoc_url=None,
     )
@@ -92,13 +116,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         https_only=settings.secure_cookie,
     )
     app.add_middleware(AuditMiddleware)
+    app.add_middleware(api_version_middleware)
     add_exception_handlers(app)
     add_security_headers(app)
 
-    # pages first: they own /inloggen (the login form) before the auth API
-    for module in (pages, planning_pages, health, auth, kaarten, rapport, tiles, vector_tiles,
-                   objecten, beheer, planning):
-        app.include_router(module.router)
+    for router in PAGE_ROUTERS + TILE_ROUTERS:
+        app.include_router(router)
+    for router in API_ROUTERS:
+        app.include_router(router, prefix=API_BASE)
+    _use_api_document(app, settings)
     if settings.omgeving != "productie":
         from api.routes import docs
 

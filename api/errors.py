@@ -1,9 +1,13 @@
-"""Map :class:`geo.errors.KaartError` subclasses to HTTP; every error is JSON with a Dutch
-``melding`` and a stable ``code`` (never a stack trace)."""
+"""Map :class:`geo.errors.KaartError` subclasses to HTTP. Every error is
+``application/problem+json`` (RFC 9457, NL API Design Rules
+``/core/error-handling/problem-details``): ``type``, a Dutch ``title`` and ``detail``,
+``status``, ``instance`` (the request path) and the stable ``code``; never a stack trace or a
+server path. Invalid input is 400 with every problem in ``errors``."""
 
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -11,6 +15,8 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api.db.guard import DatabaseLostError
+from api.openapi import API_VERSION, PROBLEM_MEDIA, VERSION_HEADER
+from geo.config_messages import describe_error
 from geo.errors import (
     AuthenticationError,
     InputError,
@@ -61,7 +67,16 @@ _HTTP_CODES = {
     413: ("te_groot", "Verzoek te groot."),
     415: ("mediatype_onbekend", "Dit mediatype wordt niet ondersteund."),
 }
-
+TITLES = {
+    400: "Ongeldig verzoek", 401: "Niet ingelogd", 403: "Geen toegang", 404: "Niet gevonden",
+    405: "Methode niet toegestaan", 406: "Formaat niet leverbaar", 409: "Conflict",
+    413: "Verzoek te groot", 415: "Mediatype niet ondersteund", 429: "Te veel verzoeken",
+    500: "Interne fout", 503: "Dienst tijdelijk niet beschikbaar",
+}
+"""The ``title`` of a problem: one short Dutch phrase per HTTP status (RFC 9457)."""
+PROBLEM_TYPE = "urn:kaart:probleem:"
+"""``type`` of a problem: this prefix + the stable ``code`` (e.g. ``...:niet_gevonden``)."""
+_RESERVED = frozenset({"type", "title", "status", "detail", "instance", "code", "melding"})
 
 def status_for(error: KaartError) -> int:
     for cls in type(error).__mro__:
@@ -70,8 +85,28 @@ def status_for(error: KaartError) -> int:
     return 500
 
 
-def _json(status: int, body: dict, headers: dict[str, str] | None = None) -> JSONResponse:
-    return JSONResponse({"fout": body}, status_code=status, headers=headers)
+def problem_response(status: int, code: str, detail: str, *, instance: str | None = None,
+                     headers: dict[str, str] | None = None,
+                     extra: dict[str, Any] | None = None) -> JSONResponse:
+    """An ``application/problem+json`` answer (RFC 9457) with Dutch ``title``/``detail``,
+    the stable ``code`` and ``extra`` members (never one of the standard names)."""
+    body: dict[str, Any] = {"type": PROBLEM_TYPE + code,
+                            "title": TITLES.get(status, "Fout"), "status": status,
+                            "detail": detail}
+    if instance:
+        body["instance"] = instance[:300]
+    body["code"] = code
+    body.update({k: v for k, v in (extra or {}).items() if k not in _RESERVED})
+    return JSONResponse(body, status_code=status, headers=headers, media_type=PROBLEM_MEDIA)
+
+
+def error_problem(error: KaartError, status: int, *, instance: str | None = None,
+                  headers: dict[str, str] | None = None,
+                  werkmap_root: str | None = None) -> JSONResponse:
+    """``error`` as a problem; its details (server paths made public) as extra members."""
+    public = public_paths(error.to_dict(), werkmap_root)
+    return problem_response(status, error.code, error.message, instance=instance,
+                            headers=headers, extra=public)
 
 
 def _werkmap_root(request: Request) -> str | None:
@@ -89,43 +124,59 @@ async def _kaart_error(request: Request, error: KaartError) -> JSONResponse:
     if status >= 500 or status == 409:
         logger.error("kaart-fout %s op %s: %s", error.code, request.url.path, error.message)
     # never a server path in an answer: relative to the werkmap, or only the file name
-    return _json(status, public_paths(error.to_dict(), _werkmap_root(request)), headers)
+    return error_problem(error, status, instance=request.url.path, headers=headers,
+                         werkmap_root=_werkmap_root(request))
 
 
 async def _unreadable_output(request: Request, error: Exception) -> JSONResponse:
     logger.error("beschadigd uitvoerbestand op %s: %s", request.url.path, error)
-    body = {"code": CorruptOutputError.code, "melding": CORRUPT_MESSAGE}
+    extra = {}
     if kaart_id := request.path_params.get("kaart_id"):
-        body["kaart_id"] = kaart_id
-    return _json(409, body)
+        extra["kaart_id"] = kaart_id
+    return problem_response(409, CorruptOutputError.code, CORRUPT_MESSAGE,
+                            instance=request.url.path, extra=extra)
+
+
+def _invalid_item(item: dict[str, Any]) -> dict[str, str]:
+    """One invalid input in Dutch (:func:`geo.config_messages.describe_error`); the value sent
+    is repeated only for query, path and header parameters, never from a body (passwords)."""
+    loc = [str(p) for p in item.get("loc", ())]
+    where = loc[0] if loc and loc[0] in ("query", "path", "header", "body") else "body"
+    name = ".".join(loc[1:] if loc and loc[0] == where else loc) or where
+    expected, found = describe_error(dict(item))
+    detail = f"'{name}': verwacht {expected}" + (f", gevonden {found}." if where != "body"
+                                                 else ".")
+    return {"in": where, "location": name, "detail": detail,
+            "code": str(item.get("type", "ongeldig"))}
 
 
 async def _validation_error(request: Request, error: RequestValidationError) -> JSONResponse:
-    problems = []
-    for item in error.errors():
-        where = ".".join(str(p) for p in item.get("loc", ()) if p not in ("query", "path", "body"))
-        problems.append({"parameter": where, "probleem": item.get("type", "ongeldig")})
-    names = ", ".join(sorted({p["parameter"] for p in problems})) or "verzoek"
-    body = {"code": "ongeldig_verzoek", "melding": f"Ongeldige parameter(s): {names}.",
-            "problemen": problems}
-    return _json(422, body)
+    """Invalid input is 400 (``/core/error-handling/invalid-input``), all problems at once."""
+    items = [_invalid_item(item) for item in error.errors()]
+    names = ", ".join(sorted({item["location"] for item in items})) or "verzoek"
+    detail = f"Ongeldige invoer: {'; '.join(item['detail'] for item in items)}" if items \
+        else "Ongeldig verzoek."
+    return problem_response(400, "ongeldig_verzoek", detail[:1000], instance=request.url.path,
+                            extra={"errors": items, "parameters": names})
 
 
 async def _http_error(request: Request, error: StarletteHTTPException) -> JSONResponse:
     code, text = _HTTP_CODES.get(error.status_code, ("http_fout", "Verzoek niet verwerkt."))
-    return _json(error.status_code, {"code": code, "melding": text},
-                 dict(error.headers or {}))
+    return problem_response(error.status_code, code, text, instance=request.url.path,
+                            headers=dict(error.headers or {}))
 
 
 async def _unexpected(request: Request, error: Exception) -> JSONResponse:
+    """500 (answered outside every middleware, so it carries API-Version itself)."""
     if isinstance(error, unreadable_output_errors()):  # pyogrio's: loaded after start-up
         return await _unreadable_output(request, error)
     logger.exception("interne fout op %s", request.url.path)
-    return _json(500, {"code": "interne_fout", "melding": "Interne fout in de server."})
+    return problem_response(500, "interne_fout", "Interne fout in de server.",
+                            instance=request.url.path, headers={VERSION_HEADER: API_VERSION})
 
 
 def add_exception_handlers(app: FastAPI) -> None:
-    """Install the JSON error handlers on ``app``."""
+    """Install the problem+json error handlers on ``app``."""
     app.add_exception_handler(KaartError, _kaart_error)
     for cls in unreadable_output_errors():
         app.add_exception_handler(cls, _unreadable_output)

@@ -16,6 +16,9 @@ Environment variables
 ``KAART_VERTROUWDE_PROXIES`` comma-separated addresses/networks of reverse proxies whose
                             ``X-Forwarded-For`` is believed (default: none).
 ``KAART_COOKIE_SECURE``     send the session cookie over HTTPS only (default: on in productie).
+``KAART_API_CONTACT_NAAM``, ``..._EMAIL``, ``..._URL`` who answers questions about the API
+                            (``info.contact`` of the OpenAPI document, NL API Design Rules);
+                            the defaults are placeholders (``.invalid``): set them in productie.
 ``KAART_TEGEL_SCHIJFCACHE`` directory for rendered tiles shared by worker processes
                             (none by default: a tile from the serving copy costs about what
                             reading a cached file costs, and the cache has no eviction).
@@ -61,6 +64,10 @@ class Settings(BaseSettings):
     audit_tegels_max: int = Field(1000, ge=1)
     auth_cache_s: float = Field(5.0, ge=0, description="Gebruiker per token/sessie onthouden.")
     migreer: bool = True
+    api_contact_naam: str = Field("Beheer van deze kaartdienst", max_length=200)
+    api_contact_email: str = Field("beheer@kaart.invalid", max_length=200)
+    api_contact_url: str | None = Field(
+        None, max_length=500, description="Standaard de publieke URL (of https://kaart.invalid).")
 
     @model_validator(mode="after")
     def _refuse_weak_secret(self) -> Settings:
@@ -86,6 +93,11 @@ class Settings(BaseSettings):
     def secure_cookie(self) -> bool:
         """Whether the session cookie is HTTPS-only."""
         return self.omgeving == "productie" if self.cookie_secure is None else self.cookie_secure
+
+    def api_contact(self) -> dict[str, str]:
+        """``info.contact`` of the API document (``/core/doc-openapi-contact``)."""
+        url = self.api_contact_url or self.publieke_url or "https://kaart.invalid"
+        return {"name": self.api_contact_naam, "email": self.api_contact_email, "url": url}
 
     def open_werkmap(self) -> Werkmap:
         """The served werkmap (``KAART_WERKMAP`` or the user's data directory)."""

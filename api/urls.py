@@ -1,5 +1,11 @@
-"""Where a request comes from and where the service lives, never taken from client headers.
+"""Where the API lives, where a request comes from and where the service lives (never
+taken from client headers).
 
+* :data:`API_BASE` and :func:`api_path` — the one place that knows the versioned base path
+  of the JSON API (``/api/v1``, NL API Design Rules ``/core/uri-version``). Every Python
+  caller builds API URLs with :func:`api_path`; the viewer's JavaScript reads the same base
+  from ``maps/assets/api.js`` (written from :data:`API_BASE`, see :mod:`maps.assets`).
+  Tiles (``/tiles/...``) and HTML pages keep their own paths.
 * :func:`public_url` — an absolute URL on the configured ``KAART_PUBLIEKE_URL``; without
   that setting the URL the request reached (development, tests). Use it for every absolute
   URL the service hands out (TileJSON ``tiles``, links in e-mails, ...).
@@ -17,6 +23,19 @@ from starlette.requests import Request
 from geo.errors import ConfigError
 
 Network = IPv4Network | IPv6Network
+
+API_MAJOR = 1
+API_BASE = f"/api/v{API_MAJOR}"
+"""Base path of the JSON API: only the major version is in the URI (``/core/uri-version``)."""
+OPENAPI_PATH = f"{API_BASE}/openapi.json"
+"""Where the OpenAPI document is published (``/core/publish-openapi``)."""
+
+
+def api_path(path: str) -> str:
+    """``path`` of the JSON API under :data:`API_BASE`: ``api_path("/kaarten")`` is
+    ``/api/v1/kaarten``. No trailing slash (``/core/no-trailing-slash``)."""
+    tail = "/" + path.strip("/")
+    return API_BASE if tail == "/" else API_BASE + tail
 
 
 def check_public_url(value: str) -> str:

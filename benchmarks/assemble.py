@@ -3,7 +3,8 @@
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent
-ORDER = ["gelegenheid", "gelegenheid_engine", "risico", "tiles", "tegels_last", "plan", "actiedag",
+ORDER = ["gelegenheid", "gelegenheid_engine", "risico", "simulatie", "tiles", "tegels_last",
+         "plan", "actiedag",
          "maps",
          "lagen", "demo"]
 

@@ -165,7 +165,7 @@ def start_kaart(werkmap: Path, workers: int,
             cwd=root, env=env, stdout=subprocess.DEVNULL, stderr=stderr)
     process.log_path = log
     base = f"http://127.0.0.1:{port}"
-    _wait(f"{base}/gezond", process)
+    _wait(f"{base}/api/v1/gezond", process)
     return process, base
 
 

@@ -27,7 +27,7 @@ BASE_MAP_HOSTS = ("https://tile.openstreetmap.org", "https://*.tile.openstreetma
 """The only outside hosts a map may load from: OpenStreetMap base-map images (never scripts).
 Both Content-Security-Policies (served pages and standalone files) allow exactly these."""
 
-MAP_JS = [("leaflet", "leaflet.js"), ("kaart_nl_js", "nl.js")]
+MAP_JS = [("leaflet", "leaflet.js"), ("kaart_nl_js", "nl.js"), ("kaart_api_js", "api.js")]
 MAP_CSS = [("leaflet_css", "leaflet.css")]
 PLUGIN_ASSETS: dict[str, tuple[list[tuple[str, str]], list[tuple[str, str]]]] = {
     "Fullscreen": ([("Control.Fullscreen.js", "Control.FullScreen.js")],

@@ -12,8 +12,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from geo.layers.gemeenten import select_area
+from geo.layers.gemeenten import Area, select_area
 from geo.paths import Werkmap
+from geo.scoring.grid import DEFAULT_CELLSIZE
 from services import Progress
 from services.runs import (
     build_gecombineerd,
@@ -72,16 +73,27 @@ def write_demo_layers(werkmap: Werkmap, seed: int,
 
 def build_demo_outputs(werkmap: Werkmap, progress: Progress | None = None) -> DemoOutputs:
     """Build every demo output from the demo layers in ``werkmap``; ``progress(done, total,
-    text)`` is called before each step and once at the end."""
-    steps = _steps(werkmap)
+    text)`` counts work units (one per gemeente map, one per other step) and is called
+    before each step, after each gemeente inside a step and once at the end."""
+    return run_steps(_steps(werkmap), progress)
+
+
+def run_steps(steps: list[DemoStepPlan], progress: Progress | None = None) -> DemoOutputs:
+    """Run ``steps`` in order, reporting their units to ``progress`` as one running total."""
+    total = sum(step.units for step in steps)
     result = DemoOutputs()
-    for done, (stap, description, run) in enumerate(steps):
-        if progress is not None:
-            progress(done, len(steps), description)
-        result.steps.append(DemoStep(stap=stap, beschrijving=description,
-                                     geschreven=run(result)))
+    base = 0
+    for step in steps:
+        def report(done: int, text: str, _base: int = base, _units: int = step.units) -> None:
+            if progress is not None:
+                progress(_base + max(0, min(done, _units)), total, text)
+
+        report(0, step.beschrijving)
+        result.steps.append(DemoStep(stap=step.stap, beschrijving=step.beschrijving,
+                                     geschreven=step.run(result, report)))
+        base += step.units
     if progress is not None:
-        progress(len(steps), len(steps), "Demo klaar")
+        progress(total, total, "Demo klaar")
     return result
 
 
@@ -131,29 +143,68 @@ def build_real_demo(werkmap: Werkmap, seed: int = 1,
                     geschreven=run_files(runs) + html_files(built), html=built.path)
 
 
-StepRun = Callable[[DemoOutputs], list[dict[str, object]]]
+StepReport = Callable[[int, str], None]
+"""``report(done, text)``: units of the running step done so far (0..its ``units``)."""
+StepRun = Callable[[DemoOutputs, StepReport], list[dict[str, object]]]
 
 
-def _steps(werkmap: Werkmap) -> list[tuple[str, str, StepRun]]:
-    """The demo's steps in order: (command name, Dutch description, what to run)."""
+@dataclass(frozen=True)
+class DemoStepPlan:
+    """One step to run: command name, Dutch description, work units, what to run."""
+
+    stap: str
+    beschrijving: str
+    units: int
+    run: StepRun
+
+
+def gelegenheid_step(werkmap: Werkmap, area: Area, **options: object) -> DemoStepPlan:
+    """Gelegenheid per gemeente of ``area``; one unit per finished gemeente."""
+    names = list(area.gemeenten["gemeentenaam"])
+    cellsize = options.get("cellsize", DEFAULT_CELLSIZE)
+
+    def run(_: DemoOutputs, report: StepReport) -> list[dict[str, object]]:
+        order: dict[str, int] = {}
+
+        def per_area(item: Area, done: int, total: int, text: str) -> None:
+            index = order.setdefault(item.id, len(order))
+            finished = index + (1 if total and done >= total else 0)
+            report(finished, f"Gelegenheidskaart {item.naam} ({index + 1}/{len(names)}): "
+                             f"{text}")
+
+        return run_files(build_gelegenheid(werkmap, area, per_gemeente=True,
+                                           progress=per_area, **options))
+
+    return DemoStepPlan("gelegenheid", f"Gelegenheidskaarten ({len(names)} gemeenten, "
+                                       f"{cellsize:g} m)", len(names), run)
+
+
+def risico_step(werkmap: Werkmap, area: Area, **options: object) -> DemoStepPlan:
+    """Risico per gemeente of ``area``; one unit per finished gemeente."""
+    count = len(area.gemeenten)
+
+    def run(_: DemoOutputs, report: StepReport) -> list[dict[str, object]]:
+        return run_files(build_risico(werkmap, area, per_gemeente=True,
+                                      progress=lambda done, _t, text: report(done, text),
+                                      **options))
+
+    return DemoStepPlan("risico", f"Risicokaarten ({count} gemeenten)", count, run)
+
+
+def _steps(werkmap: Werkmap) -> list[DemoStepPlan]:
+    """The demo's steps in order (command name, Dutch description, units, what to run)."""
     provincie = select_area(provincie=DEMO_PROVINCIE)
     region = select_area(regio=DEMO_REGIO)
 
-    def gelegenheid(_: DemoOutputs) -> list[dict[str, object]]:
-        return run_files(build_gelegenheid(werkmap, provincie, per_gemeente=True))
-
-    def risico(_: DemoOutputs) -> list[dict[str, object]]:
-        return run_files(build_risico(werkmap, provincie, per_gemeente=True))
-
     def gecombineerd(code: str) -> StepRun:
-        return lambda _: run_files([build_gecombineerd(werkmap, select_area(gemeente=code))])
+        return lambda _o, _r: run_files([build_gecombineerd(werkmap, select_area(gemeente=code))])
 
-    def html(outputs: DemoOutputs) -> list[dict[str, object]]:
+    def html(outputs: DemoOutputs, _: StepReport) -> list[dict[str, object]]:
         built = build_html(werkmap, werkmap.root / HTML_NAME, gemeente=DEMO_GEMEENTE)
         outputs.html = built.path
         return html_files(built)
 
-    def plan(outputs: DemoOutputs) -> list[dict[str, object]]:
+    def plan(outputs: DemoOutputs, _: StepReport) -> list[dict[str, object]]:
         from services.plans import create_plan
         from services.store import werkmap_database
 
@@ -163,14 +214,13 @@ def _steps(werkmap: Werkmap) -> list[tuple[str, str, StepRun]]:
         outputs.plan_dir = created.directory
         return created.geschreven
 
-    combined = [("gecombineerd", f"Gecombineerde kaart {naam}", gecombineerd(code))
+    combined = [DemoStepPlan("gecombineerd", f"Gecombineerde kaart {naam}", 1, gecombineerd(code))
                 for code, naam in zip(region.gemeenten["gemeentecode"],
                                       region.gemeenten["gemeentenaam"], strict=True)]
     return [
-        ("gelegenheid", f"Gelegenheidskaarten ({len(provincie.codes)} gemeenten, 25 m)",
-         gelegenheid),
-        ("risico", f"Risicokaarten ({len(provincie.codes)} gemeenten)", risico),
+        gelegenheid_step(werkmap, provincie),
+        risico_step(werkmap, provincie),
         *combined,
-        ("html", f"Losse HTML-kaart {DEMO_GEMEENTE}", html),
-        ("plan", f"ACT!-plan {DEMO_REGIO}", plan),
+        DemoStepPlan("html", f"Losse HTML-kaart {DEMO_GEMEENTE}", 1, html),
+        DemoStepPlan("plan", f"ACT!-plan {DEMO_REGIO}", 1, plan),
     ]

@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable
 from datetime import date
 from pathlib import Path
 
-from geo.layers.gemeenten import Area, select_area, split_per_gemeente
+from geo.layers.gemeenten import Area, find_area, select_area, split_per_gemeente
 from geo.paths import Werkmap
 from geo.runs import Run
 from geo.scoring.buurtincidenten import BuurtInput
@@ -92,18 +92,62 @@ def build_gecombineerd(werkmap: Werkmap, area: Area, *,
 
 def build_html(werkmap: Werkmap, target: str | Path, *, gemeente: str | None = None,
                gebied: str | None = None, vertrouwelijk: bool = False) -> StandaloneResult:
-    """The offline HTML map of a gemeente (name or code) or another area (id or name).
+    """The offline HTML map of a gemeente (name or code) or another area (gemeente, regio,
+    veiligheidsregio or provincie by name, code or id; or a catalog area id/name).
 
     Without ``vertrouwelijk`` only the public (not police-derived) map kinds are included.
     """
-    from geo.errors import InvalidRequestError
+    from geo.errors import InvalidRequestError, KaartNotFoundError
     from maps.standalone import write_standalone_html
 
     if bool(gemeente) == bool(gebied):
         raise InvalidRequestError("Geef precies één van --gemeente of --gebied.")
-    name = select_area(gemeente=gemeente).id if gemeente else str(gebied)
+    name = select_area(gemeente=gemeente).id if gemeente else area_key(werkmap, str(gebied))
     kinds = ALL_KINDS if vertrouwelijk else PUBLIC_KINDS
-    return write_standalone_html(werkmap, name, target, allowed_kinds=kinds)
+    try:
+        return write_standalone_html(werkmap, name, target, allowed_kinds=kinds)
+    except KaartNotFoundError:
+        if gebied is None or (hint := _group_without_maps(werkmap, str(gebied))) is None:
+            raise
+        raise KaartNotFoundError(hint, gebied=str(gebied)) from None
+
+
+def area_key(werkmap: Werkmap, gebied: str) -> str:
+    """The catalog key of ``gebied``: the area a gemeente, regio, veiligheidsregio or
+    provincie name/code/id names (:func:`geo.layers.gemeenten.find_area`), or the text
+    itself when only the catalog knows it (a selection such as ``selectie-GM0981-GM0986``)."""
+    from geo.catalog import Catalog
+    from geo.errors import AreaNotFoundError
+
+    try:
+        return find_area(gebied).id
+    except AreaNotFoundError:
+        wanted = gebied.strip().lower()
+        if any(wanted in (e.gebied_id.lower(), e.gebied_naam.lower())
+               for e in Catalog(werkmap).entries()):
+            return gebied
+        raise
+
+
+def _group_without_maps(werkmap: Werkmap, gebied: str) -> str | None:
+    """For a regio/veiligheidsregio/provincie without maps of its own: a Dutch message
+    naming the command that makes them and the gemeenten of it that have maps."""
+    from geo.catalog import Catalog
+    from geo.errors import AreaNotFoundError
+
+    try:
+        area = find_area(gebied)
+    except AreaNotFoundError:
+        return None
+    if area.soort == "gemeente":
+        return None
+    ids = {e.gebied_id for e in Catalog(werkmap).entries()}
+    have = [f"{naam} (--gebied {code})" for code, naam in
+            zip(area.gemeenten["gemeentecode"], area.gemeenten["gemeentenaam"], strict=True)
+            if code in ids]
+    text = (f"Geen kaarten voor {area.soort} '{area.naam}' als geheel: maak ze met "
+            f"'kaart gelegenheid --{area.soort} \"{area.naam}\"'")
+    return text + (f", of kies een gemeente: {', '.join(have)}." if have else ".")
 
 
 def run_files(runs: Iterable[Run]) -> list[dict[str, object]]:

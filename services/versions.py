@@ -1,6 +1,6 @@
 """Map versions over time: which versions of an area exist and what changed between two.
 
-Shared by ``kaart vergelijk``, the API (``/kaarten/{kaart_id}/versies`` and
+Shared by ``kaart vergelijk``, the API (``/api/v1/kaarten/{kaart_id}/versies`` and
 ``.../veranderingen``) and the report (:mod:`services.report`).
 
 Per object (``objecten.gpkg``, key thema + id) the class change is one of

@@ -1,4 +1,4 @@
-"""Browser login (session cookie, CSRF-safe form, throttled), logout and ``/ik``.
+"""Browser login (session cookie, CSRF-safe form, throttled), logout and ``/api/v1/ik``.
 
 ``GET /inloggen`` here is a minimal fallback form; the pages router (included first) may
 serve its own template at the same path, posting ``gebruikersnaam``, ``wachtwoord``,
@@ -24,7 +24,10 @@ from api.deps import CurrentUser, PrincipalsDep, SessionDep, ThrottleDep, csrf_t
 from api.urls import client_address
 from geo.errors import PermissionDeniedError
 
-router = APIRouter(tags=["inloggen"])
+router = APIRouter(tags=["inloggen"], include_in_schema=False)
+"""The browser forms (HTML pages, their own paths)."""
+api_router = APIRouter(tags=["inloggen"])
+"""``/ik``: part of the JSON API (mounted under ``/api/v1``)."""
 
 _MESSAGES = {"1": "Onjuiste gebruikersnaam of wachtwoord.",
              "te_veel": "Te veel mislukte pogingen; probeer het later opnieuw."}
@@ -105,7 +108,7 @@ class Ik(BaseModel):
     csrf_token: str | None
 
 
-@router.get("/ik", response_model=Ik, summary="De ingelogde gebruiker")
+@api_router.get("/ik", response_model=Ik, summary="De ingelogde gebruiker")
 def me(request: Request, user: CurrentUser) -> Ik:
     """Wie ben ik, welke gemeenten zie ik; ``csrf_token`` voor formulieren (alleen met sessie)."""
     return Ik(gebruikersnaam=user.gebruikersnaam, rol=user.rol, organisatie=user.organisatie,

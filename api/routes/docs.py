@@ -3,7 +3,7 @@
 FastAPI's built-in ``/docs`` loads Swagger UI from jsDelivr; that page is switched off in
 :func:`api.app.create_app` and replaced by this one, whose scripts and styles come from
 the ``swagger-ui-py`` package and whose inline start script carries the response's
-CSP nonce. In ``productie`` there is no ``/docs`` at all (``/openapi.json`` stays).
+CSP nonce. In ``productie`` there is no ``/docs`` at all (``/api/v1/openapi.json`` stays).
 """
 
 from __future__ import annotations

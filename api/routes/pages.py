@@ -23,6 +23,7 @@ from api.auth import Principal
 from api.authz import may_see, may_see_confidential
 from api.deps import CatalogDep, OptionalUser, SessionDep, csrf_token, visible_entries
 from api.security_headers import add_nonce, csp_nonce
+from api.urls import api_path
 from api.viewer_versions import add_version_picker
 from geo import __version__
 from geo.catalog import KaartEntry
@@ -38,6 +39,7 @@ if TYPE_CHECKING:
 router = APIRouter(tags=["pagina's"], include_in_schema=False)
 
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).resolve().parent.parent / "templates"))
+TEMPLATES.env.globals["api"] = api_path  # templates build JSON-API links with api(...)
 STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
 TILES_URL = "/tiles/{kaart_id}/{z}/{x}/{y}.png"
 ROLE_NAMES = {"gemeente": "gemeente", "analist": "RIEC-analist", "planner": "ACT!-planner",

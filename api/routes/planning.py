@@ -21,6 +21,7 @@ from api import audit
 from api.auth import Principal
 from api.db.models_planning import Plan, visible_plans
 from api.deps import PlannerUser, SessionDep, WerkmapDep
+from api.urls import api_path
 from geo.errors import InvalidRequestError, KaartNotFoundError
 from geo.layers.gemeenten import select_area
 from geo.planning.actiedag import actiedag_fields
@@ -99,8 +100,9 @@ def _summary(plan: Plan) -> dict[str, Any]:
             "datum": plan.datum.isoformat(), "seed": plan.seed, "aantal": plan.aantal,
             "gemeenten": json.loads(plan.gemeenten), "synthetisch": plan.synthetisch,
             "totaal_minuten": round(plan.totaal_minuten, 1),
-            "bestanden": {k: f"/planning/plannen/{plan.id}/bestanden/{k}" for k in FILES},
-            "briefings": {str(t): f"/planning/plannen/{plan.id}/briefings/{t}"
+            "bestanden": {k: api_path(f"/planning/plannen/{plan.id}/bestanden/{k}")
+                          for k in FILES},
+            "briefings": {str(t): api_path(f"/planning/plannen/{plan.id}/briefings/{t}")
                           for t in plan_teams(plan)}}
 
 

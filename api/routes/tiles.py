@@ -25,6 +25,7 @@ from api.deps import (
     TileServicesDep,
     VisibleKaart,
 )
+from api.errors import error_problem
 from api.http_cache import cache_headers, not_modified
 from api.tiles import MAX_ZOOM, TileRenderer, tile_key
 from api.urls import public_url
@@ -46,8 +47,8 @@ CLIENT_GONE = 499
 
 def _unavailable(error: TileUnavailableError) -> JSONResponse:
     wait = int(error.details.get("wacht_s", 5))
-    return JSONResponse({"fout": error.to_dict()}, status_code=503,
-                        headers={"Retry-After": str(wait), "Cache-Control": "no-store"})
+    return error_problem(error, 503,
+                         headers={"Retry-After": str(wait), "Cache-Control": "no-store"})
 
 
 def _render(tiles: TileRenderer, entry, catalog, z: int, x: int, y: int, scale: int,

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import json
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -30,8 +30,10 @@ import rasterio
 from geo.atomic import atomic_file
 from geo.errors import InvalidRequestError
 from geo.export.cog import write_map_cog
+from geo.export.invloed import PointFactor, PointFactors, influence_section, point_factors
 from geo.export.risico import latest_run, read_bands, read_incidents
 from geo.export.tabular import write_safe_csv
+from geo.export.trefkans import MAP_LABELS, evaluation_summary, plot_hit_rates
 from geo.export.verantwoording import Voorspelkracht
 from geo.export.writer import CatalogMap, finish_run, open_run
 from geo.layers.gemeenten import Area
@@ -54,6 +56,8 @@ from geo.runs import (
 from geo.scoring.evaluation import COVERAGES, evaluate_maps, uniform_map
 from geo.scoring.gecombineerd import combine_maps
 from geo.scoring.grid import Grid
+from geo.scoring.indicators import distance
+from geo.scoring.influence import CANDIDATES, fit_with_influence, influence_surface
 from geo.scoring.kde import bin_points
 from geo.scoring.learning import PoissonRiskLearner, aggregate_cells, spatial_blocks
 from geo.scoring.risico import (
@@ -68,11 +72,6 @@ SOORT = GELEGENHEID_GELEERD.soort
 DOMAIN_FEATURE = "domein"
 """Feature ``<thema>:domein``: 1 in the theme's domain (e.g. on a bedrijventerrein), else 0."""
 PERCENTILES = [50.0, 75.0, 90.0, 97.5]
-MAP_LABELS = {"deskundig": "gelegenheidskaart (deskundig)",
-              "geleerd": "gelegenheidskaart (geleerd)",
-              "risicokaart": "risicokaart (KDE trainingsperiode)",
-              "eerdere_incidenten": "eerdere incidenten per cel",
-              "gecombineerd": "gecombineerde kaart", "uniform": "uniform (toeval)"}
 
 
 @dataclass
@@ -149,17 +148,55 @@ def incident_counts(incidents, grid: Grid, start: date | None, end: date) -> np.
 
 def fit_learner(features: Features, counts: np.ndarray, *, block_m: float = 2000.0,
                 method: str = "poisson", n_bootstrap: int = 50, random_state: int = 0,
-                max_cells: int = 100_000) -> tuple[PoissonRiskLearner, int]:
-    """Fit the Poisson learner on the cells inside the area (coarsened above ``max_cells``)."""
+                max_cells: int = 100_000, factors: list[PointFactor] | None = None
+                ) -> tuple[PoissonRiskLearner, int, Features]:
+    """Fit on the cells inside the area (coarsened above ``max_cells``).
+
+    With ``factors`` (:func:`geo.export.invloed.point_factors`) each point factor replaces
+    its domain-only indicator columns by a whole-area surface whose form and distance are
+    chosen by spatial-block CV (:func:`geo.scoring.influence.fit_with_influence`).
+    Returns the learner, the coarsening factor and the features the model uses (the
+    chosen surfaces at full resolution, for :func:`learned_surface`).
+    """
     factor = max(1, math.ceil(math.sqrt(features.mask.sum() / max_cells)))
+    features, candidates = _with_factors(features, factors or [], counts, factor)
     stack, y, mask, shape = aggregate_cells(features.stack, counts, features.mask, factor)
     block_cells = max(1, round(block_m / (features.grid.cellsize * factor)))
-    groups = spatial_blocks(shape, block_cells)
-    X = stack.reshape(len(features.names), -1).T[mask.ravel()]
-    learner = PoissonRiskLearner(method=method, n_bootstrap=n_bootstrap,
-                                 random_state=random_state)
-    learner.fit(X, y.ravel()[mask.ravel()], groups.ravel()[mask.ravel()], features.names)
-    return learner, factor
+    inside = mask.ravel()
+    groups = spatial_blocks(shape, block_cells).ravel()[inside]
+    X = stack.reshape(len(features.names), -1).T[inside]
+    coarse = {name: {op: values.ravel()[inside] for op, values in options.items()}
+              for name, options in candidates.items()}
+    learner, chosen, _ = fit_with_influence(
+        X, features.names, coarse, y.ravel()[inside], groups, n_bootstrap=n_bootstrap,
+        random_state=random_state, method=method)
+    for f in factors or []:
+        if f.naam in chosen:
+            features.stack[features.names.index(f.naam)] = influence_surface(
+                f.sources, features.mask, features.grid.cellsize, chosen[f.naam])
+    return learner, factor, features
+
+
+def _with_factors(features: Features, factors: list[PointFactor], counts: np.ndarray,
+                  factor: int) -> tuple[Features, dict[str, dict]]:
+    """Features with each point factor's columns replaced, and its coarse candidates."""
+    if not factors:
+        return features, {}
+    dropped = {name for f in factors for name in f.vervangt}
+    keep = [j for j, name in enumerate(features.names) if name not in dropped]
+    layers, names = [features.stack[j] for j in keep], [features.names[j] for j in keep]
+    candidates = {}
+    cellsize, mask = features.grid.cellsize, features.mask
+    for f in factors:
+        dist = distance(f.sources, cellsize)
+        options = {}
+        for op in CANDIDATES:
+            surface = influence_surface(f.sources, mask, cellsize, op, dist)
+            options[op] = aggregate_cells(surface[None], counts, mask, factor)[0][0]
+        layers.append(influence_surface(f.sources, mask, cellsize, CANDIDATES[0], dist))
+        names.append(f.naam)
+        candidates[f.naam] = options
+    return replace(features, stack=np.stack(layers), names=names), candidates
 
 
 def learned_surface(learner: PoissonRiskLearner, features: Features
@@ -183,21 +220,46 @@ def build_geleerd(werkmap: Werkmap, area: Area, *, layers_path: str | Path | Non
     come from police incidents. The fitted learner is :attr:`Run.model`, the relative risk
     per indicator ``Run.tables["gewichten"]``.
     """
-    from geo.layers import is_synthetic
-
     layers_path = Path(layers_path) if layers_path is not None else werkmap.lagen
     incidents = read_incidents(layers_path)
     features = read_features(latest_run(werkmap, area.id, GELEGENHEID.soort,
                                         "kaart gelegenheid"))
     end, start = _period(incidents, tot, jaren)
     counts = incident_counts(incidents, features.grid, start, end)
-    learner, factor = fit_learner(features, counts, block_m=block_m, method=method,
-                                  n_bootstrap=n_bootstrap, random_state=random_state)
+    found = point_factors(features.run_dir, layers_path, features.grid, features.names)
+    learner, factor, features = fit_learner(
+        features, counts, block_m=block_m, method=method, n_bootstrap=n_bootstrap,
+        random_state=random_state, factors=found.factors)
+    fit = LearnedFit(learner, factor, features, found, start, end, block_m)
+    return _write_geleerd(werkmap, area, layers_path, incidents, fit)
+
+
+@dataclass
+class LearnedFit:
+    """A fitted learned map and what its run documents (see :func:`_write_geleerd`)."""
+
+    learner: PoissonRiskLearner
+    factor: int
+    features: Features
+    found: PointFactors
+    start: date | None
+    end: date
+    block_m: float
+
+
+def _write_geleerd(werkmap: Werkmap, area: Area, layers_path: Path, incidents,
+                   fit: LearnedFit) -> Run:
+    """Write ``gelegenheid_geleerd/vNNNN/`` (map, gewichten.csv, verantwoording) and register it."""
+    from geo.layers import is_synthetic
+
+    learner, features = fit.learner, fit.features
     score, klasse, breaks = learned_surface(learner, features)
     # no incident counts in its verantwoording, whoever may see it
-    training = {"van": start.isoformat() if start else None, "tot": end.isoformat(),
-                "cellen": learner.n_cells_, "celgrootte_model_m": features.grid.cellsize * factor,
-                "incidenten": "niet gepubliceerd (vertrouwelijk)", "blokgrootte_m": block_m}
+    training = {"van": fit.start.isoformat() if fit.start else None, "tot": fit.end.isoformat(),
+                "cellen": learner.n_cells_,
+                "celgrootte_model_m": features.grid.cellsize * fit.factor,
+                "incidenten": "niet gepubliceerd (vertrouwelijk)", "blokgrootte_m": fit.block_m,
+                "ruimtelijke_invloed": influence_section(learner, fit.found)}
     table = learner.relative_risk_.copy()
     cells = int(features.mask.sum())
     with open_run(werkmap, area, GELEGENHEID_GELEERD, synthetisch=is_synthetic(layers_path),
@@ -218,6 +280,7 @@ def build_geleerd(werkmap: Werkmap, area: Area, *, layers_path: str | Path | Non
                               {"klassegrenzen": breaks, "cv_score_d2": learner.cv_score_,
                                "geen_voorspelkracht": learner.no_skill_})],
         summary={"cv_score_d2": learner.cv_score_, "alpha": learner.alpha_,
+                 "vergroving": fit.factor, "meldingen": fit.found.meldingen,
                  "voorspelkracht": learner.voorspelkracht(), "training": training},
         tables={"gewichten": table}, model=learner)
 
@@ -225,11 +288,13 @@ def build_geleerd(werkmap: Werkmap, area: Area, *, layers_path: str | Path | Non
 def compute_evaluatie(werkmap: Werkmap, area: Area, *, layers_path: str | Path | None = None,
                       split: date | None = None, test_dagen: int = 365, jaren: int | None = None,
                       method: str = "poisson", random_state: int = 0,
-                      coverages: tuple[float, ...] = COVERAGES) -> tuple[pd.DataFrame, dict]:
+                      coverages: tuple[float, ...] = COVERAGES,
+                      fits: list[LearnedFit] | None = None) -> tuple[pd.DataFrame, dict]:
     """Temporal hold-out: maps from incidents before ``split``, scored on the test period.
 
     Computes only (like :func:`geo.scoring.engine.compute_gelegenheid`);
-    :func:`build_evaluatie` computes and writes the run.
+    :func:`build_evaluatie` computes and writes the run. The learned map it scores is
+    appended to ``fits`` (when given) so it can be written as it was scored.
     """
     layers_path = Path(layers_path) if layers_path is not None else werkmap.lagen
     incidents = read_incidents(layers_path)
@@ -246,9 +311,12 @@ def compute_evaluatie(werkmap: Werkmap, area: Area, *, layers_path: str | Path |
         raise InvalidRequestError(
             f"Geen incidenten in de trainings- of testperiode binnen {area.naam} "
             f"(splitsing {split.isoformat()}); kies een andere --splitsing.", gebied=area.id)
-    learner, _ = fit_learner(features, train, method=method, n_bootstrap=0,
-                             random_state=random_state)
+    found = point_factors(features.run_dir, layers_path, features.grid, features.names)
+    learner, factor, features = fit_learner(features, train, method=method, n_bootstrap=0,
+                                            random_state=random_state, factors=found.factors)
     learned, _, _ = learned_surface(learner, features)
+    if fits is not None:
+        fits.append(LearnedFit(learner, factor, features, found, train_start, split, 2000.0))
     dates = pd.to_datetime(incidents["datum"]).dt.tz_localize(None)
     before = incidents[(dates < pd.Timestamp(split)).to_numpy()]
     kde = compute_risico(before, grid, mask, load_risico_config(),
@@ -268,6 +336,8 @@ def compute_evaluatie(werkmap: Werkmap, area: Area, *, layers_path: str | Path |
     info = {"training_van": train_start.isoformat() if train_start else None,
             "splitsing": split.isoformat(), "test_tot": test_end.isoformat(),
             "cellen": int(mask.sum()), "cv_score_d2_geleerd": learner.cv_score_,
+            "vergroving": factor, "celgrootte_model_m": grid.cellsize * factor,
+            "meldingen": list(found.meldingen),
             **publish_counts({"incidenten_training": int(train[mask].sum()),
                               "incidenten_test": int(test[mask].sum())}, k, total=None),
             "gelegenheid_run": werkmap.relative(features.run_dir)}
@@ -278,12 +348,21 @@ def build_evaluatie(werkmap: Werkmap, area: Area, **options: Any) -> Run:
     """Run :func:`compute_evaluatie` and write ``evaluatie/vNNNN/`` (CSV, PNG, verantwoording).
 
     The table is ``Run.tables["evaluatie"]``, the facts of :func:`compute_evaluatie`
-    ``Run.summary["evaluatie"]``. Not a map: nothing is registered in the catalog.
+    ``Run.summary["evaluatie"]``. The evaluation itself is not a map, but the learned map it
+    scored is written and registered as a ``gelegenheid_geleerd`` run (without bootstrap
+    intervals): ``Run.summary["evaluatie"]["geleerde_kaart"]`` says which, ``Run.model`` is its
+    :class:`~geo.runs.Run` (the same map ``kaart leer --tot`` makes).
     """
     from geo.layers import is_synthetic
 
-    table, info = compute_evaluatie(werkmap, area, **options)
+    fits: list[LearnedFit] = []
+    table, info = compute_evaluatie(werkmap, area, fits=fits, **options)
     layers_path = Path(options.get("layers_path") or werkmap.lagen)
+    learned_run = _write_geleerd(werkmap, area, layers_path, read_incidents(layers_path),
+                                 fits[0])
+    info["geleerde_kaart"] = {"kaart_id": learned_run.kaart_ids[0],
+                              "versie": learned_run.versie,
+                              "map": werkmap.relative(learned_run.run_dir)}
     section = {**info, "methode": (
         "Temporele hold-out: kaarten gemaakt met incidenten vóór de splitsingsdatum, getoetst "
         "op incidenten in de testperiode. Trefkans = aandeel testincidenten in de hoogst "
@@ -299,30 +378,8 @@ def build_evaluatie(werkmap: Werkmap, area: Area, **options: Any) -> Run:
                        title=f"Trefkans — {area.naam}", synthetic=run.synthetisch)
         run.write_verantwoording(run.document(grid=grid, cells=int(np.isfinite(score).sum()),
                                               evaluatie=section))
-    return finish_run(run, summary={"evaluatie": info}, tables={"evaluatie": table})
-
-
-def plot_hit_rates(table: pd.DataFrame, target: Path, *, title: str, synthetic: bool) -> Path:
-    """PNG of hit rate against coverage, one line per map (matplotlib, Agg backend)."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    from matplotlib.figure import Figure
-
-    fig = Figure(figsize=(7, 4.5), dpi=100)
-    ax = fig.subplots()
-    for name, part in table.groupby("kaart", sort=False):
-        ax.plot(part["dekking"] * 100, part["trefkans"] * 100, marker="o",
-                label=MAP_LABELS.get(name, name), linestyle="--" if name == "uniform" else "-")
-    ax.set_xlabel("Dekking (% van de oppervlakte, hoogste scores eerst)")
-    ax.set_ylabel("Trefkans (% van de testincidenten)")
-    ax.set_title(title + (" (synthetische demodata)" if synthetic else ""))
-    ax.grid(True, alpha=0.3)
-    ax.legend(fontsize=8)
-    fig.tight_layout()
-    with atomic_file(target) as tmp:
-        fig.savefig(tmp, format="png")
-    return target
+    return finish_run(run, summary={"evaluatie": info}, tables={"evaluatie": table},
+                      model=learned_run)
 
 
 def _period(incidents, tot: date | None, jaren: int | None) -> tuple[date, date | None]:
@@ -334,12 +391,6 @@ def _period(incidents, tot: date | None, jaren: int | None) -> tuple[date, date 
 
 def _years_before(day: date, years: int) -> date:
     return (pd.Timestamp(day) - pd.DateOffset(years=years)).date()
-
-
-def evaluation_summary(table: pd.DataFrame, coverage: float = 0.05) -> dict[str, float]:
-    """PAI per map at one coverage (for summaries and the algoritmeregister)."""
-    part = table[np.isclose(table["dekking"], coverage)]
-    return {str(r.kaart): float(r.pai) for r in part.itertuples()}
 
 
 __all__ = ["Features", "build_evaluatie", "build_geleerd", "compute_evaluatie",

@@ -179,6 +179,43 @@ def select_area(
     return Area(f"{_GROUP_PREFIX[kind]}-{_slug(name)}", name, kind, chosen)
 
 
+_AREA_KINDS = ("gemeente", "regio", "veiligheidsregio", "provincie")
+_GROUP_CODES = {"provincie": "provinciecode", "veiligheidsregio": "veiligheidsregiocode"}
+
+
+def find_area(value: str, gemeenten: gpd.GeoDataFrame | None = None) -> Area:
+    """The Area one free text names: a gemeente (name or code), then a regio, veiligheidsregio
+    or provincie (name, id such as ``regio-parkstad``, or code such as ``PV31``, ``VR23``).
+
+    The first kind that matches wins (``Utrecht`` is the gemeente; ``provincie-utrecht`` or
+    ``PV26`` the provincie). Nothing matches: :class:`AreaNotFoundError` with suggestions.
+
+    Examples
+    --------
+    >>> find_area("Maastricht-Heuvelland").id  # doctest: +SKIP
+    'regio-maastricht-heuvelland'
+    """
+    frame = reference_gemeenten() if gemeenten is None else gemeenten
+    text = str(value).strip()
+    for kind, column in _GROUP_CODES.items():
+        if column in frame.columns and kind in frame.columns:
+            hits = frame.loc[frame[column].astype(str) == text.upper(), kind]
+            if len(hits):
+                return select_area(**{kind: str(hits.iloc[0])}, gemeenten=frame)
+    suggestions: list[str] = []
+    for kind in _AREA_KINDS:
+        if kind != "gemeente" and kind not in frame.columns:
+            continue
+        try:
+            return select_area(**{kind: text}, gemeenten=frame)
+        except AreaNotFoundError as error:
+            suggestions.extend(error.details.get("suggesties", []))
+    hint = f" Bedoelde je: {', '.join(dict.fromkeys(suggestions))}?" if suggestions else ""
+    raise AreaNotFoundError(
+        f"Gebied '{text}' is geen bekende gemeente, regio, veiligheidsregio of provincie."
+        f"{hint}", soort="gebied", waarde=text, suggesties=list(dict.fromkeys(suggestions)))
+
+
 def list_groups(kind: str, gemeenten: gpd.GeoDataFrame | None = None) -> list[str]:
     """The names of all regio's, veiligheidsregio's or provincies, sorted."""
     frame = reference_gemeenten() if gemeenten is None else gemeenten

@@ -29,12 +29,27 @@ kaartverantwoording (``voorspelkracht``) and the CLI summary.
 Per indicator the relative risk :math:`RR_j = \\exp(\\beta_j \\Delta_j)` says how many times
 more incidents are expected when the indicator rises by :math:`\\Delta_j`, all else equal:
 for a 0/1 feature (such as ``<thema>:domein``) from 0 to 1; for a continuous one by its
-range (lowest to highest value over the training cells, the default) or one standard
-deviation; a feature without variation in the area gets Δ = 0 (RR 1, "geen variatie").
-The step is written per row in the column ``stap``. This is the risk terrain modelling
+interquartile range over the training cells (the default; the whole range when that is 0),
+or on request its range or one standard deviation; a feature without variation in the area
+gets Δ = 0 (RR 1, "geen variatie"). The step, with its values, is written per row in the
+column ``stap`` (:func:`geo.scoring.steps.relative_risk_steps`). This is the risk terrain modelling
 reading of a Poisson coefficient (Caplan & Kennedy 2016). Its 95 % interval comes from a
 spatial block bootstrap: whole blocks (the same blocks as the cross-validation, not single
-cells) are resampled with replacement and the model is refitted with the chosen α.
+cells) are resampled with replacement and the model is refitted; the interval is
+exp((β ± 1.96·SE)·Δ) with SE the larger of the bootstrap's standard deviation and the
+model-based (Fisher information) standard error. With few blocks the bootstrap alone
+underestimates the spread (its percentile intervals covered 82 % in the small simulation);
+residual spatial dependence, which the model-based error ignores, widens the bootstrap's.
+
+The relative-risk table (``beta``, the risks and their intervals) is estimated at the
+smallest α whose CV-D² lies within one standard error of the best
+(:attr:`PoissonRiskLearner.table_alpha_`; a one-standard-error rule towards *less*
+shrinkage), the map at the α the cross-validation chose: that α is right for prediction but
+shrinks every effect, and a bootstrap around a shrunk estimate misses the true value (in the
+simulation study, :mod:`geo.scoring.simulation`, 71 % of the 95 % intervals covered the true
+relative risk at the CV α). Going all the way to the smallest α is not safe on real data: a
+feature whose cells hold no incident then gets an effect near −∞ and an interval without
+meaning.
 
 Optionally ``method="boosting"`` fits a
 :class:`~sklearn.ensemble.HistGradientBoostingRegressor` with Poisson loss (non-linear,
@@ -59,33 +74,17 @@ from sklearn.ensemble import HistGradientBoostingRegressor
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.linear_model import PoissonRegressor
 from sklearn.metrics import d2_tweedie_score
-from sklearn.model_selection import GroupKFold
 
 from geo.errors import InvalidRequestError, NotFittedError
+from geo.scoring.blocks import aggregate_cells, block_folds, spatial_blocks
 from geo.scoring.penalty import NO_SKILL_WARNING, alpha_grid
+from geo.scoring.steps import STEPS, relative_risk_steps
 
 METHODS = ("poisson", "boosting")
 
 __all__ = ["NO_SKILL_WARNING", "METHODS", "PoissonRiskLearner", "aggregate_cells",
-           "alpha_grid", "spatial_blocks", "stack_features"]
-
-
-def spatial_blocks(shape: tuple[int, int], block_cells: int) -> np.ndarray:
-    """Block id of every cell: square blocks of ``block_cells`` × ``block_cells`` cells.
-
-    Examples
-    --------
-    >>> spatial_blocks((3, 4), 2)
-    array([[0, 0, 1, 1],
-           [0, 0, 1, 1],
-           [2, 2, 3, 3]])
-    """
-    rows, cols = shape
-    block_cells = max(1, int(block_cells))
-    per_row = -(-cols // block_cells)
-    r = np.arange(rows)[:, None] // block_cells
-    c = np.arange(cols)[None, :] // block_cells
-    return r * per_row + c
+           "alpha_grid", "block_folds", "cv_d2", "cv_fold_scores", "poisson_model",
+           "spatial_blocks", "stack_features"]
 
 
 class PoissonRiskLearner:
@@ -102,10 +101,10 @@ class PoissonRiskLearner:
         Block-bootstrap refits for the relative-risk intervals (0: no intervals).
     method : {"poisson", "boosting"}
         Model family for the map; coefficients always come from the Poisson model.
-    delta : {"bereik", "sd"}
-        Step Δ of the relative risk exp(β·Δ): the indicator's range over the training
-        cells (0 → 1 for normalised indicators: lowest to highest value) or one standard
-        deviation.
+    delta : {"iqr", "bereik", "sd"}
+        Step Δ of a continuous indicator's relative risk exp(β·Δ): its interquartile range
+        over the training cells (the whole range when that is 0), its whole range, or one
+        standard deviation (:mod:`geo.scoring.steps`). 0/1 features always step 0 → 1.
     random_state : int or None
         Seed for the fold shuffling, the bootstrap and the boosting model.
 
@@ -115,7 +114,10 @@ class PoissonRiskLearner:
         β per indicator (scale of the input features).
     intercept_ : float
     alpha_ : float
-        The penalty with the best cross-validated D² (ties: the smaller α).
+        The penalty with the best cross-validated D² (ties: the smaller α); the map's.
+    table_alpha_ : float
+        The penalty of the relative-risk table and its bootstrap: the smallest α within one
+        standard error of the best CV-D².
     cv_scores_ : dict
         Mean out-of-fold D² per α (and ``"boosting"`` when fitted).
     cv_score_ : float
@@ -148,7 +150,7 @@ class PoissonRiskLearner:
         n_splits: int = 5,
         n_bootstrap: int = 50,
         method: str = "poisson",
-        delta: str = "bereik",
+        delta: str = "iqr",
         random_state: int | None = None,
     ) -> None:
         self.alphas = alphas
@@ -185,12 +187,12 @@ class PoissonRiskLearner:
                 f"(nu {n_groups} blokken, {self.n_splits} folds); kies kleinere blokken.")
         names = list(feature_names) if feature_names is not None else [
             f"x{j}" for j in range(X.shape[1])]
-        folds = list(GroupKFold(n_splits=min(self.n_splits, n_groups), shuffle=True,
-                                random_state=self.random_state).split(X, y, groups))
-        if self.delta not in ("bereik", "sd"):
-            raise InvalidRequestError(f"Onbekende delta '{self.delta}'; kies 'bereik' of 'sd'.")
+        folds = block_folds(groups, self.n_splits, self.random_state)
+        if self.delta not in STEPS:
+            raise InvalidRequestError(
+                f"Onbekende delta '{self.delta}'; kies uit {', '.join(STEPS)}.")
         self._select_alpha(X, y, folds, sw)
-        model = _fit(_poisson(self.alpha_), X, y, sw)
+        model = _fit(poisson_model(self.alpha_), X, y, sw)
         self.coef_ = model.coef_.copy()
         self.intercept_ = float(model.intercept_)
         self.model_ = model
@@ -198,7 +200,7 @@ class PoissonRiskLearner:
             booster = HistGradientBoostingRegressor(
                 loss="poisson", max_iter=100, max_leaf_nodes=15, min_samples_leaf=50,
                 random_state=self.random_state)
-            self.cv_score_, self.cv_score_se_ = _cv_d2(booster, X, y, folds, sw)
+            self.cv_score_, self.cv_score_se_ = cv_d2(booster, X, y, folds, sw)
             self.cv_scores_["boosting"] = self.cv_score_
             self.model_ = _fit(booster, X, y, sw)
         self.no_skill_ = bool(not np.isfinite(self.cv_score_)
@@ -212,23 +214,26 @@ class PoissonRiskLearner:
     def _select_alpha(self, X, y, folds, sw) -> None:
         """CV score (mean, se) per α; the best mean wins, ties go to the smaller α."""
         alphas = alpha_grid(y, sw) if self.alphas is None else tuple(self.alphas)
-        scores = {float(a): _cv_d2(_poisson(a), X, y, folds, sw) for a in alphas}
+        scores = {float(a): cv_d2(poisson_model(a), X, y, folds, sw) for a in alphas}
         self.alpha_ = max(scores, key=lambda a: (round(scores[a][0], 10), -a))
         self.alphas_ = tuple(sorted(scores))
         self.cv_scores_: dict[str, float] = {f"{a:g}": m for a, (m, _) in scores.items()}
         self.cv_score_, self.cv_score_se_ = scores[self.alpha_]
+        floor = self.cv_score_ - (self.cv_score_se_ if np.isfinite(self.cv_score_se_) else 0.0)
+        close = [a for a, (m, _) in scores.items() if a <= self.alpha_ and m >= floor]
+        self.table_alpha_ = min(close, default=self.alpha_)
 
     def _relative_risks(self, X, y, groups, sw, names) -> pd.DataFrame:
-        constant = X.max(axis=0) == X.min(axis=0)
-        binary = np.all((X == 0) | (X == 1), axis=0) & ~constant
-        spread = X.std(axis=0) if self.delta == "sd" else X.max(axis=0) - X.min(axis=0)
-        delta = np.where(binary, 1.0, np.where(constant, 0.0, spread))
-        continuous = "één standaardafwijking" if self.delta == "sd" else "laagste → hoogste waarde"
-        stap = np.where(binary, "0 → 1", np.where(constant, "geen variatie", continuous))
-        low, high = self._bootstrap(X, y, groups, delta, sw)
+        """The table is estimated at :attr:`table_alpha_`, not at the map's α (module docstring)."""
+        delta, stap = relative_risk_steps(X, self.delta)
+        table_model = _fit(poisson_model(self.table_alpha_), X, y, sw)
+        beta = table_model.coef_.copy()
+        se = np.maximum(self._bootstrap_sd(X, y, groups, sw),
+                        _wald_se(X, table_model.predict(X), sw))
+        low, high = (np.exp((beta + k * 1.959964 * se) * delta) for k in (-1, 1))
         return pd.DataFrame({
-            "indicator": names, "beta": self.coef_, "stap": stap, "delta": delta,
-            "relatief_risico": np.exp(self.coef_ * delta), "ondergrens": low, "bovengrens": high,
+            "indicator": names, "beta": beta, "stap": stap, "delta": delta,
+            "relatief_risico": np.exp(beta * delta), "ondergrens": low, "bovengrens": high,
             "geen_voorspelkracht": self.no_skill_,
         })
 
@@ -252,6 +257,7 @@ class PoissonRiskLearner:
         return {
             "methode": self.method, "model": type(self.model_).__name__,
             "alpha": self.alpha_, "alpha_rooster": list(self.alphas_),
+            "alpha_tabel": self.table_alpha_,
             "alpha_keuze": "hoogste gemiddelde CV-D²; bij gelijke score de kleinste α",
             "cv_scores_d2": self.cv_scores_, "cv_score_d2": self.cv_score_,
             "cv_score_d2_standaardfout": self.cv_score_se_,
@@ -266,10 +272,11 @@ class PoissonRiskLearner:
             ],
         }
 
-    def _bootstrap(self, X, y, groups, delta, sw) -> tuple[np.ndarray, np.ndarray]:
+    def _bootstrap_sd(self, X, y, groups, sw) -> np.ndarray:
+        """Standard deviation of β over block-bootstrap refits (NaN without bootstrap)."""
         nan = np.full(X.shape[1], np.nan)
         if self.n_bootstrap <= 0:
-            return nan, nan
+            return nan
         rng = np.random.default_rng(self.random_state)
         blocks = np.unique(groups)
         rows_of = {b: np.flatnonzero(groups == b) for b in blocks}
@@ -279,19 +286,17 @@ class PoissonRiskLearner:
             idx = np.concatenate([rows_of[b] for b in chosen])
             if y[idx].sum() == 0:
                 continue
-            fitted = _fit(_poisson(self.alpha_), X[idx], y[idx], sw[idx])
-            draws.append(fitted.coef_ * delta)
-        if not draws:
-            return nan, nan
-        low, high = np.percentile(np.array(draws), [2.5, 97.5], axis=0)
-        return np.exp(low), np.exp(high)
+            draws.append(_fit(poisson_model(self.table_alpha_), X[idx], y[idx],
+                              sw[idx]).coef_)
+        return np.std(np.array(draws), axis=0, ddof=1) if len(draws) > 1 else nan
 
     def _check_fitted(self) -> None:
         if not hasattr(self, "model_"):
             raise NotFittedError("Het model is nog niet getraind: roep eerst fit aan.")
 
 
-def _poisson(alpha: float) -> PoissonRegressor:
+def poisson_model(alpha: float) -> PoissonRegressor:
+    """The Poisson GLM every fit of the learner uses (Newton-Cholesky, penalty ``alpha``)."""
     return PoissonRegressor(alpha=alpha, solver="newton-cholesky", max_iter=300, tol=1e-6)
 
 
@@ -301,6 +306,17 @@ def _fit(model, X, y, sw):
         warnings.simplefilter("ignore", ConvergenceWarning)
         warnings.simplefilter("ignore", RuntimeWarning)
         return model.fit(X, y, sample_weight=sw)
+
+
+def _wald_se(X: np.ndarray, mu: np.ndarray, sw: np.ndarray) -> np.ndarray:
+    """Model-based standard errors of β: the inverse Fisher information of the Poisson GLM."""
+    design = np.column_stack([np.ones(len(X)), X])
+    info = design.T @ (design * (sw * mu)[:, None])
+    try:
+        cov = np.linalg.pinv(info)
+    except np.linalg.LinAlgError:
+        return np.full(X.shape[1], np.nan)
+    return np.sqrt(np.clip(np.diag(cov)[1:], 0.0, None))
 
 
 def _finite(value: float) -> float | None:
@@ -318,20 +334,27 @@ def _check_weights(sample_weight: np.ndarray | None, n: int) -> np.ndarray:
     return sw
 
 
-def _cv_d2(model, X, y, folds, sw) -> tuple[float, float]:
+def cv_d2(model, X, y, folds, sw) -> tuple[float, float]:
     """Mean out-of-fold D² and its standard error (sd over folds / √folds)."""
-    scores = []
-    for train, test in folds:
+    scores = cv_fold_scores(model, X, y, folds, sw)
+    scores = scores[np.isfinite(scores)]
+    if not len(scores):
+        return float("nan"), float("nan")
+    se = float(np.std(scores, ddof=1) / np.sqrt(len(scores))) if len(scores) > 1 else float("nan")
+    return float(np.mean(scores)), se
+
+
+def cv_fold_scores(model, X, y, folds, sw) -> np.ndarray:
+    """Out-of-fold D² per fold (NaN for a fold without incidents in train or test)."""
+    scores = np.full(len(folds), np.nan)
+    for k, (train, test) in enumerate(folds):
         if y[train].sum() == 0 or y[test].sum() == 0:
             continue
         fitted = _fit(clone(model), X[train], y[train], sw[train])
         pred = np.clip(np.nan_to_num(fitted.predict(X[test]), nan=1e-12, posinf=1e12),
                        1e-12, 1e12)
-        scores.append(d2_tweedie_score(y[test], pred, power=1, sample_weight=sw[test]))
-    if not scores:
-        return float("nan"), float("nan")
-    se = float(np.std(scores, ddof=1) / np.sqrt(len(scores))) if len(scores) > 1 else float("nan")
-    return float(np.mean(scores)), se
+        scores[k] = d2_tweedie_score(y[test], pred, power=1, sample_weight=sw[test])
+    return scores
 
 
 def _check_xy(X, y, groups) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -371,27 +394,3 @@ def stack_features(
     if not layers:
         raise InvalidRequestError("De gelegenheidskaart heeft geen indicatoren om op te leren.")
     return np.stack(layers).astype("float32"), names
-
-
-def aggregate_cells(
-    features: np.ndarray, counts: np.ndarray, mask: np.ndarray, factor: int
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, tuple[int, int]]:
-    """Coarsen ``factor`` × ``factor`` cells: mean features, summed counts, any-mask.
-
-    Returns ``(features, counts, mask, shape)`` of the coarse grid; ``factor=1`` is a no-op.
-    A Poisson log-linear model fitted on coarse cells predicts fine cells up to a constant
-    (the cell area), which does not change rankings.
-    """
-    if factor <= 1:
-        return features, counts, mask, counts.shape
-    n, rows, cols = features.shape
-    pr, pc = -rows % factor, -cols % factor
-    feats = np.pad(features, ((0, 0), (0, pr), (0, pc)))
-    cnt = np.pad(counts, ((0, pr), (0, pc)))
-    msk = np.pad(mask, ((0, pr), (0, pc)))
-    shape = ((rows + pr) // factor, (cols + pc) // factor)
-    blocks = (shape[0], factor, shape[1], factor)
-    inside = msk.reshape(blocks).sum(axis=(1, 3))
-    total = (feats * msk).reshape((n, *blocks)).sum(axis=(2, 4))
-    mean = np.divide(total, inside, out=np.zeros_like(total, dtype=float), where=inside > 0)
-    return mean, cnt.reshape(blocks).sum(axis=(1, 3)), inside > 0, shape

@@ -18,7 +18,9 @@ def html(
     gemeente: Annotated[str | None, typer.Option(
         "--gemeente", help="Gemeentenaam of -code (Vaals, GM0981).")] = None,
     gebied: Annotated[str | None, typer.Option(
-        "--gebied", help="Ander gebied: id of naam van een regio (regio-parkstad, Parkstad).",
+        "--gebied", help="Gebied: naam, code of id van een gemeente, regio, veiligheidsregio "
+                         "of provincie (Maastricht-Heuvelland, regio-parkstad, VR23, Limburg, "
+                         "PV31, GM0981).",
     )] = None,
     vertrouwelijk: Annotated[bool, typer.Option(
         "--met-vertrouwelijk",

@@ -234,7 +234,9 @@ def lagen(
                 for kind, meta in info.items()]
         missing = [kind for kind in LAYER_KINDS if kind not in info]
         synthetic = is_synthetic(wm.lagen) if info else False
-        out.data(lagen=rows, ontbrekend=missing, synthetisch=synthetic, pad=str(wm.lagen))
+        affected = _indicators_of(missing)
+        out.data(lagen=rows, ontbrekend=missing, synthetisch=synthetic, pad=str(wm.lagen),
+                 indicatoren_zonder_laag=affected)
         if not info:
             out.summary(f"Nog geen invoerlagen in {wm.root}. Gebruik 'kaart demo' of "
                         "'kaart importeer'.")
@@ -249,6 +251,29 @@ def lagen(
         out.summary(f"{len(rows)} lagen" + (" (synthetische demodata)." if synthetic else "."))
         if missing:
             out.summary(f"Ontbrekend: {', '.join(missing)}.")
+        for laag, indicators in affected.items():
+            off = [f"{i['thema']}:{i['indicator']}" for i in indicators if i["optioneel"]]
+            needed = [f"{i['thema']}:{i['indicator']}" for i in indicators if not i["optioneel"]]
+            if off:
+                out.summary(f"  Zonder '{laag}' staan deze indicatoren uit (met melding): "
+                            f"{', '.join(off)}.")
+            if needed:
+                out.summary(f"  Zonder '{laag}' stopt 'kaart gelegenheid' (verplichte "
+                            f"indicatoren): {', '.join(needed)}.")
+
+
+def _indicators_of(missing: list[str]) -> dict[str, list[dict]]:
+    """Per missing layer the indicators of the standard gelegenheid configuration that use it."""
+    from geo.scoring.config import load_gelegenheid_config
+
+    config = load_gelegenheid_config()
+    found: dict[str, list[dict]] = {}
+    for thema, theme in config.themas.items():
+        for spec in theme.indicatoren:
+            if spec.laag in missing:
+                found.setdefault(spec.laag, []).append(
+                    {"thema": thema, "indicator": spec.naam, "optioneel": spec.optioneel})
+    return found
 
 
 def _schema_table(spec) -> Table:

@@ -237,8 +237,10 @@ def leer(
         out.summary("Relatief risico per indicator (stap in de kolom stap van gewichten.csv), "
                     "95%-interval (bootstrap op ruimtelijke blokken):")
         for row in table.itertuples():
-            out.summary(f"  {row.indicator} ({row.stap}): {nl_number(row.relatief_risico)} "
-                        f"({nl_number(row.ondergrens)}–{nl_number(row.bovengrens)}){flag}")
+            how = f", {row.operationalisatie}" if getattr(row, "operationalisatie", "") else ""
+            out.summary(f"  {row.indicator} ({row.stap}{how}): {_rr(row.relatief_risico)} "
+                        f"({_rr(row.ondergrens)}–{_rr(row.bovengrens)}){flag}")
+        _coarsening_and_notices(out, run.summary)
         if learner.no_skill_:
             out.summary(f"[bold red]Let op: {learner.voorspelkracht()['waarschuwing']}[/] "
                         "(CV-D² niet duidelijk boven 0); "
@@ -248,6 +250,28 @@ def leer(
                  cv_score_d2=learner.cv_score_, alpha=learner.alpha_,
                  voorspelkracht=learner.voorspelkracht(), training=run.summary["training"],
                  relatief_risico=table.to_dict("records"))
+
+
+def _rr(value: float) -> str:
+    """A relative risk in Dutch: beyond 1.000 or below 0,01 only the bound (no false digits)."""
+    if value != value:  # NaN: no interval (no bootstrap)
+        return "–"
+    if value > 1000:
+        return "> 1.000"
+    if value < 0.01:
+        return "< 0,01"
+    return nl_number(value)
+
+
+def _coarsening_and_notices(out, summary: dict) -> None:
+    """Say on screen when the fit moved to coarser cells, and which layers were missing."""
+    training = summary.get("training", {})
+    if summary.get("vergroving", 1) > 1:
+        out.summary(f"[bold]Let op:[/] meer dan 100.000 cellen; het model is geschat op cellen "
+                    f"van {nl_count(training.get('celgrootte_model_m', 0))} m (de kaart zelf "
+                    "blijft op de fijne cellen).")
+    for notice in summary.get("meldingen", []):
+        out.summary(f"[bold]Melding:[/] {notice}")
 
 
 @app.command("evalueer")
@@ -275,7 +299,8 @@ def evalueer(
     geleerde gelegenheidskaart, de risicokaart (KDE), eerdere incidenten per cel, de
     gecombineerde kaart en toeval. Trefkans = aandeel testincidenten in de hoogst scorende
     cellen; PAI = trefkans / aandeel oppervlakte. Schrijft kaarten/<gebied>/evaluatie/vNNNN/
-    (evaluatie.csv, trefkans.png, kaartverantwoording.json).
+    (evaluatie.csv, trefkans.png, kaartverantwoording.json) en de getoetste geleerde kaart
+    als nieuwe versie in kaarten/<gebied>/gelegenheid_geleerd/ (zoals kaart leer --tot).
 
     Voorbeeld: kaart evalueer --provincie Limburg --tot 2025-01-01
     """
@@ -292,8 +317,18 @@ def evalueer(
         _report_run(out, run)
         table, info, run_dir = run.tables["evaluatie"], run.summary["evaluatie"], run.run_dir
         pai5 = evaluation_summary(table, 0.05)
+        _coarsening_and_notices(out, {"vergroving": info.get("vergroving", 1),
+                                      "meldingen": info.get("meldingen", []),
+                                      "training": info})
         out.summary(f"[bold]Evaluatie {area.naam}[/]: training tot {info['splitsing']}, test tot "
                     f"{info['test_tot']} → {run_dir}")
+        learned = info.get("geleerde_kaart")
+        if learned:
+            from services.runs import run_files
+
+            out.written.extend(run_files([run.model]))
+            out.summary(f"De getoetste geleerde kaart is opgeslagen als versie {learned['versie']} "
+                        f"({learned['kaart_id']}, {learned['map']}).")
         out.summary("PAI bij 5% van de oppervlakte (1 = toeval):")
         for name, value in sorted(pai5.items(), key=lambda kv: -kv[1]):
             out.summary(f"  {MAP_LABELS.get(name, name)}: {nl_number(value)}")

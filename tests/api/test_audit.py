@@ -33,11 +33,11 @@ def rows(app, **filters):
 def test_views_downloads_objects_and_points_are_recorded(client, tokens, app):
     headers = auth(tokens["analist_mh"])
     lon, lat = TO_WGS.transform(*cell_center(40, 40))
-    client.get(f"/kaarten/{KAART}", headers=headers)
-    client.get(f"/objecten/{KAART}", params={"top": 2}, headers=headers)
-    client.get(f"/punt/{KAART}", params={"lon": lon, "lat": lat}, headers=headers)
-    client.get(f"/download/{KAART}/cog", headers=headers)
-    client.get(f"/kaartverantwoording/{KAART}", headers=headers)
+    client.get(f"/api/v1/kaarten/{KAART}", headers=headers)
+    client.get(f"/api/v1/objecten/{KAART}", params={"top": 2}, headers=headers)
+    client.get(f"/api/v1/punt/{KAART}", params={"lon": lon, "lat": lat}, headers=headers)
+    client.get(f"/api/v1/download/{KAART}/cog", headers=headers)
+    client.get(f"/api/v1/kaartverantwoording/{KAART}", headers=headers)
     found = rows(app, gebruiker="analist_mh")
     assert [r["actie"] for r in reversed(found)] == [
         "kaart", "objecten", "punt", "download", "verantwoording"]
@@ -49,7 +49,7 @@ def test_views_downloads_objects_and_points_are_recorded(client, tokens, app):
 
 
 def test_refused_requests_record_only_the_refusal(client, tokens, app):
-    client.get(f"/download/{KAART}/cog", headers=auth(tokens["gemeente_heerlen"]))
+    client.get(f"/api/v1/download/{KAART}/cog", headers=auth(tokens["gemeente_heerlen"]))
     (found,) = rows(app, gebruiker="gemeente_heerlen")
     assert found["actie"] == "geweigerd" and found["details"]["status"] == 404
 
@@ -80,7 +80,7 @@ def test_tile_buffer_flushes_when_full(app, tokens, client):
 
 
 def test_audit_is_append_only_in_the_database(app, tokens, client):
-    client.get(f"/kaarten/{KAART}", headers=auth(tokens["analist_mh"]))
+    client.get(f"/api/v1/kaarten/{KAART}", headers=auth(tokens["analist_mh"]))
     engine = app.state.engine
     for statement in (update(AuditRegel).values(gebruikersnaam="iemand_anders"),
                       delete(AuditRegel)):
@@ -115,7 +115,7 @@ def _table_of(item) -> str | None:
 
 
 def test_audit_details_are_json(app, tokens, client):
-    client.get(f"/download/{KAART}/objecten", headers=auth(tokens["gemeente_vaals"]))
+    client.get(f"/api/v1/download/{KAART}/objecten", headers=auth(tokens["gemeente_vaals"]))
     with app.state.sessionmaker() as session:
         raw = session.query(AuditRegel).one().details
     assert json.loads(raw) == {"bestand": "objecten", "versie": 1}

@@ -23,45 +23,45 @@ def database_url(sqlite_url):
 def login(client, name="gemeente_vaals", password=PASSWORD, token=None):
     token = token if token is not None else form_token(client)
     return client.post("/inloggen", data={"gebruikersnaam": name, "wachtwoord": password,
-                                          "csrf_token": token, "volgende": "/kaarten"},
+                                          "csrf_token": token, "volgende": "/api/v1/kaarten"},
                        follow_redirects=False)
 
 
 def test_login_sets_secure_session_cookie_and_works(client, tokens):
     response = login(client)
-    assert response.status_code == 303 and response.headers["location"] == "/kaarten"
+    assert response.status_code == 303 and response.headers["location"] == "/api/v1/kaarten"
     cookie = response.headers["set-cookie"].lower()
     assert "kaart_sessie=" in cookie and "httponly" in cookie and "samesite=lax" in cookie
-    me = client.get("/ik").json()
+    me = client.get("/api/v1/ik").json()
     assert me["gebruikersnaam"] == "gemeente_vaals" and me["gemeenten"] == ["GM0981"]
-    kaarten = client.get("/kaarten").json()
+    kaarten = client.get("/api/v1/kaarten").json()
     assert [k["kaart_id"] for k in kaarten] == ["GM0981-gelegenheid-totaal"]
 
 
 def test_wrong_password_and_missing_csrf_are_refused(client, tokens):
     response = login(client, password="fout-wachtwoord-123")
     assert response.status_code == 303 and "fout=1" in response.headers["location"]
-    assert client.get("/ik").status_code == 401
+    assert client.get("/api/v1/ik").status_code == 401
     response = login(client, token="vervalst")
     assert response.status_code == 403
-    assert response.json()["fout"]["code"] == "geen_toegang"
+    assert response.json()["code"] == "geen_toegang"
 
 
 def test_unsafe_requests_on_a_session_need_the_csrf_token(client, tokens):
     login(client, name="beheerder_vaals")
     body = {"gebruikersnaam": "nieuw1", "wachtwoord": "Nieuw-wachtwoord-7319", "rol": "gemeente"}
-    refused = client.post("/beheer/gebruikers", json=body)
+    refused = client.post("/api/v1/beheer/gebruikers", json=body)
     assert refused.status_code == 403
-    token = client.get("/ik").json()["csrf_token"]
-    accepted = client.post("/beheer/gebruikers", json=body, headers={"X-CSRF-Token": token})
+    token = client.get("/api/v1/ik").json()["csrf_token"]
+    accepted = client.post("/api/v1/beheer/gebruikers", json=body, headers={"X-CSRF-Token": token})
     assert accepted.status_code == 201
     assert client.post("/uitloggen", follow_redirects=False).status_code == 403
     stolen = client.cookies.get("kaart_sessie")
     out = client.post("/uitloggen", data={"csrf_token": token}, follow_redirects=False)
     assert out.status_code == 303
-    assert client.get("/ik").status_code == 401
+    assert client.get("/api/v1/ik").status_code == 401
     client.cookies.set("kaart_sessie", stolen)  # replaying the old cookie does not work
-    assert client.get("/ik").status_code == 401
+    assert client.get("/api/v1/ik").status_code == 401
 
 
 def test_login_is_throttled(client, tokens, app):
@@ -70,7 +70,7 @@ def test_login_is_throttled(client, tokens, app):
         assert "fout=1" in login(client, password="fout-wachtwoord-123").headers["location"]
     response = login(client)  # right password, but blocked
     assert "fout=te_veel" in response.headers["location"]
-    assert client.get("/ik").status_code == 401
+    assert client.get("/api/v1/ik").status_code == 401
 
 
 def test_open_redirect_is_refused(client, tokens):
@@ -86,8 +86,9 @@ def test_expired_token_is_refused(client, tokens, app):
         row = session.query(Token).filter_by(token_hash=token_hash(tokens["analist_mh"])).one()
         row.verloopt = datetime.now(UTC) - timedelta(days=1)
         session.commit()
-    assert client.get("/kaarten", headers=auth(tokens["analist_mh"])).status_code == 401
-    assert client.get("/kaarten", headers=auth(tokens["analist_parkstad"])).status_code == 200
+    assert client.get("/api/v1/kaarten", headers=auth(tokens["analist_mh"])).status_code == 401
+    parkstad = auth(tokens["analist_parkstad"])
+    assert client.get("/api/v1/kaarten", headers=parkstad).status_code == 200
 
 
 def test_passwords_are_argon2_hashes():
@@ -111,6 +112,7 @@ def test_placeholder_secret_refused_in_productie(monkeypatch):
 
 
 def test_health_and_docs_need_no_login(client):
-    assert client.get("/gezond").json()["status"] == "ok"
+    assert client.get("/api/v1/gezond").json()["status"] == "ok"
     assert client.get("/docs").status_code == 200
-    assert "/tiles/{kaart_id}/{z}/{x}/{y}.png" in client.get("/openapi.json").json()["paths"]
+    paths = client.get("/api/v1/openapi.json").json()["paths"]
+    assert "/objecten/{kaart_id}" in paths and "/gezond" in paths  # relative to /api/v1

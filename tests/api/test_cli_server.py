@@ -96,11 +96,11 @@ def test_token_and_audit(wm, tmp_path):
     app_ = create_app(Settings(werkmap=wm))
     with TestClient(app_) as client:
         headers = {"Authorization": f"Bearer {token}"}
-        assert client.get("/ik", headers=headers).json()["gebruikersnaam"] == "ana"
-        assert client.get("/kaarten/bestaat-niet", headers=headers).status_code == 404
+        assert client.get("/api/v1/ik", headers=headers).json()["gebruikersnaam"] == "ana"
+        assert client.get("/api/v1/kaarten/bestaat-niet", headers=headers).status_code == 404
     assert [(r["actie"], r["details"]["pad"]) for r in run_json(
         "audit", "--gebruiker", "ana")["regels"]] == [  # the read and the refusal
-        ("geweigerd", "/kaarten/bestaat-niet"), ("bekeken", "/ik")]
+        ("geweigerd", "/api/v1/kaarten/bestaat-niet"), ("bekeken", "/api/v1/ik")]
     with app_.state.sessionmaker() as session:
         user = principal_of(session.scalar(select(Gebruiker)), "s1", "sessie")
         audit.record(session, user, "download", "GM0981-gelegenheid-totaal", bestand="cog")
@@ -133,7 +133,7 @@ def test_kaart_server_serves_health_and_docs(wm):
         deadline = time.monotonic() + 30
         while True:
             try:
-                response = httpx.get(f"http://127.0.0.1:{port}/gezond", timeout=1)
+                response = httpx.get(f"http://127.0.0.1:{port}/api/v1/gezond", timeout=1)
                 break
             except httpx.TransportError:
                 if time.monotonic() > deadline or process.poll() is not None:
@@ -141,7 +141,7 @@ def test_kaart_server_serves_health_and_docs(wm):
                 time.sleep(0.3)
         assert response.json()["status"] == "ok"
         assert httpx.get(f"http://127.0.0.1:{port}/docs").status_code == 200
-        assert httpx.get(f"http://127.0.0.1:{port}/kaarten").status_code == 401
+        assert httpx.get(f"http://127.0.0.1:{port}/api/v1/kaarten").status_code == 401
     finally:
         process.terminate()
         process.wait(timeout=20)

@@ -19,7 +19,7 @@ settings = Settings(omgeving="test", werkmap=sys.argv[1] + "/werkmap",
                     database_url="sqlite:///" + sys.argv[1] + "/kaart.db",
                     geheime_sleutel=secrets.token_hex(32))
 with TestClient(create_app(settings)) as client:
-    status = client.get("/gezond").status_code
+    status = client.get("/api/v1/gezond").status_code
     client.get("/inloggen")
 heavy = ["scipy", "geo.scoring.engine", "geo.scoring.indicators", "maps.available"]
 print(json.dumps({"status": status, "loaded": [m for m in heavy if m in sys.modules]}))

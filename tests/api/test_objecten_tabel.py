@@ -16,7 +16,7 @@ from api import object_table
 from geo.errors import InvalidRequestError
 
 KAART = "GM0981-gelegenheid-totaal"
-TABEL = f"/objecten/{KAART}/tabel"
+TABEL = f"/api/v1/objecten/{KAART}/tabel"
 TO_WGS = Transformer.from_crs("EPSG:28992", "EPSG:4326", always_xy=True)
 
 
@@ -98,10 +98,10 @@ def test_bad_sort_key_is_refused():
 
 def test_popup_is_the_maps_popup_escaped(client, tokens):
     headers = auth(tokens["gemeente_vaals"])
-    body = client.get(f"/objecten/{KAART}/popup", params={"thema": "bedrijventerreinen",
+    body = client.get(f"/api/v1/objecten/{KAART}/popup", params={"thema": "bedrijventerreinen",
                                                           "id": "bt2"}, headers=headers).json()
     assert "<h4>Midden</h4>" in body["html"] and "5 – zeer hoog" in body["html"]
-    missing = client.get(f"/objecten/{KAART}/popup",
+    missing = client.get(f"/api/v1/objecten/{KAART}/popup",
                          params={"thema": "bedrijventerreinen", "id": "<script>"},
                          headers=headers)
     assert missing.status_code == 404  # JSON data, never served as HTML
@@ -122,7 +122,7 @@ def test_popup_escapes_hostile_names():
 
 def test_csv_and_xlsx_downloads_neutralise_formulas(client, tokens, outputs):
     headers = auth(tokens["gemeente_vaals"])
-    response = client.get(f"/objecten/{KAART}/download",
+    response = client.get(f"/api/v1/objecten/{KAART}/download",
                           params={"formaat": "csv", "thema": "bedrijventerreinen"},
                           headers=headers)
     assert response.status_code == 200
@@ -132,7 +132,7 @@ def test_csv_and_xlsx_downloads_neutralise_formulas(client, tokens, outputs):
     assert [r["id"] for r in rows] == ["bt2", "bt3", "bt1"]
     assert rows[0]["score"] == "0,9" and rows[0]["gemeente"] == "Vaals"
     assert rows[0]["opbouw_score"]  # the breakdown as text
-    area = client.get(f"/objecten/{KAART}/download",
+    area = client.get(f"/api/v1/objecten/{KAART}/download",
                       params={"formaat": "xlsx", "veelhoek": _area(150, 150, 450, 350)},
                       headers=headers)
     assert 'filename="gebied_analyse_GM0981.xlsx"' in area.headers["content-disposition"]

@@ -84,7 +84,7 @@ def test_gemeente_user_sees_only_own_public_maps(page_app):
     assert "Vaals" in html and "Gulpen-Wittem" not in html
     assert "Gelegenheidskaart — totaal" in html and "Risicokaart" not in html
     assert "synthetische demodata" in html
-    assert "/download/GM0981-gelegenheid-totaal/objecten" in html
+    assert "/api/v1/download/GM0981-gelegenheid-totaal/objecten" in html
 
 
 def test_map_page_uses_tiles_local_assets_and_no_confidential_layers(page_app):

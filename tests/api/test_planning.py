@@ -23,7 +23,7 @@ def outputs(tmp_path) -> Werkmap:
 
 def _plan(client, token, **extra):
     body = {"regio": REGIO, "aantal": 6, "datum": "2026-11-23", "seed": 1, **extra}
-    return client.post("/planning/plannen", json=body, headers=auth(token))
+    return client.post("/api/v1/planning/plannen", json=body, headers=auth(token))
 
 
 def test_planner_makes_lists_and_downloads_a_plan(client, tokens):
@@ -33,9 +33,9 @@ def test_planner_makes_lists_and_downloads_a_plan(client, tokens):
     assert len(plan["keuzes"]) == 6 and plan["synthetisch"] is True
     assert sum(k["soort_keuze"] == "exploratie" for k in plan["keuzes"]) >= 1
     assert all(0 < k["selectiekans"] <= 1 and k["reden"] for k in plan["keuzes"])
-    listed = client.get("/planning/plannen", headers=auth(tokens["analist_mh"])).json()
+    listed = client.get("/api/v1/planning/plannen", headers=auth(tokens["analist_mh"])).json()
     assert [p["plan_id"] for p in listed["plannen"]] == [plan["plan_id"]]
-    detail = client.get(f"/planning/plannen/{plan['plan_id']}",
+    detail = client.get(f"/api/v1/planning/plannen/{plan['plan_id']}",
                         headers=auth(tokens["planner_mh"])).json()
     assert [k["object"] for k in detail["keuzes"]] == [k["object"] for k in plan["keuzes"]]
     csv = client.get(plan["bestanden"]["csv"], headers=auth(tokens["planner_mh"]))
@@ -60,16 +60,16 @@ def test_action_day_through_the_api(client, tokens):
 
 def test_other_regions_and_roles_see_nothing(client, tokens):
     plan = _plan(client, tokens["planner_mh"]).json()
-    url = f"/planning/plannen/{plan['plan_id']}"
+    url = f"/api/v1/planning/plannen/{plan['plan_id']}"
     parkstad = auth(tokens["analist_parkstad"])
     assert client.get(url, headers=parkstad).status_code == 404
     assert client.get(url + "/bestanden/csv", headers=parkstad).status_code == 404
-    assert client.get("/planning/plannen", headers=parkstad).json()["aantal"] == 0
+    assert client.get("/api/v1/planning/plannen", headers=parkstad).json()["aantal"] == 0
     assert _plan(client, tokens["analist_parkstad"]).status_code == 404
     assert client.get(url, headers=auth(tokens["gemeente_vaals"])).status_code == 403
     assert client.get(url).status_code == 401
-    assert client.get("/planning/plannen/..%2F..%2Fetc/bestanden/csv",
-                      headers=auth(tokens["planner_mh"])).status_code in (404, 422)
+    assert client.get("/api/v1/planning/plannen/..%2F..%2Fetc/bestanden/csv",
+                      headers=auth(tokens["planner_mh"])).status_code in (400, 404)
 
 
 def test_outcomes_are_all_or_nothing_and_reported(client, tokens):
@@ -82,18 +82,18 @@ def test_outcomes_are_all_or_nothing_and_reported(client, tokens):
             for k, found, vervolg in ((first, ["hennep"], "bestuurlijke_maatregel"),
                                       (second, "geen", "geen"))]
     bad = [{**good[0], "datum": "2026-11-25"}, {**good[1], "vervolg": "boete"}]
-    response = client.post("/planning/uitkomsten", json=bad, headers=headers)
+    response = client.post("/api/v1/planning/uitkomsten", json=bad, headers=headers)
     assert response.status_code == 400
-    assert "rij 2, kolom 'vervolg', waarde 'boete'" in response.json()["fout"]["melding"]
-    response = client.post("/planning/uitkomsten", json=good, headers=headers)
+    assert "rij 2, kolom 'vervolg', waarde 'boete'" in response.json()["detail"]
+    response = client.post("/api/v1/planning/uitkomsten", json=good, headers=headers)
     assert response.status_code == 201
     assert response.json() == {"aantal": 2, "gekoppeld_aan_plan": 2}
-    assert client.post("/planning/uitkomsten", json=good, headers=headers).status_code == 400
-    rows = client.get("/planning/uitkomsten/rapport?periode=maand", headers=headers).json()
+    assert client.post("/api/v1/planning/uitkomsten", json=good, headers=headers).status_code == 400
+    rows = client.get("/api/v1/planning/uitkomsten/rapport?periode=maand", headers=headers).json()
     assert sum(r["uitgevoerd"] for r in rows["rijen"]) == 2  # the failed posts stored nothing
     assert sum(r["treffers"] for r in rows["rijen"]) == 1
     # a Parkstad analyst cannot register controls of this region
-    response = client.post("/planning/uitkomsten",
+    response = client.post("/api/v1/planning/uitkomsten",
                            json=[{**good[0], "datum": "2026-12-01"}],
                            headers=auth(tokens["analist_parkstad"]))
     assert response.status_code == 400
@@ -110,11 +110,11 @@ def test_outcomes_upload_of_the_filled_in_draaiboek(client, tokens):
     filled = [lines[0]] + [line.rstrip(";") + ";2026-11-24;ja;geen;geen" if i == 1 else line
                            for i, line in enumerate(lines[1:], start=1)]
     files = {"bestand": ("plan.csv", "\n".join(filled).encode("utf-8"), "text/csv")}
-    response = client.post("/planning/uitkomsten/bestand", files=files, headers=headers)
+    response = client.post("/api/v1/planning/uitkomsten/bestand", files=files, headers=headers)
     assert response.status_code == 201, response.text
     assert response.json() == {"aantal": 1, "gekoppeld_aan_plan": 1}
     files = {"bestand": ("plan.txt", b"x", "text/plain")}
-    response = client.post("/planning/uitkomsten/bestand", files=files, headers=headers)
+    response = client.post("/api/v1/planning/uitkomsten/bestand", files=files, headers=headers)
     assert response.status_code == 400
 
 
@@ -125,6 +125,6 @@ def test_outcome_rows_without_any_outcome_store_nothing(client, tokens):
     blank = {"datum": "", "thema": "", "object": "", "uitgevoerd": "", "bevindingen": "",
              "vervolg": ""}
     for body in ([], [blank]):
-        response = client.post("/planning/uitkomsten", json=body, headers=headers)
+        response = client.post("/api/v1/planning/uitkomsten", json=body, headers=headers)
         assert response.status_code == 201, response.text
         assert response.json()["aantal"] == 0

@@ -44,7 +44,8 @@ def _actions(app, actie):
 
 
 def test_report_pdf_download_is_audited(client, tokens, app, tmp_path):
-    response = client.get(f"/kaarten/{KAART}/rapport.pdf", headers=auth(tokens["gemeente_vaals"]))
+    response = client.get(f"/api/v1/kaarten/{KAART}/rapport.pdf",
+                          headers=auth(tokens["gemeente_vaals"]))
     assert response.status_code == 200, response.text
     assert response.headers["content-type"] == "application/pdf"
     assert 'filename="rapport-GM0981-v2.pdf"' in response.headers["content-disposition"]
@@ -59,10 +60,10 @@ def test_report_pdf_download_is_audited(client, tokens, app, tmp_path):
 
 
 def test_risico_needs_the_confidential_right(client, tokens, app):
-    denied = client.get(f"/kaarten/{KAART}/rapport.pdf", params={"risico": "true"},
+    denied = client.get(f"/api/v1/kaarten/{KAART}/rapport.pdf", params={"risico": "true"},
                         headers=auth(tokens["gemeente_vaals"]))
-    assert denied.status_code == 403 and "vertrouwelijke" in denied.json()["fout"]["melding"]
-    allowed = client.get(f"/kaarten/{KAART}/rapport.pdf", params={"risico": "true"},
+    assert denied.status_code == 403 and "vertrouwelijke" in denied.json()["detail"]
+    allowed = client.get(f"/api/v1/kaarten/{KAART}/rapport.pdf", params={"risico": "true"},
                          headers=auth(tokens["analist_mh"]))
     assert allowed.status_code == 200
     assert [r["gebruiker"] for r in _actions(app, "rapport")] == ["analist_mh"]
@@ -70,7 +71,7 @@ def test_risico_needs_the_confidential_right(client, tokens, app):
 
 def test_other_gemeente_gets_404(client, tokens):
     for path in ("rapport.pdf", "versies", "veranderingen"):
-        response = client.get(f"/kaarten/{KAART}/{path}",
+        response = client.get(f"/api/v1/kaarten/{KAART}/{path}",
                               headers=auth(tokens["gemeente_heerlen"]))
         assert response.status_code == 404
 
@@ -78,16 +79,16 @@ def test_other_gemeente_gets_404(client, tokens):
 def test_versions_and_changes(client, tokens, roles_and_werkmap):
     roles, _ = roles_and_werkmap
     headers = auth(tokens["gemeente_vaals"])
-    versions = client.get(f"/kaarten/{KAART}/versies", headers=headers).json()
+    versions = client.get(f"/api/v1/kaarten/{KAART}/versies", headers=headers).json()
     assert [v["versie"] for v in versions] == [1, 2] and versions[0]["synthetisch"] is True
-    body = client.get(f"/kaarten/{KAART}/veranderingen", headers=headers).json()
+    body = client.get(f"/api/v1/kaarten/{KAART}/veranderingen", headers=headers).json()
     assert (body["van"], body["naar"]) == (1, 2)
     listed = {(r["thema"], r["id"]): r["verandering"] for r in body["veranderd"]}
     assert listed == {roles["UP"]: "omhoog", roles["DOWN"]: "omlaag",
                       roles["GONE"]: "verdwenen", roles["NEW"]: "nieuw"}
-    missing = client.get(f"/kaarten/{KAART}/veranderingen", params={"van": 5},
+    missing = client.get(f"/api/v1/kaarten/{KAART}/veranderingen", params={"van": 5},
                          headers=headers)
-    assert missing.status_code == 404 and "v5" in missing.json()["fout"]["melding"]
+    assert missing.status_code == 404 and "v5" in missing.json()["detail"]
 
 
 def test_viewer_links_the_report_and_the_session_downloads_it(app, tokens, tmp_path):
@@ -105,7 +106,7 @@ def test_viewer_links_the_report_and_the_session_downloads_it(app, tokens, tmp_p
                                    "csrf_token": token, "volgende": "/"})
     page = client.get("/gebied/GM0981").text
     link = re.search(r'href="([^"]+/rapport\.pdf)"[^>]*>Rapport \(PDF\)', page).group(1)
-    assert link == f"/kaarten/{KAART}/rapport.pdf"
+    assert link == f"/api/v1/kaarten/{KAART}/rapport.pdf"
     response = client.get(link)
     assert response.status_code == 200 and response.content[:5] == b"%PDF-"
     assert [r["gebruiker"] for r in _actions(app, "rapport")] == ["gemeente_vaals"]

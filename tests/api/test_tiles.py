@@ -114,7 +114,7 @@ def test_lru_cache_and_conditional_requests(client, tokens, app):
 def test_invalid_tile_indices_are_4xx_json(client, tokens, path):
     response = client.get(path.format(k=KAART), headers=auth(tokens["gemeente_vaals"]))
     assert 400 <= response.status_code < 500
-    assert response.json()["fout"]["code"]
+    assert response.json()["code"]
 
 
 def test_tilejson(client, tokens):
@@ -145,7 +145,7 @@ def test_tiles_render_at_the_advertised_zoom_range(client, tokens, which):
 def test_no_client_paths(client, tokens, kaart_id):
     response = client.get(f"/tiles/{kaart_id}/17/0/0.png", headers=auth(tokens["analist_mh"]))
     assert response.status_code == 404
-    assert response.headers["content-type"].startswith("application/json")
+    assert response.headers["content-type"] == "application/problem+json"
 
 
 def test_disk_cache_is_shared_between_renderers(outputs, tmp_path, monkeypatch):

@@ -330,3 +330,23 @@ def test_importeer_incidenten_csv_drops_extra_columns(tmp_path, werkmap):
     assert any("kenteken" in m and "AB-123-C" not in m for m in payload["meldingen"])
     frame = gpd.read_file(werkmap / "invoer" / "lagen.gpkg", layer="incidenten")
     assert "kenteken" not in frame.columns
+
+
+def test_lagen_says_which_indicators_a_missing_layer_switches_off(werkmap):
+    """Issue 13 item 6: per missing layer the indicators it disables (or that need it)."""
+    from geo.layers import validate_layer, write_layers
+
+    write_layers(werkmap / "invoer" / "lagen.gpkg",
+                 {"kernen": validate_layer("kernen", kernen())}, synthetic=True,
+                 description="Synthetische demodata")
+    result = run("lagen")
+    text = " ".join(result.stdout.split())
+    assert "Zonder 'landsgrens' staan deze indicatoren uit (met melding): " in text
+    assert "buitengebied:nabijheid_landsgrens" in text and "havens:nabijheid_grens" in text
+    assert "Zonder 'verzorgingsplaatsen' staan deze indicatoren uit" in text
+    _, payload = run_json("lagen")
+    grens = payload["indicatoren_zonder_laag"]["landsgrens"]
+    assert {(i["thema"], i["indicator"]) for i in grens} == {
+        ("buitengebied", "nabijheid_landsgrens"), ("havens", "nabijheid_grens")}
+    assert all(i["optioneel"] for i in grens)
+    assert "kernen" not in payload["indicatoren_zonder_laag"]

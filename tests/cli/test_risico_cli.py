@@ -73,7 +73,8 @@ def test_full_chain_with_json(werkmap, tmp_path):
     result, payload = run("leer", "--gemeente", "Venlo", "--bootstrap", "5", "--json")
     assert result.exit_code == 0, result.stdout
     rr = {row["indicator"]: row for row in payload["relatief_risico"]}
-    assert rr["bedrijventerreinen:oost"]["relatief_risico"] > 5
+    oost = rr["bedrijventerreinen:oost"]  # true β 3 over the range; the step is the IQR
+    assert oost["beta"] > 1.5 and oost["stap"].startswith("interkwartielafstand")
     assert payload["kaart_ids"] == ["GM0983-gelegenheid_geleerd-totaal"]
 
     result, payload = run("evalueer", "--gemeente", "Venlo", "--tot", "2025-01-01",
@@ -81,8 +82,15 @@ def test_full_chain_with_json(werkmap, tmp_path):
     assert result.exit_code == 0, result.stdout
     assert payload["pai_5"]["uniform"] == pytest.approx(1.0)
     assert payload["pai_5"]["geleerd"] > 1.5
-    assert {Path(w["pad"]).name for w in payload["geschreven"]} == {
-        "evaluatie.csv", "trefkans.png", "kaartverantwoording.json"}
+    # the evaluation and the learned map it scored (issue 13 item 6), both listed
+    assert sorted(Path(w["pad"]).name for w in payload["geschreven"]) == sorted([
+        "evaluatie.csv", "trefkans.png", "kaartverantwoording.json", "gelegenheidskaart.tif",
+        "gelegenheidskaart.web.tif", "gewichten.csv", "kaartverantwoording.json"])
+    learned = payload["evaluatie"]["geleerde_kaart"]
+    assert learned["kaart_id"] == "GM0983-gelegenheid_geleerd-totaal" and learned["versie"] == 2
+    result, _ = run("evalueer", "--gemeente", "Venlo", "--tot", "2025-01-01")
+    assert "De getoetste geleerde kaart is opgeslagen als versie 3" in " ".join(
+        result.stdout.split())
 
     out = tmp_path / "pub"
     result, payload = run("verantwoording", "--gemeente", "Venlo", "--algoritmeregister",

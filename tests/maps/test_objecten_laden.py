@@ -15,9 +15,9 @@ from maps.outputs import load_outputs
 
 API = ObjectApi(kaart_id="GM0981-gelegenheid-totaal",
                 tiles="/tiles/GM0981-gelegenheid-totaal/objecten/{z}/{x}/{y}.mvt",
-                table="/objecten/GM0981-gelegenheid-totaal/tabel",
-                download="/objecten/GM0981-gelegenheid-totaal/download",
-                popup="/objecten/GM0981-gelegenheid-totaal/popup")
+                table="/api/v1/objecten/GM0981-gelegenheid-totaal/tabel",
+                download="/api/v1/objecten/GM0981-gelegenheid-totaal/download",
+                popup="/api/v1/objecten/GM0981-gelegenheid-totaal/popup")
 
 
 def _many(outputs, factor: int):

@@ -47,7 +47,7 @@ def _switch_off_protection(engine, sqlite_trigger: str, statement: str) -> None:
 
 
 def _some_records(client, tokens):
-    for path in ("/kaarten", f"/kaarten/{KAART}", "/gemeenten"):
+    for path in ("/api/v1/kaarten", f"/api/v1/kaarten/{KAART}", "/api/v1/gemeenten"):
         assert client.get(path, headers=auth(tokens["analist_mh"])).status_code == 200
 
 
@@ -112,30 +112,30 @@ def test_cli_controleer(app, client, tokens, tmp_path, monkeypatch, database_url
 
 def test_every_read_and_every_refusal_is_logged(app, client, tokens):
     analist, gemeente = auth(tokens["analist_mh"]), auth(tokens["gemeente_heerlen"])
-    reads = ["/kaarten", "/gemeenten", f"/tiles/{KAART}/tilejson.json"]
+    reads = ["/api/v1/kaarten", "/api/v1/gemeenten", f"/tiles/{KAART}/tilejson.json"]
     for path in reads:
         assert client.get(path, headers=analist).status_code == 200
     planner = auth(tokens["planner_mh"])
-    for path in ("/planning/plannen", "/planning/uitkomsten/rapport"):
+    for path in ("/api/v1/planning/plannen", "/api/v1/planning/uitkomsten/rapport"):
         assert client.get(path, headers=planner).status_code == 200
-    assert client.get("/planning/plannen/bestaat-niet", headers=planner).status_code == 404
-    assert client.get(f"/kaarten/{KAART}", headers=gemeente).status_code == 404
-    assert client.get("/kaarten").status_code == 401
-    assert client.get("/kaarten", headers=auth("kaart_vervalst")).status_code == 401
-    assert client.get("/beheer/gebruikers", headers=analist).status_code == 403
+    assert client.get("/api/v1/planning/plannen/bestaat-niet", headers=planner).status_code == 404
+    assert client.get(f"/api/v1/kaarten/{KAART}", headers=gemeente).status_code == 404
+    assert client.get("/api/v1/kaarten").status_code == 401
+    assert client.get("/api/v1/kaarten", headers=auth("kaart_vervalst")).status_code == 401
+    assert client.get("/api/v1/beheer/gebruikers", headers=analist).status_code == 403
     found = rows(app)
     seen = {(r["gebruiker"], r["details"]["pad"]) for r in found
             if r["actie"] == "bekeken"}
     for path in reads:
         assert ("analist_mh", path) in seen, path
-    assert ("planner_mh", "/planning/plannen") in seen
-    assert ("planner_mh", "/planning/uitkomsten/rapport") in seen
+    assert ("planner_mh", "/api/v1/planning/plannen") in seen
+    assert ("planner_mh", "/api/v1/planning/uitkomsten/rapport") in seen
     refused = {(r["gebruiker"], r["details"]["pad"], r["details"]["status"]) for r in found
                if r["actie"] == "geweigerd"}
-    assert ("planner_mh", "/planning/plannen/bestaat-niet", 404) in refused
-    assert ("gemeente_heerlen", f"/kaarten/{KAART}", 404) in refused
-    assert ("(anoniem)", "/kaarten", 401) in refused
-    assert ("analist_mh", "/beheer/gebruikers", 403) in refused
+    assert ("planner_mh", "/api/v1/planning/plannen/bestaat-niet", 404) in refused
+    assert ("gemeente_heerlen", f"/api/v1/kaarten/{KAART}", 404) in refused
+    assert ("(anoniem)", "/api/v1/kaarten", 401) in refused
+    assert ("analist_mh", "/api/v1/beheer/gebruikers", 403) in refused
     assert all(r["adres"] for r in found)
     assert report(app).intact
 

@@ -51,9 +51,9 @@ def test_weak_passwords_are_refused(app, tokens, password):
 
 def test_beheer_route_applies_the_same_policy(client, tokens):
     body = {"gebruikersnaam": "nieuw1", "wachtwoord": "aaaaaaaaaaaaaaaa", "rol": "gemeente"}
-    response = client.post("/beheer/gebruikers", json=body,
+    response = client.post("/api/v1/beheer/gebruikers", json=body,
                            headers=auth(tokens["beheerder_vaals"]))
-    assert response.status_code == 400 and "Wachtwoord" in response.json()["fout"]["melding"]
+    assert response.status_code == 400 and "Wachtwoord" in response.json()["detail"]
 
 
 def test_common_password_list_is_a_real_list():
@@ -75,7 +75,7 @@ def test_throttle_is_shared_between_workers_and_survives_a_restart(app, settings
     restarted.state.throttle.max_attempts = 3
     with TestClient(restarted) as c:
         assert "fout=te_veel" in login(c).headers["location"]
-        assert c.get("/ik").status_code == 401
+        assert c.get("/api/v1/ik").status_code == 401
 
 
 def test_throttle_per_address_across_accounts(app, tokens):
@@ -148,11 +148,11 @@ def test_token_intrekken_is_immediate_in_a_running_server(wm):
     second = run_json("token", "maak", "ana", "--naam", "tweede")["token"]
     server = create_app(Settings(werkmap=wm))  # cache time 5 s: revocation must not wait
     with TestClient(server) as client:
-        assert client.get("/ik", headers=auth(first)).status_code == 200
+        assert client.get("/api/v1/ik", headers=auth(first)).status_code == 200
         body = run_json("token", "intrekken", "ana", "--naam", "eerste")
         assert body["ingetrokken"] == ["eerste"]
-        assert client.get("/ik", headers=auth(first)).status_code == 401
-        assert client.get("/ik", headers=auth(second)).status_code == 200
+        assert client.get("/api/v1/ik", headers=auth(first)).status_code == 401
+        assert client.get("/api/v1/ik", headers=auth(second)).status_code == 200
     assert run_json("token", "intrekken", "ana", "--naam", "bestaat-niet")["_exit"] != 0
 
 
@@ -161,14 +161,14 @@ def test_gebruiker_deactiveer_ends_sessions_and_tokens_at_once(wm):
     server = create_app(Settings(werkmap=wm))
     with TestClient(server) as client:
         assert login(client, "ana", "een-heel-lang-wachtwoord").status_code == 303
-        assert client.get("/ik").status_code == 200
-        assert client.get("/ik", headers=auth(token)).status_code == 200
+        assert client.get("/api/v1/ik").status_code == 200
+        assert client.get("/api/v1/ik", headers=auth(token)).status_code == 200
         assert run_json("gebruiker", "deactiveer", "ana")["actief"] is False
-        assert client.get("/ik").status_code == 401
-        assert client.get("/ik", headers=auth(token)).status_code == 401
+        assert client.get("/api/v1/ik").status_code == 401
+        assert client.get("/api/v1/ik", headers=auth(token)).status_code == 401
         assert "fout=1" in login(client, "ana", "een-heel-lang-wachtwoord").headers["location"]
         run_json("gebruiker", "activeer", "ana")
-        assert client.get("/ik", headers=auth(token)).status_code == 200
+        assert client.get("/api/v1/ik", headers=auth(token)).status_code == 200
 
 
 def test_existing_organisation_is_not_widened_silently(wm):

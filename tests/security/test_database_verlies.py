@@ -47,7 +47,7 @@ def _sizes(fds):
 def test_deleted_database_gives_503_and_nothing_is_written(werkmap_app, caplog):
     app, _, root = werkmap_app
     with TestClient(app) as client:
-        assert client.get("/gezond").status_code == 200
+        assert client.get("/api/v1/gezond").status_code == 200
         files = [root / "kaart.db", root / "kaart.db-wal"]
         fds = [os.open(f, os.O_RDONLY) for f in files if f.exists()]
         try:
@@ -55,12 +55,12 @@ def test_deleted_database_gives_503_and_nothing_is_written(werkmap_app, caplog):
                 f.unlink()
             before = _sizes(fds)
             with caplog.at_level(logging.ERROR, logger="kaart.database"):
-                health = client.get("/gezond")
+                health = client.get("/api/v1/gezond")
                 login = _login(client)
             assert health.status_code == 503
-            assert health.json()["fout"]["code"] == "database_kwijt"
+            assert health.json()["code"] == "database_kwijt"
             assert login.status_code == 503
-            assert "verwijderd of vervangen" in login.json()["fout"]["melding"]
+            assert "verwijderd of vervangen" in login.json()["detail"]
             assert any("Database kwijt" in r.getMessage() for r in caplog.records)
             assert _sizes(fds) == before  # nothing written into the deleted file
             assert not (root / "kaart.db").exists()  # and no new empty one
@@ -72,10 +72,10 @@ def test_deleted_database_gives_503_and_nothing_is_written(werkmap_app, caplog):
 def test_replaced_database_gives_503(werkmap_app, tmp_path):
     app, _, root = werkmap_app
     with TestClient(app) as client:
-        assert client.get("/gezond").status_code == 200
+        assert client.get("/api/v1/gezond").status_code == 200
         shutil.copyfile(root / "kaart.db", tmp_path / "kopie.db")
         os.replace(tmp_path / "kopie.db", root / "kaart.db")  # another file, same name
-        assert client.get("/gezond").status_code == 503
+        assert client.get("/api/v1/gezond").status_code == 503
 
 
 def test_restart_refuses_to_create_an_empty_database(werkmap_app, monkeypatch):
@@ -96,15 +96,15 @@ def test_first_start_still_creates_a_database(tmp_path, monkeypatch):
     app = create_app(Settings(werkmap=tmp_path / "nieuw",
                               geheime_sleutel=secrets.token_urlsafe(48)))
     with TestClient(app) as client:
-        assert client.get("/gezond").json()["database"] is True
+        assert client.get("/api/v1/gezond").json()["database"] is True
 
 
 @pytest.mark.postgres
 def test_dropped_postgres_tables_give_503(app, client, database_url):
     if not database_url.startswith("postgresql"):
         pytest.skip("alleen PostgreSQL")
-    assert client.get("/gezond").status_code == 200
+    assert client.get("/api/v1/gezond").status_code == 200
     with app.state.engine.begin() as connection:  # someone recreates the schema empty
         connection.execute(text("DROP TABLE audit CASCADE"))
         connection.execute(text("CREATE TABLE audit (id integer primary key)"))
-    assert client.get("/gezond").status_code == 503
+    assert client.get("/api/v1/gezond").status_code == 503

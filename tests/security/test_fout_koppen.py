@@ -46,7 +46,7 @@ def test_unhandled_error_in_a_route_has_security_headers(app):
     with TestClient(app, raise_server_exceptions=False) as client:
         response = client.get("/kapot-route")
     _assert_headers(response)
-    assert response.json()["fout"]["code"] == "interne_fout"
+    assert response.json()["code"] == "interne_fout"
 
 
 def test_unhandled_error_in_a_middleware_has_security_headers(app):
@@ -63,4 +63,4 @@ def test_unhandled_error_in_a_middleware_has_security_headers(app):
     with TestClient(app, raise_server_exceptions=False) as client:
         response = client.get("/kapot-middleware")
         _assert_headers(response)
-        assert client.get("/gezond").headers.get("x-frame-options") == "DENY"
+        assert client.get("/api/v1/gezond").headers.get("x-frame-options") == "DENY"

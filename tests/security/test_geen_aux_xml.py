@@ -1,6 +1,6 @@
 """Issue 11 item 9: reading outputs never writes into the werkmap (no ``.aux.xml``).
 
-Failure reproduced: serving tiles, ``/punt``, objects and building maps left GDAL
+Failure reproduced: serving tiles, ``/api/v1/punt``, objects and building maps left GDAL
 ``*.aux.xml`` (PAM) files in finished version folders and next to ``lagen.gpkg``. A
 finished version is immutable: its listing (names, sizes, modification times) must be the
 same after every read the service and the map builders do.
@@ -80,15 +80,15 @@ def test_serving_and_building_maps_leaves_the_werkmap_unchanged(client, tokens, 
             tile = TMS.tile(lon, lat, z)
             response = client.get(f"/tiles/{kaart}/{z}/{tile.x}/{tile.y}.png", headers=headers)
             assert response.status_code == 200, (kaart, z, response.text)
-        assert client.get(f"/punt/{kaart}", params={"lon": lon, "lat": lat},
+        assert client.get(f"/api/v1/punt/{kaart}", params={"lon": lon, "lat": lat},
                           headers=headers).status_code == 200
-        client.get(f"/objecten/{kaart}", headers=headers)
-        assert client.get(f"/kaarten/{kaart}", headers=headers).status_code == 200
-        client.get(f"/kaartverantwoording/{kaart}", headers=headers)
+        client.get(f"/api/v1/objecten/{kaart}", headers=headers)
+        assert client.get(f"/api/v1/kaarten/{kaart}", headers=headers).status_code == 200
+        client.get(f"/api/v1/kaartverantwoording/{kaart}", headers=headers)
     for spec in MAPS.values():
         entry = Catalog(outputs).get(spec.kaart_id)
         if entry.objecten:
-            client.get(f"/download/{spec.kaart_id}/{entry.objecten}", headers=headers)
+            client.get(f"/api/v1/download/{spec.kaart_id}/{entry.objecten}", headers=headers)
     write_standalone_html(outputs, "GM0981", tmp_path / "vaals.html", allowed_kinds=ALL_KINDS)
     after = _listing(outputs.root)
     assert _read_sidecars(outputs.root) == []

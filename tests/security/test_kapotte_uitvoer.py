@@ -60,7 +60,7 @@ def test_truncated_cog_on_tiles_and_punt(broken, client):
     _truncate(_run_dir(broken.werkmap) / "gelegenheidskaart.tif")
     for url in ("/tiles/GM0981-gelegenheid-totaal/12/2128/1378.png",
                 "/tiles/GM0981-gelegenheid-totaal/13/4257/2757.png",
-                "/punt/GM0981-gelegenheid-totaal?lon=6.01&lat=50.77",
+                "/api/v1/punt/GM0981-gelegenheid-totaal?lon=6.01&lat=50.77",
                 "/tiles/GM0981-gelegenheid-totaal/tilejson.json"):
         response = client.get(url)
         if response.status_code == 200:  # a tile outside the damaged part may still render
@@ -71,15 +71,15 @@ def test_truncated_cog_on_tiles_and_punt(broken, client):
 def test_missing_cog_is_404_not_500(broken, client):
     (_run_dir(broken.werkmap) / "gelegenheidskaart.tif").unlink()
     for url in ("/tiles/GM0981-gelegenheid-totaal/12/2128/1378.png",
-                "/punt/GM0981-gelegenheid-totaal?lon=6.01&lat=50.77",
-                "/download/GM0981-gelegenheid-totaal/cog"):
+                "/api/v1/punt/GM0981-gelegenheid-totaal?lon=6.01&lat=50.77",
+                "/api/v1/download/GM0981-gelegenheid-totaal/cog"):
         _assert_dutch_error(client.get(url), broken.root)
 
 
 def test_invalid_verantwoording_json(broken, client):
     (_run_dir(broken.werkmap) / "kaartverantwoording.json").write_text("{niet: geldig",
                                                                         encoding="utf-8")
-    _assert_dutch_error(client.get("/kaartverantwoording/GM0981-gelegenheid-totaal"),
+    _assert_dutch_error(client.get("/api/v1/kaartverantwoording/GM0981-gelegenheid-totaal"),
                         broken.root)
     page = client.get("/verantwoording/GM0981-gelegenheid-totaal")
     _assert_dutch_error(page, broken.root)
@@ -90,7 +90,7 @@ def test_invalid_verantwoording_json(broken, client):
 
 def test_garbage_objects_file(broken, client):
     (_run_dir(broken.werkmap) / "objecten.gpkg").write_bytes(b"dit is geen geopackage" * 50)
-    _assert_dutch_error(client.get("/objecten/GM0981-gelegenheid-totaal"), broken.root)
+    _assert_dutch_error(client.get("/api/v1/objecten/GM0981-gelegenheid-totaal"), broken.root)
     page = client.get("/gebied/GM0981")
     assert page.status_code == 200, page.text[:300]  # the maps still show, without objects
     text = _no_leak(page, broken.root)
@@ -116,15 +116,15 @@ def test_all_maps_of_an_area_broken_gives_a_dutch_page(broken, client):
 
 
 def test_no_absolute_server_paths_in_verantwoording_as_served(broken, client):
-    for url in ("/kaartverantwoording/GM0981-gelegenheid-totaal",
-                "/download/GM0981-gelegenheid-totaal/verantwoording",
+    for url in ("/api/v1/kaartverantwoording/GM0981-gelegenheid-totaal",
+                "/api/v1/download/GM0981-gelegenheid-totaal/verantwoording",
                 "/verantwoording/GM0981-gelegenheid-totaal",
-                "/kaartverantwoording/GM0981-risico-totaal"):
+                "/api/v1/kaartverantwoording/GM0981-risico-totaal"):
         response = client.get(url)
         assert response.status_code == 200, url
         text = _no_leak(response, broken.root)
         assert "lagen.gpkg" in text or url.endswith("risico-totaal"), url  # the name stays
-    body = client.get("/kaartverantwoording/GM0981-gelegenheid-totaal").json()
+    body = client.get("/api/v1/kaartverantwoording/GM0981-gelegenheid-totaal").json()
     assert {i["pad"] for i in body["invoer"]} == {"invoer/lagen.gpkg", "lagen.gpkg"} or \
         {i["pad"] for i in body["invoer"]} == {"lagen.gpkg"}
 

@@ -60,7 +60,7 @@ def test_forged_cookie_with_public_secret_is_refused(default_app, omgeving, monk
     with TestClient(app) as client:
         for secret in sorted(set(PUBLIC_VALUES + _module_constants())):
             client.cookies.set(SESSION_COOKIE, forge(secret, {"uid": 2, "sid": "x"}))
-            response = client.get("/kaarten")
+            response = client.get("/api/v1/kaarten")
             assert response.status_code == 401, secret
             client.cookies.clear()
 
@@ -82,7 +82,7 @@ def test_session_survives_restart_with_generated_secret(default_app, sqlite_url)
     assert again.state.settings.session_secret() == secret
     with TestClient(again) as client:
         client.cookies.set(SESSION_COOKIE, forge(secret, {"uid": 2, "sid": "echt"}))
-        assert client.get("/kaarten").status_code == 200
+        assert client.get("/api/v1/kaarten").status_code == 200
 
 
 def test_readable_secret_file_is_refused(tmp_path):

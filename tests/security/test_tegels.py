@@ -187,7 +187,7 @@ def test_a_tile_past_its_time_limit_gets_a_dutch_503(served, monkeypatch):
     assert time.monotonic() - t0 < 2.5
     assert response.status_code == 503
     assert response.headers["retry-after"].isdigit()
-    assert "duurde langer" in response.json()["fout"]["melding"]
+    assert "duurde langer" in response.json()["detail"]
 
 
 def test_tilejson_advertises_only_zooms_read_from_one_small_window(served, monkeypatch):
@@ -246,7 +246,7 @@ def test_server_stops_within_10_s_on_sigterm_during_tiles(tmp_path):
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             try:
-                httpx.get(f"{base}/gezond", timeout=2)
+                httpx.get(f"{base}/api/v1/gezond", timeout=2)
                 break
             except httpx.TransportError:
                 time.sleep(0.3)

@@ -53,7 +53,7 @@ def _policy(response) -> dict[str, str]:
 def test_every_response_has_the_security_headers(client):
     login(client, "analist")
     for path in ("/inloggen", "/", "/gebied/GM0981", "/verantwoording/GM0981-gelegenheid-totaal",
-                 "/kaarten", "/static/site.css", "/bestaat-niet"):
+                 "/api/v1/kaarten", "/static/site.css", "/bestaat-niet"):
         response = client.get(path)
         assert response.headers.get("x-content-type-options") == "nosniff", path
         assert response.headers.get("x-frame-options") == "DENY", path
@@ -104,7 +104,7 @@ def test_docs_are_served_without_a_cdn(client, hostile, tmp_path):
     assert not OUTSIDE.search(response.headers["content-security-policy"])
     production = TestClient(make_app(hostile.root, tmp_path / "p.db", omgeving="productie"))
     assert production.get("/docs").status_code == 404
-    assert production.get("/openapi.json").status_code == 200
+    assert production.get("/api/v1/openapi.json").status_code == 200
 
 
 def test_standalone_html_has_a_csp_meta_with_script_hashes(hostile, tmp_path):

@@ -120,9 +120,10 @@ def test_upload_refuses_other_formats_and_large_files(wm):
 
 def test_demo_steps_are_the_commands_in_order(tmp_path):
     steps = _steps(Werkmap.open(tmp_path / "wm"))
-    names = [name for name, _, _ in steps]
+    names = [step.stap for step in steps]
     region = select_area(regio=DEMO_REGIO)
     assert names == ["gelegenheid", "risico", *["gecombineerd"] * len(region.codes), "html",
                      "plan"]
-    assert steps[0][1] == "Gelegenheidskaarten (31 gemeenten, 25 m)"
-    assert steps[-1][1] == f"ACT!-plan {DEMO_REGIO}"
+    assert steps[0].beschrijving == "Gelegenheidskaarten (31 gemeenten, 25 m)"
+    assert steps[-1].beschrijving == f"ACT!-plan {DEMO_REGIO}"
+    assert [step.units for step in steps] == [31, 31, *[1] * len(region.codes), 1, 1]

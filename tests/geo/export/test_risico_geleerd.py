@@ -49,7 +49,10 @@ def test_learned_map_recovers_signal_and_is_written(signal_werkmap):
     learner = run.model
     weights = pd.read_csv(run.run_dir / "gewichten.csv").set_index("indicator")
     assert weights.loc["bedrijventerreinen:oost", "ondergrens"] > 1
-    assert weights.loc["bedrijventerreinen:oost", "relatief_risico"] > 5  # true exp(3) ≈ 20
+    oost = weights.loc["bedrijventerreinen:oost"]
+    assert oost["beta"] > 1.5  # true β 3 over the whole range
+    assert oost["stap"].startswith("interkwartielafstand")  # the step is the IQR, stated
+    assert oost["relatief_risico"] == pytest.approx(np.exp(oost["beta"] * oost["delta"]))
     assert abs(np.log(weights.loc["bedrijventerreinen:ruis", "relatief_risico"])) < 0.5
     with rasterio.open(run.run_dir / "gelegenheidskaart.tif") as src:
         assert src.tags()["KAART_SOORT"] == "gelegenheid_geleerd"
@@ -99,6 +102,24 @@ def test_evaluation_table_plot_and_ranking(signal_werkmap):
     doc = json.loads((run_dir / "kaartverantwoording.json").read_text(encoding="utf-8"))
     assert len(doc["evaluatie"]["tabel"]) == 30
     assert doc["evaluatie"]["tabel"][0]["pai"] == pytest.approx(table["pai"].iloc[0])
+
+
+def test_evaluation_writes_and_registers_the_learned_map_it_scored(signal_werkmap):
+    """Issue 13 item 6: evalueer writes the learned map it scored, as leer --tot would."""
+    wm, area, _ = signal_werkmap
+    run = build_evaluatie(wm, area, split=date(2025, 1, 1))
+    learned = run.summary["evaluatie"]["geleerde_kaart"]
+    assert learned["kaart_id"] == f"{area.id}-gelegenheid_geleerd-totaal"
+    assert run.model.kaart_ids == [learned["kaart_id"]] and run.model.vertrouwelijk
+    entry = Catalog(wm).get(learned["kaart_id"])
+    assert entry.versie == learned["versie"] == 1
+    doc = json.loads((run.model.run_dir / "kaartverantwoording.json").read_text("utf-8"))
+    assert doc["training"]["tot"] == "2025-01-01"
+    leer = build_geleerd(wm, area, tot=date(2025, 1, 1), n_bootstrap=0, random_state=0)
+    assert leer.versie == 2
+    with rasterio.open(run.model.run_dir / "gelegenheidskaart.tif") as a, \
+            rasterio.open(leer.run_dir / "gelegenheidskaart.tif") as b:
+        np.testing.assert_array_equal(a.read(1), b.read(1))  # the very map that was scored
 
 
 def test_features_direction_and_domain(werkmap):

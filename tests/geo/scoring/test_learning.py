@@ -41,15 +41,18 @@ def test_recovers_signs_order_and_values(synthetic):
     assert np.argsort(-learner.coef_).tolist() == [0, 1, 3, 2]
     assert_allclose(learner.coef_, TRUE_BETA, atol=0.35)
     rr = learner.relative_risk_.set_index("indicator")
-    assert_allclose(rr["relatief_risico"], np.exp(learner.coef_ * X.std(axis=0)))
+    # the table is estimated at the grid's smallest α (the map at the CV α)
+    assert learner.table_alpha_ == min(learner.alphas_)
+    assert_allclose(rr["beta"], learner.coef_, atol=0.05)
+    assert_allclose(rr["relatief_risico"], np.exp(rr["beta"] * X.std(axis=0)))
     true_rr = np.exp(TRUE_BETA * X.std(axis=0))
     assert ((rr["ondergrens"] <= true_rr) & (true_rr <= rr["bovengrens"])).sum() >= 3
     assert rr.loc["a", "ondergrens"] > 1 > rr.loc["c", "bovengrens"]
     assert 0 < learner.cv_score_ < 1
     assert learner.alpha_ in learner.alphas_ and min(learner.alphas_) <= 1e-8
     assert learner.n_incidents_ == int(y.sum())
-    ranged = PoissonRiskLearner(alphas=(learner.alpha_,), n_bootstrap=0, random_state=0).fit(
-        X, y, groups)
+    ranged = PoissonRiskLearner(alphas=(learner.alpha_,), n_bootstrap=0, delta="bereik",
+                                random_state=0).fit(X, y, groups)
     span = X.max(axis=0) - X.min(axis=0)
     assert_allclose(ranged.relative_risk_["relatief_risico"], np.exp(ranged.coef_ * span))
 

@@ -64,7 +64,7 @@ def test_no_signal_world_warns_and_flags_every_relative_risk(worlds):
 def test_strong_signal_world_picks_a_small_alpha_and_recovers_the_effect(worlds):
     X, groups, _, strong = worlds
     assert 150 < strong.sum() < 400  # rare: < 0.03 incidents per cell
-    learner = PoissonRiskLearner(n_bootstrap=20, random_state=0).fit(
+    learner = PoissonRiskLearner(n_bootstrap=20, delta="bereik", random_state=0).fit(
         X, strong, groups, ["a", "b", "c"])
     old = PoissonRiskLearner(alphas=OLD_GRID, n_bootstrap=0, random_state=0).fit(
         X, strong, groups, ["a", "b", "c"])
@@ -92,7 +92,7 @@ def test_binary_feature_steps_from_zero_to_one():
     rng = np.random.default_rng(3)
     X = np.c_[rng.integers(0, 2, 4000), rng.uniform(0.2, 0.6, 4000)]
     y = rng.poisson(np.exp(-2 + 1.0 * X[:, 0]))
-    learner = PoissonRiskLearner(n_bootstrap=0, random_state=0).fit(
+    learner = PoissonRiskLearner(n_bootstrap=0, delta="bereik", random_state=0).fit(
         X, y, np.arange(4000) // 200, ["domein", "x"])
     rr = learner.relative_risk_.set_index("indicator")
     assert rr.loc["domein", "stap"] == "0 → 1" and rr.loc["domein", "delta"] == 1.0
@@ -108,3 +108,21 @@ def test_feature_without_variation_says_so():
         X, y, np.arange(2000) // 100, ["leeg", "x"])
     row = learner.relative_risk_.set_index("indicator").loc["leeg"]
     assert row["stap"] == "geen variatie" and row["delta"] == 0 and row["relatief_risico"] == 1
+
+
+def test_continuous_risk_steps_by_the_interquartile_range_by_default():
+    rng = np.random.default_rng(5)
+    X = np.c_[rng.uniform(size=4000), np.r_[np.zeros(3600), rng.uniform(0.5, 1, 400)]]
+    y = rng.poisson(np.exp(-2 + 1.5 * X[:, 0]))
+    learner = PoissonRiskLearner(n_bootstrap=0, random_state=0).fit(
+        X, y, np.arange(4000) // 200, ["x", "nabij"])
+    rr = learner.relative_risk_.set_index("indicator")
+    q25, q75 = np.percentile(X[:, 0], [25, 75])
+    assert rr.loc["x", "delta"] == pytest.approx(q75 - q25)
+    assert rr.loc["x", "stap"] == (f"interkwartielafstand: {q25:.2f} → {q75:.2f}"
+                                   .replace(".", ","))
+    assert rr.loc["x", "relatief_risico"] == pytest.approx(
+        np.exp(rr.loc["x", "beta"] * (q75 - q25)))
+    # 90 % zeros: the interquartile range is 0, so the whole range, said so
+    assert rr.loc["nabij", "delta"] == pytest.approx(X[:, 1].max())
+    assert rr.loc["nabij", "stap"] == "laagste → hoogste waarde (interkwartielafstand 0)"
