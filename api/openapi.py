@@ -3,7 +3,7 @@
 * :data:`API_VERSION` — the full semantic version of the API (``/core/semver``); its major
   number is the one in the path (:data:`api.urls.API_BASE`, ``/core/uri-version``).
 * :func:`api_version_middleware` — ``API-Version`` on every response, errors, tiles and
-  pages included (``/core/version-header``).
+  pages included (``/core/version-header``); the document is readable cross-origin.
 * :func:`api_document` — the OpenAPI document published at :data:`api.urls.OPENAPI_PATH`
   (``/core/publish-openapi``): only the JSON API, paths relative to the server
   ``/api/v1``, ``info.contact``, the version header on every 2xx/3xx answer and every
@@ -20,7 +20,7 @@ from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from api.urls import API_BASE, API_MAJOR
+from api.urls import API_BASE, API_MAJOR, OPENAPI_PATH
 
 API_VERSION = f"{API_MAJOR}.0.0"
 """Full API version: MAJOR is in the path; MINOR for additions, PATCH for fixes."""
@@ -61,18 +61,23 @@ _ERROR_TITLES = {
 
 
 _VERSION_PAIR = (b"api-version", API_VERSION.encode("ascii"))
+_PUBLIC_DOCUMENT = (b"access-control-allow-origin", b"*")
+"""``/core/publish-openapi``: other sites may read the (public, login-free) API document."""
 
 
 def api_version_middleware(app: ASGIApp) -> ASGIApp:
     """ASGI middleware (for ``app.add_middleware``): ``API-Version: <API_VERSION>`` on every
-    HTTP response, replacing one a route may have set."""
+    HTTP response, replacing one a route may have set; the API document also gets
+    ``Access-Control-Allow-Origin: *``."""
 
     async def with_version(scope: Scope, receive: Receive, send: Send) -> None:
+        extra = [_PUBLIC_DOCUMENT] if scope.get("path") == OPENAPI_PATH else []
+
         async def send_versioned(message: Message) -> None:
             if message["type"] == "http.response.start":
                 kept = [pair for pair in message.get("headers", [])
                         if pair[0].lower() != _VERSION_PAIR[0]]
-                message["headers"] = [*kept, _VERSION_PAIR]
+                message["headers"] = [*kept, _VERSION_PAIR, *extra]
             await send(message)
 
         await app(scope, receive, send_versioned if scope["type"] == "http" else send)

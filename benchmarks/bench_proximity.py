@@ -28,16 +28,18 @@ import subprocess
 import sys
 import tempfile
 import time
+from functools import partial
 from pathlib import Path
 
 import numpy as np
 import rasterio
 from scipy import ndimage
 
-from geo.layers import read_layers
-from geo.layers.gemeenten import select_area
-from geo.scoring.grid import grid_for_area
-from geo.scoring.indicators import distance, feature_mask
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # this checkout's geo
+from geo.layers import read_layers  # noqa: E402
+from geo.layers.gemeenten import select_area  # noqa: E402
+from geo.scoring.grid import grid_for_area  # noqa: E402
+from geo.scoring.indicators import distance, feature_mask  # noqa: E402
 
 SYSTEM_PYTHON = "/usr/bin/python3"
 _GDAL_SNIPPET = """
@@ -48,11 +50,11 @@ src = gdal.Open(sys.argv[1])
 drv = gdal.GetDriverByName("MEM")
 dst = drv.Create("", src.RasterXSize, src.RasterYSize, 1, gdal.GDT_Float32)
 dst.SetGeoTransform(src.GetGeoTransform()); dst.SetProjection(src.GetProjection())
+options = ["VALUES=1", "DISTUNITS=GEO"] + [f"MAXDIST={v}" for v in sys.argv[3:]]
 best = cpu = float("inf")
 for _ in range(int(sys.argv[2])):
     t, c = time.perf_counter(), time.process_time()
-    gdal.ComputeProximity(src.GetRasterBand(1), dst.GetRasterBand(1),
-                          ["VALUES=1", "DISTUNITS=GEO"])
+    gdal.ComputeProximity(src.GetRasterBand(1), dst.GetRasterBand(1), options)
     best = min(best, time.perf_counter() - t)
     cpu = min(cpu, time.process_time() - c)
 print(best, cpu)
@@ -90,6 +92,8 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--provincie", default="Limburg")
     parser.add_argument("--laag", default="wegen")
     parser.add_argument("--herhaal", type=int, default=3)
+    parser.add_argument("--afstand", type=float, default=2000.0,
+                        help="invloedsafstand (m) voor de band-variant (standaard: afrit, 2000 m)")
     parser.add_argument("--uit", type=Path)
     args = parser.parse_args(argv)
 
@@ -100,6 +104,10 @@ def main(argv: list[str] | None = None) -> dict:
     mask = feature_mask(features, grid)
     ours_s, ours_cpu, ours = best_of(args.herhaal, distance, mask, grid.cellsize)
     scipy_s, scipy_cpu, old = best_of(args.herhaal, _scipy_edt, mask, grid.cellsize)
+    band_s, band_cpu, band = best_of(args.herhaal, partial(distance, max_distance=args.afstand),
+                                     mask, grid.cellsize)
+    near = ours <= args.afstand
+    band_same = bool(np.array_equal(band[near], ours[near]) and (band[~near] > args.afstand).all())
 
     gdal_cli = shutil.which("gdal_proximity.py") or shutil.which("gdal_proximity")
     if gdal_cli is None or not Path(SYSTEM_PYTHON).exists():
@@ -112,6 +120,9 @@ def main(argv: list[str] | None = None) -> dict:
         inproc = subprocess.run([SYSTEM_PYTHON, "-c", _GDAL_SNIPPET, str(src),
                                  str(args.herhaal)], check=True, capture_output=True, text=True)
         gdal_inproc_s, gdal_cpu = map(float, inproc.stdout.strip().splitlines()[-1].split())
+        capped = subprocess.run([SYSTEM_PYTHON, "-c", _GDAL_SNIPPET, str(src), str(args.herhaal),
+                                 f"{args.afstand:g}"], check=True, capture_output=True, text=True)
+        gdal_max_s, gdal_max_cpu = map(float, capped.stdout.strip().splitlines()[-1].split())
         cli_times = []
         out = Path(tmp) / "proximity.tif"
         for _ in range(args.herhaal):
@@ -129,6 +140,8 @@ def main(argv: list[str] | None = None) -> dict:
         "ons_s": ours_s, "scipy_s": scipy_s, "ons_cpu_s": ours_cpu, "scipy_cpu_s": scipy_cpu,
         "gdal_compute_cpu_s": gdal_cpu, "ratio_compute_cpu": gdal_cpu / ours_cpu,
         "identiek_aan_scipy": bool(np.array_equal(ours, old)),
+        "afstand": args.afstand, "band_s": band_s, "band_cpu_s": band_cpu,
+        "band_gelijk": band_same, "gdal_max_s": gdal_max_s, "gdal_max_cpu_s": gdal_max_cpu,
         "gdal_compute_s": gdal_inproc_s, "gdal_cli_s": min(cli_times),
         "ratio_compute": gdal_inproc_s / ours_s, "ratio_cli": min(cli_times) / ours_s,
         "max_verschil_m": float(diff.max()), "gemiddeld_verschil_m": float(diff.mean()),
@@ -165,6 +178,18 @@ def render(r: dict, args: argparse.Namespace) -> str:
         f"{r['ratio_compute_cpu']:.2f} |",
         f"| gdal_proximity.py (commando, incl. I/O) | {r['gdal_cli_s']:.3f} | "
         f"{r['ratio_cli']:.2f} | | |",
+        f"| ons, alleen de invloedsband (max_distance {r['afstand']:g} m) | {r['band_s']:.3f} | "
+        f"{r['band_s'] / r['ons_s']:.2f} | {r['band_cpu_s']:.3f} | "
+        f"{r['band_cpu_s'] / r['ons_cpu_s']:.2f} |",
+        f"| GDAL ComputeProximity MAXDIST={r['afstand']:g} (in proces) | {r['gdal_max_s']:.3f} | "
+        f"{r['gdal_max_s'] / r['ons_s']:.2f} | {r['gdal_max_cpu_s']:.3f} | "
+        f"{r['gdal_max_cpu_s'] / r['ons_cpu_s']:.2f} |",
+        "",
+        f"GDAL / ons (CPU-tijd, hoger = ons sneller): volledig "
+        f"{r['ratio_compute_cpu']:.2f}×; band tegen MAXDIST "
+        f"{r['gdal_max_cpu_s'] / r['band_cpu_s']:.2f}×. Band = volledig tot "
+        f"{r['afstand']:g} m en daarboven > {r['afstand']:g} m: "
+        f"{'ja' if r['band_gelijk'] else 'nee'}.",
         "",
         f"Verschil ons − GDAL: max {r['max_verschil_m']:.3f} m, gemiddeld "
         f"{r['gemiddeld_verschil_m']:.4f} m, {100 * r['aandeel_cellen_verschil']:.3f}% van de "

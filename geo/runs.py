@@ -50,6 +50,8 @@ GELEGENHEID_FILE = "gelegenheidskaart.tif"
 RISICO_FILE = "risicokaart.tif"
 GECOMBINEERD_FILE = "gecombineerde_kaart.tif"
 GEWICHTEN_FILE = "gewichten.csv"
+OBJECT_RATES_FILE = "objecttrefkansen.csv"
+"""Learned hit rate per object (``kaart leer --uitkomsten``), read by ``kaart plan``."""
 EVALUATIE_FILE = "evaluatie.csv"
 TREFKANS_FILE = "trefkans.png"
 VOLLEDIGHEID_FILE = "volledigheid.tif"
@@ -373,7 +375,8 @@ class Run:
 __all__ = [
     "CONFIDENTIAL_KINDS", "EVALUATIE", "EVALUATIE_FILE", "GECOMBINEERD", "GECOMBINEERD_FILE",
     "GELEGENHEID", "GELEGENHEID_FILE", "GELEGENHEID_GELEERD", "GEWICHTEN_FILE", "KINDS",
-    "MAP_KINDS", "OBJECTS_FILE", "PUBLIC_KINDS", "RISICO", "RISICO_FILE", "THEMES", "TOTAL",
+    "MAP_KINDS", "OBJECT_RATES_FILE", "OBJECTS_FILE", "PUBLIC_KINDS", "RISICO", "RISICO_FILE",
+    "THEMES", "TOTAL",
     "TREFKANS_FILE", "VERANTWOORDING_FILE", "VOLLEDIGHEID_FILE", "MapKind", "Run",
     "Vertrouwelijkheid",
     "WrittenFile", "confidential_incidents", "confidentiality", "is_confidential_kind",

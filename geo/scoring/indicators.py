@@ -28,10 +28,8 @@ import math
 import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
-from fractions import Fraction
 from typing import Any
 
-import edt
 import geopandas as gpd
 import numpy as np
 import pandas as pd
@@ -40,11 +38,11 @@ from affine import Affine
 from rasterio import features
 from rasterio.errors import NotGeoreferencedWarning
 from rasterio.windows import Window
-from scipy import ndimage
 from scipy.signal import fftconvolve
 
 from geo.errors import ConfigError
 from geo.scoring.grid import Grid
+from geo.scoring.proximity import distance  # noqa: F401 - re-exported (ind.distance)
 
 _TOUCH = 4  # sub-cells per cell side when testing whether a polygon overlaps a cell
 
@@ -216,49 +214,6 @@ def coverage(geoms: Geoms, grid: Grid, supersampling: int = 4) -> np.ndarray:
     if (~polygon).any():
         out = np.maximum(out, feature_mask(geoms[~polygon], grid).astype(np.float32))
     return out
-
-
-_EXACT_F32 = 2**24  # float32 holds every integer below this exactly
-
-
-def distance(mask: np.ndarray, cellsize: float, *, return_indices: bool = False
-             ) -> np.ndarray | tuple[np.ndarray, np.ndarray | None]:
-    """Distance (m) from each cell centre to the nearest True cell; inf if there is none.
-
-    Without indices the squared distance in cells comes from the ``edt`` package (exact
-    Felzenszwalb–Huttenlocher transform, several times faster than scipy's, which always
-    builds the feature transform). It is an integer, so ``sqrt(d² · cellsize²)`` is
-    bit-identical to scipy's ``sqrt((dr·s)² + (dc·s)²)`` whenever ``cellsize²`` and the
-    products are exact in float64 (checked); otherwise scipy computes it.
-
-    Examples
-    --------
-    >>> distance(np.array([[True, False, False]]), 25.0)
-    array([[ 0., 25., 50.]])
-    """
-    if not mask.any():
-        dist = np.full(mask.shape, np.inf)
-        return (dist, None) if return_indices else dist
-    if return_indices:
-        return ndimage.distance_transform_edt(~mask, sampling=cellsize, return_indices=True)
-    cells2 = edt.edtsq(np.ascontiguousarray(~mask).view(np.uint8), black_border=False, parallel=1)
-    if _exact(cellsize, float(cells2.max())):
-        dist = cells2.astype(np.float64)  # one allocation, then in place
-        dist *= cellsize * cellsize
-        return np.sqrt(dist, out=dist)
-    return ndimage.distance_transform_edt(~mask, sampling=cellsize)
-
-
-def _exact(cellsize: float, max_cells2: float) -> bool:
-    """Whether every ``d² · cellsize²`` (and scipy's per-axis terms) is exact in float64.
-
-    True for the usual cell sizes (25, 12.5, 10 m) and distances; false for e.g. 0.1 m,
-    where ``cellsize²`` itself is rounded.
-    """
-    square = Fraction(cellsize) ** 2
-    if square != Fraction(cellsize * cellsize) or max_cells2 >= _EXACT_F32:
-        return False
-    return square.numerator.bit_length() + int(max_cells2).bit_length() <= 53
 
 
 def decay(dist: np.ndarray, afstand: float, verval: str, schaal: float | None = None) -> np.ndarray:

@@ -180,7 +180,10 @@ def compute_window(plan: Plan, sources: dict[str, Source], grid: Grid,
     def dist(key: str, pad: int, all_touched: bool = True) -> np.ndarray:
         k = ("dist", key, pad, all_touched)
         if k not in cache:
-            cache[k] = ind.crop(ind.distance(fmask(key, pad, all_touched), grid.cellsize), pad)
+            # only the band the indicator reads: farther than the halo counts as beyond reach
+            cap = pad * grid.cellsize if pad else None
+            cache[k] = ind.crop(ind.distance(fmask(key, pad, all_touched), grid.cellsize,
+                                             max_distance=cap), pad)
         return cache[k]
 
     raw = np.full((len(plan.indicators), *grid.shape), np.nan, np.float32)
