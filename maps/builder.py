@@ -23,6 +23,7 @@ from geo.export.tabular import FORMULA_TRIGGERS
 from geo.legend import MAP_OPACITY
 from geo.runs import legend_scheme
 from geo.scoring.uitleg import breakdown_text
+from maps.achtergrond import TileBackground, add_backgrounds, read_background_layers
 from maps.assets import SERVED_PREFIX, STANDALONE_PREFIX, use_local_assets
 from maps.elements import KaartControls
 from maps.herkomst import layer_sources, mixed_label
@@ -182,7 +183,8 @@ def build_gemeente_map(outputs: MapOutputs, *, tiles_url: str | None = None,
                        allowed_kinds: Iterable[str] = PUBLIC_KINDS,
                        asset_prefix: str = SERVED_PREFIX,
                        show_kaart: str | None = None,
-                       object_api: ObjectApi | None = None) -> folium.Map:
+                       object_api: ObjectApi | None = None,
+                       background: TileBackground | None = None) -> folium.Map:
     """Build the interactive map of a gemeente (or region) from its finished outputs.
 
     Parameters
@@ -207,6 +209,10 @@ def build_gemeente_map(outputs: MapOutputs, *, tiles_url: str | None = None,
         *gebied analyseren* and the object table ask these endpoints; nothing of the
         objects is embedded, so the page does not grow with them. Without it (and always
         when ``standalone``) the objects are embedded as GeoJSON.
+    background : TileBackground, optional
+        A tile background (e.g. :data:`maps.achtergrond.PDOK_BRT`), shown first; the
+        offline background (:mod:`maps.achtergrond`) is always there and is the fallback.
+        Without it the map contacts no outside host at all.
     """
     allowed = frozenset(allowed_kinds)
     prefix = STANDALONE_PREFIX if standalone else asset_prefix
@@ -224,9 +230,9 @@ def build_gemeente_map(outputs: MapOutputs, *, tiles_url: str | None = None,
              else f"Gelegenheidskaart {outputs.gebied_naam}")
     m.get_root().title = escape(f"{title} — kaart")  # branca does not escape the title
 
-    osm = folium.TileLayer("OpenStreetMap", name="OpenStreetMap", control=True,
-                           max_zoom=19).add_to(m)
-    plain = folium.FeatureGroup(name="Geen achtergrond", overlay=False, control=True).add_to(m)
+    osm, plain = add_backgrounds(
+        m, read_background_layers(outputs.lagen, outputs.bounds),
+        background)
 
     raster_layers = []
     shown = _initial_kaart(rasters, show_kaart)

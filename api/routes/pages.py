@@ -185,7 +185,8 @@ def map_page(request: Request, user: OptionalUser, catalog: CatalogDep, session:
                              "beschadigd. Vraag de beheerder de kaarten opnieuw te maken.")
     m = build_gemeente_map(outputs, tiles_url=TILES_URL, allowed_kinds=ALL_KINDS,
                            show_kaart=chosen.kaart_id,
-                           object_api=object_api(request, entries))
+                           object_api=object_api(request, entries),
+                           background=request.app.state.settings.background())
     add_version_picker(m, request, entries, outputs.gebied_naam)  # versies.js (planner)
     root = m.get_root()
     root.render()
