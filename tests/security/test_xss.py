@@ -205,13 +205,23 @@ def _login(page, server: str, name: str) -> None:
 
 
 def _search_and_open(page) -> None:
-    box = page.locator(".leaflet-control-search input")
-    box.focus()
-    box.type("Park", delay=40)
-    page.wait_for_selector(".search-tip", timeout=5000)
-    tips = page.locator(".search-tip").all_inner_texts()
+    """Search "Park" and open the first hit: the served viewer searches on the server
+    (#kaart-zoek-invoer), the standalone file with Leaflet.Search; a folded search panel
+    (small screens) is opened first, as in tests/browser/test_layout.py."""
+    if page.locator("#kaart-zoek-invoer").count() > 0:
+        box, hits = page.locator("#kaart-zoek-invoer"), ".kaart-zoek-treffer"
+        if not box.is_visible():
+            page.locator(".kaart-zoek .kaart-paneel-knop").click()
+    else:
+        box, hits = page.locator(".leaflet-control-search input.search-input"), ".search-tip"
+        if not box.is_visible():
+            page.locator(".leaflet-control-search .search-button").click()
+    box.click()
+    box.press_sequentially("Park", delay=40)
+    page.wait_for_selector(hits, timeout=5000)
+    tips = page.locator(hits).all_inner_texts()
     assert any("<img src=x" in tip for tip in tips), tips  # shown as text, not as HTML
-    page.locator(".search-tip").first.click()
+    page.locator(hits).first.click()
     page.wait_for_selector(".leaflet-popup-content", timeout=5000)
     assert "Park" in page.locator(".leaflet-popup-content").inner_text()
 
