@@ -251,7 +251,14 @@
       this.options.maxWidth = Math.min(this.options.maxWidth || 300, width);
       this.options.minWidth = Math.min(this.options.minWidth || 50, width);
     }
-    return updateLayout.apply(this, arguments);
+    var result = updateLayout.apply(this, arguments);
+    var content = this._contentNode;  /* a scrolling popup can be scrolled by keyboard */
+    if (content && content.classList.contains("leaflet-popup-scrolled")) {
+      content.setAttribute("tabindex", "0");
+    } else if (content) {
+      content.removeAttribute("tabindex");
+    }
+    return result;
   };
 
   window.KaartIndeling = {
