@@ -101,6 +101,17 @@ def objects_geojson(frame: gpd.GeoDataFrame) -> dict[str, Any]:
     return {"type": "FeatureCollection", "features": features}
 
 
+def screen_boundaries(geometry: gpd.GeoSeries, bounds: tuple[float, float, float, float]
+                      ) -> gpd.GeoSeries:
+    """Boundaries (EPSG:4326) simplified to about 1/4000 of the area's width (a few metres
+    for a gemeente, ~100 m for the country) with 1e-5° precision: a region or the whole
+    country stays a small page; a gemeente looks the same."""
+    tolerance = max((bounds[2] - bounds[0]) / 4000, 1e-5)
+    simple = shapely.simplify(geometry.to_numpy(), tolerance, preserve_topology=True)
+    return gpd.GeoSeries(shapely.set_precision(simple, 1e-5), index=geometry.index,
+                         crs=geometry.crs)
+
+
 def _plain(value: Any) -> Any:
     if value is None:
         return None
@@ -232,7 +243,8 @@ def build_gemeente_map(outputs: MapOutputs, *, tiles_url: str | None = None,
         raster_layers.append((legend_scheme(layer.entry.soort), folium_layer))
 
     boundaries = outputs.boundaries.assign(  # folium's tooltip inserts values as HTML
-        gemeentenaam=outputs.boundaries["gemeentenaam"].map(lambda v: escape(str(v))))
+        gemeentenaam=outputs.boundaries["gemeentenaam"].map(lambda v: escape(str(v))),
+        geometry=screen_boundaries(outputs.boundaries.geometry, outputs.bounds))
     folium.GeoJson(
         boundaries.__geo_interface__, name="Gemeentegrenzen", style_function=boundary_style,
         tooltip=folium.GeoJsonTooltip(fields=["gemeentenaam"], labels=False),
