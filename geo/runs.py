@@ -50,6 +50,8 @@ GELEGENHEID_FILE = "gelegenheidskaart.tif"
 RISICO_FILE = "risicokaart.tif"
 GECOMBINEERD_FILE = "gecombineerde_kaart.tif"
 GEWICHTEN_FILE = "gewichten.csv"
+OBJECT_RATES_FILE = "objecttrefkansen.csv"
+"""Learned hit rate per object (``kaart leer --uitkomsten``), read by ``kaart plan``."""
 EVALUATIE_FILE = "evaluatie.csv"
 TREFKANS_FILE = "trefkans.png"
 VOLLEDIGHEID_FILE = "volledigheid.tif"
@@ -76,6 +78,30 @@ def web_file(cog: str) -> str:
     'gelegenheidskaart.web.tif'
     """
     return cog.removesuffix(".tif") + ".web.tif"
+
+
+def klasse_file(cog: str) -> str:
+    """File name of the uint8 class COG with colour table beside a map COG (for QGIS).
+
+    Examples
+    --------
+    >>> klasse_file("gelegenheidskaart.tif")
+    'gelegenheidskaart.klasse.tif'
+    """
+    return cog.removesuffix(".tif") + ".klasse.tif"
+
+
+def style_file(raster: str) -> str:
+    """File name of the QGIS style (``.qml``) QGIS applies when it opens ``raster``.
+
+    QGIS looks for ``<name without the last extension>.qml`` beside the file.
+
+    Examples
+    --------
+    >>> style_file("gelegenheidskaart.tif"), style_file("gelegenheidskaart.klasse.tif")
+    ('gelegenheidskaart.qml', 'gelegenheidskaart.klasse.qml')
+    """
+    return raster.removesuffix(".tif") + ".qml"
 
 
 def uitleg_file(thema: str) -> str:
@@ -349,10 +375,11 @@ class Run:
 __all__ = [
     "CONFIDENTIAL_KINDS", "EVALUATIE", "EVALUATIE_FILE", "GECOMBINEERD", "GECOMBINEERD_FILE",
     "GELEGENHEID", "GELEGENHEID_FILE", "GELEGENHEID_GELEERD", "GEWICHTEN_FILE", "KINDS",
-    "MAP_KINDS", "OBJECTS_FILE", "PUBLIC_KINDS", "RISICO", "RISICO_FILE", "THEMES", "TOTAL",
+    "MAP_KINDS", "OBJECT_RATES_FILE", "OBJECTS_FILE", "PUBLIC_KINDS", "RISICO", "RISICO_FILE",
+    "THEMES", "TOTAL",
     "TREFKANS_FILE", "VERANTWOORDING_FILE", "VOLLEDIGHEID_FILE", "MapKind", "Run",
     "Vertrouwelijkheid",
     "WrittenFile", "confidential_incidents", "confidentiality", "is_confidential_kind",
-    "legend_scheme", "status_file",
+    "klasse_file", "legend_scheme", "status_file", "style_file",
     "map_file", "map_kind", "uitleg_file",
 ]

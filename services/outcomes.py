@@ -112,3 +112,16 @@ def outcome_labels(session: Session, werkmap: Werkmap, area: Area) -> pd.DataFra
     objects = load_scored_objects([p for _, p in find_object_tables(werkmap, area)],
                                   gemeenten=area.codes)
     return outcome_training_table(load_controls(session, area.codes), objects)
+
+
+def learned_object_rates(session: Session, werkmap: Werkmap, area: Area) -> pd.DataFrame:
+    """Object hit rates per theme learned from the area's selection-corrected controls
+    (:func:`geo.planning.feedback.fit_object_hit_rates`), for ``kaart leer --uitkomsten``."""
+    from geo.planning.candidates import find_object_tables, load_scored_objects
+    from geo.planning.feedback import fit_object_hit_rates, outcome_training_table
+
+    objects = load_scored_objects([p for _, p in find_object_tables(werkmap, area)],
+                                  gemeenten=area.codes)
+    training = outcome_training_table(load_controls(session, area.codes), objects)
+    return fit_object_hit_rates(training, objects)
+

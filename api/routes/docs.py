@@ -38,6 +38,7 @@ def docs(request: Request) -> HTMLResponse:
         swagger_css_url="/docs/bestanden/swagger-ui.css",
         swagger_favicon_url="/docs/bestanden/favicon-32x32.png")
     html = add_nonce(page.body.decode("utf-8"), csp_nonce(request))
+    html = html.replace("<html>", '<html lang="nl">', 1)  # axe: the page names its language
     return HTMLResponse(html, headers={"Cache-Control": "no-store"})
 
 

@@ -16,7 +16,6 @@ Definitions of hit rate and PAI: :mod:`geo.scoring.evaluation`.
 
 from __future__ import annotations
 
-import json
 import math
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
@@ -30,7 +29,13 @@ import rasterio
 from geo.atomic import atomic_file
 from geo.errors import InvalidRequestError
 from geo.export.cog import write_map_cog
-from geo.export.invloed import PointFactor, PointFactors, influence_section, point_factors
+from geo.export.invloed import (
+    PointFactor,
+    PointFactors,
+    influence_section,
+    negative_indicators,
+    point_factors,
+)
 from geo.export.risico import latest_run, read_bands, read_incidents
 from geo.export.tabular import write_safe_csv
 from geo.export.trefkans import MAP_LABELS, evaluation_summary, plot_hit_rates
@@ -45,10 +50,10 @@ from geo.runs import (
     GELEGENHEID_FILE,
     GELEGENHEID_GELEERD,
     GEWICHTEN_FILE,
+    OBJECT_RATES_FILE,
     THEMES,
     TOTAL,
     TREFKANS_FILE,
-    VERANTWOORDING_FILE,
     Run,
     confidentiality,
     uitleg_file,
@@ -56,10 +61,10 @@ from geo.runs import (
 from geo.scoring.evaluation import COVERAGES, evaluate_maps, uniform_map
 from geo.scoring.gecombineerd import combine_maps
 from geo.scoring.grid import Grid
-from geo.scoring.indicators import distance
 from geo.scoring.influence import CANDIDATES, fit_with_influence, influence_surface
 from geo.scoring.kde import bin_points
 from geo.scoring.learning import PoissonRiskLearner, aggregate_cells, spatial_blocks
+from geo.scoring.proximity import distance
 from geo.scoring.risico import (
     class_breaks,
     classify,
@@ -99,7 +104,7 @@ def read_features(run_dir: Path) -> Features:
     """
     grid, (score, klasse) = read_bands(run_dir / GELEGENHEID_FILE, 2)
     mask = np.isfinite(score)
-    negative = _negative_indicators(run_dir)
+    negative = negative_indicators(run_dir)
     layers, names = [], []
     for thema in THEMES:
         path = run_dir / uitleg_file(thema)
@@ -123,16 +128,6 @@ def read_features(run_dir: Path) -> Features:
         raise InvalidRequestError(
             f"De gelegenheidsrun {run_dir} heeft geen indicatorrasters (uitleg_*.tif).")
     return Features(grid, mask, np.stack(layers), names, score, klasse, run_dir)
-
-
-def _negative_indicators(run_dir: Path) -> set[tuple[str, str]]:
-    """(thema, indicator) pairs with ``richting: negatief`` in the run's kaartverantwoording."""
-    path = run_dir / VERANTWOORDING_FILE
-    if not path.exists():
-        return set()
-    doc = json.loads(path.read_text(encoding="utf-8"))
-    return {(thema, ind["naam"]) for thema, info in doc.get("themas", {}).items()
-            for ind in info.get("indicatoren", []) if ind.get("richting") == "negatief"}
 
 
 def incident_counts(incidents, grid: Grid, start: date | None, end: date) -> np.ndarray:
@@ -212,13 +207,14 @@ def learned_surface(learner: PoissonRiskLearner, features: Features
 
 def build_geleerd(werkmap: Werkmap, area: Area, *, layers_path: str | Path | None = None,
                   tot: date | None = None, jaren: int | None = None, method: str = "poisson",
-                  n_bootstrap: int = 50, block_m: float = 2000.0, random_state: int = 0
-                  ) -> Run:
+                  n_bootstrap: int = 50, block_m: float = 2000.0, random_state: int = 0,
+                  object_rates: pd.DataFrame | None = None) -> Run:
     """Learn indicator weights from incidents and write the learned gelegenheidskaart.
 
     Confidential like the risicokaart (:data:`geo.runs.GELEGENHEID_GELEERD`): the weights
     come from police incidents. The fitted learner is :attr:`Run.model`, the relative risk
-    per indicator ``Run.tables["gewichten"]``.
+    per indicator ``Run.tables["gewichten"]``. ``object_rates`` (learned hit rate per object
+    from control outcomes) is written beside them as ``objecttrefkansen.csv``.
     """
     layers_path = Path(layers_path) if layers_path is not None else werkmap.lagen
     incidents = read_incidents(layers_path)
@@ -230,7 +226,7 @@ def build_geleerd(werkmap: Werkmap, area: Area, *, layers_path: str | Path | Non
     learner, factor, features = fit_learner(
         features, counts, block_m=block_m, method=method, n_bootstrap=n_bootstrap,
         random_state=random_state, factors=found.factors)
-    fit = LearnedFit(learner, factor, features, found, start, end, block_m)
+    fit = LearnedFit(learner, factor, features, found, start, end, block_m, object_rates)
     return _write_geleerd(werkmap, area, layers_path, incidents, fit)
 
 
@@ -245,6 +241,7 @@ class LearnedFit:
     start: date | None
     end: date
     block_m: float
+    object_rates: pd.DataFrame | None = None
 
 
 def _write_geleerd(werkmap: Werkmap, area: Area, layers_path: Path, incidents,
@@ -270,6 +267,11 @@ def _write_geleerd(werkmap: Werkmap, area: Area, layers_path: Path, incidents,
                       vertrouwelijk=run.vertrouwelijkheid.vertrouwelijk)
         with atomic_file(run.file(GEWICHTEN_FILE, "csv", aantal=len(table))) as tmp:
             write_safe_csv(table, tmp)
+        if fit.object_rates is not None:
+            training["objecttrefkansen"] = len(fit.object_rates)
+            with atomic_file(run.file(OBJECT_RATES_FILE, "csv",
+                                      aantal=len(fit.object_rates))) as tmp:
+                write_safe_csv(fit.object_rates, tmp)  # object ids come from user files
         run.write_verantwoording(run.document(
             grid=features.grid, cells=cells, training=training, model=learner.verantwoording(),
             voorspelkracht=Voorspelkracht(**learner.voorspelkracht()),

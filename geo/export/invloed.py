@@ -55,6 +55,16 @@ def _factor_name(laag: str, replaced: list[str]) -> str:
     return " / ".join(bases) if bases else laag
 
 
+def negative_indicators(run_dir: Path) -> set[tuple[str, str]]:
+    """(thema, indicator) pairs with ``richting: negatief`` in the run's kaartverantwoording."""
+    path = run_dir / VERANTWOORDING_FILE
+    if not path.exists():
+        return set()
+    doc = json.loads(path.read_text(encoding="utf-8"))
+    return {(thema, ind["naam"]) for thema, info in doc.get("themas", {}).items()
+            for ind in info.get("indicatoren", []) if ind.get("richting") == "negatief"}
+
+
 def _point_indicators(run_dir: Path) -> dict[tuple[str, str], list[tuple[str, dict]]]:
     """(laag, filter as JSON) → [(feature name, filter)] of every nabijheid/dichtheid indicator."""
     path = run_dir / VERANTWOORDING_FILE
@@ -113,4 +123,5 @@ def influence_section(learner, found: PointFactors) -> dict:
             "meldingen": list(found.meldingen)}
 
 
-__all__ = ["POINT_KINDS", "PointFactor", "PointFactors", "influence_section", "point_factors"]
+__all__ = ["POINT_KINDS", "PointFactor", "PointFactors", "influence_section",
+           "negative_indicators", "point_factors"]

@@ -21,8 +21,12 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from geo.atomic import latest_version
+from geo.layers.gemeenten import Area
+from geo.paths import Werkmap
 from geo.planning.candidates import indicator_table, object_key
 from geo.planning.config import PlanningConfig
+from geo.runs import GELEGENHEID_GELEERD, OBJECT_RATES_FILE
 
 FINDINGS = ("geen", "hennep", "drugslab", "opslag_precursoren", "illegale_bewoning",
             "arbeidsuitbuiting", "milieu", "brandveiligheid", "overig")
@@ -216,3 +220,76 @@ def hit_rate_report(controls: pd.DataFrame, *, periode: str = "kwartaal") -> pd.
                                        for t, p in zip(report["thema"], report["periode"],
                                                        strict=True)]
     return report.sort_values(["thema", "periode", "soort_keuze"]).reset_index(drop=True)
+
+
+MIN_LABELLED = 8
+"""A theme needs this many labelled controls, with and without a finding, for learned rates."""
+RATE_COLUMNS = ["thema", "object_id", "trefkans_geleerd", "controles", "treffers", "n_eff"]
+
+
+def fit_object_hit_rates(training: pd.DataFrame, objects: pd.DataFrame) -> pd.DataFrame:
+    """Learned hit probability of every object, per theme, from selection-corrected controls.
+
+    Per theme a logistic regression (L2, ``C = 1``) of *something found* on the object's
+    normalised indicators (``uitleg``), each labelled control weighted by ``1 / selectiekans``
+    (:func:`outcome_training_table`), predicts the hit rate of every object of that theme,
+    controlled or not. Objects never controlled stay unlabelled: they only receive a
+    prediction. A theme with fewer than :data:`MIN_LABELLED` labelled controls, or without
+    both outcomes, gets no learned rates (unknown, not zero).
+
+    Returns
+    -------
+    DataFrame
+        ``thema, object_id, trefkans_geleerd, controles, treffers, n_eff``.
+    """
+    from sklearn.linear_model import LogisticRegression
+
+    features = indicator_table(objects)
+    parts = []
+    for thema, part in training.groupby("thema"):
+        label = part["label"].astype(int)
+        if len(part) < MIN_LABELLED or label.nunique() < 2:
+            continue
+        columns = [c for c in features.columns if c in part and part[c].notna().any()]
+        mine = objects["thema"].astype(str) == str(thema)
+        weight = part["sample_weight"].to_numpy(float)
+        if columns:
+            model = LogisticRegression(C=1.0, max_iter=1000).fit(
+                part[columns].fillna(0.0).to_numpy(float), label, sample_weight=weight)
+            rate = model.predict_proba(
+                features.loc[mine, columns].fillna(0.0).to_numpy(float))[:, 1]
+        else:
+            rate = np.full(int(mine.sum()), weighted_hit_rate(label, weight)[0])
+        parts.append(pd.DataFrame({
+            "thema": str(thema), "object_id": objects.loc[mine, "id"].astype(str).to_numpy(),
+            "trefkans_geleerd": rate, "controles": len(part), "treffers": int(label.sum()),
+            "n_eff": weighted_hit_rate(label, weight)[1]}))
+    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=RATE_COLUMNS)
+
+
+def read_object_rates(werkmap: Werkmap, area: Area) -> pd.DataFrame | None:
+    """The learned object hit rates of the newest learned run of ``area`` (None: none)."""
+    run = latest_version(werkmap.run_parent(area.id, GELEGENHEID_GELEERD.soort))
+    path = None if run is None else run / OBJECT_RATES_FILE
+    if path is None or not path.exists():
+        return None
+    return pd.read_csv(path, dtype={"thema": str, "object_id": str})
+
+
+def apply_learned_rates(candidates: pd.DataFrame, rates: pd.DataFrame | None) -> pd.DataFrame:
+    """Candidates whose ``prior`` is the learned hit rate where ``kaart leer`` learned one.
+
+    Column ``prior_bron`` says which: ``geleerd`` (from controls) or ``score`` (the map).
+    """
+    frame = candidates.copy()
+    frame["prior_bron"] = "score"
+    if rates is None or not len(rates):
+        return frame
+    learned = pd.Series(rates["trefkans_geleerd"].to_numpy(float),
+                        index=object_key(rates["thema"].astype(str), rates["object_id"]))
+    learned = learned[~learned.index.duplicated()]
+    value = frame["sleutel"].map(learned)
+    known = value.notna().to_numpy()
+    frame.loc[known, "prior"] = np.clip(value[known].to_numpy(float), 1e-3, 0.999)
+    frame.loc[known, "prior_bron"] = "geleerd"
+    return frame

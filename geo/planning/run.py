@@ -29,7 +29,13 @@ from geo.paths import Werkmap
 from geo.planning.actiedag import actiedag_config, plan_actiedag
 from geo.planning.candidates import find_object_tables, load_scored_objects, prepare_candidates
 from geo.planning.config import PlanningConfig
-from geo.planning.feedback import expected_yield, fit_hit_rates, outcome_training_table
+from geo.planning.feedback import (
+    apply_learned_rates,
+    expected_yield,
+    fit_hit_rates,
+    outcome_training_table,
+    read_object_rates,
+)
 from geo.planning.locations import with_road_names
 from geo.planning.optimise import PlanResult, plan_controls
 from geo.runs import VERANTWOORDING_FILE
@@ -100,6 +106,8 @@ def build_plan(werkmap: Werkmap, area: Area, config: PlanningConfig, *, datum: d
         raise KaartNotFoundError(f"Geen objecten van de thema's {', '.join(config.themas)} in "
                                  f"{area.naam}.", gebied=area.id)
     candidates = prepare_candidates(objects, config)
+    # hit rates learned by 'kaart leer --uitkomsten' replace the score prior (issue 13 item 7)
+    candidates = apply_learned_rates(candidates, read_object_rates(werkmap, area))
     controls = controls if controls is not None else controls_frame()
     training = outcome_training_table(controls, objects)
     rates = fit_hit_rates(training, candidates, config)

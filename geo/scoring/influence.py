@@ -36,8 +36,9 @@ import numpy as np
 from scipy.signal import fftconvolve
 
 from geo.scoring.blocks import block_folds
-from geo.scoring.indicators import decay, distance, quartic_kernel
+from geo.scoring.indicators import decay, quartic_kernel
 from geo.scoring.learning import PoissonRiskLearner, cv_fold_scores, poisson_model
+from geo.scoring.proximity import distance
 
 FORMS = ("nabijheid-exponentieel", "nabijheid-lineair", "dichtheid")
 DISTANCES_M = (100.0, 250.0, 500.0, 1000.0, 2000.0)

@@ -205,6 +205,10 @@ def leer(
     blokgrootte: Annotated[float, typer.Option(
         "--blokgrootte", help="Zijde van de ruimtelijke blokken voor kruisvalidatie (m).")
     ] = 2000.0,
+    uitkomsten: Annotated[bool, typer.Option(
+        "--uitkomsten", help="Leer ook per object de trefkans uit de geregistreerde "
+        "controle-uitkomsten (gewogen met 1/selectiekans); de volgende 'kaart plan' gebruikt "
+        "die.")] = False,
     seed: SeedOpt = 0, lagen: LagenOpt = None, werkmap: WerkmapOpt = None,
     json_output: JsonOpt = False,
 ) -> None:
@@ -222,10 +226,12 @@ def leer(
     with command("leer", json_output) as out:
         wm = open_werkmap(werkmap)
         area = _area(gemeente, regio, veiligheidsregio, provincie)
+        rates = _object_rates(wm, area) if uitkomsten else None
         with _steps(out, 1, "Model trainen (kruisvalidatie, bootstrap)") as step:
             run = build_geleerd(
                 wm, area, layers_path=lagen, tot=_date(tot), jaren=jaren, method=methode,
-                n_bootstrap=bootstrap, block_m=blokgrootte, random_state=seed)
+                n_bootstrap=bootstrap, block_m=blokgrootte, random_state=seed,
+                object_rates=rates)
             step("Klaar")
         _report_run(out, run)
         learner = run.model
@@ -241,6 +247,12 @@ def leer(
             out.summary(f"  {row.indicator} ({row.stap}{how}): {_rr(row.relatief_risico)} "
                         f"({_rr(row.ondergrens)}–{_rr(row.bovengrens)}){flag}")
         _coarsening_and_notices(out, run.summary)
+        if rates is not None:
+            themes = sorted(set(rates["thema"]))
+            out.summary(f"Trefkans per object geleerd uit controle-uitkomsten voor "
+                        f"{nl_count(len(rates))} objecten ({', '.join(themes) or 'geen thema'}"
+                        "; een thema vraagt minstens 8 gelabelde controles met en zonder "
+                        "bevinding); de volgende 'kaart plan' gebruikt ze.")
         if learner.no_skill_:
             out.summary(f"[bold red]Let op: {learner.voorspelkracht()['waarschuwing']}[/] "
                         "(CV-D² niet duidelijk boven 0); "
@@ -250,6 +262,15 @@ def leer(
                  cv_score_d2=learner.cv_score_, alpha=learner.alpha_,
                  voorspelkracht=learner.voorspelkracht(), training=run.summary["training"],
                  relatief_risico=table.to_dict("records"))
+
+
+def _object_rates(wm, area):
+    """Learned hit rate per object from the werkmap's control outcomes (database)."""
+    from services.outcomes import learned_object_rates
+    from services.store import werkmap_database
+
+    with werkmap_database(wm) as sessions, sessions() as session:
+        return learned_object_rates(session, wm, area)
 
 
 def _rr(value: float) -> str:

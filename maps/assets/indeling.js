@@ -97,7 +97,8 @@
 
   /* Panels other scripts add (the served viewer's search and analysis, maps/assets/
    * objecten.js) fold too: the heading (or the label) names the button. */
-  var ADOPT = {"kaart-analyse": [4, "Gebied analyseren"], "kaart-zoek": [5, "Zoek object"]};
+  var ADOPT = {"kaart-analyse": [4, "Gebied analyseren"], "kaart-zoek": [5, "Zoek object"],
+               "kaart-versies": [0, "Versies"]};  /* versies.js (version picker): folds first */
 
   Layout.prototype._adopt = function () {
     var self = this, container = this.map.getContainer();
@@ -250,7 +251,14 @@
       this.options.maxWidth = Math.min(this.options.maxWidth || 300, width);
       this.options.minWidth = Math.min(this.options.minWidth || 50, width);
     }
-    return updateLayout.apply(this, arguments);
+    var result = updateLayout.apply(this, arguments);
+    var content = this._contentNode;  /* a scrolling popup can be scrolled by keyboard */
+    if (content && content.classList.contains("leaflet-popup-scrolled")) {
+      content.setAttribute("tabindex", "0");
+    } else if (content) {
+      content.removeAttribute("tabindex");
+    }
+    return result;
   };
 
   window.KaartIndeling = {

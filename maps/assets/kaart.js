@@ -239,6 +239,35 @@
     };
   }
 
+  /* Objects drawn in the page (standalone map) are reachable by keyboard: Tab reaches each
+   * one (its name, theme and class are read out), Enter or space opens its popup and puts
+   * focus on the popup's close button; closing returns focus to the object. */
+  function keyboardObjects(map, config) {
+    function tag(feature) {
+      var node = feature.getElement && feature.getElement(), p = feature.feature.properties;
+      if (!node || node.getAttribute("tabindex")) { return; }
+      node.setAttribute("tabindex", "0");
+      node.setAttribute("role", "button");
+      node.setAttribute("aria-label", (p.naam || p.id || "object") + ", " +
+        (config.themes[p.thema] || p.thema || "") + ", klasse " + (p.klasse_naam || "onbekend"));
+      node.addEventListener("keydown", function (e) {
+        if (e.key !== "Enter" && e.key !== " ") { return; }
+        e.preventDefault();
+        feature.openPopup();
+        var popup = feature.getPopup(), box = popup && popup.getElement();
+        var close = box && box.querySelector(".leaflet-popup-close-button");
+        if (close) { close.focus(); }
+        map.once("popupclose", function () { node.focus(); });
+      });
+    }
+    Object.keys(config.objectLayers).forEach(function (thema) {
+      config.objectLayers[thema].eachLayer(function (feature) {
+        feature.on("add", function () { tag(feature); });
+        tag(feature);
+      });
+    });
+  }
+
   function addLegend(map, config, layout) {
     var box = foldablePanel(map, layout, "bottomright", "kaart-legenda", config.legend,
                             "Legenda", 3).box;
@@ -282,7 +311,7 @@
       map.addLayer(config.plain);
       map.getContainer().classList.add("kaart-offline");
       foldablePanel(map, layout, "bottomleft", "kaart-melding",
-        "Achtergrondkaart niet bereikbaar (offline): kaart zonder achtergrond getoond.",
+        "Achtergrondkaart niet bereikbaar (offline): eigen achtergrond getoond.",
         "Geen achtergrondkaart", 0);
       layout.update();
     });
@@ -300,6 +329,7 @@
       if (Object.keys(config.objectLayers).length) {
         addSearch(map, config, layout);
         addAnalysis(map, config, layout);
+        keyboardObjects(map, config);
       }
       layout.update();
       map.getContainer().setAttribute("data-kaart-klaar", "ja");

@@ -51,29 +51,16 @@
 
   function init(map, config) {
     var layer = L.featureGroup();
-    var control = L.control({position: "bottomright"});
+    var control = L.control({position: "bottomleft"});
     var parts = {};
 
     control.onAdd = function () {
-      // folded at first: a small panel that does not cover the map until asked for
-      var box = el("div", "kaart-versies leaflet-bar ingeklapt");
+      // a panel the viewer's layout (indeling.js) folds to a button "Versies" when space
+      // runs out; the h3 names that button
+      var box = el("div", "kaart-paneel kaart-versies");
       box.id = "kaart-versies";
-      var head = el("h2", null, "Versies");
-      var toggle = el("button", null, "Toon");
-      toggle.type = "button";
-      toggle.id = "versies-open";
-      toggle.setAttribute("aria-expanded", "false");
-      toggle.setAttribute("aria-controls", "versies-inhoud");
-      toggle.addEventListener("click", function () {
-        var folded = box.classList.toggle("ingeklapt");
-        toggle.textContent = folded ? "Toon" : "Verberg";
-        toggle.setAttribute("aria-expanded", folded ? "false" : "true");
-      });
-      head.appendChild(document.createTextNode(" "));
-      head.appendChild(toggle);
-      box.appendChild(head);
+      box.appendChild(el("h3", null, "Versies"));
       var inner = el("div", "inhoud");
-      inner.id = "versies-inhoud";
       box.appendChild(inner);
       inner.appendChild(el("p", null, "Per object: hoger, lager, nieuw of verdwenen."));
       ["van", "naar"].forEach(function (name) {
@@ -103,6 +90,8 @@
       return box;
     };
     control.addTo(map);
+    // let the layout (indeling.js, listening to window resizes) adopt the new panel
+    window.dispatchEvent(new Event("resize"));
 
     function say(text) { parts.result.textContent = text; }
 

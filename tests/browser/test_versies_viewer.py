@@ -28,17 +28,19 @@ def test_version_picker_shows_the_known_changes(new_page, server, second_version
     page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
     page.goto(f"{server}/gebied/GM0981")
     page.wait_for_selector("#kaart-versies")
-    assert not page.locator("#versie-van").is_visible()  # folded until asked for
-    page.click("#versies-open")
-    assert page.locator("#versies-open").get_attribute("aria-expanded") == "true"
+    button = page.locator("#kaart-versies .kaart-paneel-knop")  # the layout's fold button
+    assert button.inner_text().startswith("Versies")
+    if button.get_attribute("aria-expanded") != "true":
+        button.click()
+    assert page.locator("#versie-van").is_visible()
     page.wait_for_function("document.querySelectorAll('#versie-naar option').length === 2")
-    options = page.locator("#versie-van option").all_inner_texts()
+    options = page.locator("#versie-van option").all_text_contents()
     assert [o.split(" — ")[0] for o in options] == ["v1", "v2"]
     assert page.locator("#versie-van").input_value() == "1"
     assert page.locator("#versie-naar").input_value() == "2"
     page.click("#toon-veranderingen")
-    page.wait_for_selector("#veranderingen-uitkomst li")
-    result = page.locator("#veranderingen-uitkomst").inner_text()
+    page.wait_for_selector("#veranderingen-uitkomst li", state="attached")
+    result = page.locator("#veranderingen-uitkomst").text_content()
     assert "v1 → v2" in result
     for label in ("Hogere klasse: 1", "Lagere klasse: 1", "Nieuw object: 1",
                   "Verdwenen object: 1"):

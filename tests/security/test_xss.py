@@ -32,7 +32,7 @@ from sec_web_data import (
 
 CHROMIUM = os.environ.get("KAART_CHROMIUM", "/usr/bin/chromium")
 SCREENSHOTS = ROOT / "artifacts" / "screenshots"
-OUTSIDE = re.compile(r"https?://(?!tile\.openstreetmap\.org|\*\.tile\.openstreetmap\.org)")
+OUTSIDE = re.compile(r"https?://(?!service\.pdok\.nl[ ;])")  # the default background only
 
 
 @pytest.fixture(scope="module")
