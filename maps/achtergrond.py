@@ -34,7 +34,7 @@ PANE = "kaartAchtergrond"
 """Leaflet pane of the offline background: above base tiles (200), below the maps (400)."""
 OFFLINE_NAME = "Eigen achtergrond (offline)"
 NONE_NAME = "Geen achtergrond"
-SIMPLIFY_DEG = 0.00005  # ~5 m: enough for orientation, keeps the standalone file small
+SIMPLIFY_DEG = 0.00005  # ~5 m at least; 1/4000 of the area's width for regions
 
 
 def read_background_layers(lagen: Path | None, bounds: tuple[float, float, float, float],
@@ -44,13 +44,14 @@ def read_background_layers(lagen: Path | None, bounds: tuple[float, float, float
     reference boundaries; each in WGS84, simplified. Missing layers are left out."""
     layers: dict[str, gpd.GeoDataFrame] = {}
     box = _rd_box(bounds)
+    tolerance = max((bounds[2] - bounds[0]) / 4000, SIMPLIFY_DEG)  # a region stays small
     if lagen is not None and Path(lagen).is_file():
         present = {name for name, _ in pyogrio.list_layers(lagen)}
         for name in ("water", "kernen", "wegen", "landsgrens"):
             if name in present:
                 frame = gpd.read_file(lagen, layer=name, bbox=box, engine="pyogrio")
                 if len(frame) and frame.crs is not None:
-                    layers[name] = _simplified(frame)
+                    layers[name] = _simplified(frame, tolerance)
     from geo.layers.gemeenten import reference_gemeenten
 
     gemeenten = reference_gemeenten()
@@ -58,7 +59,7 @@ def read_background_layers(lagen: Path | None, bounds: tuple[float, float, float
         gpd.GeoSeries.from_xy([box[0], box[2]], [box[1], box[3]], crs=gemeenten.crs)
         .union_all().envelope)]
     if len(gemeenten):
-        layers["gemeenten"] = _simplified(gemeenten[["gemeentenaam", "geometry"]])
+        layers["gemeenten"] = _simplified(gemeenten[["gemeentenaam", "geometry"]], tolerance)
     return layers
 
 
@@ -70,11 +71,11 @@ def _rd_box(bounds: tuple[float, float, float, float]) -> tuple[float, float, fl
     return float(x0), float(y0), float(x1), float(y1)
 
 
-def _simplified(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+def _simplified(frame: gpd.GeoDataFrame, tolerance: float) -> gpd.GeoDataFrame:
     frame = frame.to_crs(WGS84)
     keep = [c for c in ("naam", "soort", "gemeentenaam") if c in frame.columns]
     out = gpd.GeoDataFrame(frame[keep].astype(object).where(frame[keep].notna(), None),
-                           geometry=frame.geometry.simplify(SIMPLIFY_DEG), crs=WGS84)
+                           geometry=frame.geometry.simplify(tolerance), crs=WGS84)
     return out[~out.geometry.is_empty & out.geometry.notna()]
 
 
