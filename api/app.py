@@ -35,6 +35,7 @@ from api.settings import Settings
 from api.tiles import TileRenderer
 from api.urls import API_BASE, OPENAPI_PATH
 from geo import __version__
+from maps.tile_background import image_hosts
 
 SESSION_COOKIE = "kaart_sessie"
 GIL_SWITCH_S = 0.0005
@@ -118,7 +119,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(AuditMiddleware)
     app.add_middleware(api_version_middleware)
     add_exception_handlers(app)
-    add_security_headers(app)
+    add_security_headers(app, image_hosts(settings.background()))
 
     for router in PAGE_ROUTERS + TILE_ROUTERS:
         app.include_router(router)

@@ -17,7 +17,8 @@ How to use them (pages, planning and any other router)::
 * ``SessionDep`` — a SQLAlchemy ``Session`` (call ``session.commit()`` yourself).
 * ``CurrentUser`` — :class:`api.auth.Principal` (id, gebruikersnaam, rol, organisatie,
   ``gemeenten`` frozenset of GMnnnn, ``vertrouwelijk`` grant, ``sessie``). Browser session
-  cookie or ``Authorization: Bearer kaart_...``; neither → 401 ``niet_ingelogd``.
+  cookie, ``Authorization: Bearer kaart_...`` or (for reading, GIS clients such as QGIS)
+  ``Authorization: Basic`` with user name + token (:mod:`api.basic_auth`); none → 401.
 * ``OptionalUser`` — the same or ``None`` (for pages that redirect to ``/inloggen``).
 * ``PrincipalsDep``, ``ThrottleDep``, ``TilesDep``, ``TileAuditDep`` — the app's principal
   cache (``clear()`` after changing users), login throttle, tile renderer and tile audit;
@@ -61,6 +62,7 @@ from api.auth import (
     user_for_token,
 )
 from api.authz import may_see
+from api.basic_auth import basic_user, is_basic
 from api.catalog import ServiceCatalog
 from api.db.models import AuditRegel, Gebruiker
 from api.settings import Settings
@@ -148,7 +150,8 @@ def _bearer(request: Request) -> str | None:
         return None
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
-        raise AuthenticationError("Ongeldige Authorization-header; gebruik 'Bearer <token>'.")
+        raise AuthenticationError("Ongeldige Authorization-header; gebruik 'Bearer <token>' "
+                                  "(of Basic met gebruikersnaam en token).")
     return token.strip()
 
 
@@ -185,6 +188,12 @@ async def optional_user(
     itself is checked strictly by :func:`_bearer`.
     """
     sessionmaker = request.app.state.sessionmaker
+    header = request.headers.get("authorization")
+    if header is not None and is_basic(header):  # QGIS and other GIS clients
+        principal = await basic_user(request, header, cache=cache,
+                                     throttle=request.app.state.throttle)
+        request.state.principal = principal  # for the audit middleware
+        return principal
     token = _bearer(request)
     if token is not None:
         key = ("token", token_hash(token))
@@ -291,8 +300,9 @@ def csrf_token(request: Request) -> str:
 
 async def csrf_protect(request: Request) -> None:
     """App-wide: unsafe requests on a cookie session must carry the session's CSRF token."""
-    if request.method in SAFE_METHODS or "authorization" in request.headers:
-        return
+    header = request.headers.get("authorization", "")
+    if request.method in SAFE_METHODS or header and not is_basic(header):
+        return  # (a browser resends Basic credentials by itself: no exemption for those)
     session = request.scope.get("session") or {}
     expected = session.get("csrf")
     if not session:

@@ -3,7 +3,8 @@
 * ``Content-Security-Policy``: HTML gets a strict policy whose only inline scripts are
   the ones carrying this response's nonce (:func:`csp_nonce`); scripts and styles come
   from our own origin only (Leaflet and plug-ins are vendored, see :mod:`maps.assets`);
-  images may also come from the OpenStreetMap tile servers (the base map). Other
+  images may also come from the configured tile background's host (default PDOK), and
+  from no outside host when none is configured. Other
   responses (JSON, tiles, downloads) get ``default-src 'none'``.
 * ``X-Content-Type-Options: nosniff`` (a JSON or uploaded file is never run as script),
   ``X-Frame-Options: DENY`` + ``frame-ancestors 'none'`` (no clickjacking),
@@ -18,26 +19,20 @@ from __future__ import annotations
 import re
 import secrets
 from collections.abc import Awaitable, Callable, MutableMapping
-from functools import lru_cache
 from typing import Any
 
 from starlette.requests import Request
 
 
-@lru_cache(maxsize=1)
-def _base_map_hosts() -> str:
-    from maps.assets import BASE_MAP_HOSTS  # on first use: maps.assets loads branca
-
-    return " ".join(BASE_MAP_HOSTS)
-
-
-def html_policy(nonce: str) -> str:
-    """The Content-Security-Policy of an HTML page with script nonce ``nonce``."""
+def html_policy(nonce: str, image_hosts: tuple[str, ...] = ()) -> str:
+    """The Content-Security-Policy of an HTML page with script nonce ``nonce``; images may
+    also come from ``image_hosts`` (the configured tile background, none if not configured;
+    :func:`maps.tile_background.image_hosts`)."""
     return "; ".join([
         "default-src 'none'",
         f"script-src 'self' 'nonce-{nonce}'",
         "style-src 'self' 'unsafe-inline'",
-        f"img-src 'self' data: blob: {_base_map_hosts()}",
+        " ".join(["img-src 'self' data: blob:", *image_hosts]),
         "font-src 'self' data:",
         "connect-src 'self'",
         "form-action 'self'",
@@ -78,14 +73,16 @@ _COMMON_RAW = [(k.encode("latin-1"), v.encode("latin-1")) for k, v in COMMON_HEA
 _API_RAW = (b"content-security-policy", API_POLICY.encode("latin-1"))
 
 
-def _with_headers(headers: list, scope: MutableMapping[str, Any]) -> list:
+def _with_headers(headers: list, scope: MutableMapping[str, Any],
+                  image_hosts: tuple[str, ...] = ()) -> list:
     kept = [(k, v) for k, v in headers if k.decode("latin-1").lower() not in _DROP]
     content_type = next((v for k, v in kept if k.lower() == b"content-type"), b"")
     if content_type.startswith(b"text/html"):
         state = scope.setdefault("state", {})
         nonce = state.get("csp_nonce") or state.setdefault("csp_nonce",
                                                            secrets.token_urlsafe(18))
-        kept.append((b"content-security-policy", html_policy(nonce).encode("latin-1")))
+        kept.append((b"content-security-policy",
+                     html_policy(nonce, image_hosts).encode("latin-1")))
     else:
         kept.append(_API_RAW)
     kept.extend(_COMMON_RAW)
@@ -95,8 +92,10 @@ def _with_headers(headers: list, scope: MutableMapping[str, Any]) -> list:
 class SecurityHeadersMiddleware:
     """Adds the headers above to every HTTP response of the app."""
 
-    def __init__(self, app: Callable[..., Awaitable[None]]) -> None:
+    def __init__(self, app: Callable[..., Awaitable[None]],
+                 image_hosts: tuple[str, ...] = ()) -> None:
         self.app = app
+        self.image_hosts = tuple(image_hosts)
 
     async def __call__(self, scope: MutableMapping[str, Any], receive: Any, send: Any) -> None:
         if scope["type"] != "http":
@@ -105,17 +104,18 @@ class SecurityHeadersMiddleware:
 
         async def send_with_headers(message: MutableMapping[str, Any]) -> None:
             if message["type"] == "http.response.start":
-                message["headers"] = _with_headers(list(message.get("headers", [])), scope)
+                message["headers"] = _with_headers(list(message.get("headers", [])), scope,
+                                                   self.image_hosts)
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
 
 
-def add_security_headers(app: Any) -> None:
+def add_security_headers(app: Any, image_hosts: tuple[str, ...] = ()) -> None:
     """Wrap the whole middleware stack of ``app`` in :class:`SecurityHeadersMiddleware`.
 
     Outside Starlette's ``ServerErrorMiddleware``: ``app.add_middleware`` would put it inside,
     and the 500 answer of an unhandled exception would then go out without these headers.
     """
     build = app.build_middleware_stack
-    app.build_middleware_stack = lambda: SecurityHeadersMiddleware(build())
+    app.build_middleware_stack = lambda: SecurityHeadersMiddleware(build(), image_hosts)

@@ -36,6 +36,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from api.secret import check_secret, stored_secret
 from api.urls import check_public_url, parse_networks
 from geo.paths import Werkmap
+from maps.tile_background import PDOK_BRT_ATTRIBUTION, PDOK_BRT_URL, TileBackground
 
 
 class Settings(BaseSettings):
@@ -68,6 +69,19 @@ class Settings(BaseSettings):
     api_contact_email: str = Field("beheer@kaart.invalid", max_length=200)
     api_contact_url: str | None = Field(
         None, max_length=500, description="Standaard de publieke URL (of https://kaart.invalid).")
+    achtergrond_url: str = Field(
+        PDOK_BRT_URL, description="XYZ/WMTS-achtergrondkaart (https, {z}/{x}/{y}, EPSG:3857) "
+        "in de kaartviewer; leeg = geen (alleen de eigen offline achtergrond).")
+    achtergrond_naamsvermelding: str = Field(PDOK_BRT_ATTRIBUTION, max_length=200)
+
+    def background(self) -> TileBackground | None:
+        """The configured tile background, or ``None`` when ``achtergrond_url`` is empty."""
+        if not self.achtergrond_url.strip():
+            return None
+        name = ("BRT-Achtergrondkaart (PDOK)" if self.achtergrond_url == PDOK_BRT_URL
+                else "Achtergrondkaart")
+        return TileBackground(self.achtergrond_url.strip(),
+                              self.achtergrond_naamsvermelding, name=name)
 
     @model_validator(mode="after")
     def _refuse_weak_secret(self) -> Settings:
@@ -76,6 +90,7 @@ class Settings(BaseSettings):
         if self.publieke_url is not None:
             self.publieke_url = check_public_url(self.publieke_url)
         self.trusted_proxies  # noqa: B018 - refuse a wrong network at startup
+        self.background()  # refuse a wrong background URL at startup
         return self
 
     def session_secret(self) -> str:

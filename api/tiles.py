@@ -122,8 +122,7 @@ class CacheInfo(NamedTuple):
 
 class TileLRU:
     """Rendered PNGs by key, at most ``maxsize`` tiles and ``max_bytes`` bytes, least
-    recently used out first. A lookup is a dict access under a lock: cheap enough for the
-    event loop, so a repeated tile needs no worker thread."""
+    recently used out first (a dict access under a lock)."""
 
     def __init__(self, maxsize: int, max_bytes: int = 64 * 1024 * 1024) -> None:
         self.maxsize, self.max_bytes = maxsize, max_bytes
@@ -215,16 +214,14 @@ class TileRenderer:
 
     def tile(self, info: CogInfo, versie: int, datum: str, soort: str, z: int, x: int, y: int,
              scale: int = 1, key: tuple | None = None) -> bytes:
-        """The PNG of tile z/x/y (``scale`` 2 → 512 px) of a map version, kept in the LRU.
-
-        ``key``: a :func:`tile_key` the caller has just looked up with :meth:`cached` (the
-        tile route, on the event loop); without it the LRU is asked here, by file path."""
+        """The PNG of tile z/x/y (``scale`` 2 → 512 px) of a map version, kept in the LRU
+        under ``key`` (:func:`tile_key`; default: by file path, version, kind and tile)."""
         check_tile(z, x, y)
         size = 256 * scale
         if key is None:
             key = tile_key(str(info.path), versie, datum, soort, z, x, y, scale)
-            if (png := self.cached(key)) is not None:
-                return png
+        if (png := self.cached(key)) is not None:
+            return png
         if _outside(TMS.xy_bounds(x, y, z), info.bounds_3857):
             png = transparent_png(size)
         else:

@@ -83,15 +83,24 @@ def _cpu_ticks(pid: int) -> int:
     return int(fields[11]) + int(fields[12])  # utime + stime
 
 
+def _threads(pid: int) -> int:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("Threads:"):
+            return int(line.split()[1])
+    return 0
+
+
 def wait_until_started(pids: list[int], limit_s: float = 180.0) -> float:
-    """Wait until every worker has finished starting (imports, migrations check): its CPU use
-    falls below 10 % for a second. Without this the load began while one worker was still
-    importing (30+ s on the loaded machine) and the other took every connection."""
+    """Wait until every worker has started: its lifespan started the tile-audit thread (so
+    more than one thread) and its CPU use fell below 10 % for a second. Without this the load
+    began while one worker was still importing (30+ s on the loaded machine) and the other
+    took every connection; CPU alone is not enough, a starved importing worker looks idle."""
     start = time.monotonic()
     while time.monotonic() - start < limit_s:
         before = {p: _cpu_ticks(p) for p in pids}
         time.sleep(1.0)
-        if all(_cpu_ticks(p) - before[p] < os.sysconf("SC_CLK_TCK") // 10 for p in pids):
+        if all(_threads(p) > 1 and _cpu_ticks(p) - before[p] < os.sysconf("SC_CLK_TCK") // 10
+               for p in pids):
             break
     return time.monotonic() - start
 

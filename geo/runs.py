@@ -80,6 +80,30 @@ def web_file(cog: str) -> str:
     return cog.removesuffix(".tif") + ".web.tif"
 
 
+def klasse_file(cog: str) -> str:
+    """File name of the uint8 class COG with colour table beside a map COG (for QGIS).
+
+    Examples
+    --------
+    >>> klasse_file("gelegenheidskaart.tif")
+    'gelegenheidskaart.klasse.tif'
+    """
+    return cog.removesuffix(".tif") + ".klasse.tif"
+
+
+def style_file(raster: str) -> str:
+    """File name of the QGIS style (``.qml``) QGIS applies when it opens ``raster``.
+
+    QGIS looks for ``<name without the last extension>.qml`` beside the file.
+
+    Examples
+    --------
+    >>> style_file("gelegenheidskaart.tif"), style_file("gelegenheidskaart.klasse.tif")
+    ('gelegenheidskaart.qml', 'gelegenheidskaart.klasse.qml')
+    """
+    return raster.removesuffix(".tif") + ".qml"
+
+
 def uitleg_file(thema: str) -> str:
     """File name of a theme's explanation COG (raw and normalised indicator bands).
 
@@ -356,6 +380,6 @@ __all__ = [
     "TREFKANS_FILE", "VERANTWOORDING_FILE", "VOLLEDIGHEID_FILE", "MapKind", "Run",
     "Vertrouwelijkheid",
     "WrittenFile", "confidential_incidents", "confidentiality", "is_confidential_kind",
-    "legend_scheme", "status_file",
+    "klasse_file", "legend_scheme", "status_file", "style_file",
     "map_file", "map_kind", "uitleg_file",
 ]

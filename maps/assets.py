@@ -17,15 +17,17 @@ from pathlib import Path
 from branca.element import Element
 
 from geo.errors import InputFileError
+from maps.tile_background import PDOK_BRT, image_hosts
 
 ASSET_DIR = Path(__file__).resolve().parent / "assets"
 VENDOR_DIR = ASSET_DIR / "vendor"
 STANDALONE_PREFIX = "kaart-asset:"
 SERVED_PREFIX = "/static/maps/"
 
-BASE_MAP_HOSTS = ("https://tile.openstreetmap.org", "https://*.tile.openstreetmap.org")
-"""The only outside hosts a map may load from: OpenStreetMap base-map images (never scripts).
-Both Content-Security-Policies (served pages and standalone files) allow exactly these."""
+BASE_MAP_HOSTS = image_hosts(PDOK_BRT)
+"""Outside hosts of the default tile background (PDOK), images only (never scripts). The
+served pages allow the *configured* background's host (:mod:`maps.tile_background`);
+a standalone file none unless asked."""
 
 MAP_JS = [("leaflet", "leaflet.js"), ("kaart_nl_js", "nl.js"), ("kaart_api_js", "api.js")]
 MAP_CSS = [("leaflet_css", "leaflet.css")]

@@ -23,6 +23,7 @@ from geo.export.tabular import FORMULA_TRIGGERS
 from geo.legend import MAP_OPACITY
 from geo.runs import legend_scheme
 from geo.scoring.uitleg import breakdown_text
+from maps.achtergrond import TileBackground, add_backgrounds, read_background_layers
 from maps.assets import SERVED_PREFIX, STANDALONE_PREFIX, use_local_assets
 from maps.elements import KaartControls
 from maps.herkomst import layer_sources, mixed_label
@@ -100,6 +101,17 @@ def objects_geojson(frame: gpd.GeoDataFrame) -> dict[str, Any]:
     return {"type": "FeatureCollection", "features": features}
 
 
+def screen_boundaries(geometry: gpd.GeoSeries, bounds: tuple[float, float, float, float]
+                      ) -> gpd.GeoSeries:
+    """Boundaries (EPSG:4326) simplified to about 1/4000 of the area's width (a few metres
+    for a gemeente, ~100 m for the country) with 1e-5° precision: a region or the whole
+    country stays a small page; a gemeente looks the same."""
+    tolerance = max((bounds[2] - bounds[0]) / 4000, 1e-5)
+    simple = shapely.simplify(geometry.to_numpy(), tolerance, preserve_topology=True)
+    return gpd.GeoSeries(shapely.set_precision(simple, 1e-5), index=geometry.index,
+                         crs=geometry.crs)
+
+
 def _plain(value: Any) -> Any:
     if value is None:
         return None
@@ -171,7 +183,8 @@ def build_gemeente_map(outputs: MapOutputs, *, tiles_url: str | None = None,
                        allowed_kinds: Iterable[str] = PUBLIC_KINDS,
                        asset_prefix: str = SERVED_PREFIX,
                        show_kaart: str | None = None,
-                       object_api: ObjectApi | None = None) -> folium.Map:
+                       object_api: ObjectApi | None = None,
+                       background: TileBackground | None = None) -> folium.Map:
     """Build the interactive map of a gemeente (or region) from its finished outputs.
 
     Parameters
@@ -196,6 +209,10 @@ def build_gemeente_map(outputs: MapOutputs, *, tiles_url: str | None = None,
         *gebied analyseren* and the object table ask these endpoints; nothing of the
         objects is embedded, so the page does not grow with them. Without it (and always
         when ``standalone``) the objects are embedded as GeoJSON.
+    background : TileBackground, optional
+        A tile background (e.g. :data:`maps.achtergrond.PDOK_BRT`), shown first; the
+        offline background (:mod:`maps.achtergrond`) is always there and is the fallback.
+        Without it the map contacts no outside host at all.
     """
     allowed = frozenset(allowed_kinds)
     prefix = STANDALONE_PREFIX if standalone else asset_prefix
@@ -213,9 +230,9 @@ def build_gemeente_map(outputs: MapOutputs, *, tiles_url: str | None = None,
              else f"Gelegenheidskaart {outputs.gebied_naam}")
     m.get_root().title = escape(f"{title} — kaart")  # branca does not escape the title
 
-    osm = folium.TileLayer("OpenStreetMap", name="OpenStreetMap", control=True,
-                           max_zoom=19).add_to(m)
-    plain = folium.FeatureGroup(name="Geen achtergrond", overlay=False, control=True).add_to(m)
+    osm, plain = add_backgrounds(
+        m, read_background_layers(outputs.lagen, outputs.bounds),
+        background)
 
     raster_layers = []
     shown = _initial_kaart(rasters, show_kaart)
@@ -226,7 +243,8 @@ def build_gemeente_map(outputs: MapOutputs, *, tiles_url: str | None = None,
         raster_layers.append((legend_scheme(layer.entry.soort), folium_layer))
 
     boundaries = outputs.boundaries.assign(  # folium's tooltip inserts values as HTML
-        gemeentenaam=outputs.boundaries["gemeentenaam"].map(lambda v: escape(str(v))))
+        gemeentenaam=outputs.boundaries["gemeentenaam"].map(lambda v: escape(str(v))),
+        geometry=screen_boundaries(outputs.boundaries.geometry, outputs.bounds))
     folium.GeoJson(
         boundaries.__geo_interface__, name="Gemeentegrenzen", style_function=boundary_style,
         tooltip=folium.GeoJsonTooltip(fields=["gemeentenaam"], labels=False),

@@ -57,6 +57,9 @@ class MapOutputs:
         Gemeente boundaries of the area, EPSG:4326.
     verantwoording : dict
         The kaartverantwoording of the gelegenheidskaart (or the first map).
+    lagen : Path or None
+        The werkmap's ``invoer/lagen.gpkg`` (kernen, wegen, water for the offline
+        background, :mod:`maps.achtergrond`), if the werkmap has one.
     """
 
     gebied_id: str
@@ -65,6 +68,7 @@ class MapOutputs:
     objects: dict[str, gpd.GeoDataFrame]
     boundaries: gpd.GeoDataFrame
     verantwoording: dict[str, Any] = field(default_factory=dict)
+    lagen: Path | None = None
 
     @property
     def synthetisch(self) -> bool:
@@ -190,6 +194,7 @@ def outputs_from_entries(werkmap: Werkmap, entries: Iterable[KaartEntry]) -> Map
         gebied_id=first.gebied_id, gebied_naam=first.gebied_naam, rasters=rasters,
         objects=objects, boundaries=load_boundaries(werkmap, codes),
         verantwoording=load_verantwoording(werkmap, first),
+        lagen=werkmap.lagen if werkmap.lagen.is_file() else None,
     )
 
 

@@ -2,7 +2,8 @@
 
 Built from the finished plan table (the picks of :func:`geo.planning.plan_controls`), in
 EPSG:4326 at the edge; nothing is fetched over HTTP (Leaflet is inlined by
-:func:`maps.standalone.render_standalone_html`; the OSM background simply stays empty offline).
+:func:`maps.standalone.render_standalone_html`; the served page shows PDOK's BRT background,
+a standalone file none: it contacts nobody).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from geo.legend import SYNTHETIC_LABEL
 from maps.assets import STANDALONE_PREFIX, use_local_assets
 from maps.standalone import render_standalone_html
 from maps.style import boundary_style
+from maps.tile_background import PDOK_BRT
 
 CHOICE_COLORS = {"exploitatie": "#b2182b", "exploratie": "#2166ac"}
 CHOICE_LABELS = {"exploitatie": "Exploitatie (hoge verwachte opbrengst)",
@@ -122,7 +124,9 @@ def build_plan_map(picks: pd.DataFrame, *, start_lonlat: tuple[float, float] | N
                    control_scale=False)
     use_local_assets(m, STANDALONE_PREFIX if standalone else "/static/maps/")
     m.get_root().title = escape(titel)
-    folium.TileLayer("OpenStreetMap", name="OpenStreetMap").add_to(m)
+    if not standalone:  # a standalone plan contacts nobody (maps.tile_background)
+        folium.TileLayer(tiles=PDOK_BRT.url, attr=PDOK_BRT.attribution, name=PDOK_BRT.name,
+                         max_zoom=PDOK_BRT.max_zoom).add_to(m)
     if boundaries is not None and len(boundaries):
         folium.GeoJson(boundaries[["geometry"]].__geo_interface__, name="Gemeentegrenzen",
                        style_function=boundary_style, interactive=False).add_to(m)

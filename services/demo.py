@@ -71,6 +71,20 @@ def write_demo_layers(werkmap: Werkmap, seed: int,
     return DemoLayers(path=path, counts=counts, replaced=replaced)
 
 
+def write_land_layers(werkmap: Werkmap, seed: int, provincies: list[str] | None = None,
+                      on_province: Callable[[str, int, int], None] | None = None
+                      ) -> DemoLayers:
+    """Write the national synthetic layers (all 342 gemeenten, or the chosen provinces) to
+    ``invoer/lagen.gpkg``; ``on_province(name, done, total)`` after each province."""
+    from geo.layers import read_layers
+    from geo.layers.demo.land import LAND_LAYERS, write_land_demo
+
+    replaced = werkmap.lagen.exists()
+    path = write_land_demo(werkmap, seed, provincies, on_province=on_province)
+    counts = {kind: len(frame) for kind, frame in read_layers(path, LAND_LAYERS).items()}
+    return DemoLayers(path=path, counts=counts, replaced=replaced)
+
+
 def build_demo_outputs(werkmap: Werkmap, progress: Progress | None = None) -> DemoOutputs:
     """Build every demo output from the demo layers in ``werkmap``; ``progress(done, total,
     text)`` counts work units (one per gemeente map, one per other step) and is called

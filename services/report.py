@@ -27,6 +27,7 @@ import rasterio
 from geo import __version__
 from geo.atomic import atomic_file, latest_version
 from geo.errors import KaartNotFoundError, OutputError
+from geo.export.objects import object_layers
 from geo.legend import CLASS_NAMES, SYNTHETIC_LABEL, class_codes, class_colors, class_labels
 from geo.paths import Werkmap
 from geo.runs import (
@@ -177,7 +178,7 @@ def _top_objects(path: Path) -> list[dict[str, Any]]:
     if not path.is_file():
         return []
     frames = [pyogrio.read_dataframe(path, layer=layer, read_geometry=False)
-              for layer, _ in pyogrio.list_layers(path)]
+              for layer in object_layers(path)]
     frames = [f for f in frames if len(f)]
     if not frames:
         return []

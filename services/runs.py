@@ -91,21 +91,25 @@ def build_gecombineerd(werkmap: Werkmap, area: Area, *,
 
 
 def build_html(werkmap: Werkmap, target: str | Path, *, gemeente: str | None = None,
-               gebied: str | None = None, vertrouwelijk: bool = False) -> StandaloneResult:
+               gebied: str | None = None, vertrouwelijk: bool = False,
+               online: bool = False) -> StandaloneResult:
     """The offline HTML map of a gemeente (name or code) or another area (gemeente, regio,
     veiligheidsregio or provincie by name, code or id; or a catalog area id/name).
 
     Without ``vertrouwelijk`` only the public (not police-derived) map kinds are included.
+    Without ``online`` the file contacts nothing; with it, it may load PDOK's BRT tiles.
     """
     from geo.errors import InvalidRequestError, KaartNotFoundError
     from maps.standalone import write_standalone_html
+    from maps.tile_background import PDOK_BRT
 
     if bool(gemeente) == bool(gebied):
         raise InvalidRequestError("Geef precies één van --gemeente of --gebied.")
     name = select_area(gemeente=gemeente).id if gemeente else area_key(werkmap, str(gebied))
     kinds = ALL_KINDS if vertrouwelijk else PUBLIC_KINDS
     try:
-        return write_standalone_html(werkmap, name, target, allowed_kinds=kinds)
+        return write_standalone_html(werkmap, name, target, allowed_kinds=kinds,
+                                     background=PDOK_BRT if online else None)
     except KaartNotFoundError:
         if gebied is None or (hint := _group_without_maps(werkmap, str(gebied))) is None:
             raise

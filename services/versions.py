@@ -18,12 +18,12 @@ from pathlib import Path
 import geopandas as gpd
 import numpy as np
 import pandas as pd
-import pyogrio
 import rasterio
 
 from geo.atomic import atomic_file, list_versions
 from geo.errors import InvalidRequestError, KaartNotFoundError
 from geo.export.cog import write_cog
+from geo.export.objects import object_layers
 from geo.export.tabular import write_safe_csv
 from geo.legend import class_rank
 from geo.paths import Werkmap
@@ -140,7 +140,7 @@ def compare_versions(werkmap: Werkmap, gebied_id: str, *, van: int | None = None
 
 
 def _read_objects(path: Path) -> gpd.GeoDataFrame:
-    frames = [gpd.read_file(path, layer=layer) for layer, _ in pyogrio.list_layers(path)]
+    frames = [gpd.read_file(path, layer=layer) for layer in object_layers(path)]
     frames = [f for f in frames if len(f)]
     if not frames:
         return gpd.GeoDataFrame(columns=["thema", "id", "naam", "gemeentenaam", "score",

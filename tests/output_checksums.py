@@ -6,15 +6,18 @@ committed ones and ``tests/test_output_checksums.py`` compares them.
 
 What is hashed (SHA-256):
 - COGs (``*.tif``): the pixel data of every band plus CRS, transform, shape, dtype, nodata,
-  band descriptions, dataset and band tags, overview factors. Not the raw file bytes: the
-  pixels and tags are what readers see.
+  band descriptions, dataset and band tags (without the run's time, ``KAART_DATUM`` and
+  ``TIFFTAG_DATETIME`` of the class COGs), colour tables, overview factors. Not the raw file
+  bytes: the pixels and tags are what readers see.
 - GeoPackages (``*.gpkg``): a canonical dump of every table (rows sorted), WITHOUT the
-  columns ``last_change`` (``gpkg_contents``) and ``timestamp`` (``gpkg_metadata_reference``):
-  GDAL writes the time of writing there, so the raw bytes differ on every run.
+  columns ``last_change`` (``gpkg_contents``), ``timestamp`` (``gpkg_metadata_reference``) and
+  ``update_time`` (``layer_styles``): the time of writing is there, so the raw bytes differ on
+  every run.
 - ``kaartverantwoording.json`` and ``catalogus.json``: the JSON with sorted keys, without the
   keys that hold a time or a machine path (``tijdstip``, ``datum``, ``pad``, ``sha256`` — the
   input GeoPackage's hash changes with its own timestamps).
-- CSV files: raw bytes. PNG files are not hashed (matplotlib embeds its version).
+- CSV files, QGIS styles (``*.qml``) and GDAL sidecars (``*.aux.xml``): raw bytes. PNG files
+  are not hashed (matplotlib embeds its version).
 """
 
 from __future__ import annotations
@@ -29,7 +32,8 @@ from typing import Any
 
 GEMEENTE = "Vaals"
 VOLATILE_KEYS = frozenset({"tijdstip", "datum", "pad", "sha256"})
-VOLATILE_COLUMNS = frozenset({"last_change", "timestamp"})
+VOLATILE_COLUMNS = frozenset({"last_change", "timestamp", "update_time"})
+VOLATILE_TAGS = frozenset({"KAART_DATUM", "TIFFTAG_DATETIME"})
 COMMANDS = (
     ("demo",),
     ("gelegenheid", "--gemeente", GEMEENTE),
@@ -60,9 +64,15 @@ def cog_digest(path: Path) -> str:
         meta = {"crs": src.crs.to_string(), "transform": list(src.transform)[:6],
                 "shape": [src.count, src.height, src.width], "dtypes": list(src.dtypes),
                 "nodata": None if src.nodata is None else repr(src.nodata),
-                "descriptions": list(src.descriptions), "tags": src.tags(),
+                "descriptions": list(src.descriptions),
+                "tags": {k: v for k, v in src.tags().items() if k not in VOLATILE_TAGS},
                 "band_tags": [src.tags(i) for i in range(1, src.count + 1)],
                 "overviews": [src.overviews(i) for i in range(1, src.count + 1)]}
+        if src.count == 1 and src.dtypes[0] == "uint8":  # class COGs: their colour table
+            try:
+                meta["colormap"] = sorted(src.colormap(1).items())
+            except ValueError:
+                pass
         digest.update(json.dumps(meta, sort_keys=True).encode())
         for band in range(1, src.count + 1):
             digest.update(src.read(band).tobytes())
@@ -111,7 +121,7 @@ def checksums(werkmap: Path) -> dict[str, str]:
             value = gpkg_digest(path)
         elif path.suffix == ".json":
             value = json_digest(path)
-        elif path.suffix == ".csv":
+        elif path.suffix in (".csv", ".qml", ".xml"):
             value = hashlib.sha256(path.read_bytes()).hexdigest()
         else:
             continue

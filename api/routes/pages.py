@@ -89,10 +89,10 @@ def _kaart_row(entry: KaartEntry) -> dict:
 
 
 def object_api(request: Request, entries: list[KaartEntry]) -> ObjectApi | None:
-    from maps.objecten import ObjectApi  # with the map page, not at start-up (issue 11 item 2)
-
     """The object endpoints of the area's map with objects (gelegenheid totaal first),
     as paths of the mounted routes (so a moved API prefix moves them too)."""
+    from maps.objecten import ObjectApi  # with the map page, not at start-up (issue 11 item 2)
+
     with_objects = [e for e in entries if e.objecten]
     if not with_objects:
         return None
@@ -110,6 +110,27 @@ def _order(entry: KaartEntry) -> tuple:
     from maps.outputs import KIND_ORDER, THEME_ORDER
 
     return (KIND_ORDER.get(entry.soort, 99), THEME_ORDER.get(entry.thema, 99), entry.kaart_id)
+
+
+REGIONS_GROUP = "Regio's en land"
+
+
+def group_areas(areas: list[dict]) -> list[dict]:
+    """Areas grouped for the start page: regions and the country first, then the gemeenten
+    per veiligheidsregio (from the CBS reference; unknown codes under "Overige gemeenten")."""
+    from geo.layers.gemeenten import reference_gemeenten  # geopandas: only for this page
+
+    reference = reference_gemeenten()
+    regio_of = dict(zip(reference["gemeentecode"], reference["veiligheidsregio"], strict=True))
+    groups: dict[str, list[dict]] = {}
+    for area in areas:
+        if area["soort"] != "gemeente":
+            name = REGIONS_GROUP
+        else:
+            name = regio_of.get(area["id"]) or "Overige gemeenten"
+        groups.setdefault(name, []).append(area)
+    order = sorted(groups, key=lambda g: (g != REGIONS_GROUP, g == "Overige gemeenten", g))
+    return [{"naam": g, "gebieden": groups[g]} for g in order]
 
 
 @router.get("/inloggen", response_class=HTMLResponse)
@@ -133,9 +154,9 @@ def start_page(request: Request, user: OptionalUser, catalog: CatalogDep) -> Res
                                                   "naam": entry.gebied_naam,
                                                   "soort": entry.gebied_soort, "kaarten": []})
         area["kaarten"].append(_kaart_row(entry))
-    gebieden = sorted(areas.values(), key=lambda a: (a["soort"] != "gemeente", a["naam"]))
+    gebieden = sorted(areas.values(), key=lambda a: (a["soort"] == "gemeente", a["naam"]))
     return _page(request, "start.html", user, gebieden=gebieden,
-                 vertrouwelijk=may_see_confidential(user))
+                 groepen=group_areas(gebieden), vertrouwelijk=may_see_confidential(user))
 
 
 @router.get("/gebied/{gebied_id}", response_class=HTMLResponse)
@@ -164,7 +185,8 @@ def map_page(request: Request, user: OptionalUser, catalog: CatalogDep, session:
                              "beschadigd. Vraag de beheerder de kaarten opnieuw te maken.")
     m = build_gemeente_map(outputs, tiles_url=TILES_URL, allowed_kinds=ALL_KINDS,
                            show_kaart=chosen.kaart_id,
-                           object_api=object_api(request, entries))
+                           object_api=object_api(request, entries),
+                           background=request.app.state.settings.background())
     add_version_picker(m, request, entries, outputs.gebied_naam)  # versies.js (planner)
     root = m.get_root()
     root.render()

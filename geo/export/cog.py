@@ -14,6 +14,13 @@ Notes
 A GeoTIFF stores one data type for all its bands, so the ``klasse`` band is stored as
 float32 holding the integers 0..5 (0 outside the area). Readers cast it to ``uint8``;
 the band tag ``KLASSE_NODATA=0`` says so. The dataset nodata is NaN.
+
+For QGIS and other GIS, :func:`write_qgis_copies` writes beside every map COG a class COG
+``<kaart>.klasse.tif`` (:func:`geo.runs.klasse_file`): band 2 as uint8 with nodata 0, a
+GDAL colour table and category names / a raster attribute table (in the PAM sidecar
+``.klasse.tif.aux.xml``, as GDAL keeps them for GeoTIFF) from :mod:`geo.legend`, the map's
+tags plus date and version; and a QGIS style (``.qml``, :mod:`geo.export.qgis_style`) for
+both files.
 """
 
 from __future__ import annotations
@@ -21,15 +28,21 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Mapping, Sequence
+from datetime import datetime
 from pathlib import Path
+from xml.sax.saxutils import escape
 
 import numpy as np
 import rasterio
 from rasterio.io import MemoryFile
 from rasterio.shutil import copy as copy_dataset
 
-from geo.atomic import atomic_file
+from geo.atomic import atomic_file, write_text_atomic
 from geo.errors import OutputError
+from geo.export.qgis_style import class_rgb, graduated_qml, paletted_qml
+from geo.export.webcog import CLASS_BAND
+from geo.legend import class_labels
+from geo.runs import WrittenFile, klasse_file, style_file
 from geo.scoring.grid import Grid
 
 BLOCKSIZE = 512
@@ -208,3 +221,116 @@ def read_cog_tags(path: str | os.PathLike[str]) -> dict[str, object]:
     with rasterio.open(path) as src:
         return {"tags": src.tags(), "descriptions": list(src.descriptions),
                 "band_tags": [src.tags(i) for i in range(1, src.count + 1)]}
+
+
+def klasse_tags(source_tags: Mapping[str, str], soort: str, *, datum: datetime,
+                versie: int | None) -> dict[str, str]:
+    """Tags of a class COG: the map COG's tags, the class names, date and version."""
+    tags = dict(source_tags)
+    tags.update({
+        "KAART_DATUM": datum.isoformat(timespec="seconds"),
+        "TIFFTAG_DATETIME": datum.strftime("%Y:%m:%d %H:%M:%S"),
+        "KLASSEN": json.dumps({str(c): n for c, n in class_labels(soort).items()},
+                              ensure_ascii=False),
+    })
+    if versie is not None:
+        tags["KAART_VERSIE"] = str(versie)
+    return tags
+
+
+def write_klasse_cog(cog: str | os.PathLike[str], target: str | os.PathLike[str] | None = None,
+                     *, soort: str, datum: datetime, versie: int | None) -> Path:
+    """Write the class band of map COG ``cog`` as a uint8 COG with a colour table.
+
+    Parameters
+    ----------
+    cog : path
+        A map COG (band 2 = class codes, 0 or NaN outside the area), EPSG:28992.
+    target : path, optional
+        :func:`geo.runs.klasse_file` beside ``cog`` by default; replaced atomically.
+    soort : str
+        Map kind or legend scheme (:func:`geo.legend.class_colors`).
+    datum, versie : datetime, int or None
+        Time of the run and its version number (tags ``KAART_DATUM``, ``KAART_VERSIE``).
+
+    Returns
+    -------
+    Path
+        The class COG; its category names and raster attribute table are in the sidecar
+        ``<target>.aux.xml`` (:func:`klasse_pam`).
+    """
+    cog = Path(cog)
+    target = Path(target) if target is not None else cog.with_name(klasse_file(cog.name))
+    with rasterio.open(cog) as src:
+        if src.count < CLASS_BAND:
+            raise OutputError(f"{cog.name} heeft geen klasseband (band {CLASS_BAND}).",
+                              bestand=str(cog))
+        values = src.read(CLASS_BAND)
+        profile = {"driver": "GTiff", "dtype": "uint8", "count": 1, "height": src.height,
+                   "width": src.width, "crs": src.crs, "transform": src.transform, "nodata": 0}
+        tags = klasse_tags(src.tags(), soort, datum=datum, versie=versie)
+    klasse = np.where(np.isfinite(values), values, 0).astype("uint8")
+    colormap = {0: (0, 0, 0, 0)} | {c: (*rgb, 255) for c, rgb in class_rgb(soort).items()}
+    with atomic_file(target) as tmp, MemoryFile() as memfile:
+        with memfile.open(**profile) as mem:
+            mem.write(klasse, 1)
+            mem.write_colormap(1, colormap)
+            mem.set_band_description(1, "klasse")
+            mem.update_tags(1, NAAM="klasse", KLASSE_NODATA="0")
+            mem.update_tags(**tags)
+        with memfile.open() as src:
+            copy_dataset(src, str(tmp), driver="COG", COMPRESS="DEFLATE", LEVEL="6",
+                         BLOCKSIZE=str(BLOCKSIZE), OVERVIEW_RESAMPLING="NEAREST",
+                         OVERVIEWS="AUTO", BIGTIFF="IF_SAFER")
+    write_text_atomic(target.with_name(target.name + ".aux.xml"), klasse_pam(soort))
+    return target
+
+
+def klasse_pam(soort: str) -> str:
+    """GDAL PAM sidecar of a class COG: band category names and a thematic raster
+    attribute table (value, name, red, green, blue, alpha) from :mod:`geo.legend`."""
+    labels = class_labels(soort)
+    rgb = class_rgb(soort)
+    names = "".join(f"<Category>{escape(labels.get(code, ''))}</Category>"
+                    for code in range(max(rgb) + 1))
+    fields = [("waarde", 0, 5), ("klasse", 2, 2), ("rood", 0, 6), ("groen", 0, 7),
+              ("blauw", 0, 8), ("alfa", 0, 9)]
+    defs = "".join(f'<FieldDefn index="{i}"><Name>{n}</Name><Type>{t}</Type><Usage>{u}</Usage>'
+                   "</FieldDefn>" for i, (n, t, u) in enumerate(fields))
+    rows = "".join(
+        f'<Row index="{i}"><F>{code}</F><F>{escape(labels.get(code, str(code)))}</F>'
+        + "".join(f"<F>{c}</F>" for c in colour) + "<F>255</F></Row>"
+        for i, (code, colour) in enumerate(rgb.items()))
+    return ('<PAMDataset><PAMRasterBand band="1"><CategoryNames>' + names + "</CategoryNames>"
+            f'<GDALRasterAttributeTable tableType="thematic">{defs}{rows}'
+            "</GDALRasterAttributeTable></PAMRasterBand></PAMDataset>\n")
+
+
+def write_map_styles(cog: str | os.PathLike[str], soort: str) -> list[Path]:
+    """Write the QGIS styles of map COG ``cog`` and of its class COG (``.qml`` beside each):
+    graduated on the score band with the map's class limits, paletted on the class COG."""
+    cog = Path(cog)
+    with rasterio.open(cog) as src:
+        breaks = json.loads(src.tags().get("KLASSEGRENZEN", "[]"))
+    score_style = cog.with_name(style_file(cog.name))
+    class_style = cog.with_name(style_file(klasse_file(cog.name)))
+    write_text_atomic(score_style, graduated_qml(soort, breaks))
+    write_text_atomic(class_style, paletted_qml(soort))
+    return [score_style, class_style]
+
+
+def write_qgis_copies(folder: str | os.PathLike[str], files: Sequence[WrittenFile], *,
+                      soort: str, datum: datetime, versie: int | None) -> list[WrittenFile]:
+    """For every map COG (``soort == "cog"`` with a catalog id) among a run's ``files`` in
+    ``folder``: its class COG (:func:`write_klasse_cog`) and both QGIS styles; returns them
+    as ``klasse-cog``, ``pam`` and ``qgis-stijl`` files."""
+    written: list[WrittenFile] = []
+    for item in files:
+        if item.soort != "cog" or not item.kaart_id:
+            continue
+        cog = Path(folder) / Path(item.pad).name
+        target = write_klasse_cog(cog, soort=soort, datum=datum, versie=versie)
+        written += [WrittenFile(Path(target.name), "klasse-cog", item.aantal),
+                    WrittenFile(Path(target.name + ".aux.xml"), "pam")]
+        written += [WrittenFile(Path(p.name), "qgis-stijl") for p in write_map_styles(cog, soort)]
+    return written

@@ -170,7 +170,7 @@ def build_gecombineerd(
         if tables:
             write_objects_gpkg(run.file(OBJECTS_FILE, "geopackage",
                                         aantal=int(sum(len(t) for t in tables.values()))),
-                               tables, synthetisch=synthetic,
+                               tables, synthetisch=synthetic, legenda=GECOMBINEERD.soort,
                                beschrijving=f"Objecten gecombineerde kaart {area.naam}")
         run.write_verantwoording(run.document(
             grid=g_grid, cells=int(mask.sum()), gecombineerd=section,

@@ -30,9 +30,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from geo.atomic import VersionedDir
+from geo.atomic import VersionedDir, list_versions
 from geo.catalog import Catalog, KaartEntry, make_kaart_id
 from geo.errors import InvalidRequestError
+from geo.export.cog import write_qgis_copies
 from geo.export.verantwoording import (
     Kaartverantwoording,
     build_verantwoording,
@@ -83,6 +84,7 @@ class RunWriter:
     verantwoording: Kaartverantwoording | None = None
     grid: Grid | None = None
     final: Path | None = None
+    tagged_version: int | None = None
 
     def kaart_id(self, thema: str = TOTAL) -> str:
         """Catalog id of one of this run's maps."""
@@ -108,10 +110,20 @@ class RunWriter:
             vertrouwelijkheid=self.vertrouwelijkheid,
             outputs=[f.uitvoer() for f in self.files], timestamp=self.stamp, **sections)
 
+    def expected_version(self) -> int:
+        """The version number this run will get if no other run of its kind finishes first
+        (the class COGs carry it; :func:`finish_run` rewrites them if it turns out wrong)."""
+        versions = list_versions(self.werkmap.run_parent(self.area.id, self.kind.soort))
+        return int(versions[-1].name[1:]) + 1 if versions else 1
+
     def write_verantwoording(self, document: Kaartverantwoording) -> None:
         """Write ``kaartverantwoording.json`` (last file of every run), after the tile-serving
-        copies of the run's maps (:func:`geo.export.webcog.write_web_copies`)."""
+        copies of the run's maps (:func:`geo.export.webcog.write_web_copies`) and their class
+        COGs and QGIS styles (:func:`geo.export.cog.write_qgis_copies`)."""
         self.files += write_web_copies(self.path, self.files)
+        self.tagged_version = self.expected_version()
+        self.files += write_qgis_copies(self.path, self.files, soort=self.kind.soort,
+                                        datum=self.stamp, versie=self.tagged_version)
         write_verantwoording(self.path / VERANTWOORDING_FILE, document)
         self.files.append(WrittenFile(Path(VERANTWOORDING_FILE), "kaartverantwoording"))
         self.verantwoording = document
@@ -141,6 +153,9 @@ def finish_run(writer: RunWriter, *, maps: Sequence[CatalogMap] = (),
         raise RuntimeError("finish_run na een volledig geschreven run (met verantwoording)")
     final = writer.final
     versie = int(final.name[1:])
+    if versie != writer.tagged_version:  # another run of the kind took the expected number
+        write_qgis_copies(final, writer.files, soort=writer.kind.soort, datum=writer.stamp,
+                          versie=versie)
     if writer.verantwoording.versie is None:  # the number is only known after the rename
         writer.verantwoording = writer.verantwoording.model_copy(update={"versie": versie})
         write_verantwoording(final / VERANTWOORDING_FILE, writer.verantwoording)

@@ -6,6 +6,7 @@ from typing import Annotated
 
 import typer
 
+from geo.errors import InvalidRequestError
 from geo.paths import Werkmap
 from kaart.cli._app import app
 from kaart.cli._common import JsonOpt, Output, WerkmapOpt, command, open_werkmap
@@ -56,6 +57,21 @@ EchtOpt = Annotated[
 ]
 
 
+LandOpt = Annotated[
+    bool,
+    typer.Option(
+        "--land",
+        help="SYNTHETISCHE demodata voor heel Nederland (342 gemeenten, echte CBS-grenzen), "
+        "met dezelfde generator als de Limburgse demo; met --provincie alleen die provincies.",
+    ),
+]
+ProvincieOpt = Annotated[
+    list[str] | None,
+    typer.Option("--provincie", help="Met --land: alleen deze provincie (mag vaker), "
+                                     "bijvoorbeeld Zeeland."),
+]
+
+
 @app.command("demo", help=_HELP)
 def demo(
     seed: SeedOpt = 1,
@@ -63,13 +79,23 @@ def demo(
     json_output: JsonOpt = False,
     alles: AllesOpt = False,
     echt: EchtOpt = False,
+    land: LandOpt = False,
+    provincie: ProvincieOpt = None,
 ) -> None:
     """Genereer synthetische demodata voor Limburg in de werkmap."""
     from geo.layers.demo import DEMO_LAYERS
     from services.demo import write_demo_layers
 
     with command("demo", json_output) as out:
+        if provincie and not land:
+            raise InvalidRequestError("--provincie hoort bij --land.", parameter="provincie")
+        if land and (alles or echt):
+            raise InvalidRequestError("--land gaat niet samen met --alles of --echt.",
+                                      parameter="land")
         wm = open_werkmap(werkmap)
+        if land:
+            _land_demo(out, wm, seed, provincie)
+            return
         if echt:
             from kaart.cli.demo_echt import real_demo
 
@@ -95,6 +121,34 @@ def demo(
             out.summary("Let op: de bestaande invoerlagen in deze werkmap zijn vervangen.")
         if alles:
             _build_outputs(out, wm)
+
+
+def _land_demo(out: Output, werkmap: Werkmap, seed: int, provincies: list[str] | None) -> None:
+    """``kaart demo --land``: the national synthetic layers, progress per province."""
+    from geo.layers.demo.land import LAND_LAYERS, provinces
+    from services.demo import write_land_layers
+
+    chosen = provinces(provincies)
+    with out.progress() as progress:
+        task = progress.add_task("Demolagen per provincie", total=len(chosen) + 1)
+
+        def step(name: str, done: int, total: int) -> None:
+            progress.update(task, completed=done, description=f"Gegenereerd: {name}")
+
+        layers = write_land_layers(werkmap, seed, chosen, on_province=step)
+        progress.update(task, completed=len(chosen) + 1, description="Geschreven")
+    counts = layers.counts
+    out.wrote(layers.path, soort="geopackage", aantal=sum(counts.values()), synthetisch=True)
+    out.data(seed=seed, synthetisch=True, lagen=counts, provincies=chosen,
+             vervangen=layers.replaced)
+    out.summary("[bold yellow]SYNTHETISCHE DEMODATA[/] — verzonnen objecten en incidenten "
+                "binnen de echte gemeentegrenzen; niet gebruiken voor echte beslissingen.")
+    out.summary(f"  provincies               {len(chosen):>6} ({', '.join(chosen)})")
+    for kind in LAND_LAYERS:
+        out.summary(f"  {_LABELS[kind]:<24} {counts.get(kind, 0):>6}")
+    out.summary(f"Geschreven naar {layers.path} (seed {seed}).")
+    if layers.replaced:
+        out.summary("Let op: de bestaande invoerlagen in deze werkmap zijn vervangen.")
 
 
 def _build_outputs(out: Output, werkmap: Werkmap) -> None:

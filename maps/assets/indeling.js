@@ -103,7 +103,7 @@
   /* Panels other scripts add (the served viewer's search and analysis, maps/assets/
    * objecten.js) fold too: the heading (or the label) names the button. */
   var ADOPT = {"kaart-analyse": [4, "Gebied analyseren"], "kaart-zoek": [5, "Zoek object"],
-               "kaart-versies": [1.5, "Versies"]};  /* versies.js; folds before the info panel */
+               "kaart-versies": [0, "Versies"]};  /* versies.js (version picker): folds first */
 
   Layout.prototype._adopt = function () {
     var self = this, container = this.map.getContainer();

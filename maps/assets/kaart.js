@@ -311,7 +311,7 @@
       map.addLayer(config.plain);
       map.getContainer().classList.add("kaart-offline");
       foldablePanel(map, layout, "bottomleft", "kaart-melding",
-        "Achtergrondkaart niet bereikbaar (offline): kaart zonder achtergrond getoond.",
+        "Achtergrondkaart niet bereikbaar (offline): eigen achtergrond getoond.",
         "Geen achtergrondkaart", 0);
       layout.update();
     });

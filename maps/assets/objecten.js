@@ -121,6 +121,7 @@
         });
         L.DomEvent.disableClickPropagation(box);
         L.DomEvent.disableScrollPropagation(box);
+        self.searchBox = box;
         return box;
       }
     });
@@ -225,11 +226,12 @@
         intro.appendChild(document.createTextNode(
           " objecten in het gebied (aantal per thema en klasse):"));
         result.appendChild(intro);
-        result.appendChild(self.countsTable(data.telling));
+        /* downloads first: they stay reachable above the legend on small screens */
         result.appendChild(self.downloadLink(params, "csv", "Download CSV (" +
           data.aantal_gevonden + " objecten)", "kaart-analyse-csv", config.csvName));
         result.appendChild(self.downloadLink(params, "xlsx", "Download XLSX",
           "kaart-analyse-xlsx", config.csvName.replace(/\.csv$/, ".xlsx")));
+        result.appendChild(self.countsTable(data.telling));
       }, function () {
         result.textContent = "Tellen lukte niet; probeer het opnieuw.";
       });

@@ -183,19 +183,27 @@
     }
   };
 
+  /* The button that opens the table: in the page's bar above the map when there is one
+   * (never covered by map panels), else as a map control. */
   Table.prototype.addButton = function () {
     var self = this;
+    var button = self.h.el("button", "kaart-knop kaart-tabel-open", "Objectentabel");
+    button.type = "button";
+    button.id = "kaart-objecttabel-knop";
+    button.setAttribute("aria-controls", "kaart-objecttabel");
+    button.setAttribute("aria-expanded", "false");
+    button.addEventListener("click", function () { self.toggle(self.panel.hidden); });
+    self.button = button;
+    var bar = document.querySelector(".kaartbalk");
+    if (bar) {
+      var form = bar.querySelector("form");
+      bar.insertBefore(button, form ? form.nextSibling : bar.firstChild);
+      return;
+    }
     var Control = L.Control.extend({
       onAdd: function () {
-        var box = self.h.el("div", "leaflet-bar kaart-tabel-knop");
-        var button = self.h.el("button", "kaart-knop", "Objectentabel");
-        button.type = "button";
-        button.id = "kaart-objecttabel-knop";
-        button.setAttribute("aria-controls", "kaart-objecttabel");
-        button.setAttribute("aria-expanded", "false");
-        button.addEventListener("click", function () { self.toggle(self.panel.hidden); });
+        var box = self.h.el("div", "kaart-paneel kaart-tabel-knop");
         box.appendChild(button);
-        self.button = button;
         L.DomEvent.disableClickPropagation(box);
         return box;
       }

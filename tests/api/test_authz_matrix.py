@@ -105,6 +105,9 @@ def test_anonymous_and_bad_tokens_get_nothing(app, client, tokens):
                                   headers=headers, follow_redirects=False)
             assert not any(s in response.content for s in SECRETS), (route, headers)
             if response.headers.get("content-type", "").startswith("application/problem+json"):
+                if response.status_code == 429 and headers.get("Authorization", "").startswith(
+                        "Basic "):  # every route tries admin:admin: the login throttle stops it
+                    continue
                 assert response.status_code == 401, (route, headers)
                 assert response.json()["code"] == "niet_ingelogd"
             else:  # pages send browsers to the login form

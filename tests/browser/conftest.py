@@ -12,6 +12,7 @@ import socket
 import subprocess
 import sys
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -73,8 +74,16 @@ def server(browser_werkmap, tmp_path_factory):
             add_user(session, name, PASSWORD, rol, ensure_organisation(session, org, codes))
         session.commit()
     app.state.engine.dispose()
+    with run_uvicorn(env, tmp_path_factory.mktemp("log") / "uvicorn.log") as base:
+        yield base
+
+
+@contextmanager
+def run_uvicorn(env: dict[str, str], log_path: Path):
+    """The app under uvicorn on a free 127.0.0.1 port (``env`` configures it); yields the
+    base URL and stops the process afterwards."""
     port = _free_port()
-    log = open(tmp_path_factory.mktemp("log") / "uvicorn.log", "w")  # noqa: SIM115
+    log = open(log_path, "w")  # noqa: SIM115
     process = subprocess.Popen(
         [sys.executable, "-m", "uvicorn", "api.app:create_app", "--factory", "--host",
          "127.0.0.1", "--port", str(port), "--log-level", "warning"],
@@ -92,13 +101,15 @@ def server(browser_werkmap, tmp_path_factory):
     else:
         process.terminate()
         raise RuntimeError("uvicorn startte niet binnen 30 s")
-    yield base
-    process.terminate()
     try:
-        process.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        process.kill()
-    log.close()
+        yield base
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+        log.close()
 
 
 def block_network(page, allowed: tuple[str, ...]) -> list[str]:

@@ -48,14 +48,17 @@ def test_json_lists_files_that_exist(wm):
     payload = json.loads(result.stdout)
     assert payload["ok"] and payload["commando"] == "gelegenheid"
     paths = [Path(item["pad"]) for item in payload["geschreven"]]
-    # 12 analyst files + a Web Mercator serving copy per map COG (geo.export.webcog)
-    assert len(paths) == 17 and all(p.is_file() for p in paths)
+    # 12 analyst files + per map COG a Web Mercator serving copy (geo.export.webcog) and for
+    # QGIS a class COG, its .aux.xml and two .qml styles (geo.export.cog.write_qgis_copies)
+    assert len(paths) == 37 and all(p.is_file() for p in paths)
     assert sum(p.name.endswith(".web.tif") for p in paths) == 5
+    assert sum(p.name.endswith(".klasse.tif") for p in paths) == 5
+    assert sum(p.name.endswith(".qml") for p in paths) == 10
     assert all(p.parent == wm.resolve() / "kaarten/GM0981/gelegenheid/v0001" for p in paths)
     assert sorted(payload["kaart_ids"]) == sorted(
         f"GM0981-gelegenheid-{t}" for t in
         ["bedrijventerreinen", "buitengebied", "havens", "totaal", "vakantieparken"])
-    assert payload["aantallen"] == {"gebieden": 1, "bestanden": 17, "kaarten": 5, "objecten": 7}
+    assert payload["aantallen"] == {"gebieden": 1, "bestanden": 37, "kaarten": 5, "objecten": 7}
     assert payload["synthetisch"] is True
     (top,) = payload["top_objecten"]["havens"]
     assert top["id"] == "HV0" and top["gemeentenaam"] == "Vaals" and 1 <= top["klasse"] <= 5
@@ -72,7 +75,7 @@ def test_dutch_summary_with_top_objects(wm):
     assert "Synthetische demodata" in out
     assert "Bedrijventerreinen — hoogste objectscores:" in out
     assert "1. Terrein GM0981-" in out and "(Vaals): score " in out
-    assert "17 bestanden geschreven" in out
+    assert "37 bestanden geschreven" in out
 
 
 def test_per_gemeente(wm):

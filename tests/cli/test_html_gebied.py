@@ -92,3 +92,17 @@ def test_html_gebied_errors_are_dutch_and_specific(werkmap, tmp_path, gebied, co
 def test_help_names_every_kind_of_area():
     result = CliRunner().invoke(app, ["html", "--help"], env={"COLUMNS": "200"})
     assert "veiligheidsregio" in result.stdout and "provincie" in result.stdout
+
+
+def test_online_background_only_when_asked(werkmap, tmp_path):
+    """Issue 14 item 6: a standalone file contacts nothing unless --online-achtergrond."""
+    import re
+
+    for args, hosts in (([], []), (["--online-achtergrond"], ["https://service.pdok.nl"])):
+        target = tmp_path / f"vaals{len(args)}.html"
+        code, data = _html(werkmap, target, "--gemeente", "Vaals", *args)
+        assert code == 0 and data["online_achtergrond"] is bool(args)
+        policy = re.search(r'Content-Security-Policy" content="([^"]+)"',
+                           target.read_text(encoding="utf-8")).group(1)
+        assert re.findall(r"https?://[^ ;]+", policy) == hosts
+        assert ("service.pdok.nl/brt" in target.read_text(encoding="utf-8")) is bool(args)

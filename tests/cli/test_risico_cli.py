@@ -61,7 +61,9 @@ def test_full_chain_with_json(werkmap, tmp_path):
     assert payload["ok"] and payload["vertrouwelijk"] is True
     assert payload["kaart_ids"] == ["GM0983-risico-totaal"]
     assert [Path(w["pad"]).name for w in payload["geschreven"]] == [
-        "risicokaart.tif", "risicokaart.web.tif", "kaartverantwoording.json"]
+        "risicokaart.tif", "risicokaart.web.tif", "risicokaart.klasse.tif",
+        "risicokaart.klasse.tif.aux.xml", "risicokaart.qml", "risicokaart.klasse.qml",
+        "kaartverantwoording.json"]
 
     result, payload = run("gecombineerd", "--gemeente", "Venlo", "--json")
     assert result.exit_code == 0, result.stdout
@@ -83,7 +85,10 @@ def test_full_chain_with_json(werkmap, tmp_path):
     # the evaluation and the learned map it scored (issue 13 item 6), both listed
     assert sorted(Path(w["pad"]).name for w in payload["geschreven"]) == sorted([
         "evaluatie.csv", "trefkans.png", "kaartverantwoording.json", "gelegenheidskaart.tif",
-        "gelegenheidskaart.web.tif", "gewichten.csv", "kaartverantwoording.json"])
+        "gelegenheidskaart.web.tif", "gewichten.csv", "kaartverantwoording.json",
+        # for QGIS (geo.export.cog.write_qgis_copies)
+        "gelegenheidskaart.klasse.tif", "gelegenheidskaart.klasse.tif.aux.xml",
+        "gelegenheidskaart.qml", "gelegenheidskaart.klasse.qml"])
     learned = payload["evaluatie"]["geleerde_kaart"]
     assert learned["kaart_id"] == "GM0983-gelegenheid_geleerd-totaal" and learned["versie"] == 2
     result, _ = run("evalueer", "--gemeente", "Venlo", "--tot", "2025-01-01")

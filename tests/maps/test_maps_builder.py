@@ -23,8 +23,9 @@ def test_public_map_has_layers_but_no_confidential_maps(built_werkmap):
     html = _html(build_gemeente_map(outputs))
     for name in ("Gelegenheidskaart — totaal", "Gelegenheidskaart — Bedrijventerreinen",
                  "Gemeentegrenzen", "Bedrijventerreinen (objecten)", "Vakantieparken (objecten)",
-                 "Buitengebied (objecten)", "OpenStreetMap", "Geen achtergrond"):
+                 "Buitengebied (objecten)", "Eigen achtergrond (offline)", "Geen achtergrond"):
         assert _has(html, name), name
+    assert "openstreetmap" not in html.lower()  # no third party unless configured
     assert "Risicokaart" not in html and "Gecombineerde kaart" not in html
     assert "Synthetische demodata" in html
     assert "L.control.fullscreen" in html or "fullscreen" in html.lower()

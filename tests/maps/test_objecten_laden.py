@@ -62,3 +62,22 @@ def test_served_page_size_does_not_grow_with_objects(vaals):
 def test_standalone_ignores_the_object_api(vaals):
     html = build_gemeente_map(vaals, standalone=True, object_api=API).get_root().render()
     assert "KaartObjecten.init" not in html and "Bedrijvenpark Oost" in html
+
+
+def test_boundaries_of_the_country_make_a_small_page_a_gemeente_looks_the_same():
+    import json
+
+    import shapely
+
+    from geo.layers.gemeenten import reference_gemeenten
+    from maps.builder import screen_boundaries
+
+    land = reference_gemeenten().to_crs("EPSG:4326")
+    full = len(json.dumps(land.__geo_interface__))
+    simple = screen_boundaries(land.geometry, tuple(land.total_bounds))
+    assert len(json.dumps(land.set_geometry(simple).__geo_interface__)) < full / 3
+    assert simple.is_valid.all() and not simple.is_empty.any() and len(simple) == 342
+    vaals = land.loc[land["gemeentecode"] == "GM0981"]
+    shown = screen_boundaries(vaals.geometry, tuple(vaals.total_bounds))
+    # within ~2 m (2e-5°) of the real line: the same on screen at any zoom a gemeente uses
+    assert shapely.hausdorff_distance(shown.iloc[0], vaals.geometry.iloc[0]) < 4e-5

@@ -11,8 +11,9 @@ import shutil
 from pathlib import Path
 
 import geopandas as gpd
-import pyogrio
 from shapely.geometry import Point
+
+from geo.export.objects import object_layers
 
 HOSTILE = '<img src=x onerror="alert(1)">'
 EXPECTED = {"omhoog": ["GM0981-BT2"], "omlaag": ["GM0981-VP1"], "nieuw": ["GM0981-NIEUW"],
@@ -24,7 +25,7 @@ def add_changed_version(run_parent: Path) -> Path:
     target = run_parent / "v0002"
     shutil.copytree(run_parent / "v0001", target)
     path = target / "objecten.gpkg"
-    layers = {name: gpd.read_file(path, layer=name) for name, _ in pyogrio.list_layers(path)}
+    layers = {name: gpd.read_file(path, layer=name) for name in object_layers(path)}
     layers["bedrijventerreinen"].loc[
         layers["bedrijventerreinen"]["id"] == "GM0981-BT2", "klasse"] = 3
     layers["vakantieparken"].loc[layers["vakantieparken"]["id"] == "GM0981-VP1", "klasse"] = 2

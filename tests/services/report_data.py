@@ -14,10 +14,10 @@ from pathlib import Path
 
 import geopandas as gpd
 import pandas as pd
-import pyogrio
 import rasterio
 
 from geo.export.cog import write_cog
+from geo.export.objects import object_layers
 from geo.layers.gemeenten import select_area
 from geo.legend import GEEN_KENMERKEN
 from geo.paths import Werkmap
@@ -44,7 +44,7 @@ def build_v1(root: Path) -> Werkmap:
 
 
 def _objects(path: Path) -> dict[str, gpd.GeoDataFrame]:
-    return {layer: gpd.read_file(path, layer=layer) for layer, _ in pyogrio.list_layers(path)}
+    return {layer: gpd.read_file(path, layer=layer) for layer in object_layers(path)}
 
 
 def make_v2(werkmap: Werkmap) -> dict[str, tuple[str, str]]:

@@ -21,6 +21,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from report_data import CHANGED_CELLS, HOSTILE, build_v1, make_v2  # noqa: E402
 
 from geo.errors import KaartNotFoundError  # noqa: E402
+from geo.export.objects import object_layers  # noqa: E402
 from kaart.cli import app  # noqa: E402
 from services.versions import compare_versions, list_area_versions  # noqa: E402
 
@@ -113,7 +114,7 @@ def test_two_real_builds_with_a_modified_layer(tmp_path):
 
     def classes(version: int) -> dict[tuple[str, str], int]:
         path = werkmap.run_parent("GM0981", "gelegenheid") / f"v{version:04d}" / "objecten.gpkg"
-        return {(f.thema, f.id): int(f.klasse) for layer, _ in pyogrio.list_layers(path)
+        return {(f.thema, f.id): int(f.klasse) for layer in object_layers(path)
                 for f in gpd.read_file(path, layer=layer).itertuples()}
 
     before, after = classes(2), classes(3)

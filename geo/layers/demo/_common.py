@@ -62,7 +62,12 @@ class DemoArea:
     @classmethod
     def limburg(cls) -> DemoArea:
         """Load the 31 Limburg gemeenten and their inhabitants."""
-        frame = select_area(provincie="Limburg").gemeenten
+        return cls.provincie("Limburg")
+
+    @classmethod
+    def provincie(cls, name: str) -> DemoArea:
+        """Load the gemeenten of one province (CBS reference) and their inhabitants."""
+        frame = select_area(provincie=name).gemeenten
         frame = frame.sort_values("gemeentecode").reset_index(drop=True)
         frame["inwoners"] = _inhabitants(frame)
         frame["km2"] = frame.geometry.area / 1e6

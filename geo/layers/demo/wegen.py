@@ -40,7 +40,9 @@ EXIT_SPACING_M = 2_500.0
 EXIT_LENGTH_M = 350.0
 
 
-def generate_wegen(area: DemoArea, kernen: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+def generate_wegen(area: DemoArea, kernen: gpd.GeoDataFrame,
+                   motorway_routes: dict[str, list[tuple[float, float]]] | None = None
+                   ) -> gpd.GeoDataFrame:
     """Road lines with ``soort`` (snelweg, afrit, hoofdweg) and ``naam``.
 
     Parameters
@@ -49,11 +51,13 @@ def generate_wegen(area: DemoArea, kernen: gpd.GeoDataFrame) -> gpd.GeoDataFrame
         The Limburg gemeenten; roads are clipped to their union.
     kernen : GeoDataFrame
         Kernen with ``naam``, ``inwoners`` and ``hoofdkern`` (exits serve them).
+    motorway_routes : dict, optional
+        Motorway name → WGS84 waypoints; default the Limburg :data:`MOTORWAYS`.
     """
     outline = area.geometry
     names, soorten, lines = [], [], []
     motorways = []
-    for name, waypoints in MOTORWAYS.items():
+    for name, waypoints in (MOTORWAYS if motorway_routes is None else motorway_routes).items():
         clipped = LineString(lonlat_to_rd(waypoints)).intersection(outline)
         if clipped.is_empty:
             continue

@@ -22,7 +22,7 @@ from geo.export.run import build_gelegenheid, build_gelegenheid_many
 from geo.layers.gemeenten import select_area, split_per_gemeente
 from geo.legend import GEEN_KENMERKEN
 from geo.paths import Werkmap
-from geo.runs import TOTAL, map_file, web_file
+from geo.runs import GELEGENHEID_FILE, TOTAL, klasse_file, map_file, style_file, web_file
 from geo.scoring.explain import explain_point
 
 _spec = importlib.util.spec_from_file_location(
@@ -79,7 +79,10 @@ def test_run_writes_every_output_and_registers(built):
                             "volledigheid.tif"]
                            + [f"thema_{t}.tif" for t in THEMES]
                            + [f"uitleg_{t}.tif" for t in THEMES]
-                           + [web_file(map_file(t)) for t in (*THEMES, TOTAL)])
+                           + [web_file(map_file(t)) for t in (*THEMES, TOTAL)]
+                           + [n for t in (*THEMES, TOTAL) for n in (
+                               klasse_file(map_file(t)), klasse_file(map_file(t)) + ".aux.xml",
+                               style_file(map_file(t)), style_file(klasse_file(map_file(t))))])
     assert sorted(item.pad for item in run.files) == sorted(run.run_dir / n for n in names)
     for name in names:
         if name.endswith(".tif"):
@@ -106,7 +109,7 @@ def test_run_writes_every_output_and_registers(built):
     assert entries["GM0981-gelegenheid-havens"].cog == "thema_havens.tif"
 
     layers = sorted(name for name, _ in pyogrio.list_layers(run.run_dir / "objecten.gpkg"))
-    assert layers == THEMES
+    assert layers == sorted([*THEMES, "layer_styles"])  # QGIS styles table beside the themes
 
 
 def test_objects_only_in_area_with_gemeente(built):
@@ -205,3 +208,19 @@ def test_kaartverantwoording_names_the_run_version(wm, vaals):
         assert doc["versie"] == number == run.versie == run.verantwoording.versie
     general = dict(next(s for s in describe_verantwoording(doc) if s.title == "Algemeen").rows)
     assert general["Versie"] == "2"
+    for run, number in ((first, 1), (second, 2)):  # the QGIS class COG carries it too
+        with rasterio.open(run.run_dir / klasse_file(GELEGENHEID_FILE)) as src:
+            assert src.tags()["KAART_VERSIE"] == str(number)
+
+
+def test_class_cog_version_rewritten_when_another_run_took_the_number(wm, vaals, monkeypatch):
+    """The class COG is tagged with the expected version before the folder gets its number;
+    when a concurrent run took that number, finish_run rewrites the tag."""
+    from geo.export.writer import RunWriter
+
+    monkeypatch.setattr(RunWriter, "expected_version", lambda self: 7)
+    run = build_gelegenheid(wm, vaals, cellsize=CELL)
+    assert run.versie == 1
+    with rasterio.open(run.run_dir / klasse_file(GELEGENHEID_FILE)) as src:
+        assert src.tags()["KAART_VERSIE"] == "1"
+    assert cog_validate(run.run_dir / klasse_file(GELEGENHEID_FILE), quiet=True)[0]

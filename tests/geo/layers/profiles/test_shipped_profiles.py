@@ -1,7 +1,7 @@
 """Every shipped profile, on the real file it was written for or a fixture with the real layout.
 
-Real files: ``../shared/data/echt`` beside the checkout (or ``KAART_ECHT_DATA``); they are read-only and the
-IBIS file is never copied into ``data/`` (no licence statement came with it).
+Real files: ``../shared/data/echt`` beside the checkout (or ``KAART_ECHT_DATA``); they are
+read-only and the IBIS file is never copied into ``data/`` (no licence statement came with it).
 """
 
 import os
