@@ -21,7 +21,14 @@ from fastapi.templating import Jinja2Templates
 from api import audit
 from api.auth import Principal
 from api.authz import may_see, may_see_confidential
-from api.deps import CatalogDep, OptionalUser, SessionDep, csrf_token, visible_entries
+from api.deps import (
+    CatalogDep,
+    OptionalUser,
+    SessionDep,
+    SettingsDep,
+    csrf_token,
+    visible_entries,
+)
 from api.security_headers import add_nonce, csp_nonce
 from api.urls import api_path
 from api.viewer_versions import add_version_picker
@@ -161,7 +168,7 @@ def start_page(request: Request, user: OptionalUser, catalog: CatalogDep) -> Res
 
 @router.get("/gebied/{gebied_id}", response_class=HTMLResponse)
 def map_page(request: Request, user: OptionalUser, catalog: CatalogDep, session: SessionDep,
-             gebied_id: Annotated[str, PathParam(max_length=200)],
+             settings: SettingsDep, gebied_id: Annotated[str, PathParam(max_length=200)],
              kaart: Annotated[str | None, Query(max_length=200)] = None) -> Response:
     """De interactieve kaart van een gebied (alleen de kaarten die je mag zien)."""
     if user is None:
@@ -186,7 +193,7 @@ def map_page(request: Request, user: OptionalUser, catalog: CatalogDep, session:
     m = build_gemeente_map(outputs, tiles_url=TILES_URL, allowed_kinds=ALL_KINDS,
                            show_kaart=chosen.kaart_id,
                            object_api=object_api(request, entries),
-                           background=request.app.state.settings.background())
+                           background=settings.background())
     add_version_picker(m, request, entries, outputs.gebied_naam)  # versies.js (planner)
     root = m.get_root()
     root.render()

@@ -149,7 +149,9 @@ def test_gecombineerd_run_objects_and_privacy(setup):
     assert (klasse[~mask] == 0).all() and np.isnan(score[~mask]).all()
     assert np.nanmin(score) > 0 and np.nanmax(score) <= 1
     gpkg = run.run_dir / "objecten.gpkg"
-    assert [name for name, _ in pyogrio.list_layers(gpkg)] == ["bedrijventerreinen"]
+    # the object layers, plus QGIS's layer_styles table (its styles apply on open)
+    assert [name for name, _ in pyogrio.list_layers(gpkg)] == ["bedrijventerreinen",
+                                                                 "layer_styles"]
     objects = gpd.read_file(gpkg, layer="bedrijventerreinen").set_index("id")
     assert (objects.geom_type != "Point").all()
     assert objects.loc["BT1", "risico_niveau"] == "hoog"
