@@ -39,6 +39,12 @@
     return corner && corner.classList.contains("leaflet-left") ? "left" : "right";
   }
 
+  /* A panel the user opened, or is working in (typing a search: its list of hits grows
+   * and must not fold the panel away under the cursor), is never folded by the layout. */
+  function kept(item) {
+    return item.wish === "open" || item.box.contains(document.activeElement);
+  }
+
   function setOpen(item, open) {
     item.box.classList.toggle("kaart-ingeklapt", !open);
     item.button.setAttribute("aria-expanded", open ? "true" : "false");
@@ -151,7 +157,7 @@
     this._shiftRight(false);
     this.steps.forEach(function (apply) { apply(false); });
     this.items.forEach(function (item) {
-      setOpen(item, item.wish !== "closed" && !(fold === 2 || (fold && item.wish !== "open")));
+      setOpen(item, item.wish !== "closed" && !(fold === 2 || (fold && !kept(item))));
     });
     var small = container.clientWidth < 560 || container.clientHeight < 480;
     var actions = [function () { container.classList.add("kaart-compact"); }];
@@ -161,7 +167,7 @@
     if (small) {  /* a phone or a zoomed-in page: start compact, panels as buttons */
       container.classList.add("kaart-compact");
       this.steps.forEach(function (apply) { apply(true); });
-      this.items.forEach(function (item) { if (item.wish !== "open") { setOpen(item, false); } });
+      this.items.forEach(function (item) { if (!kept(item)) { setOpen(item, false); } });
     }
     /* fold, lowest rank first, the panels on the side (left/right) where controls collide;
      * when none is left there, take the next compaction step */
@@ -171,7 +177,7 @@
       if (!hit.length) { break; }
       hit.forEach(function (el) { sides[side(el)] = true; });
       var victim = items.filter(function (item) {
-        return item.wish !== "open" && sides[side(item.box)] &&
+        return !kept(item) && sides[side(item.box)] &&
                !item.box.classList.contains("kaart-ingeklapt");
       })[0];
       if (victim) { setOpen(victim, false); } else if (next < actions.length) { actions[next++](); }

@@ -40,7 +40,10 @@ def regio_server(regio_werkmap, tmp_path_factory):
     database = tmp_path_factory.mktemp("regio-db") / "kaart.db"
     env = {**os.environ, "KAART_OMGEVING": "test", "KAART_WERKMAP": str(werkmap.root),
            "KAART_DATABASE_URL": f"sqlite:///{database}",
-           "KAART_GEHEIME_SLEUTEL": secrets.token_urlsafe(48), "PYTHONPATH": str(ROOT)}
+           "KAART_GEHEIME_SLEUTEL": secrets.token_urlsafe(48), "PYTHONPATH": str(ROOT),
+           # no tile background: this test refuses every outside request (the PDOK default
+           # and its CSP are tested in tests/browser/test_achtergrond.py)
+           "KAART_ACHTERGROND_URL": ""}
     app = create_app(Settings(omgeving="test", werkmap=werkmap.root,
                               database_url=env["KAART_DATABASE_URL"],
                               geheime_sleutel=env["KAART_GEHEIME_SLEUTEL"]))
