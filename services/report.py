@@ -190,7 +190,8 @@ def _top_objects(path: Path) -> list[dict[str, Any]]:
             "thema": _THEME_TITLES.get(row.get("thema"), row.get("thema")),
             "id": row.get("id"), "naam": _text(row.get("naam")) or "(geen naam)",
             "gemeente": _text(row.get("gemeentenaam")), "klasse": _text(row.get("klasse_naam")),
-            "score": f"{row['score']:.2f}" if _known(row.get("score")) else "onbekend",
+            "score": (f"{row['score']:.2f}".replace(".", ",")  # Dutch decimal comma
+                      if _known(row.get("score")) else "onbekend"),
             "redenen": _text(row.get("top_indicatoren")),
             "volledigheid": (f"{100 * completeness:.0f}%" if _known(completeness)
                              else "niet vastgelegd"),

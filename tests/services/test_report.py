@@ -5,6 +5,7 @@ change), checked through poppler: ``pdftotext`` for the text, ``pdfinfo`` for th
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -17,11 +18,14 @@ from typer.testing import CliRunner
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from report_data import HOSTILE, build_v1, make_v2  # noqa: E402
+from report_data import HOSTILE, _tiny, build_v1, make_v2  # noqa: E402
 
+from geo.layers.gemeenten import select_area  # noqa: E402
 from geo.legend import CLASS_NAMES, SYNTHETIC_LABEL  # noqa: E402
+from geo.paths import Werkmap  # noqa: E402
 from kaart.cli import app  # noqa: E402
 from services.report import DISCLAIMER, collect_report, render_html  # noqa: E402
+from services.runs import build_gelegenheid  # noqa: E402
 
 pytestmark = pytest.mark.skipif(shutil.which("pdftotext") is None,
                                 reason="poppler-utils ontbreekt")
@@ -134,3 +138,32 @@ def test_pdf_fetches_no_files_or_urls(known, tmp_path):
     embedded, from_file = with_image(first["afbeelding"]), with_image(secret.as_uri())
     assert len(png) > 20_000
     assert embedded - from_file > len(png) // 2  # the file's image is not in the PDF
+
+
+def test_region_report_maastricht_heuvelland(tmp_path):
+    """``kaart rapport --regio Maastricht-Heuvelland`` (issue 15, done-when): title, the six
+    gemeenten, legend classes, top objects from several gemeenten, sources, synthetic label."""
+    root = tmp_path / "wm"
+    _tiny().make_tiny_werkmap(root)
+    werkmap = Werkmap.open(root)
+    build_gelegenheid(werkmap, select_area(regio="Maastricht-Heuvelland"), cellsize=100.0)
+    result = CliRunner().invoke(app, ["rapport", "--regio", "Maastricht-Heuvelland", "--uit",
+                                      str(tmp_path / "uit"), "--werkmap", str(root), "--json"])
+    assert result.exit_code == 0, result.output
+    payload = json.loads(result.stdout)
+    pdf = next(Path(f["pad"]) for f in payload["geschreven"] if f["soort"] == "pdf")
+    assert pdf.name == "rapport-regio-maastricht-heuvelland-v1.pdf"
+    text = _text(pdf)
+    assert "Informatiebeeld ondermijning — Maastricht" in text
+    for gemeente in ("Maastricht", "Meerssen", "Vaals", "Gulpen-Wittem", "Eijsden-Margraten"):
+        assert gemeente in text
+    for name in CLASS_NAMES.values():
+        assert name in text
+    assert "Objecten met de hoogste score" in text and "Airstrip GM0981" in text
+    layout = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], check=True,
+                            capture_output=True, text=True).stdout
+    top = layout[layout.index("Objecten met de hoogste score"):][:1500]
+    assert re.search(r"\b0,\d\d\b", top) and not re.search(r"\b0\.\d\d\b", top)  # 0,89
+    assert "Bronnen en licenties" in text and SYNTHETIC_LABEL in text
+    assert " ".join(DISCLAIMER.split()) in text
+    assert "Risicokaart" not in text
