@@ -39,10 +39,15 @@
     return corner && corner.classList.contains("leaflet-left") ? "left" : "right";
   }
 
-  /* A panel the user opened, or is working in (typing a search: its list of hits grows
-   * and must not fold the panel away under the cursor), is never folded by the layout. */
+  /* A panel the user opened, or is typing in (a search: its list of hits grows and must
+   * not fold the panel away under the cursor), is never folded by the layout. Focus on a
+   * button or radio (the layer control) does not keep a panel open. */
   function kept(item) {
-    return item.wish === "open" || item.box.contains(document.activeElement);
+    var el = document.activeElement;
+    var typing = el && item.box.contains(el) &&
+      (el.tagName === "TEXTAREA" || (el.tagName === "INPUT" &&
+        /^(search|text)$/i.test(el.type || "text")));
+    return item.wish === "open" || Boolean(typing);
   }
 
   function setOpen(item, open) {
