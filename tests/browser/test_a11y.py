@@ -118,14 +118,28 @@ def test_planning_pages(axe_page, server):
     assert _serious(page) == []
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "Swagger UI (swagger-ui-py, a developer page, not in issue 14's list) nests buttons in its "
-    "operation headers (nested-interactive) and uses light colours (color-contrast); its "
-    "markup is not ours. The page does name its language now (html-has-lang)."))
-def test_api_documentation_page(axe_page, server):
+def _api_docs(axe_page, server):
+    """The /docs page once Swagger UI has drawn the operations (axe before that saw an
+    almost empty page, so the outcome depended on timing)."""
     page = axe_page("analist")
     response = page.goto(f"{server}/docs")
     assert response.status == 200
+    page.wait_for_selector(".opblock", timeout=20000)
+    return page
+
+
+def test_api_documentation_page_renders_locally(axe_page, server):
+    page = _api_docs(axe_page, server)
+    assert page.locator(".opblock").count() > 5
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "Swagger UI (swagger-ui-py, a developer page, not in issue 14's list) nests buttons in its "
+    "operation headers (nested-interactive) and uses light colours (color-contrast); its "
+    "markup is not ours. The page does name its language now (html-has-lang)."),
+    raises=AssertionError)
+def test_api_documentation_page(axe_page, server):
+    page = _api_docs(axe_page, server)
     assert _serious(page) == []
 
 
