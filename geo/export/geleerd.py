@@ -63,12 +63,7 @@ from geo.scoring.gecombineerd import combine_maps
 from geo.scoring.grid import Grid
 from geo.scoring.influence import CANDIDATES, fit_with_influence, influence_surface
 from geo.scoring.kde import bin_points
-from geo.scoring.learning import (
-    PoissonRiskLearner,
-    aggregate_cells,
-    reproducible,
-    spatial_blocks,
-)
+from geo.scoring.learning import PoissonRiskLearner, aggregate_cells, spatial_blocks
 from geo.scoring.proximity import distance
 from geo.scoring.risico import (
     class_breaks,
@@ -210,7 +205,6 @@ def learned_surface(learner: PoissonRiskLearner, features: Features
     return score.astype("float32"), classify(score, breaks), breaks
 
 
-@reproducible
 def build_geleerd(werkmap: Werkmap, area: Area, *, layers_path: str | Path | None = None,
                   tot: date | None = None, jaren: int | None = None, method: str = "poisson",
                   n_bootstrap: int = 50, block_m: float = 2000.0, random_state: int = 0,
@@ -293,7 +287,6 @@ def _write_geleerd(werkmap: Werkmap, area: Area, layers_path: Path, incidents,
         tables={"gewichten": table}, model=learner)
 
 
-@reproducible
 def compute_evaluatie(werkmap: Werkmap, area: Area, *, layers_path: str | Path | None = None,
                       split: date | None = None, test_dagen: int = 365, jaren: int | None = None,
                       method: str = "poisson", random_state: int = 0,

@@ -39,6 +39,7 @@ from geo.scoring.blocks import block_folds
 from geo.scoring.indicators import decay, quartic_kernel
 from geo.scoring.learning import PoissonRiskLearner, cv_fold_scores, poisson_model
 from geo.scoring.proximity import distance
+from geo.scoring.reproducible import reproducible
 
 FORMS = ("nabijheid-exponentieel", "nabijheid-lineair", "dichtheid")
 DISTANCES_M = (100.0, 250.0, 500.0, 1000.0, 2000.0)
@@ -195,6 +196,7 @@ def supported_candidates(
     return kept
 
 
+@reproducible
 def fit_with_influence(
     X: np.ndarray, names: Sequence[str],
     candidates: Mapping[str, Mapping[Operationalisation, np.ndarray]],

@@ -64,7 +64,6 @@ hierarchical, or phylogenetic structure. *Ecography* 40, 913-929.
 
 from __future__ import annotations
 
-import functools
 import warnings
 from collections.abc import Sequence
 
@@ -75,7 +74,6 @@ from sklearn.ensemble import HistGradientBoostingRegressor
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.linear_model import PoissonRegressor
 from sklearn.metrics import d2_tweedie_score
-from threadpoolctl import threadpool_limits
 
 from geo.errors import InvalidRequestError, NotFittedError
 from geo.scoring.blocks import aggregate_cells, block_folds, spatial_blocks
@@ -295,21 +293,6 @@ class PoissonRiskLearner:
     def _check_fitted(self) -> None:
         if not hasattr(self, "model_"):
             raise NotFittedError("Het model is nog niet getraind: roep eerst fit aan.")
-
-
-def reproducible(func):
-    """Run ``func`` with single-threaded BLAS, so a learned map is bit-identical on any machine.
-
-    OpenBLAS splits a matrix product over its threads and sums the parts in a different
-    order for another number of threads; the fitted weights then differ in the last bits
-    and the map's checksum with them. The fits are small (features × cells), so one thread
-    costs little.
-    """
-    @functools.wraps(func)
-    def wrapper(*args, **kwargs):
-        with threadpool_limits(limits=1, user_api="blas"):
-            return func(*args, **kwargs)
-    return wrapper
 
 
 def poisson_model(alpha: float) -> PoissonRegressor:
