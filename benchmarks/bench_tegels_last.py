@@ -45,7 +45,7 @@ import rasterio
 
 sys.path[:0] = [str(Path(__file__).resolve().parent.parent), str(Path(__file__).resolve().parent)]
 from bench_tiles import start_kaart, stop, warm_up  # noqa: E402
-from loadclient import run_load  # noqa: E402
+from loadclient import run_load, summarise  # noqa: E402
 
 KAART_ID = "provincie-limburg-gelegenheid-totaal"
 TMS = morecantile.tms.get("WebMercatorQuad")
@@ -237,11 +237,7 @@ async def _load_httpx(urls: list[str], headers: dict, clients: int, limit_s: flo
         start = time.perf_counter()
         await asyncio.gather(*(worker() for _ in range(clients)))
         wall = time.perf_counter() - start
-    ordered = sorted(latencies)
-    return {"n": len(ordered), "fouten": errors, "tegels_s": len(ordered) / wall,
-            "p50_ms": 1000 * statistics.median(ordered),
-            "p99_ms": 1000 * ordered[min(len(ordered) - 1, int(0.99 * len(ordered)))],
-            "max_ms": 1000 * ordered[-1]}
+    return summarise(latencies, errors, wall)
 
 
 def _is_png(status: int, body: bytes) -> bool:

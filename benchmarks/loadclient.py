@@ -78,7 +78,11 @@ async def run_load(urls: list[str], headers: dict[str, str], clients: int, limit
 
     start = time.perf_counter()
     await asyncio.gather(*(worker() for _ in range(clients)))
-    wall = time.perf_counter() - start
+    return summarise(latencies, errors, time.perf_counter() - start)
+
+
+def summarise(latencies: list[float], errors: int, wall: float) -> dict:
+    """Count, errors, tiles/s and p50/p99/max latency (ms) of one load run (both clients)."""
     ordered = sorted(latencies)
     return {"n": len(ordered), "fouten": errors, "tegels_s": len(ordered) / wall,
             "p50_ms": 1000 * statistics.median(ordered),
