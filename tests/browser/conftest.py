@@ -29,6 +29,7 @@ PASSWORD = "een-lang-testwachtwoord"
 BROWSER_USERS = {
     "vaals": ("gemeente", "Gemeente Vaals", ["GM0981"]),
     "analist": ("analist", "RIEC Limburg", ["GM0981", "GM1729"]),
+    "beheerder": ("beheerder", "Gemeente Vaals", ["GM0981"]),
 }
 
 
@@ -54,15 +55,20 @@ def browser_werkmap(tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
-def server(browser_werkmap, tmp_path_factory):
+def server_database(tmp_path_factory) -> str:
+    """The URL of the test server's SQLite database (tests may add tokens to it)."""
+    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'kaart.db'}"
+
+
+@pytest.fixture(scope="session")
+def server(browser_werkmap, server_database, tmp_path_factory):
     """Base URL of the real app served by uvicorn (users created beforehand)."""
     from api.app import create_app
     from api.settings import Settings
     from api.users import add_user, ensure_organisation
 
-    database = tmp_path_factory.mktemp("db") / "kaart.db"
     env = {**os.environ, "KAART_OMGEVING": "test", "KAART_WERKMAP": str(browser_werkmap.root),
-           "KAART_DATABASE_URL": f"sqlite:///{database}",
+           "KAART_DATABASE_URL": server_database,
            "KAART_GEHEIME_SLEUTEL": secrets.token_urlsafe(48),
            "PYTHONPATH": str(ROOT)}
     settings = Settings(omgeving="test", werkmap=browser_werkmap.root,
