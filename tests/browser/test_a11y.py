@@ -1,7 +1,8 @@
 """Issue 14 item 7: axe-core (vendored in tests/browser/vendor/axe-core, no network) runs in
 Debian Chromium on every page: login, start page, map viewer (served and standalone, also
-with panels folded on a phone), kaartverantwoording, planning, the API documentation page and
-the error page. WCAG 2.1 A/AA rules; no serious or critical violation may remain."""
+with panels folded on a phone), kaartverantwoording, planning, the API documentation page,
+the beheer page and the error page. WCAG 2.1 A/AA rules; no serious or critical violation
+may remain."""
 
 from __future__ import annotations
 
@@ -115,6 +116,19 @@ def test_planning_pages(axe_page, server):
     if response.status == 404:
         pytest.skip("geen planningspagina in deze versie")
     assert response.status == 200
+    assert _serious(page) == []
+
+
+def test_beheer_page(axe_page, server):
+    """The beheer page, also with a Dutch error next to a field."""
+    page = axe_page("beheerder")
+    response = page.goto(f"{server}/beheer")
+    assert response.status == 200
+    assert _serious(page) == []
+    page.fill("#gebruikersnaam", "x")
+    page.fill("#wachtwoord", "kort")
+    page.click("#nieuwe-gebruiker button[type=submit]")
+    page.wait_for_selector("#fout-gebruikersnaam")
     assert _serious(page) == []
 
 
