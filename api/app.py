@@ -20,6 +20,7 @@ from api.openapi import api_document, api_version_middleware
 from api.routes import (
     auth,
     beheer,
+    beheer_pages,
     health,
     kaarten,
     objecten,
@@ -41,7 +42,7 @@ SESSION_COOKIE = "kaart_sessie"
 GIL_SWITCH_S = 0.0005
 """GIL switch interval of a server process (Python's default 5 ms): a tile thread back from
 GDAL waited up to 5 ms for the busy event loop per GIL hand-over (see BENCHMARKS.md, tile load)."""
-PAGE_ROUTERS = (pages.router, planning_pages.router, auth.router)
+PAGE_ROUTERS = (pages.router, planning_pages.router, beheer_pages.router, auth.router)
 """HTML pages and the login/logout forms: their own paths (pages first: they own /inloggen)."""
 API_ROUTERS = (health.router, auth.api_router, kaarten.router, rapport.router, objecten.router,
                beheer.router, planning.router)

@@ -6,11 +6,18 @@ import re
 from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from api.auth import hash_password, new_token, token_hash
-from api.db.models import ROLES, Gebruiker, Organisatie, OrganisatieGemeente, Token
+from api.db.models import (
+    ROLES,
+    AuditRegel,
+    Gebruiker,
+    Organisatie,
+    OrganisatieGemeente,
+    Token,
+)
 from api.passwords import check_password
 from geo.errors import InvalidRequestError, KaartNotFoundError
 
@@ -87,6 +94,30 @@ def get_user(session: Session, gebruikersnaam: str) -> Gebruiker:
         raise KaartNotFoundError(f"Gebruiker '{gebruikersnaam}' bestaat niet.",
                                  parameter="gebruikersnaam")
     return user
+
+
+def organisation_user(session: Session, gebruikersnaam: str, organisatie_id: int) -> Gebruiker:
+    """The user ``gebruikersnaam`` if it belongs to organisation ``organisatie_id``; otherwise
+    the same :class:`KaartNotFoundError` as for a name that does not exist (a beheerder
+    learns nothing about other organisations)."""
+    user = session.scalar(select(Gebruiker).where(Gebruiker.gebruikersnaam == gebruikersnaam))
+    if user is None or user.organisatie_id != organisatie_id:
+        raise KaartNotFoundError(f"Gebruiker '{gebruikersnaam}' bestaat niet in je organisatie.",
+                                 parameter="gebruikersnaam")
+    return user
+
+
+def last_logins(session: Session, user_ids: Iterable[int]) -> dict[int, datetime]:
+    """When each user last logged in with the login form, from the audit log (action
+    ``inloggen``); users without such a record are absent (unknown, not 'never')."""
+    ids = list(user_ids)
+    if not ids:
+        return {}
+    rows = session.execute(
+        select(AuditRegel.gebruiker_id, func.max(AuditRegel.tijd))
+        .where(AuditRegel.actie == "inloggen", AuditRegel.gebruiker_id.in_(ids))
+        .group_by(AuditRegel.gebruiker_id))
+    return {uid: moment for uid, moment in rows if moment is not None}
 
 
 def list_users(session: Session, organisatie_id: int | None = None) -> list[Gebruiker]:

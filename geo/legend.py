@@ -71,6 +71,13 @@ The class band stores ``(gelegenheid - 1) * 3 + risico`` (1..9), 0 = nodata.
 """
 
 
+OBJECT_CLASS_PROPERTY: dict[str, str] = {
+    "gelegenheid": "klasse", "risico": "risico_klasse", "gecombineerd": "gecombineerde_klasse"}
+"""Object column with the object's class on each legend scheme (objects are coloured by the
+map that is shown; risico and gecombineerd come from the gecombineerd run's objecten.gpkg).
+The vector tiles carry exactly these columns (:mod:`api.vector_tiles`)."""
+
+
 def bivariate_class(gelegenheid: int, risico: int) -> int:
     """Class code 1..9 of a (gelegenheid, risico) pair of levels 1..3."""
     return (gelegenheid - 1) * 3 + risico

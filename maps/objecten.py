@@ -16,7 +16,7 @@ from branca.element import MacroElement
 from folium.elements import JSCSSMixin
 from folium.template import Template
 
-from geo.legend import class_labels
+from geo.legend import OBJECT_CLASS_PROPERTY, class_codes, class_labels
 from maps.style import THEME_LABELS, object_style
 
 MVT_LAYER = "objecten"
@@ -29,7 +29,10 @@ class ObjectApi:
 
     ``tiles`` is a vector tile URL template with ``{z}``, ``{x}``, ``{y}``; ``table``,
     ``download`` and ``popup`` are the endpoints of :mod:`api.routes.objecten` for the
-    same map (``kaart_id``).
+    same map (``kaart_id``). ``class_tiles`` is the vector tile template of the area's
+    gecombineerd run (its objects carry ``risico_klasse`` and ``gecombineerde_klasse``),
+    when the user may see it: the viewer draws from it while a risico or gecombineerde kaart
+    is shown, so objects take the class of the map that is shown.
     """
 
     kaart_id: str
@@ -37,6 +40,7 @@ class ObjectApi:
     table: str
     download: str
     popup: str
+    class_tiles: str | None = None
 
 
 def loader_config(api: ObjectApi, themes: list[str], gemeenten: list[tuple[str, str]],
@@ -47,15 +51,25 @@ def loader_config(api: ObjectApi, themes: list[str], gemeenten: list[tuple[str, 
         "kaartId": api.kaart_id, "mvtLayer": MVT_LAYER, "tabelUrl": api.table,
         "downloadUrl": api.download, "popupUrl": api.popup, "csvName": csv_name,
         "layers": [{"thema": t, "name": f"{THEME_LABELS.get(t, t)} (objecten)",
-                    "url": f"{api.tiles}?thema={t}"} for t in themes],
+                    "url": f"{api.tiles}?thema={t}",
+                    "classUrl": f"{api.class_tiles}?thema={t}" if api.class_tiles else None}
+                   for t in themes],
         "themes": THEME_LABELS,
-        # the embedded map's style function, per class code (one source for both maps)
-        "styles": {str(k): object_style({"properties": {"klasse": k}}) for k in classes},
-        "unknownStyle": object_style({"properties": {"klasse": None}}),
+        # per shown map kind: the class column and the embedded map's style per class code
+        # (maps/style.py's object_style: one source for both maps)
+        "columns": dict(OBJECT_CLASS_PROPERTY),
+        "styles": {kind: _kind_styles(kind) for kind in OBJECT_CLASS_PROPERTY},
         "classOrder": [str(k) for k in classes],
         "classNames": {str(k): v for k, v in classes.items()},
         "gemeenten": [list(g) for g in gemeenten],
     }
+
+
+def _kind_styles(kind: str) -> dict[str, dict[str, Any]]:
+    column = OBJECT_CLASS_PROPERTY[kind]
+    styles = {str(k): object_style({"properties": {column: k}}, kind) for k in class_codes(kind)}
+    styles["onbekend"] = object_style({"properties": {column: None}}, kind)
+    return styles
 
 
 class ObjectLoader(JSCSSMixin, MacroElement):

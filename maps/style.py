@@ -15,6 +15,7 @@ from geo.legend import (
     BIVARIATE_LEVELS,
     GEEN_KENMERKEN,
     MAP_OPACITY,
+    OBJECT_CLASS_PROPERTY,
     SYNTHETIC_LABEL,
     bivariate_class,
     class_colors,
@@ -41,11 +42,6 @@ BOUNDARY_COLOR = "#1f3b57"
 CONFIDENTIAL_LABEL = "Vertrouwelijk — bevat van politie-informatie afgeleide gegevens"
 CLASS_COLORS_BY_CODE: dict[int, str] = class_colors("gelegenheid")
 """Class colours of the gelegenheidskaart (objects have a class of it)."""
-
-OBJECT_CLASS_PROPERTY: dict[str, str] = {
-    "gelegenheid": "klasse", "risico": "risico_klasse", "gecombineerd": "gecombineerde_klasse"}
-"""Object column with the object's class on each map kind (objects are coloured by the map
-that is shown; risico and gecombineerd come from the gecombineerd run's objecten.gpkg)."""
 
 OPACITY_NOTE = (f"Kleuren zoals getekend: vakjes met {round(100 * MAP_OPACITY)}% dekking op wit, "
                 "objecten in dezelfde kleur met een donkere rand.")

@@ -149,8 +149,9 @@ def _group_without_maps(werkmap: Werkmap, gebied: str) -> str | None:
     have = [f"{naam} (--gebied {code})" for code, naam in
             zip(area.gemeenten["gemeentecode"], area.gemeenten["gemeentenaam"], strict=True)
             if code in ids]
+    option = "--land" if area.soort == "land" else f'--{area.soort} "{area.naam}"'
     text = (f"Geen kaarten voor {area.soort} '{area.naam}' als geheel: maak ze met "
-            f"'kaart gelegenheid --{area.soort} \"{area.naam}\"'")
+            f"'kaart gelegenheid {option}'")
     return text + (f", of kies een gemeente: {', '.join(have)}." if have else ".")
 
 

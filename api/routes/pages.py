@@ -31,7 +31,6 @@ from api.deps import (
 )
 from api.security_headers import add_nonce, csp_nonce
 from api.urls import api_path
-from api.viewer_versions import add_version_picker
 from geo import __version__
 from geo.catalog import KaartEntry
 from geo.errors import InputFileError, KaartError, KaartNotFoundError
@@ -104,13 +103,21 @@ def object_api(request: Request, entries: list[KaartEntry]) -> ObjectApi | None:
     if not with_objects:
         return None
     entry = min(with_objects, key=lambda e: (e.thema != "totaal", _order(e)))
+    # risico and gecombineerd object classes: from the gecombineerd run (entries are the
+    # ones this user may see, so a gemeente user never gets its URL)
+    classes = next((e for e in with_objects if e.soort == "gecombineerd"), None)
 
-    def path(name: str, **params: str) -> str:
-        return str(request.app.url_path_for(name, kaart_id=entry.kaart_id, **params))
+    def path(name: str, kaart_id: str = entry.kaart_id, **params: str) -> str:
+        return str(request.app.url_path_for(name, kaart_id=kaart_id, **params))
 
-    tiles = path("objecten_mvt", z="0", x="0", y="0").replace("/0/0/0.mvt", "/{z}/{x}/{y}.mvt")
-    return ObjectApi(kaart_id=entry.kaart_id, tiles=tiles, table=path("objecten_tabel"),
-                     download=path("objecten_download"), popup=path("objecten_popup"))
+    def tiles(kaart_id: str) -> str:
+        return path("objecten_mvt", kaart_id, z="0", x="0", y="0").replace(
+            "/0/0/0.mvt", "/{z}/{x}/{y}.mvt")
+
+    return ObjectApi(kaart_id=entry.kaart_id, tiles=tiles(entry.kaart_id),
+                     table=path("objecten_tabel"), download=path("objecten_download"),
+                     popup=path("objecten_popup"),
+                     class_tiles=tiles(classes.kaart_id) if classes else None)
 
 
 def _order(entry: KaartEntry) -> tuple:
@@ -194,6 +201,8 @@ def map_page(request: Request, user: OptionalUser, catalog: CatalogDep, session:
                            show_kaart=chosen.kaart_id,
                            object_api=object_api(request, entries),
                            background=settings.background())
+    from api.viewer_versions import add_version_picker  # folium: only for a map page
+
     add_version_picker(m, request, entries, outputs.gebied_naam)  # versies.js (planner)
     root = m.get_root()
     root.render()

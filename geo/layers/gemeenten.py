@@ -1,8 +1,9 @@
 """Layer kind ``gemeenten``: CBS municipal boundaries, and choosing an area from them.
 
-An :class:`Area` is one gemeente or a group (IBH-regio, veiligheidsregio, provincie);
-every map is built for an Area. Names match forgivingly: ``Beek (L.)``, ``beek``,
-``GM0888`` and ``888`` all mean Beek in Limburg; an unknown name suggests the closest ones.
+An :class:`Area` is one gemeente or a group (IBH-regio, veiligheidsregio, provincie,
+or the whole country: ``land-nederland``, all gemeenten of the reference); every map is
+built for an Area. Names match forgivingly: ``Beek (L.)``, ``beek``, ``GM0888`` and
+``888`` all mean Beek in Limburg; an unknown name suggests the closest ones.
 """
 
 from __future__ import annotations
@@ -47,6 +48,9 @@ SCHEMA = SPEC.schema
 
 _ALIASES = {"den haag": "GM0518", "s gravenhage": "GM0518", "den bosch": "GM0796"}
 _GROUP_PREFIX = {"regio": "regio", "veiligheidsregio": "vr", "provincie": "provincie"}
+LAND_ID = "land-nederland"
+"""``Area.id`` of the whole country (every gemeente of the boundaries used)."""
+_LAND_NAMES = frozenset({"nederland", "land", "nl", LAND_ID, "heel nederland"})
 
 
 def load_gemeenten(source: str | os.PathLike[str], layer: str | None = None, *,
@@ -79,11 +83,13 @@ class Area:
     ----------
     id : str
         ``GM0981`` for a gemeente; ``regio-parkstad``, ``vr-limburg-zuid``,
-        ``provincie-limburg`` or ``selectie-<codes>`` for groups. Safe as a directory name.
+        ``provincie-limburg``, ``land-nederland`` or ``selectie-<codes>`` for groups.
+        Safe as a directory name.
     naam : str
         Display name (``Vaals``, ``Parkstad``).
     soort : str
-        ``gemeente``, ``regio``, ``veiligheidsregio``, ``provincie`` or ``selectie``.
+        ``gemeente``, ``regio``, ``veiligheidsregio``, ``provincie``, ``land`` or
+        ``selectie``.
     gemeenten : GeoDataFrame
         The gemeente rows (EPSG:28992) with gemeentecode, gemeentenaam, provincie,
         veiligheidsregio, regio.
@@ -141,9 +147,11 @@ def select_area(
     regio: str | None = None,
     veiligheidsregio: str | None = None,
     provincie: str | None = None,
+    land: bool = False,
     gemeenten: gpd.GeoDataFrame | None = None,
 ) -> Area:
-    """Choose an Area by gemeente name/code (one or several), regio, veiligheidsregio or provincie.
+    """Choose an Area by gemeente name/code (one or several), regio, veiligheidsregio,
+    provincie, or the whole country (``land=True``: every gemeente, id ``land-nederland``).
 
     Exactly one selector must be given. Names match case- and accent-insensitively and
     without a suffix like ``(L.)``; codes may be ``GM0888``, ``0888`` or ``888``.
@@ -159,12 +167,15 @@ def select_area(
     frame = reference_gemeenten() if gemeenten is None else gemeenten
     given = {k: v for k, v in {"gemeente": gemeente, "regio": regio,
                                "veiligheidsregio": veiligheidsregio,
-                               "provincie": provincie}.items() if v}
+                               "provincie": provincie, "land": land}.items() if v}
     if len(given) != 1:
         raise InvalidRequestError(
-            "Kies precies één gebied: --gemeente, --regio, --veiligheidsregio of --provincie."
+            "Kies precies één gebied: --gemeente, --regio, --veiligheidsregio, --provincie "
+            "of --land."
         )
     (kind, value), = given.items()
+    if kind == "land":
+        return Area(LAND_ID, "Nederland", "land", frame)
     if kind == "gemeente":
         values = [value] if isinstance(value, str) else list(value)
         rows = list(dict.fromkeys(_find_gemeente(frame, v) for v in values))
@@ -184,8 +195,9 @@ _GROUP_CODES = {"provincie": "provinciecode", "veiligheidsregio": "veiligheidsre
 
 
 def find_area(value: str, gemeenten: gpd.GeoDataFrame | None = None) -> Area:
-    """The Area one free text names: a gemeente (name or code), then a regio, veiligheidsregio
-    or provincie (name, id such as ``regio-parkstad``, or code such as ``PV31``, ``VR23``).
+    """The Area one free text names: the country (``Nederland``, ``land``, ``NL``,
+    ``land-nederland``), a gemeente (name or code), then a regio, veiligheidsregio or
+    provincie (name, id such as ``regio-parkstad``, or code such as ``PV31``, ``VR23``).
 
     The first kind that matches wins (``Utrecht`` is the gemeente; ``provincie-utrecht`` or
     ``PV26`` the provincie). Nothing matches: :class:`AreaNotFoundError` with suggestions.
@@ -197,6 +209,8 @@ def find_area(value: str, gemeenten: gpd.GeoDataFrame | None = None) -> Area:
     """
     frame = reference_gemeenten() if gemeenten is None else gemeenten
     text = str(value).strip()
+    if _plain(text) in _LAND_NAMES:
+        return select_area(land=True, gemeenten=frame)
     for kind, column in _GROUP_CODES.items():
         if column in frame.columns and kind in frame.columns:
             hits = frame.loc[frame[column].astype(str) == text.upper(), kind]
@@ -210,9 +224,11 @@ def find_area(value: str, gemeenten: gpd.GeoDataFrame | None = None) -> Area:
             return select_area(**{kind: text}, gemeenten=frame)
         except AreaNotFoundError as error:
             suggestions.extend(error.details.get("suggesties", []))
+    suggestions = _close(text, ["Nederland"]) + suggestions
     hint = f" Bedoelde je: {', '.join(dict.fromkeys(suggestions))}?" if suggestions else ""
     raise AreaNotFoundError(
-        f"Gebied '{text}' is geen bekende gemeente, regio, veiligheidsregio of provincie."
+        f"Gebied '{text}' is geen bekende gemeente, regio, veiligheidsregio, provincie of "
+        f"'Nederland'."
         f"{hint}", soort="gebied", waarde=text, suggesties=list(dict.fromkeys(suggestions)))
 
 

@@ -63,11 +63,23 @@ VrOpt = Annotated[str | None, typer.Option(
     "--veiligheidsregio", help="Veiligheidsregio (bijv. Limburg-Zuid).", show_default=False)]
 ProvincieOpt = Annotated[str | None, typer.Option(
     "--provincie", help="Provincie (bijv. Limburg).", show_default=False)]
+LandOpt = Annotated[bool, typer.Option(
+    "--land", help="Heel Nederland: alle 342 gemeenten als één gebied (land-nederland).")]
 LagenOpt = Annotated[Path | None, typer.Option(
     "--lagen", help="Lagenbestand (GeoPackage); standaard invoer/lagen.gpkg van de werkmap.",
     show_default=False)]
 CelOpt = Annotated[float, typer.Option("--celgrootte", help="Celgrootte in meter (10-500).")]
 """Area and input options shared by the map-building commands."""
+
+
+def area_from_options(gemeente: list[str] | str | None = None, regio: str | None = None,
+                      veiligheidsregio: str | None = None, provincie: str | None = None,
+                      land: bool = False) -> Any:
+    """The Area the shared options choose (exactly one; Dutch error otherwise)."""
+    from geo.layers.gemeenten import select_area
+
+    return select_area(gemeente=gemeente or None, regio=regio, veiligheidsregio=veiligheidsregio,
+                       provincie=provincie, land=land)
 
 INTERNAL_EXIT = 70
 """Exit code of an unexpected error (sysexits EX_SOFTWARE); others: ``KaartError.exit_code``."""

@@ -15,11 +15,13 @@ from kaart.cli._common import (
     GemeenteOpt,
     JsonOpt,
     LagenOpt,
+    LandOpt,
     Output,
     ProvincieOpt,
     RegioOpt,
     VrOpt,
     WerkmapOpt,
+    area_from_options,
     command,
     nl_count,
     nl_number,
@@ -37,6 +39,7 @@ def gelegenheid(
     regio: RegioOpt = None,
     veiligheidsregio: VrOpt = None,
     provincie: ProvincieOpt = None,
+    land: LandOpt = False,
     per_gemeente: Annotated[bool, typer.Option(
         "--per-gemeente", help="Maak één kaartenset per gemeente van het gekozen gebied.")
     ] = False,
@@ -58,15 +61,14 @@ def gelegenheid(
     Cloud-Optimized GeoTIFFs, objecten.gpkg en kaartverantwoording.json; de kaarten
     komen in de catalogus. Mislukt de run, dan blijft de vorige versie ongewijzigd.
 
-    Voorbeeld: kaart gelegenheid --provincie Limburg --per-gemeente
+    Voorbeelden: kaart gelegenheid --provincie Limburg --per-gemeente;
+    kaart gelegenheid --land (heel Nederland als één kaart, in vensters).
     """
-    from geo.layers.gemeenten import select_area
     from services.runs import areas_of, build_gelegenheid
 
     with command("gelegenheid", json_output) as out:
         wm = open_werkmap(werkmap)
-        area = select_area(gemeente=gemeente or None, regio=regio,
-                           veiligheidsregio=veiligheidsregio, provincie=provincie)
+        area = area_from_options(gemeente, regio, veiligheidsregio, provincie, land)
         with out.progress() as bar:
             count = len(areas_of(area, per_gemeente))
             overall = bar.add_task("Gebieden", total=count) if count > 1 else None

@@ -20,7 +20,7 @@ def html(
     gebied: Annotated[str | None, typer.Option(
         "--gebied", help="Gebied: naam, code of id van een gemeente, regio, veiligheidsregio "
                          "of provincie (Maastricht-Heuvelland, regio-parkstad, VR23, Limburg, "
-                         "PV31, GM0981).",
+                         "PV31, GM0981), of Nederland (heel het land).",
     )] = None,
     vertrouwelijk: Annotated[bool, typer.Option(
         "--met-vertrouwelijk",

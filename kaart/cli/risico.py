@@ -16,11 +16,13 @@ from kaart.cli._common import (
     GemeenteOpt,
     JsonOpt,
     LagenOpt,
+    LandOpt,
     Output,
     ProvincieOpt,
     RegioOpt,
     VrOpt,
     WerkmapOpt,
+    area_from_options,
     command,
     nl_count,
     nl_number,
@@ -34,11 +36,8 @@ MethodeOpt = Annotated[str, typer.Option(
 DATE_FORMATS = ["%Y-%m-%d"]
 
 
-def _area(gemeente, regio, veiligheidsregio, provincie):
-    from geo.layers.gemeenten import select_area
-
-    return select_area(gemeente=gemeente or None, regio=regio,
-                       veiligheidsregio=veiligheidsregio, provincie=provincie)
+def _area(gemeente, regio, veiligheidsregio, provincie, land=False):
+    return area_from_options(gemeente, regio, veiligheidsregio, provincie, land)
 
 
 def _date(value: datetime | None) -> date | None:
@@ -67,7 +66,7 @@ def _report_run(out: Output, run: Any) -> None:
 @app.command("risico")
 def risico(
     gemeente: GemeenteOpt = None, regio: RegioOpt = None, veiligheidsregio: VrOpt = None,
-    provincie: ProvincieOpt = None,
+    provincie: ProvincieOpt = None, land: LandOpt = False,
     per_gemeente: Annotated[bool, typer.Option(
         "--per-gemeente", help="Maak één risicokaart per gemeente van het gekozen gebied.")
     ] = False,
@@ -116,7 +115,7 @@ def risico(
 
     with command("risico", json_output) as out:
         wm = open_werkmap(werkmap)
-        area = _area(gemeente, regio, veiligheidsregio, provincie)
+        area = _area(gemeente, regio, veiligheidsregio, provincie, land)
         buurt_input = _buurt_input(buurtaantallen, buurten, buurten_laag, buurtcode_kolom,
                                    soort_misdrijf, van, tot)
         with out.progress() as bar:
@@ -161,7 +160,8 @@ def _buurt_input(tabel, buurten, laag, kolom, soort, van, tot):
 @app.command("gecombineerd")
 def gecombineerd(
     gemeente: GemeenteOpt = None, regio: RegioOpt = None, veiligheidsregio: VrOpt = None,
-    provincie: ProvincieOpt = None, lagen: LagenOpt = None, werkmap: WerkmapOpt = None,
+    provincie: ProvincieOpt = None, land: LandOpt = False, lagen: LagenOpt = None,
+    werkmap: WerkmapOpt = None,
     json_output: JsonOpt = False,
 ) -> None:
     """Combineer gelegenheid en risico tot een 3×3-kaart (VERTROUWELIJK).
@@ -176,7 +176,7 @@ def gecombineerd(
 
     with command("gecombineerd", json_output) as out:
         wm = open_werkmap(werkmap)
-        area = _area(gemeente, regio, veiligheidsregio, provincie)
+        area = _area(gemeente, regio, veiligheidsregio, provincie, land)
         with _steps(out, 1, "Kaarten combineren") as step:
             run = build_gecombineerd(wm, area, layers_path=lagen)
             step("Klaar")
@@ -193,7 +193,7 @@ def gecombineerd(
 @app.command("leer")
 def leer(
     gemeente: GemeenteOpt = None, regio: RegioOpt = None, veiligheidsregio: VrOpt = None,
-    provincie: ProvincieOpt = None,
+    provincie: ProvincieOpt = None, land: LandOpt = False,
     tot: Annotated[datetime | None, typer.Option(
         "--tot", formats=DATE_FORMATS, help="Train op incidenten vóór deze datum (JJJJ-MM-DD); "
         "standaard alle.", show_default=False)] = None,
@@ -226,7 +226,7 @@ def leer(
 
     with command("leer", json_output) as out:
         wm = open_werkmap(werkmap)
-        area = _area(gemeente, regio, veiligheidsregio, provincie)
+        area = _area(gemeente, regio, veiligheidsregio, provincie, land)
         rates = _object_rates(wm, area) if uitkomsten else None
         with _steps(out, 1, "Model trainen (kruisvalidatie, bootstrap)") as step:
             run = build_geleerd(
@@ -299,7 +299,7 @@ def _coarsening_and_notices(out, summary: dict) -> None:
 @app.command("evalueer")
 def evalueer(
     gemeente: GemeenteOpt = None, regio: RegioOpt = None, veiligheidsregio: VrOpt = None,
-    provincie: ProvincieOpt = None,
+    provincie: ProvincieOpt = None, land: LandOpt = False,
     tot: Annotated[datetime | None, typer.Option(
         "--tot", formats=DATE_FORMATS, help="Train op incidenten vóór deze datum; de "
         "testperiode begint hier (JJJJ-MM-DD, zoals kaart leer --tot); standaard 1 januari "
@@ -334,7 +334,7 @@ def evalueer(
 
     with command("evalueer", json_output) as out:
         wm = open_werkmap(werkmap)
-        area = _area(gemeente, regio, veiligheidsregio, provincie)
+        area = _area(gemeente, regio, veiligheidsregio, provincie, land)
         with _steps(out, 1, "Kaarten maken en toetsen") as step:
             run = build_evaluatie(
                 wm, area, layers_path=lagen, split=_date(tot or splitsing), test_dagen=testperiode,
@@ -365,7 +365,7 @@ def evalueer(
 @app.command("verantwoording")
 def verantwoording(
     gemeente: GemeenteOpt = None, regio: RegioOpt = None, veiligheidsregio: VrOpt = None,
-    provincie: ProvincieOpt = None,
+    provincie: ProvincieOpt = None, land: LandOpt = False,
     algoritmeregister: Annotated[bool, typer.Option(
         "--algoritmeregister", help="Schrijf een registratie voor het Algoritmeregister "
         "(JSON en Markdown).")] = False,
@@ -389,7 +389,7 @@ def verantwoording(
 
     with command("verantwoording", json_output) as out:
         wm = open_werkmap(werkmap)
-        area = _area(gemeente, regio, veiligheidsregio, provincie)
+        area = _area(gemeente, regio, veiligheidsregio, provincie, land)
         docs = read_documents(wm, area.id)
         out.summary(f"[bold]Kaartverantwoordingen {area.naam}[/]:")
         for kind, doc in docs.items():

@@ -294,6 +294,7 @@
         if (layer.setStyle) { layer.setStyle(styler); }
       });
       map.getContainer().setAttribute("data-kaart-objectkleur", shown);
+      map.fire("kaart:objectkleur", {soort: shown});  /* objecten.js: served objects */
     }
     map.on("overlayadd overlayremove", refresh);
     refresh();

@@ -48,21 +48,50 @@
     this.map = map;
     this.config = config;
     this.layers = {};
+    this.specs = {};
+    this.kind = "gelegenheid";
   }
 
-  /* The style of maps/style.py's object_style for the object's class (from Python). */
+  /* The style of maps/style.py's object_style for the object's class on the map kind that
+     is shown (risico and gecombineerd classes come from the gecombineerd run's tiles). */
   Objects.prototype.style = function (properties) {
-    var style = this.config.styles[String(properties.klasse)] || this.config.unknownStyle;
-    return L.extend({fill: true, radius: 7}, style);
+    var kind = this.kind, styles = this.config.styles[kind];
+    var value = properties[this.config.columns[kind]];
+    var key = value === null || value === undefined ? "onbekend" : String(parseInt(value, 10));
+    return L.extend({fill: true, radius: 7}, styles[key] || styles.onbekend);
   };
+
+  /* The URL a theme layer draws from for the shown kind: the gecombineerd run's objects for
+     risico and gecombineerd (when the user may see them), else the map's own objects. */
+  Objects.prototype.urlFor = function (spec) {
+    return this.kind !== "gelegenheid" && spec.classUrl ? spec.classUrl : spec.url;
+  };
+
+  /* kaart.js fires kaart:objectkleur when another map kind is shown: redraw in its colours. */
+  Objects.prototype.setKind = function (kind) {
+    if (!this.config.styles[kind] || kind === this.kind) { return; }
+    this.kind = kind;
+    var self = this;
+    Object.keys(this.layers).forEach(function (thema) {
+      var layer = self.layers[thema], url = self.urlFor(self.specs[thema]);
+      if (layer._url !== url) { layer.setUrl(url); } else { layer.redraw(); }
+    });
+    this.map.getContainer().setAttribute("data-objecten-soort", kind);
+  };
+
+  /* Objects are drawn above the offline background and boundaries (overlayPane, 400): in
+     the tile pane the background's kernen covered them. */
+  var PANE = "kaartObjecten";
 
   Objects.prototype.addLayers = function (control) {
     var self = this;
+    if (!this.map.getPane(PANE)) { this.map.createPane(PANE).style.zIndex = 450; }
     this.config.layers.forEach(function (spec) {
       var styles = {};
       styles[self.config.mvtLayer] = function (properties) { return self.style(properties); };
-      var layer = L.vectorGrid.protobuf(spec.url, {
-        vectorTileLayerStyles: styles, interactive: true, maxZoom: 22,
+      self.specs[spec.thema] = spec;
+      var layer = L.vectorGrid.protobuf(self.urlFor(spec), {
+        vectorTileLayerStyles: styles, interactive: true, maxZoom: 22, pane: PANE,
         fetchOptions: {credentials: "same-origin"},
         getFeatureId: function (f) { return f.properties.thema + "|" + f.properties.id; }
       });
@@ -241,6 +270,10 @@
   };
 
   Objects.prototype.init = function (control) {
+    var self = this, shown = this.map.getContainer().getAttribute("data-kaart-objectkleur");
+    if (shown && this.config.styles[shown]) { this.kind = shown; }
+    this.map.getContainer().setAttribute("data-objecten-soort", this.kind);
+    this.map.on("kaart:objectkleur", function (e) { self.setKind(e.soort); });
     this.addLayers(control);
     this.addSearch();
     this.addAnalysis();

@@ -29,6 +29,7 @@ PASSWORD = "een-lang-testwachtwoord"
 BROWSER_USERS = {
     "vaals": ("gemeente", "Gemeente Vaals", ["GM0981"]),
     "analist": ("analist", "RIEC Limburg", ["GM0981", "GM1729"]),
+    "beheerder": ("beheerder", "Gemeente Vaals", ["GM0981"]),
 }
 
 
@@ -54,15 +55,20 @@ def browser_werkmap(tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
-def server(browser_werkmap, tmp_path_factory):
+def server_database(tmp_path_factory) -> str:
+    """The URL of the test server's SQLite database (tests may add tokens to it)."""
+    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'kaart.db'}"
+
+
+@pytest.fixture(scope="session")
+def server(browser_werkmap, server_database, tmp_path_factory):
     """Base URL of the real app served by uvicorn (users created beforehand)."""
     from api.app import create_app
     from api.settings import Settings
     from api.users import add_user, ensure_organisation
 
-    database = tmp_path_factory.mktemp("db") / "kaart.db"
     env = {**os.environ, "KAART_OMGEVING": "test", "KAART_WERKMAP": str(browser_werkmap.root),
-           "KAART_DATABASE_URL": f"sqlite:///{database}",
+           "KAART_DATABASE_URL": server_database,
            "KAART_GEHEIME_SLEUTEL": secrets.token_urlsafe(48),
            "PYTHONPATH": str(ROOT)}
     settings = Settings(omgeving="test", werkmap=browser_werkmap.root,
@@ -110,6 +116,34 @@ def run_uvicorn(env: dict[str, str], log_path: Path):
         except subprocess.TimeoutExpired:
             process.kill()
         log.close()
+
+
+@contextmanager
+def serve_werkmap(werkmap_root: Path, users: dict[str, tuple[str, str, list[str]]],
+                  tmp_path_factory, label: str):
+    """The real app under uvicorn on ``werkmap_root`` with ``users`` (name → role,
+    organisation, gemeente codes) and no tile background (no outside requests); yields the
+    base URL."""
+    from api.app import create_app
+    from api.settings import Settings
+    from api.users import add_user, ensure_organisation
+
+    database = tmp_path_factory.mktemp(f"{label}-db") / "kaart.db"
+    env = {**os.environ, "KAART_OMGEVING": "test", "KAART_WERKMAP": str(werkmap_root),
+           "KAART_DATABASE_URL": f"sqlite:///{database}",
+           "KAART_GEHEIME_SLEUTEL": secrets.token_urlsafe(48), "PYTHONPATH": str(ROOT),
+           # the PDOK default and its CSP are tested in tests/browser/test_achtergrond.py
+           "KAART_ACHTERGROND_URL": ""}
+    app = create_app(Settings(omgeving="test", werkmap=werkmap_root,
+                              database_url=env["KAART_DATABASE_URL"],
+                              geheime_sleutel=env["KAART_GEHEIME_SLEUTEL"]))
+    with app.state.sessionmaker() as session:
+        for name, (rol, org, codes) in users.items():
+            add_user(session, name, PASSWORD, rol, ensure_organisation(session, org, codes))
+        session.commit()
+    app.state.engine.dispose()
+    with run_uvicorn(env, tmp_path_factory.mktemp(f"{label}-log") / "uvicorn.log") as base:
+        yield base
 
 
 def block_network(page, allowed: tuple[str, ...]) -> list[str]:

@@ -5,10 +5,9 @@ with objects from vector tiles, its object table; screenshots at 1366x768 and 39
 from __future__ import annotations
 
 import os
-import secrets
 
 import pytest
-from conftest import CHROMIUM, PASSWORD, ROOT, block_network, login, run_uvicorn, screenshot
+from conftest import CHROMIUM, block_network, login, screenshot, serve_werkmap
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -32,27 +31,9 @@ def regio_werkmap(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def regio_server(regio_werkmap, tmp_path_factory):
-    from api.app import create_app
-    from api.settings import Settings
-    from api.users import add_user, ensure_organisation
-
     werkmap, codes = regio_werkmap
-    database = tmp_path_factory.mktemp("regio-db") / "kaart.db"
-    env = {**os.environ, "KAART_OMGEVING": "test", "KAART_WERKMAP": str(werkmap.root),
-           "KAART_DATABASE_URL": f"sqlite:///{database}",
-           "KAART_GEHEIME_SLEUTEL": secrets.token_urlsafe(48), "PYTHONPATH": str(ROOT),
-           # no tile background: this test refuses every outside request (the PDOK default
-           # and its CSP are tested in tests/browser/test_achtergrond.py)
-           "KAART_ACHTERGROND_URL": ""}
-    app = create_app(Settings(omgeving="test", werkmap=werkmap.root,
-                              database_url=env["KAART_DATABASE_URL"],
-                              geheime_sleutel=env["KAART_GEHEIME_SLEUTEL"]))
-    with app.state.sessionmaker() as session:
-        add_user(session, "analist", PASSWORD, "analist",
-                 ensure_organisation(session, "RIEC Limburg", codes))
-        session.commit()
-    app.state.engine.dispose()
-    with run_uvicorn(env, tmp_path_factory.mktemp("regio-log") / "uvicorn.log") as base:
+    with serve_werkmap(werkmap.root, {"analist": ("analist", "RIEC Limburg", codes)},
+                       tmp_path_factory, "regio") as base:
         yield base
 
 

@@ -132,3 +132,28 @@ def test_a_failing_command_does_not_leave_a_new_werkmap_behind(tmp_path):
     result = run("--werkmap", str(target), "--gemeente", "Vaals")
     assert result.exit_code != 0 and "Fout" in result.output
     assert not (tmp_path / "bestaat").exists()
+
+
+def test_land_builds_one_country_map(wm):
+    """``--land``: the whole country (342 gemeenten) as one area, ``land-nederland``; at
+    500 m cells so it stays small (objects only in Vaals and Gulpen-Wittem)."""
+    result = run("--land", "--celgrootte", "500", "--werkmap", str(wm), "--json")
+    assert result.exit_code == 0, result.output
+    payload = json.loads(result.stdout)
+    assert payload["gebied"] == {"id": "land-nederland", "naam": "Nederland", "soort": "land"}
+    (only,) = payload["runs"]
+    assert only["gebied_id"] == "land-nederland" and only["versie"] == 1
+    assert only["cellen"] > 140_000  # ~35,000 km² of land at 0.25 km² a cell
+    assert "land-nederland-gelegenheid-totaal" in payload["kaart_ids"]
+    catalog = json.loads((wm / "kaarten" / "catalogus.json").read_text(encoding="utf-8"))
+    entry = next(e for e in catalog["kaarten"] if e["kaart_id"] ==
+                 "land-nederland-gelegenheid-totaal")
+    assert len(entry["gemeenten"]) == 342
+
+
+def test_land_and_another_area_is_refused_in_dutch(wm):
+    result = run("--land", "--provincie", "Limburg", "--werkmap", str(wm), "--json")
+    assert result.exit_code == 2
+    assert "Kies precies één gebied" in json.loads(result.stdout)["fout"]["melding"]
+    help_text = CliRunner().invoke(app, ["gelegenheid", "--help"], env={"COLUMNS": "200"}).stdout
+    assert "--land" in help_text and "Heel Nederland" in help_text

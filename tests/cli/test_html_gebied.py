@@ -27,6 +27,7 @@ _HELPER = Path(__file__).resolve().parents[1] / "geo" / "export" / "tiny_werkmap
     ("Limburg-Zuid", "vr-limburg-zuid"), ("vr-limburg-zuid", "vr-limburg-zuid"),
     ("Vaals", "GM0981"), ("GM0981", "GM0981"), ("981", "GM0981"),
     ("Utrecht", "GM0344"), ("provincie-utrecht", "provincie-utrecht"),
+    ("Nederland", "land-nederland"), ("NL", "land-nederland"),
 ])
 def test_find_area_reads_every_kind_of_name(text, area_id):
     assert find_area(text).id == area_id
@@ -81,6 +82,8 @@ def test_html_of_a_region_by_name_or_id(werkmap, tmp_path, gebied):
     ("Parkstad", 4, "Geen kaarten voor regio 'Parkstad' als geheel: maak ze met 'kaart "
                     "gelegenheid --regio \"Parkstad\"'."),
     ("Maastrich-Heuvelland", 2, "Bedoelde je: Maastricht, Maastricht-Heuvelland?"),
+    ("Nederland", 4, "Geen kaarten voor land 'Nederland' als geheel: maak ze met 'kaart "
+                     "gelegenheid --land', of kies een gemeente: Vaals (--gebied GM0981)."),
 ])
 def test_html_gebied_errors_are_dutch_and_specific(werkmap, tmp_path, gebied, code, message):
     status, payload = _html(werkmap, tmp_path / "x.html", "--gebied", gebied)

@@ -6,6 +6,7 @@ from layer_factories import valid_frame
 from geo.errors import AreaNotFoundError, InvalidRequestError
 from geo.layers import validate_layer
 from geo.layers.gemeenten import (
+    find_area,
     list_groups,
     reference_gemeenten,
     select_area,
@@ -108,3 +109,27 @@ def test_select_from_own_gemeenten_layer():
     assert select_area(gemeente="testgemeente 1", gemeenten=own).id == "GM9001"
     with pytest.raises(AreaNotFoundError, match="Regio 'Parkstad' bestaat niet"):
         select_area(regio="Parkstad", gemeenten=own)
+
+
+def test_land_is_every_gemeente_of_the_reference():
+    land = select_area(land=True)
+    assert (land.id, land.naam, land.soort) == ("land-nederland", "Nederland", "land")
+    assert len(land.codes) == 342 and land.codes == sorted(reference_gemeenten()["gemeentecode"])
+    provinces = [select_area(provincie=p) for p in list_groups("provincie")]
+    assert sorted(c for p in provinces for c in p.codes) == land.codes
+    assert len(split_per_gemeente(land)) == 342
+
+
+@pytest.mark.parametrize("text", ["Nederland", "nederland", "NL", "nl", "land", "Land",
+                                  "land-nederland", " Heel Nederland "])
+def test_find_area_names_the_country(text):
+    assert find_area(text).id == "land-nederland"
+
+
+def test_land_is_one_selector_and_own_layers_give_their_own_country():
+    with pytest.raises(InvalidRequestError, match="--provincie of --land"):
+        select_area(land=True, provincie="Limburg")
+    with pytest.raises(AreaNotFoundError, match="Bedoelde je: Nederland"):
+        find_area("Nederlnd")
+    own = validate_layer("gemeenten", valid_frame("gemeenten"))
+    assert select_area(land=True, gemeenten=own).codes == sorted(own["gemeentecode"])
