@@ -253,7 +253,7 @@ def _write_maps(run: RunWriter, *, result: Any, tables: dict[str, gpd.GeoDataFra
 def _summary(result: Any, seconds: float) -> dict[str, Any]:
     return {"cellen": int(result.mask.sum()),
             "indicatoren": sum(len(t.indicators) for t in result.themes.values()),
-            "seconden": seconds,
+            "seconden": seconds, "meldingen": result.notices(),
             "klassegrenzen": {k: [float(b) for b in t.breaks] for k, t in result.all().items()}}
 
 

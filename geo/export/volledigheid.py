@@ -99,10 +99,7 @@ def completeness_summary(result: Any, tables: Mapping[str, gpd.GeoDataFrame]) ->
     themes = {thema: {"objecten": len(table), "gemiddelde_volledigheid": mean_completeness(table),
                       "indicatoren": indicator_counts(table)}
               for thema, table in tables.items()}
-    notes = unknown_notes(tables)
-    for theme in result.themes.values():
-        for item in theme.disabled:
-            notes.append(item["melding"])
+    notes = unknown_notes(tables) + result.notices()
     return {"themas": themes, "samenvatting": notes or ["Alle indicatorwaarden waren bekend."
             if all(t["gemiddelde_volledigheid"] in (None, 1.0) for t in themes.values())
             else "Een deel van de indicatorwaarden was onbekend (zie per thema)."]}

@@ -313,7 +313,7 @@ def _results(run: _Run, stats: list[NormStats], breaks: list[list[float]]) -> Ge
     themes = {thema: _theme_result(run, t, thema, stats, breaks[t])
               for t, thema in enumerate(run.themes)}
     return GelegenheidResult(themes=themes, total=_total_result(run, breaks[-1]),
-                             grid=run.grid, mask=run.mask)
+                             grid=run.grid, mask=run.mask, skipped=dict(run.plan.skipped))
 
 
 def _theme_result(run: _Run, t: int, thema: str, stats: list[NormStats],
