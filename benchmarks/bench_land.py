@@ -39,6 +39,8 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -62,8 +64,6 @@ class Sampler:
         self.roots = [psutil.Process(pid) for pid in pids]
         self.peak_rss = self.peak_anon = 0
         self.cpu: dict[int, float] = {}
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, daemon=True)
 
     def _tree(self, root) -> list:
         try:
@@ -87,17 +87,23 @@ class Sampler:
                     continue
         self.peak_rss, self.peak_anon = max(self.peak_rss, rss), max(self.peak_anon, anon)
 
-    def _run(self) -> None:
-        while not self._stop.wait(0.5):
-            self.sample()
 
-    def __enter__(self) -> Sampler:
-        self._thread.start()
-        return self
+@contextmanager
+def sampling(sampler: Sampler, every: float = 0.5) -> Iterator[Sampler]:
+    """Call ``sampler.sample()`` every ``every`` seconds in a thread while the block runs."""
+    stop = threading.Event()
 
-    def __exit__(self, *exc) -> None:
-        self._stop.set()
-        self._thread.join()
+    def loop() -> None:
+        while not stop.wait(every):
+            sampler.sample()
+
+    thread = threading.Thread(target=loop, daemon=True)
+    thread.start()
+    try:
+        yield sampler
+    finally:
+        stop.set()
+        thread.join()
 
 
 def _anon_bytes(pid: int) -> int:
@@ -118,7 +124,7 @@ def run_measured(command: list[str], extra: list[int] | None = None) -> dict:
     started = time.perf_counter()
     proc = subprocess.Popen(command, cwd=ROOT, env=_env(), stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True)
-    with Sampler([proc.pid, *(extra or [])]) as sampler:
+    with sampling(Sampler([proc.pid, *(extra or [])])) as sampler:
         sampler.sample()
         baseline = dict(sampler.cpu)  # the cluster's CPU before the command
         out, err = proc.communicate()

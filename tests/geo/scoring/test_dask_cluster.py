@@ -5,11 +5,7 @@ Synthetic layers, 100 m cells."""
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
-import time
+import importlib.util
 from pathlib import Path
 
 import numpy as np
@@ -21,43 +17,21 @@ from geo.scoring import compute_gelegenheid, load_gelegenheid_config
 from geo.scoring.grid import Grid
 
 distributed = pytest.importorskip("distributed")
-ROOT = Path(__file__).resolve().parents[3]
-
-
-def _port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+BENCH = Path(__file__).resolve().parents[3] / "benchmarks" / "bench_land.py"
 
 
 @pytest.fixture
 def cluster():
-    dask = str(Path(sys.executable).with_name("dask"))
-    port = _port()
-    address = f"tcp://127.0.0.1:{port}"
-    env = dict(os.environ, PYTHONPATH=str(ROOT))
-    procs = [subprocess.Popen([dask, "scheduler", "--host", "127.0.0.1", "--port", str(port),
-                               "--no-dashboard"], env=env, stdout=subprocess.DEVNULL,
-                              stderr=subprocess.DEVNULL)]
-    procs += [subprocess.Popen([dask, "worker", address, "--host", "127.0.0.1", "--nthreads",
-                                "1", "--no-dashboard", "--memory-limit", "1GB"], cwd=ROOT,
-                               env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-              for _ in range(2)]
+    """The benchmark's own cluster starter (one way to start and stop it)."""
+    spec = importlib.util.spec_from_file_location("bench_land", BENCH)
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    address, procs = bench.start_cluster(2, "1GB")
     try:
         with distributed.Client(address, timeout="60s") as client:
-            deadline = time.time() + 90
-            while len(client.scheduler_info()["workers"]) < 2 and time.time() < deadline:
-                time.sleep(0.3)
-            assert len(client.scheduler_info()["workers"]) == 2
             yield client
     finally:
-        for proc in reversed(procs):
-            proc.terminate()
-        for proc in procs:
-            try:
-                proc.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                proc.kill()
+        bench.stop_cluster(procs)
 
 
 @pytest.mark.slow
