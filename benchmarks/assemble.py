@@ -3,7 +3,7 @@
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent
-ORDER = ["gelegenheid", "gelegenheid_engine", "risico", "simulatie", "tiles", "tegels_last",
+ORDER = ["gelegenheid", "gelegenheid_engine", "land", "risico", "simulatie", "tiles", "tegels_last",
          "plan", "actiedag",
          "maps",
          "lagen", "demo"]
