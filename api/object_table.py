@@ -13,7 +13,6 @@ from __future__ import annotations
 import io
 import math
 import re
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -23,6 +22,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from api.object_filter import ObjectFilter
 from api.objects import _load, _plain
 from geo.catalog import KaartEntry
 from geo.errors import InvalidRequestError, KaartNotFoundError
@@ -41,24 +41,12 @@ COLUMNS: list[tuple[str, str]] = [
 """(field, header) of the CSV/XLSX download, in order."""
 SORT_KEYS = ("score", "naam", "thema", "gemeentenaam", "klasse", "volledigheid",
              "rang_gebied", "rang_gemeente", "id")
-COMPLETENESS = ("volledig", "onvolledig", "onbekend")
-"""Completeness filter: all indicator weight known, some unknown, not recorded."""
 MAX_VERTICES = 500
 _ROW_FIELDS = ("id", "naam", "thema", "gemeentenaam", "gemeentecode", "score", "klasse",
                "klasse_naam", "rang_gemeente", "rang_gebied", "volledigheid")
 _PAIR = re.compile(r"^\s*(-?\d{1,3}(?:\.\d+)?)\s*,\s*(-?\d{1,2}(?:\.\d+)?)\s*$")
 
 
-@dataclass(frozen=True)
-class ObjectFilter:
-    """What the user asked for (all optional; every given one must match)."""
-
-    zoek: str | None = None
-    thema: str | None = None
-    klasse: int | None = None
-    gemeente: str | None = None
-    volledigheid: str | None = None
-    veelhoek: str | None = None
 
 
 def parse_polygon(text: str) -> shapely.Polygon:

@@ -10,7 +10,8 @@ ORDER = ["gelegenheid", "gelegenheid_engine", "risico", "simulatie", "tiles", "t
          "lagen", "demo"]
 
 
-def main() -> None:
+def assemble() -> str:
+    """BENCHMARKS.md's text from ``summary.md`` and ``results/*.md`` (in ``ORDER``)."""
     head = (ROOT / "summary.md").read_text(encoding="utf-8")
     parts = [head.rstrip() + "\n"]
     for name in ORDER:
@@ -18,7 +19,11 @@ def main() -> None:
         demoted = "\n".join("#" + line if line.startswith("#") else line
                             for line in text.splitlines())
         parts.append(demoted.rstrip() + "\n")
-    (ROOT.parent / "BENCHMARKS.md").write_text("\n".join(parts), encoding="utf-8")
+    return "\n".join(parts)
+
+
+def main() -> None:
+    (ROOT.parent / "BENCHMARKS.md").write_text(assemble(), encoding="utf-8")
 
 
 if __name__ == "__main__":

@@ -11,8 +11,8 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
-import pandas as pd
 from sqlalchemy import (
     Boolean,
     CheckConstraint,
@@ -32,7 +32,11 @@ from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 from api.db.base import Base
 from api.db.models import utcnow
 from geo.errors import SchemaError
-from geo.planning.run import PlanRun, controls_frame
+
+if TYPE_CHECKING:  # pandas and the planning engine load on first use (small server workers)
+    import pandas as pd
+
+    from geo.planning.run import PlanRun
 
 
 class Plan(Base):
@@ -121,6 +125,8 @@ class Controle(Base):
 
 def save_plan(session: Session, run: PlanRun, *, gebruiker_id: int | None = None) -> Plan:
     """Store a plan and its picks (with selection probabilities); commits."""
+    import pandas as pd
+
     picks = run.result.picks
     plan = Plan(
         id=run.plan_id, gebied_id=run.area.id, gebied_naam=run.area.naam, datum=run.datum,
@@ -146,12 +152,16 @@ def _route_fields(row: object) -> dict[str, object]:
     """Team, day and departure of an action-day pick; nothing for a plan without teams."""
     if not hasattr(row, "team"):
         return {}
+    import pandas as pd
+
     return {"team": int(row.team), "dag": int(row.dag),
             "vertrek": pd.Timestamp(row.vertrek).to_pydatetime()}
 
 
 def load_controls(session: Session, gemeenten: Iterable[str] | None = None) -> pd.DataFrame:
     """Registered controls as the table :mod:`geo.planning.feedback` expects."""
+    from geo.planning.run import controls_frame
+
     query = select(Controle)
     if gemeenten is not None:
         query = query.where(Controle.gemeentecode.in_(list(gemeenten)))

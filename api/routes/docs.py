@@ -4,6 +4,13 @@ FastAPI's built-in ``/docs`` loads Swagger UI from jsDelivr; that page is switch
 :func:`api.app.create_app` and replaced by this one, whose scripts and styles come from
 the ``swagger-ui-py`` package and whose inline start script carries the response's
 CSP nonce. In ``productie`` there is no ``/docs`` at all (``/api/v1/openapi.json`` stays).
+
+Accessibility (axe, WCAG 2.1 AA, tests/browser/test_a11y.py): ``deepLinking`` is off, because
+with it Swagger puts a link inside each operation's header button (nested-interactive);
+``syntaxHighlight`` is off (its colours on the dark example blocks are below 4.5:1);
+``api/static/docs/kaart-docs.css`` gives Swagger's light colours at least 4.5:1 contrast and
+``kaart-docs.js`` names the server choice and the enum parameters' value choices
+(select-name). Both are served with the local assets.
 """
 
 from __future__ import annotations
@@ -21,6 +28,11 @@ from geo.errors import KaartNotFoundError
 
 router = APIRouter(include_in_schema=False)
 ASSETS = ("swagger-ui-bundle.js", "swagger-ui.css", "favicon-32x32.png")
+OWN_ASSETS = ("kaart-docs.css", "kaart-docs.js")
+"""Our accessibility fixes for Swagger UI (``api/static/docs``)."""
+OWN_DIR = Path(__file__).resolve().parent.parent / "static" / "docs"
+SWAGGER_PARAMETERS = {"deepLinking": False, "syntaxHighlight": False, "showExtensions": True,
+                      "showCommonExtensions": True}
 
 
 def _asset_dir() -> Path:
@@ -36,15 +48,20 @@ def docs(request: Request) -> HTMLResponse:
         openapi_url=request.app.openapi_url, title="kaart — API-documentatie",
         swagger_js_url="/docs/bestanden/swagger-ui-bundle.js",
         swagger_css_url="/docs/bestanden/swagger-ui.css",
-        swagger_favicon_url="/docs/bestanden/favicon-32x32.png")
+        swagger_favicon_url="/docs/bestanden/favicon-32x32.png",
+        swagger_ui_parameters=SWAGGER_PARAMETERS)
     html = add_nonce(page.body.decode("utf-8"), csp_nonce(request))
     html = html.replace("<html>", '<html lang="nl">', 1)  # axe: the page names its language
+    html = html.replace("</head>", '<link type="text/css" rel="stylesheet" '
+                        'href="/docs/bestanden/kaart-docs.css">\n'
+                        '<script src="/docs/bestanden/kaart-docs.js"></script>\n</head>', 1)
     return HTMLResponse(html, headers={"Cache-Control": "no-store"})
 
 
 @router.get("/docs/bestanden/{naam}")
 def docs_asset(naam: Annotated[str, PathParam(max_length=40)]) -> FileResponse:
-    """Een bestand van Swagger UI (alleen de drie die de pagina gebruikt)."""
-    if naam not in ASSETS:
+    """Een bestand van Swagger UI (alleen de bestanden die de pagina gebruikt)."""
+    if naam not in ASSETS + OWN_ASSETS:
         raise KaartNotFoundError(f"Bestand '{naam}' bestaat niet.", naam=naam)
-    return FileResponse(_asset_dir() / naam, headers={"Cache-Control": "public, max-age=86400"})
+    folder = OWN_DIR if naam in OWN_ASSETS else _asset_dir()
+    return FileResponse(folder / naam, headers={"Cache-Control": "public, max-age=86400"})

@@ -8,10 +8,11 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Response
 
-from api import audit, object_table
+from api import audit
 from api.catalog import ServiceCatalog
 from api.deps import CatalogDep, CurrentUser, SessionDep, VisibleKaart
-from api.objects import select_objects, value_at
+from api.lazy import lazy_module
+from api.object_filter import COMPLETENESS, ObjectFilter
 from geo.catalog import KaartEntry
 from geo.errors import KaartError, KaartNotFoundError
 from geo.runs import THEMES, has_themes
@@ -20,6 +21,8 @@ if TYPE_CHECKING:
     import geopandas as gpd
 
 router = APIRouter(tags=["objecten"])
+object_table = lazy_module("api.object_table")  # pandas, geopandas: on first use
+objects = lazy_module("api.objects")
 logger = logging.getLogger(__name__)
 
 
@@ -44,7 +47,7 @@ def objecten(
         raise KaartNotFoundError(f"Kaart '{entry.kaart_id}' heeft geen objecten.",
                                  kaart_id=entry.kaart_id)
     path = catalog.file(entry, "objecten")
-    result = select_objects(path, entry, bbox=bbox, gemeente=gemeente, top=top, limit=limit,
+    result = objects.select_objects(path, entry, bbox=bbox, gemeente=gemeente, top=top, limit=limit,
                             offset=offset, uitleg=uitleg)
     audit.record(session, user, "objecten", entry.kaart_id, aantal=result["aantal"],
                  bbox=bbox, top=top, offset=offset or None)
@@ -76,7 +79,7 @@ def punt(
     lat: Annotated[float, Query(ge=-90, le=90, description="Breedtegraad (WGS84)")],
 ) -> dict[str, Any]:
     """Score, klasse en (waar beschikbaar) uitleg per indicator op punt lon/lat."""
-    result = value_at(catalog.file(entry, "cog"), entry, lon, lat)
+    result = objects.value_at(catalog.file(entry, "cog"), entry, lon, lat)
     if result["binnen"] and has_themes(entry.soort):
         explained = _explain(entry, catalog, result["x"], result["y"])
         if explained:
@@ -101,17 +104,17 @@ def object_filter(
     gemeente: Annotated[str | None, Query(max_length=100,
                                           description="Gemeentecode (GMnnnn) of naam")] = None,
     volledigheid: Annotated[str | None, Query(
-        pattern=f"^({'|'.join(object_table.COMPLETENESS)})$",
+        pattern=f"^({'|'.join(COMPLETENESS)})$",
         description="volledig, onvolledig of onbekend")] = None,
     veelhoek: Annotated[str | None, Query(
         max_length=20_000, description="Gebied: lon,lat;lon,lat;... (WGS84)")] = None,
-) -> object_table.ObjectFilter:
+) -> ObjectFilter:
     """The object filter from the query string."""
-    return object_table.ObjectFilter(zoek=zoek, thema=thema, klasse=klasse, gemeente=gemeente,
+    return ObjectFilter(zoek=zoek, thema=thema, klasse=klasse, gemeente=gemeente,
                                      volledigheid=volledigheid, veelhoek=veelhoek)
 
 
-FilterDep = Annotated[object_table.ObjectFilter, Depends(object_filter)]
+FilterDep = Annotated[ObjectFilter, Depends(object_filter)]
 
 
 @router.get("/objecten/{kaart_id}/tabel", summary="Objectentabel: filteren, sorteren, bladeren")

@@ -31,7 +31,6 @@ from api.deps import (
 )
 from api.security_headers import add_nonce, csp_nonce
 from api.urls import api_path
-from api.viewer_versions import add_version_picker
 from geo import __version__
 from geo.catalog import KaartEntry
 from geo.errors import InputFileError, KaartError, KaartNotFoundError
@@ -205,6 +204,8 @@ def map_page(request: Request, user: OptionalUser, catalog: CatalogDep, session:
                            show_kaart=chosen.kaart_id,
                            object_api=object_api(request, entries),
                            background=settings.background())
+    from api.viewer_versions import add_version_picker  # folium: only for a map page
+
     add_version_picker(m, request, entries, outputs.gebied_naam)  # versies.js (planner)
     root = m.get_root()
     root.render()

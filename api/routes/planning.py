@@ -21,15 +21,17 @@ from api import audit
 from api.auth import Principal
 from api.db.models_planning import Plan, visible_plans
 from api.deps import PlannerUser, SessionDep, WerkmapDep
+from api.lazy import lazy_module
 from api.urls import api_path
 from geo.errors import InvalidRequestError, KaartNotFoundError
-from geo.layers.gemeenten import select_area
-from geo.planning.actiedag import actiedag_fields
-from services import outcomes as outcome_service
-from services import plans as plan_service
-from services.briefing import briefing_name
 
 router = APIRouter(prefix="/planning", tags=["planning"])
+# pandas, geopandas, folium, WeasyPrint: loaded by the first planning request, not at start
+areas = lazy_module("geo.layers.gemeenten")
+actiedag = lazy_module("geo.planning.actiedag")
+briefing = lazy_module("services.briefing")
+outcome_service = lazy_module("services.outcomes")
+plan_service = lazy_module("services.plans")
 
 FILES = {"csv": ("plan.csv", "text/csv"),
          "xlsx": ("plan.xlsx",
@@ -129,7 +131,8 @@ def create_plan(body: PlanRequest, user: PlannerUser, session: SessionDep,
     ``kaart plan``); het plan en de selectiekansen worden opgeslagen."""
     if bool(body.regio) == bool(body.gemeenten):
         raise InvalidRequestError("Geef precies één van 'regio' of 'gemeenten'.")
-    area = select_area(regio=body.regio) if body.regio else select_area(gemeente=body.gemeenten)
+    area = areas.select_area(regio=body.regio) if body.regio else areas.select_area(
+        gemeente=body.gemeenten)
     if not set(area.codes) <= user.gemeenten:
         raise KaartNotFoundError(f"Gebied '{area.naam}' is niet voor jou zichtbaar.",
                                  gebied=area.id)
@@ -143,7 +146,7 @@ def create_plan(body: PlanRequest, user: PlannerUser, session: SessionDep,
     audit.record(session, user, "plan_gemaakt", None, aantal=plan.aantal, plan_id=plan.id,
                  gebied=area.id)
     return {**_summary(plan), "tekorten": run.result.tekorten,
-            "keuzes": [{**_pick(k), "reden": r.reden, **actiedag_fields(r)}
+            "keuzes": [{**_pick(k), "reden": r.reden, **actiedag.actiedag_fields(r)}
                        for k, r in zip(plan.keuzes, run.result.picks.itertuples(index=False),
                                        strict=True)]}
 
@@ -174,7 +177,7 @@ def download_briefing(plan_id: PlanId, team: Annotated[int, Path(ge=1, le=50)],
                       werkmap: WerkmapDep) -> FileResponse:
     """De briefing (PDF, één A4) van één team van een actiedag."""
     plan = visible_plan(session, user, plan_id)
-    name = briefing_name(team)
+    name = briefing.briefing_name(team)
     path = werkmap.resolve_inside(f"{plan.map}/{name}")
     if team not in plan_teams(plan) or not path.is_file():
         raise KaartNotFoundError(f"Plan '{plan_id}' heeft geen briefing voor team {team}.",

@@ -24,15 +24,17 @@ from api import audit
 from api.auth import Principal
 from api.db.models_planning import Controle, Plan, visible_plans
 from api.deps import PLANNER_ROLES, OptionalUser, SessionDep, WerkmapDep
+from api.lazy import lazy_module
 from api.routes.pages import _page, _to_login
-from api.routes.planning import plan_teams, visible_plan
+from api.routes.planning import (
+    areas,
+    outcome_service,
+    plan_service,
+    plan_teams,
+    visible_plan,
+)
 from api.security_headers import add_nonce, csp_nonce
 from geo.errors import InvalidRequestError, KaartError, KaartNotFoundError
-from geo.layers.gemeenten import list_groups, reference_gemeenten, select_area
-from geo.planning.feedback import FINDINGS, FOLLOW_UPS
-from maps.plan import build_plan_map
-from services import outcomes as outcome_service
-from services import plans as plan_service
 
 router = APIRouter(tags=["pagina's"], include_in_schema=False)
 
@@ -41,6 +43,9 @@ MAX_STOPS = 100
 DEFAULTS = {"aantal": "12", "teams": "2", "dagen": "1", "starttijd": "08:00",
             "eindtijd": "17:00"}
 PlanIdParam = Annotated[str, PathParam(max_length=120, pattern=r"^[A-Za-z0-9-]+$")]
+
+feedback = lazy_module("geo.planning.feedback")  # pandas: on first use
+plan_map = lazy_module("maps.plan")  # folium: on first use
 
 
 def _refused(request: Request, user: Principal | None) -> Response | None:
@@ -55,10 +60,10 @@ def _refused(request: Request, user: Principal | None) -> Response | None:
 
 def area_choices(user: Principal) -> list[dict[str, str]]:
     """The regio's wholly inside the user's organisation, then its gemeenten."""
-    frame = reference_gemeenten()
+    frame = areas.reference_gemeenten()
     own = frame[frame["gemeentecode"].isin(user.gemeenten)]
     regios = [{"waarde": f"regio:{name}", "naam": f"Regio {name}"}
-              for name in list_groups("regio", frame)
+              for name in areas.list_groups("regio", frame)
               if set(frame.loc[frame["regio"] == name, "gemeentecode"]) <= user.gemeenten]
     gemeenten = [{"waarde": f"gemeente:{row.gemeentecode}", "naam": row.gemeentenaam}
                  for row in own.sort_values("gemeentenaam").itertuples()]
@@ -69,7 +74,7 @@ def _area(user: Principal, value: str):
     kind, _, name = value.partition(":")
     if kind not in ("regio", "gemeente") or not name:
         raise InvalidRequestError("Kies een gebied uit de lijst.", waarde=value[:100])
-    area = select_area(**{kind: name})
+    area = areas.select_area(**{kind: name})
     if not set(area.codes) <= user.gemeenten:
         raise KaartNotFoundError("Dit gebied bestaat niet of is niet voor jou zichtbaar.")
     return area
@@ -147,7 +152,7 @@ def error_status(error: KaartError) -> int:
 def _plan_context(request: Request, session, werkmap, plan: Plan) -> dict[str, Any]:
     stops, meta = plan_service.load_plan_stops(werkmap, plan)
     start = tuple(meta["start"]) if meta.get("start") else None
-    m = build_plan_map(stops, start_lonlat=start, titel=f"Controleplan {plan.gebied_naam}",
+    m = plan_map.build_plan_map(stops, start_lonlat=start, titel=f"Controleplan {plan.gebied_naam}",
                        synthetisch=plan.synthetisch, standalone=False)
     root = m.get_root()
     root.render()
@@ -166,8 +171,9 @@ def _plan_context(request: Request, session, werkmap, plan: Plan) -> dict[str, A
                    "url": url("plan_briefing", plan_id=plan.id, team=str(t))}
                   for t in plan_teams(plan)]
     return {"plan": plan, "stops": rows, "downloads": downloads,
-            "tekorten": meta.get("tekorten") or [], "bevindingen": FINDINGS,
-            "vervolgen": FOLLOW_UPS, "titel": f"Plan {plan.gebied_naam} {plan.datum:%d-%m-%Y}",
+            "tekorten": meta.get("tekorten") or [], "bevindingen": feedback.FINDINGS,
+            "vervolgen": feedback.FOLLOW_UPS,
+            "titel": f"Plan {plan.gebied_naam} {plan.datum:%d-%m-%Y}",
             "kaart_kop": add_nonce(root.header.render(), csp_nonce(request)),
             "kaart_html": root.html.render(), "kaart_script": root.script.render()}
 

@@ -18,7 +18,6 @@ from fastapi import APIRouter, Query, Request, Response
 from api.deps import CatalogDep, CurrentUser, SettingsDep, TileServicesDep, VisibleKaart
 from api.http_cache import cache_headers, not_modified
 from api.routes.tiles import CLIENT_GONE, TILE_TIMEOUT_S, XY, Z, _unavailable
-from api.vector_tiles import vector_tile
 from api.webtiles import TileUnavailableError
 from geo.errors import KaartNotFoundError
 from geo.runs import THEMES
@@ -44,6 +43,8 @@ async def objecten_mvt(request: Request, entry: VisibleKaart, user: CurrentUser,
     headers = cache_headers(entry, settings.tegel_max_age_s)
     if (cached := not_modified(request, headers)) is not None:
         return cached
+    from api.vector_tiles import vector_tile  # geopandas: on first use (small workers)
+
     work = partial(vector_tile, catalog.file(entry, "objecten"), entry, z, x, y, thema)
     try:
         with anyio.fail_after(TILE_TIMEOUT_S):

@@ -1,6 +1,7 @@
-"""A server worker starts without the scoring engine and SciPy (issue 11 item 2: small
-workers). They are imported by the routes that need them (the map page, /punt), not at app
-import. Run in a fresh interpreter: the test session itself has imported everything."""
+"""A server worker starts without the scoring engine, SciPy, pandas, geopandas and folium
+(issue 11 item 2: small workers). They are imported by the routes that need them (the map
+page, /punt, objects, planning; :mod:`api.lazy`), not at app import.
+Run in a fresh interpreter: the test session itself has imported everything."""
 
 from __future__ import annotations
 
@@ -21,7 +22,8 @@ settings = Settings(omgeving="test", werkmap=sys.argv[1] + "/werkmap",
 with TestClient(create_app(settings)) as client:
     status = client.get("/api/v1/gezond").status_code
     client.get("/inloggen")
-heavy = ["scipy", "geo.scoring.engine", "geo.scoring.indicators", "maps.available"]
+heavy = ["scipy", "geo.scoring.engine", "geo.scoring.indicators", "maps.available",
+         "pandas", "geopandas", "pyogrio", "folium", "weasyprint", "openpyxl"]
 print(json.dumps({"status": status, "loaded": [m for m in heavy if m in sys.modules]}))
 """
 
