@@ -250,7 +250,8 @@ def build_gemeente_map(outputs: MapOutputs, *, tiles_url: str | None = None,
         gemeentenaam=outputs.boundaries["gemeentenaam"].map(lambda v: escape(str(v))),
         geometry=screen_boundaries(outputs.boundaries.geometry, outputs.bounds))
     folium.GeoJson(
-        boundaries.__geo_interface__, name="Gemeentegrenzen", style_function=boundary_style,
+        boundaries.to_geo_dict(show_bbox=False, drop_id=True), name="Gemeentegrenzen",
+        style_function=boundary_style,
         tooltip=folium.GeoJsonTooltip(fields=["gemeentenaam"], labels=False),
         interactive=True,
     ).add_to(m)
