@@ -16,9 +16,18 @@ intensity:
 point factor at 500 m exponential) and with point factors only inside their theme domain
 (the old operationalisation), and reports their PAI ratios beside the new one.
 
+``--seed`` picks another set of worlds (the master seed of
+:func:`~geo.scoring.simulation.world_specs`; 2026 is the published set). ``--herteken N
+--wereld wereld_15`` redraws that world's counts N times from its true intensity and fits
+each draw with the pipeline and with an oracle that knows the true forms and distances
+(:func:`~geo.scoring.simulation.redraw_study`): the spread of one world's ratio from
+sampling noise alone.
+
 Run (single-threaded BLAS; numbers on a shared machine vary)::
 
     python benchmarks/bench_simulatie.py --werelden 24 --uit benchmarks/results/simulatie.md
+    python benchmarks/bench_simulatie.py --werelden 24 --seed 7
+    python benchmarks/bench_simulatie.py --herteken 30 --wereld wereld_15
 """
 
 from __future__ import annotations
@@ -38,6 +47,7 @@ from geo.scoring.simulation import (  # noqa: E402
     fit_world,
     generate_world,
     pai,
+    redraw_study,
     run_study,
     summarise,
     world_specs,
@@ -98,6 +108,33 @@ def _markdown(worlds, factors, summary, seconds, args, compare) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _redraw_markdown(name: str, table: pd.DataFrame, seed: int) -> str:
+    lines = [f"Hertekening van {name} (seed {seed}): {len(table)} nieuwe Poisson-trekkingen "
+             "uit dezelfde ware intensiteit.", "",
+             "| maat | pijplijn | orakel (ware vormen en afstanden) |", "|---|---:|---:|"]
+    for label, func in (("mediaan verhouding", "median"), ("laagste", "min"),
+                        ("hoogste", "max")):
+        lines.append(f"| {label} | {_nl(getattr(table['pijplijn'], func)())} | "
+                     f"{_nl(getattr(table['orakel'], func)())} |")
+    below = [f"{_nl(100 * (table[c] < 0.75).mean(), 0)} %" for c in ("pijplijn", "orakel")]
+    lines.append(f"| aandeel < 0,75 | {below[0]} | {below[1]} |")
+    lines.append(f"\nIncidenten per trekking {table['incidenten'].min()}-"
+                 f"{table['incidenten'].max()}.")
+    return "\n".join(lines) + "\n"
+
+
+def _redraw(args) -> None:
+    specs = {s.naam: s for s in world_specs(args.werelden, args.seed)}
+    if args.wereld not in specs:
+        raise SystemExit(f"Onbekende wereld '{args.wereld}'; kies uit {', '.join(specs)}.")
+    with threadpool_limits(1):
+        table = redraw_study(specs[args.wereld], args.herteken, seed=args.seed)
+    text = _redraw_markdown(args.wereld, table, args.seed)
+    print(text)
+    if args.uit:
+        args.uit.write_text(text, encoding="utf-8")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--werelden", type=int, default=24)
@@ -106,7 +143,13 @@ def main() -> None:
     parser.add_argument("--vergelijk", action="store_true")
     parser.add_argument("--uit", type=Path)
     parser.add_argument("--factoren", type=Path, help="CSV met de tabel per factor")
+    parser.add_argument("--herteken", type=int, default=0,
+                        help="trek de aantallen van --wereld zo vaak opnieuw")
+    parser.add_argument("--wereld", default="wereld_15")
     args = parser.parse_args()
+    if args.herteken:
+        _redraw(args)
+        return
     specs = world_specs(args.werelden, args.seed)
     with threadpool_limits(1):
         start = time.perf_counter()

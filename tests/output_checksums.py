@@ -40,7 +40,7 @@ COMMANDS = (
     ("risico", "--gemeente", GEMEENTE),
     ("gecombineerd", "--gemeente", GEMEENTE),
     ("leer", "--gemeente", GEMEENTE, "--bootstrap", "5"),
-    ("evalueer", "--gemeente", GEMEENTE),
+    ("evalueer", "--gemeente", GEMEENTE, "--bootstrap", "5"),
 )
 
 

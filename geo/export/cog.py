@@ -30,6 +30,7 @@ import os
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
+from tempfile import TemporaryDirectory
 from xml.sax.saxutils import escape
 
 import numpy as np
@@ -39,6 +40,7 @@ from rasterio.shutil import copy as copy_dataset
 
 from geo.atomic import atomic_file, write_text_atomic
 from geo.errors import OutputError
+from geo.export.cog_source import memmap_vrt
 from geo.export.qgis_style import class_rgb, graduated_qml, paletted_qml
 from geo.export.webcog import CLASS_BAND
 from geo.legend import class_labels
@@ -60,6 +62,7 @@ def write_cog(
     resampling: str = "nearest",
     blocksize: int = BLOCKSIZE,
     level: int = 6,
+    overviews: bool = True,
 ) -> Path:
     """Write ``data`` (bands, rows, cols) as a Cloud-Optimized GeoTIFF on ``grid``.
 
@@ -67,8 +70,10 @@ def write_cog(
     ----------
     target : path
         The ``.tif`` to write; replaced atomically.
-    data : ndarray
-        Shape ``(bands, rows, cols)`` or ``(rows, cols)``; written as float32.
+    data : ndarray or sequence of ndarray
+        Shape ``(bands, rows, cols)`` or ``(rows, cols)``, or a list of 2-D bands; written
+        as float32. Bands that are all memory-mapped engine arrays are read from their
+        files through a VRT (:mod:`geo.export.cog_source`), without a copy in memory.
     grid : Grid
         Transform, shape and CRS of the raster.
     descriptions : sequence of str
@@ -83,6 +88,9 @@ def write_cog(
         Internal tile size (512); overviews are added until the raster fits in one tile.
     level : int
         DEFLATE level (1 fastest .. 9 smallest).
+    overviews : bool
+        Internal overviews (``OVERVIEWS=AUTO``); without them a large raster is still a
+        valid COG, read at full resolution only.
 
     Returns
     -------
@@ -94,26 +102,55 @@ def write_cog(
     >>> write_cog(tmp / "a.tif", np.ones((2, 3, 4)), grid,
     ...           descriptions=["score", "klasse"])  # doctest: +SKIP
     """
-    array = np.asarray(data, dtype="float32")
-    if array.ndim == 2:
-        array = array[np.newaxis]
-    count = array.shape[0]
-    if array.shape[1:] != tuple(grid.shape):
-        raise OutputError(
-            f"Raster voor {Path(target).name} heeft vorm {array.shape[1:]}, "
-            f"het grid {tuple(grid.shape)}.", bestand=str(target),
-        )
+    bands = _bands(data)
+    count = len(bands)
+    for band in bands:
+        if band.shape != tuple(grid.shape):
+            raise OutputError(
+                f"Raster voor {Path(target).name} heeft vorm {band.shape}, "
+                f"het grid {tuple(grid.shape)}.", bestand=str(target),
+            )
     if len(descriptions) != count:
         raise OutputError(
             f"{Path(target).name}: {len(descriptions)} bandbeschrijvingen voor {count} banden.",
             bestand=str(target),
         )
+    options = {"driver": "COG", "COMPRESS": "DEFLATE", "LEVEL": str(level), "PREDICTOR": "YES",
+               "BLOCKSIZE": str(blocksize), "OVERVIEW_RESAMPLING": resampling.upper(),
+               "OVERVIEWS": "AUTO" if overviews else "NONE", "BIGTIFF": "IF_SAFER",
+               "NUM_THREADS": "ALL_CPUS"}  # compresses blocks in parallel; same bytes
+    with atomic_file(target) as tmp:
+        with TemporaryDirectory(dir=Path(tmp).parent, prefix=".vrt-") as folder:
+            source = memmap_vrt(bands, grid, folder, descriptions=descriptions, tags=tags,
+                                band_tags=band_tags, nodata=nodata)
+            if source is not None:  # memory-mapped engine arrays: no copy in memory
+                with rasterio.open(source) as src:
+                    copy_dataset(src, str(tmp), **options)
+                return Path(target)
+        _copy_from_memory(tmp, np.stack([np.asarray(b, dtype="float32") for b in bands]), grid,
+                          descriptions=descriptions, tags=tags, band_tags=band_tags,
+                          nodata=nodata, options=options)
+    return Path(target)
+
+
+def _bands(data: np.ndarray | Sequence[np.ndarray]) -> list[np.ndarray]:
+    """The 2-D bands of ``data`` (an array of 2 or 3 dimensions, or a list of bands),
+    as views: memory-mapped bands stay memory-mapped."""
+    if isinstance(data, np.ndarray):
+        return [data] if data.ndim == 2 else [data[i] for i in range(data.shape[0])]
+    return [band if isinstance(band, np.ndarray) else np.asarray(band) for band in data]
+
+
+def _copy_from_memory(tmp: Path, array: np.ndarray, grid: Grid, *,
+                      descriptions: Sequence[str], tags: Mapping[str, str] | None,
+                      band_tags: Sequence[Mapping[str, str]] | None, nodata: float | None,
+                      options: Mapping[str, str]) -> None:
     profile = {
-        "driver": "GTiff", "dtype": "float32", "count": count,
+        "driver": "GTiff", "dtype": "float32", "count": array.shape[0],
         "height": grid.height, "width": grid.width,
         "crs": grid.crs, "transform": grid.transform, "nodata": nodata,
     }
-    with atomic_file(target) as tmp, MemoryFile() as memfile:
+    with MemoryFile() as memfile:
         with memfile.open(**profile) as mem:
             mem.write(array)
             for index, text in enumerate(descriptions, start=1):
@@ -123,11 +160,7 @@ def write_cog(
             if tags:
                 mem.update_tags(**{k: str(v) for k, v in tags.items()})
         with memfile.open() as src:
-            copy_dataset(src, str(tmp), driver="COG", COMPRESS="DEFLATE", LEVEL=str(level),
-                         PREDICTOR="YES",
-                         BLOCKSIZE=str(blocksize), OVERVIEW_RESAMPLING=resampling.upper(),
-                         OVERVIEWS="AUTO", BIGTIFF="IF_SAFER")
-    return Path(target)
+            copy_dataset(src, str(tmp), **options)
 
 
 def map_tags(
@@ -170,10 +203,11 @@ def write_map_cog(
     ...               thema="totaal", gebied_id="GM0981", synthetisch=True,
     ...               breaks=[0.2, 0.4, 0.6, 0.8])  # doctest: +SKIP
     """
-    score = np.asarray(score, dtype="float32")
-    klasse = np.where(np.isfinite(score), np.asarray(klasse, dtype="float32"), 0.0)
+    if not _zero_outside(score, klasse):
+        score = np.asarray(score, dtype="float32")
+        klasse = np.where(np.isfinite(score), np.asarray(klasse, dtype="float32"), 0.0)
     return write_cog(
-        target, np.stack([score, klasse]), grid,
+        target, [score, klasse], grid,
         descriptions=["score", "klasse"],
         tags=map_tags(soort=soort, thema=thema, gebied_id=gebied_id, synthetisch=synthetisch,
                       breaks=breaks, vertrouwelijk=vertrouwelijk),
@@ -181,6 +215,15 @@ def write_map_cog(
                    {"NAAM": "klasse", "KLASSEN": "1-5", "KLASSE_NODATA": "0"}],
         resampling="nearest", blocksize=blocksize,
     )
+
+
+def _zero_outside(score: np.ndarray, klasse: np.ndarray, rows: int = 1024) -> bool:
+    """Whether ``klasse`` is already 0 wherever ``score`` is not finite (read in strips)."""
+    for row in range(0, score.shape[0], rows):
+        strip = np.asarray(klasse[row:row + rows])
+        if (strip[~np.isfinite(np.asarray(score[row:row + rows]))] != 0).any():
+            return False
+    return True
 
 
 def write_uitleg_cog(
@@ -211,9 +254,13 @@ def write_uitleg_cog(
             band_tags[len(names) + i]["GEWICHT"] = f"{float(weight):g}"
     tags = {"KAART_SOORT": "uitleg", "KAART_THEMA": thema, "GEBIED_ID": gebied_id,
             "SYNTHETISCH": "ja" if synthetisch else "nee", "INDICATOREN": json.dumps(names)}
-    return write_cog(target, np.concatenate([raw, norm]), grid, descriptions=descriptions,
+    return write_cog(target, [*_bands(raw), *_bands(norm)], grid, descriptions=descriptions,
                      tags=tags, band_tags=band_tags, resampling="average", blocksize=blocksize,
-                     level=1)  # 2·n bands: the fastest level costs ~30% less CPU, ~4% more bytes
+                     level=1, overviews=False)
+    # 2·n bands: the fastest level costs ~30% less CPU, ~4% more bytes. No overviews: the
+    # explanation is read per cell at full resolution, and averaged overviews of 2·n bands
+    # cost 3.4× the CPU of the full-resolution data (8 bands of 4577 × 1839: 5.3 s
+    # against 1.6 s; BENCHMARKS.md, "Landelijke run")
 
 
 def read_cog_tags(path: str | os.PathLike[str]) -> dict[str, object]:

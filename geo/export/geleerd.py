@@ -290,13 +290,13 @@ def _write_geleerd(werkmap: Werkmap, area: Area, layers_path: Path, incidents,
 def compute_evaluatie(werkmap: Werkmap, area: Area, *, layers_path: str | Path | None = None,
                       split: date | None = None, test_dagen: int = 365, jaren: int | None = None,
                       method: str = "poisson", random_state: int = 0,
-                      coverages: tuple[float, ...] = COVERAGES,
+                      coverages: tuple[float, ...] = COVERAGES, n_bootstrap: int = 50,
                       fits: list[LearnedFit] | None = None) -> tuple[pd.DataFrame, dict]:
     """Temporal hold-out: maps from incidents before ``split``, scored on the test period.
 
     Computes only (like :func:`geo.scoring.engine.compute_gelegenheid`);
     :func:`build_evaluatie` computes and writes the run. The learned map it scores is
-    appended to ``fits`` (when given) so it can be written as it was scored.
+    appended to ``fits`` (when given) to be written as scored, with ``n_bootstrap`` intervals.
     """
     layers_path = Path(layers_path) if layers_path is not None else werkmap.lagen
     incidents = read_incidents(layers_path)
@@ -314,8 +314,9 @@ def compute_evaluatie(werkmap: Werkmap, area: Area, *, layers_path: str | Path |
             f"Geen incidenten in de trainings- of testperiode binnen {area.naam} "
             f"(splitsing {split.isoformat()}); kies een andere --splitsing.", gebied=area.id)
     found = point_factors(features.run_dir, layers_path, features.grid, features.names)
-    learner, factor, features = fit_learner(features, train, method=method, n_bootstrap=0,
-                                            random_state=random_state, factors=found.factors)
+    learner, factor, features = fit_learner(features, train, method=method, factors=found.factors,
+                                            n_bootstrap=n_bootstrap if fits is not None else 0,
+                                            random_state=random_state)
     learned, _, _ = learned_surface(learner, features)
     if fits is not None:
         fits.append(LearnedFit(learner, factor, features, found, train_start, split, 2000.0))
@@ -350,10 +351,9 @@ def build_evaluatie(werkmap: Werkmap, area: Area, **options: Any) -> Run:
     """Run :func:`compute_evaluatie` and write ``evaluatie/vNNNN/`` (CSV, PNG, verantwoording).
 
     The table is ``Run.tables["evaluatie"]``, the facts of :func:`compute_evaluatie`
-    ``Run.summary["evaluatie"]``. The evaluation itself is not a map, but the learned map it
-    scored is written and registered as a ``gelegenheid_geleerd`` run (without bootstrap
-    intervals): ``Run.summary["evaluatie"]["geleerde_kaart"]`` says which, ``Run.model`` is its
-    :class:`~geo.runs.Run` (the same map ``kaart leer --tot`` makes).
+    ``Run.summary["evaluatie"]``. The learned map it scored is written and registered as a
+    ``gelegenheid_geleerd`` run with block-bootstrap intervals (as ``kaart leer --tot``):
+    ``Run.summary["evaluatie"]["geleerde_kaart"]`` says which, ``Run.model`` is its Run.
     """
     from geo.layers import is_synthetic
 
@@ -395,6 +395,6 @@ def _years_before(day: date, years: int) -> date:
     return (pd.Timestamp(day) - pd.DateOffset(years=years)).date()
 
 
-__all__ = ["Features", "build_evaluatie", "build_geleerd", "compute_evaluatie",
-           "evaluation_summary", "fit_learner", "incident_counts", "learned_surface",
-           "plot_hit_rates", "read_features"]
+__all__ = ["Features", "build_evaluatie", "build_geleerd", "compute_evaluatie", "fit_learner",
+           "evaluation_summary", "incident_counts", "learned_surface", "plot_hit_rates",
+           "read_features"]

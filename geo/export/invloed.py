@@ -12,7 +12,10 @@ Indicators of several themes that use the same layer and filter are one factor, 
 after the indicators without their theme (``nabijheid_snelwegafrit / nabijheid_snelweg``);
 their domain-only columns are replaced by it. A layer that is missing from the werkmap
 leaves its indicators as they were in the gelegenheid run, with a notice
-(:attr:`PointFactors.meldingen`). Features just outside the area's grid are not counted
+(:attr:`PointFactors.meldingen`); so do the indicators and themes the gelegenheid run itself
+had to do without (:func:`availability_notices`, the rule of
+:mod:`geo.scoring.availability`): the learned map cannot learn what was never computed.
+Features just outside the area's grid are not counted
 (the expert map pads its grid; the learned factors do not).
 """
 
@@ -65,6 +68,18 @@ def negative_indicators(run_dir: Path) -> set[tuple[str, str]]:
             for ind in info.get("indicatoren", []) if ind.get("richting") == "negatief"}
 
 
+def availability_notices(run_dir: Path) -> list[str]:
+    """The notices of the run's switched-off indicators and skipped themes (missing layers)."""
+    path = run_dir / VERANTWOORDING_FILE
+    if not path.exists():
+        return []
+    themas = json.loads(path.read_text(encoding="utf-8")).get("themas", {})
+    skipped = [s.get("melding", "") for info in themas.values()
+               for s in info.get("overgeslagen_themas", [])]
+    off = [d.get("melding", "") for info in themas.values() for d in info.get("uitgeschakeld", [])]
+    return [note for note in skipped + off if note]
+
+
 def _point_indicators(run_dir: Path) -> dict[tuple[str, str], list[tuple[str, dict]]]:
     """(laag, filter as JSON) → [(feature name, filter)] of every nabijheid/dichtheid indicator."""
     path = run_dir / VERANTWOORDING_FILE
@@ -93,7 +108,7 @@ def point_factors(run_dir: Path, layers_path: Path, grid: Grid,
     wanted = {key: items for key, items in wanted.items() if items}
     kinds = sorted({laag for laag, _ in wanted})
     layers = read_layers(layers_path, kinds) if kinds else {}
-    factors, notices = [], []
+    factors, notices = [], availability_notices(run_dir)
     for (laag, _), items in sorted(wanted.items()):
         replaced = [n for n, _ in items]
         if laag not in layers:
@@ -123,5 +138,6 @@ def influence_section(learner, found: PointFactors) -> dict:
             "meldingen": list(found.meldingen)}
 
 
-__all__ = ["POINT_KINDS", "PointFactor", "PointFactors", "influence_section",
+__all__ = ["POINT_KINDS", "PointFactor", "PointFactors", "availability_notices",
+           "influence_section",
            "negative_indicators", "point_factors"]

@@ -18,7 +18,6 @@ from pathlib import Path
 from typing import Any
 
 import geopandas as gpd
-import numpy as np
 
 from geo.atomic import work_dir
 from geo.errors import InputFileError, InvalidRequestError
@@ -236,7 +235,7 @@ def _write_maps(run: RunWriter, *, result: Any, tables: dict[str, gpd.GeoDataFra
                       gebied_id=run.area.id, synthetisch=run.synthetisch, breaks=theme.breaks)
     for thema, theme in result.themes.items():
         write_uitleg_cog(run.file(uitleg_file(thema), "uitleg-cog", aantal=len(theme.indicators)),
-                         np.asarray(theme.raw), np.asarray(theme.norm),
+                         theme.raw, theme.norm,
                          [i.name for i in theme.indicators], grid, thema=thema,
                          gebied_id=run.area.id, synthetisch=run.synthetisch,
                          weights=[i.weight for i in theme.indicators])
@@ -254,7 +253,7 @@ def _write_maps(run: RunWriter, *, result: Any, tables: dict[str, gpd.GeoDataFra
 def _summary(result: Any, seconds: float) -> dict[str, Any]:
     return {"cellen": int(result.mask.sum()),
             "indicatoren": sum(len(t.indicators) for t in result.themes.values()),
-            "seconden": seconds,
+            "seconden": seconds, "meldingen": result.notices(),
             "klassegrenzen": {k: [float(b) for b in t.breaks] for k, t in result.all().items()}}
 
 

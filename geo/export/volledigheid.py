@@ -37,7 +37,7 @@ def write_completeness_cog(path: str | os.PathLike[str], result: Any, grid: Grid
     """One float32 band per map (themes, then ``totaal``): share of known weight per cell."""
     maps = [(name, theme) for name, theme in result.all().items()
             if theme.completeness is not None]
-    data = np.stack([np.asarray(theme.completeness, np.float32) for _, theme in maps])
+    data = [theme.completeness for _, theme in maps]  # memmap bands stay memory-mapped
     return write_cog(path, data, grid, descriptions=[f"volledigheid:{name}" for name, _ in maps],
                      tags={"KAART_SOORT": "volledigheid", "GEBIED_ID": gebied_id,
                            "SYNTHETISCH": "ja" if synthetisch else "nee",
@@ -53,7 +53,7 @@ def write_status_cogs(path: str | os.PathLike[str], result: Any, grid: Grid, *,
     for thema, theme in result.themes.items():
         if theme.status is None or not np.asarray(theme.status).any():
             continue
-        data = np.asarray(theme.status, np.float32)
+        data = list(theme.status)  # uint8 bands, written as float32
         written.append(write_cog(
             Path(path) / status_file(thema), data, grid,
             descriptions=[f"onbekend:{i.name}" for i in theme.indicators], nodata=None,
@@ -99,10 +99,7 @@ def completeness_summary(result: Any, tables: Mapping[str, gpd.GeoDataFrame]) ->
     themes = {thema: {"objecten": len(table), "gemiddelde_volledigheid": mean_completeness(table),
                       "indicatoren": indicator_counts(table)}
               for thema, table in tables.items()}
-    notes = unknown_notes(tables)
-    for theme in result.themes.values():
-        for item in theme.disabled:
-            notes.append(item["melding"])
+    notes = unknown_notes(tables) + result.notices()
     return {"themas": themes, "samenvatting": notes or ["Alle indicatorwaarden waren bekend."
             if all(t["gemiddelde_volledigheid"] in (None, 1.0) for t in themes.values())
             else "Een deel van de indicatorwaarden was onbekend (zie per thema)."]}

@@ -74,6 +74,7 @@ def compute_gelegenheid(
     window: int = 512,
     client: Any = None,
     workdir: Path | None = None,
+    workers: int | None = None,
     progress: ProgressCallback | None = None,
 ) -> GelegenheidResult:
     """Compute every theme's gelegenheidskaart and the overall map.
@@ -90,11 +91,17 @@ def compute_gelegenheid(
     mask : ndarray of bool, shape ``grid.shape``
         True for cells inside the area.
     window : int, default 512
-        Window size in cells; results do not depend on it.
+        Window size in cells; results agree within float32 round-off for any layout (the
+        FFT of a density depends on the array size) and are bit-identical for the same
+        layout on any executor (serial, local workers, Dask).
     client : dask.distributed.Client, optional
         Run pass 1 (indicators per window) on this cluster; results are identical.
     workdir : Path, optional
         Directory for memory-mapped arrays (bounded memory for large areas).
+    workers : int, optional
+        Local worker processes for pass 1 without ``client`` (1 = serial); default one per
+        core above :data:`geo.scoring.parallel.LOCAL_POOL_CELLS` grid cells. Results are
+        bit-identical to the serial run.
     progress : callable, optional
         ``progress(done, total, description)``.
 
@@ -103,7 +110,7 @@ def compute_gelegenheid(
     GelegenheidResult
     """
     return run_passes(config, layers, grid, mask, window=window, client=client,
-                      workdir=workdir, progress=progress)
+                      workdir=workdir, workers=workers, progress=progress)
 
 
 def with_learned_weights(config: GelegenheidConfig, thema: str, betas: Mapping[str, float],

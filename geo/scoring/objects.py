@@ -232,14 +232,15 @@ def _object_values(theme: Any, cells_per_object: list[np.ndarray], combination: 
     """
     n = len(theme.indicators)
     n_shares = n + 1 if combination == "relatief_risico" else n
-    score_flat = np.asarray(theme.score, dtype="float64").ravel()
-    raw_flat = np.asarray(theme.raw, dtype="float64").reshape(n, -1)
-    norm_flat = np.asarray(theme.norm, dtype="float64").reshape(n, -1)
+    # views, no float64 copies of the area: an object's cells are cast when gathered
+    # (the same float64 values; the country's arrays are memory-mapped and tens of GB)
+    score_flat = _Flat(theme.score)
+    raw_flat = _Flat(theme.raw, n)
+    norm_flat = _Flat(theme.norm, n)
     status = getattr(theme, "status", None)
     status_flat = None if status is None else np.asarray(status).reshape(n, -1)
     completeness = getattr(theme, "completeness", None)
-    complete_flat = None if completeness is None else np.asarray(completeness,
-                                                                 "float64").ravel()
+    complete_flat = None if completeness is None else _Flat(completeness)
     out: tuple[list, ...] = ([], [], [], [], [], [], [], [])
     for cells in cells_per_object:
         valid = cells[np.isfinite(score_flat[cells])] if cells.size else cells
@@ -269,6 +270,17 @@ def _object_values(theme: Any, cells_per_object: list[np.ndarray], combination: 
         out[6].append(after)
         out[7].append(effective)
     return out
+
+
+class _Flat:
+    """A raster as flat cells (a view); ``flat[cells]`` / ``flat[:, cells]`` gather float64."""
+
+    def __init__(self, array: Any, bands: int | None = None) -> None:
+        array = np.asarray(array)
+        self.values = array.reshape(-1) if bands is None else array.reshape(bands, -1)
+
+    def __getitem__(self, index: Any) -> np.ndarray:
+        return np.asarray(self.values[index], dtype="float64")
 
 
 def _after_and_weight(indicators: list[Any], norm: np.ndarray, skip: np.ndarray | None,

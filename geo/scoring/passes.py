@@ -22,6 +22,7 @@ from geo.scoring import combine as comb
 from geo.scoring.config import GelegenheidConfig
 from geo.scoring.grid import Grid
 from geo.scoring.normalise import NormStats, fit_stats, normalise
+from geo.scoring.parallel import local_workers, run_local_pool
 from geo.scoring.results import (
     TOTAL,
     GelegenheidResult,
@@ -40,10 +41,17 @@ from geo.scoring.windows import (
 
 
 class _Arrays:
-    """Allocates region-sized arrays in memory or as ``.npy`` memmaps under ``workdir``."""
+    """Allocates region-sized arrays in memory or as ``.npy`` memmaps under ``workdir``.
 
-    def __init__(self, workdir: Path | None) -> None:
+    A new memmap file reads as zeros, and the passes write every window with area cells
+    whole; so a memmap is filled only in the ``blank`` windows (no area cell) and only
+    when its fill is not zero: the country's 40 GB of arrays are not written twice.
+    """
+
+    def __init__(self, workdir: Path | None,
+                 blank: list[tuple[slice, slice]] | None = None) -> None:
         self.workdir = Path(workdir) if workdir is not None else None
+        self.blank = list(blank or [])
         if self.workdir is not None:
             self.workdir.mkdir(parents=True, exist_ok=True)
 
@@ -52,7 +60,9 @@ class _Arrays:
             return np.full(shape, fill, dtype)
         array = np.lib.format.open_memmap(self.workdir / f"{name}.npy", mode="w+",
                                           dtype=dtype, shape=shape)
-        array[...] = fill
+        if np.any(np.asarray(fill, dtype) != 0) or np.isnan(np.asarray(fill, float)).any():
+            for sl in self.blank:
+                array[(..., *sl)] = fill
         return array
 
 
@@ -85,10 +95,15 @@ def relax_malloc() -> bool:
 
 
 def _pass1(plan: Plan, sources: dict[str, Source], grid: Grid, mask: np.ndarray,
-           wins: list[Window], client: Any) -> Iterator[tuple[Window, tuple]]:
+           wins: list[Window], client: Any,
+           workers: int | None = None) -> Iterator[tuple[Window, tuple]]:
     """(window, (raw, domains, stats)) for every window with area cells."""
     jobs = [(w, grid.window_grid(w), mask[_slices(w)]) for w in wins]
     jobs = [job for job in jobs if job[2].any()]
+    local = local_workers(workers, grid.height * grid.width, len(jobs))
+    if client is None and local > 1:
+        yield from run_local_pool(plan, sources, grid, jobs, local)
+        return
     if client is None:
         for win, wgrid, wmask in jobs:
             yield win, window_task(plan, clip_sources(sources, plan, grid, win), wgrid, wmask)
@@ -150,7 +165,7 @@ class _Run:
 
 def run_passes(config: GelegenheidConfig, layers: dict[str, gpd.GeoDataFrame], grid: Grid,
                mask: np.ndarray, *, window: int = 512, client: Any = None,
-               workdir: Path | None = None,
+               workdir: Path | None = None, workers: int | None = None,
                progress: ProgressCallback | None = None) -> GelegenheidResult:
     """Implementation of :func:`geo.scoring.engine.compute_gelegenheid`."""
     mask = np.asarray(mask, bool)
@@ -160,9 +175,10 @@ def run_passes(config: GelegenheidConfig, layers: dict[str, gpd.GeoDataFrame], g
     if int(window) < 1:
         raise InvalidRequestError(f"Venstergrootte {window} moet minstens 1 cel zijn.")
     plan, sources = build_plan(config, layers, grid.cellsize)
-    run = _start(config, plan, grid, mask, list(grid.windows(int(window))), _Arrays(workdir),
-                 progress)
-    reduced = _pass_indicators(run, sources, client)
+    wins = list(grid.windows(int(window)))
+    blank = [_slices(w) for w in wins if not mask[_slices(w)].any()]
+    run = _start(config, plan, grid, mask, wins, _Arrays(workdir, blank), progress)
+    reduced = _pass_indicators(run, sources, client, workers)
     stats = _pass_statistics(run, reduced)
     _pass_scores(run, stats)
     for s in stats:
@@ -184,12 +200,14 @@ def _start(config: GelegenheidConfig, plan: Plan, grid: Grid, mask: np.ndarray,
         status=arrays.new("onbekend", (len(plan.indicators), rows, cols), np.uint8, 0))
 
 
-def _pass_indicators(run: _Run, sources: dict[str, Source], client: Any) -> np.ndarray:
+def _pass_indicators(run: _Run, sources: dict[str, Source], client: Any,
+                     workers: int | None = None) -> np.ndarray:
     """Pass 1: raw indicators and domains per window; returns per band (min, max, count)."""
     reduced = np.zeros((len(run.plan.indicators), 3))
     reduced[:, 0], reduced[:, 1] = np.inf, -np.inf
     finished = 0
-    for win, (r, d, s, u) in _pass1(run.plan, sources, run.grid, run.mask, run.wins, client):
+    for win, (r, d, s, u) in _pass1(run.plan, sources, run.grid, run.mask, run.wins, client,
+                                    workers):
         sl = _slices(win)
         run.raw[(slice(None), *sl)] = r
         run.domain[(slice(None), *sl)] = d
@@ -295,7 +313,7 @@ def _results(run: _Run, stats: list[NormStats], breaks: list[list[float]]) -> Ge
     themes = {thema: _theme_result(run, t, thema, stats, breaks[t])
               for t, thema in enumerate(run.themes)}
     return GelegenheidResult(themes=themes, total=_total_result(run, breaks[-1]),
-                             grid=run.grid, mask=run.mask)
+                             grid=run.grid, mask=run.mask, skipped=dict(run.plan.skipped))
 
 
 def _theme_result(run: _Run, t: int, thema: str, stats: list[NormStats],

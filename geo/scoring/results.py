@@ -111,7 +111,7 @@ class ThemeResult:
         ``volledigheid``: share of the indicator weight that was known (NaN outside the
         area; 1 outside the domain).
     disabled : list of dict
-        Optional indicators switched off because their layer is missing
+        Indicators switched off because their layer is missing
         (``naam``, ``label``, ``laag``, Dutch ``melding``).
     """
 
@@ -140,7 +140,7 @@ class ThemeResult:
             "klassegrenzen": [float(b) for b in self.breaks],
             "normalisatie_statistieken": self.stats,
         }
-        if self.disabled:  # optional indicators whose layer is missing (Dutch notices)
+        if self.disabled:  # indicators whose layer is missing (Dutch notices)
             result["uitgeschakeld"] = list(self.disabled)
         return result
 
@@ -153,6 +153,8 @@ class GelegenheidResult:
     total: ThemeResult
     grid: Grid
     mask: np.ndarray
+    skipped: dict[str, dict[str, Any]] = field(default_factory=dict)
+    """Themes not computed because a layer is missing (:mod:`geo.scoring.availability`)."""
 
     def all(self) -> dict[str, ThemeResult]:
         """Themes and the overall map, keyed by thema (``totaal`` last)."""
@@ -160,4 +162,12 @@ class GelegenheidResult:
 
     def verantwoording(self) -> dict[str, Any]:
         """``{thema: ThemeResult.verantwoording()}`` including ``totaal``."""
-        return {name: theme.verantwoording() for name, theme in self.all().items()}
+        doc = {name: theme.verantwoording() for name, theme in self.all().items()}
+        if self.skipped:  # the overall map was combined without these themes
+            doc[TOTAL]["overgeslagen_themas"] = list(self.skipped.values())
+        return doc
+
+    def notices(self) -> list[str]:
+        """Dutch notices of every skipped theme and switched-off indicator (for the screen)."""
+        return ([s["melding"] for s in self.skipped.values()]
+                + [d["melding"] for t in self.themes.values() for d in t.disabled])

@@ -23,6 +23,7 @@ from shapely import box
 
 from geo.errors import ConfigError
 from geo.scoring import indicators as ind
+from geo.scoring.availability import check_availability
 from geo.scoring.config import GelegenheidConfig
 from geo.scoring.grid import Grid
 
@@ -61,6 +62,7 @@ class Plan:
     domains: list[Item] = field(default_factory=list)
     source_pad: dict[str, int] = field(default_factory=dict)
     disabled: dict[str, list[dict[str, str]]] = field(default_factory=dict)
+    skipped: dict[str, dict[str, Any]] = field(default_factory=dict)
 
 
 def _key(layer: str, where: dict[str, Any], column: str | None = None) -> str:
@@ -71,13 +73,17 @@ def build_plan(config: GelegenheidConfig, layers: dict[str, gpd.GeoDataFrame],
                cellsize: float) -> tuple[Plan, dict[str, Source]]:
     """Validate layers/columns against the configuration and prepare the sources.
 
+    An indicator whose layer is missing is switched off and a theme whose domain layer is
+    missing is skipped, with Dutch notices (:mod:`geo.scoring.availability`).
+
     Raises
     ------
     ConfigError
-        A layer, filter column or attribute column that does not exist (names the
-        configuration file, line and key).
+        A filter column or attribute column that does not exist (names the configuration
+        file, line and key), or no theme left to compute.
     """
-    plan = Plan(cellsize=cellsize)
+    available = check_availability(config, layers)
+    plan = Plan(cellsize=cellsize, disabled=available.disabled, skipped=available.skipped)
     sources: dict[str, Source] = {}
 
     def source(layer: str, where: dict[str, Any], path: tuple[Any, ...],
@@ -101,6 +107,8 @@ def build_plan(config: GelegenheidConfig, layers: dict[str, gpd.GeoDataFrame],
         return key
 
     for thema, theme in config.themas.items():
+        if thema in plan.skipped:
+            continue
         base = ("themas", thema)
         dom = theme.domein
         key = None if dom.modus == "gebied" else source(dom.laag, dom.filter, base + ("domein",))
@@ -108,8 +116,7 @@ def build_plan(config: GelegenheidConfig, layers: dict[str, gpd.GeoDataFrame],
         plan.domains.append(Item(thema, dom.modus, key, pad, dom))
         for i, spec in enumerate(theme.indicatoren):
             path = base + ("indicatoren", i)
-            if spec.optioneel and spec.laag not in layers:
-                plan.disabled.setdefault(thema, []).append(_disabled(spec))
+            if not available.indicator_available(thema, spec.naam):
                 continue
             if spec.soort == "attribuut":
                 key = source(spec.laag, spec.filter, path, spec.kolom, spec.waarden)
@@ -119,28 +126,10 @@ def build_plan(config: GelegenheidConfig, layers: dict[str, gpd.GeoDataFrame],
                 key = source(spec.laag, spec.filter, path)
             pad = ind.pad_cells(spec.reach, cellsize)
             plan.indicators.append(Item(thema, spec.soort, key, pad, spec))
-    _check_left(config, plan)
     for item in plan.indicators + plan.domains:
         if item.source is not None:
             plan.source_pad[item.source] = max(plan.source_pad.get(item.source, 0), item.pad)
     return plan, sources
-
-
-def _disabled(spec: Any) -> dict[str, str]:
-    """What the kaartverantwoording says about an optional indicator without its layer."""
-    return {"naam": spec.naam, "label": spec.label, "laag": spec.laag,
-            "melding": f"Indicator '{spec.label}' is uitgeschakeld: de laag '{spec.laag}' "
-                       "ontbreekt in de invoer (optionele indicator)."}
-
-
-def _check_left(config: GelegenheidConfig, plan: Plan) -> None:
-    """A theme must keep at least one indicator after optional ones were switched off."""
-    for thema in plan.disabled:
-        if not any(item.thema == thema for item in plan.indicators):
-            missing = ", ".join(d["laag"] for d in plan.disabled[thema])
-            raise ConfigError(
-                f"{config.where('themas', thema)}: thema '{thema}' houdt geen indicatoren over; "
-                f"de lagen {missing} ontbreken in de invoer.", thema=thema)
 
 
 def clip_sources(sources: dict[str, Source], plan: Plan, grid: Grid,

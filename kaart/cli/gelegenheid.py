@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from rich.markup import escape
 
 from geo.runs import THEMES
 from kaart.cli._app import app
@@ -105,6 +106,7 @@ def _report(out: Output, runs: list[Any], area: Any, cellsize: float) -> None:
             "seconden": round(run.summary["seconden"], 2),
             "objecten": {thema: len(table) for thema, table in run.tables.items()},
             "klassegrenzen": run.summary["klassegrenzen"],
+            "meldingen": run.summary.get("meldingen", []),
         } for run in runs],
         aantallen={"gebieden": len(runs), "bestanden": len(out.written),
                    "kaarten": sum(len(run.kaart_ids) for run in runs),
@@ -119,8 +121,10 @@ def _report(out: Output, runs: list[Any], area: Any, cellsize: float) -> None:
         out.summary("[yellow]Synthetische demodata — geen echte gegevens.[/]")
     from geo.export.volledigheid import unknown_notes
 
-    for note in dict.fromkeys(n for run in runs for n in unknown_notes(run.tables)):
-        out.summary(f"[yellow]Let op:[/] {note}")
+    notes = [*(n for run in runs for n in unknown_notes(run.tables)),
+             *(n for run in runs for n in run.summary.get("meldingen", []))]
+    for note in dict.fromkeys(notes):  # missing layers: what is off (availability)
+        out.summary(f"[yellow]Let op:[/] {escape(note)}")
     for run in runs:
         out.summary(f"  {run.area.naam} ({run.area.id}) versie {run.versie}: "
                     f"{nl_count(run.summary['cellen'])} cellen, {run.summary['indicatoren']} "

@@ -252,28 +252,24 @@ def lagen(
         if missing:
             out.summary(f"Ontbrekend: {', '.join(missing)}.")
         for laag, indicators in affected.items():
-            off = [f"{i['thema']}:{i['indicator']}" for i in indicators if i["optioneel"]]
-            needed = [f"{i['thema']}:{i['indicator']}" for i in indicators if not i["optioneel"]]
+            off = [f"{i['thema']}:{i['indicator']}" for i in indicators
+                   if i["gevolg"] == "indicator uit"]
+            themes = sorted({i["thema"] for i in indicators
+                             if i["gevolg"] == "thema overgeslagen"})
             if off:
                 out.summary(f"  Zonder '{laag}' staan deze indicatoren uit (met melding): "
                             f"{', '.join(off)}.")
-            if needed:
-                out.summary(f"  Zonder '{laag}' stopt 'kaart gelegenheid' (verplichte "
-                            f"indicatoren): {', '.join(needed)}.")
+            if themes:
+                out.summary(f"  Zonder '{laag}' wordt dit thema overgeslagen (met melding): "
+                            f"{', '.join(themes)}.")
 
 
 def _indicators_of(missing: list[str]) -> dict[str, list[dict]]:
-    """Per missing layer the indicators of the standard gelegenheid configuration that use it."""
+    """Per missing layer what it switches off in the standard gelegenheid configuration."""
+    from geo.scoring.availability import disabled_by_layer
     from geo.scoring.config import load_gelegenheid_config
 
-    config = load_gelegenheid_config()
-    found: dict[str, list[dict]] = {}
-    for thema, theme in config.themas.items():
-        for spec in theme.indicatoren:
-            if spec.laag in missing:
-                found.setdefault(spec.laag, []).append(
-                    {"thema": thema, "indicator": spec.naam, "optioneel": spec.optioneel})
-    return found
+    return disabled_by_layer(load_gelegenheid_config(), missing)
 
 
 def _schema_table(spec) -> Table:

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from rich.markup import escape
 
 from kaart.cli._app import app
 from kaart.cli._common import (
@@ -292,7 +293,7 @@ def _coarsening_and_notices(out, summary: dict) -> None:
                     f"van {nl_count(training.get('celgrootte_model_m', 0))} m (de kaart zelf "
                     "blijft op de fijne cellen).")
     for notice in summary.get("meldingen", []):
-        out.summary(f"[bold]Melding:[/] {notice}")
+        out.summary(f"[bold]Melding:[/] {escape(notice)}")
 
 
 @app.command("evalueer")
@@ -311,7 +312,11 @@ def evalueer(
     jaren: Annotated[int | None, typer.Option(
         "--jaren", min=1, help="Jaren trainingsperiode vóór --tot; standaard alles.",
         show_default=False)] = None,
-    methode: MethodeOpt = "poisson", seed: SeedOpt = 0, lagen: LagenOpt = None,
+    methode: MethodeOpt = "poisson",
+    bootstrap: Annotated[int, typer.Option(
+        "--bootstrap", min=0, help="Aantal bootstrap-herhalingen voor de intervallen van de "
+        "opgeslagen geleerde kaart (zoals kaart leer).")] = 50,
+    seed: SeedOpt = 0, lagen: LagenOpt = None,
     werkmap: WerkmapOpt = None, json_output: JsonOpt = False,
 ) -> None:
     """Toets de kaarten op latere incidenten: trefkans en PAI per dekking.
@@ -333,7 +338,7 @@ def evalueer(
         with _steps(out, 1, "Kaarten maken en toetsen") as step:
             run = build_evaluatie(
                 wm, area, layers_path=lagen, split=_date(tot or splitsing), test_dagen=testperiode,
-                jaren=jaren, method=methode, random_state=seed)
+                jaren=jaren, method=methode, random_state=seed, n_bootstrap=bootstrap)
             step("Klaar")
         _report_run(out, run)
         table, info, run_dir = run.tables["evaluatie"], run.summary["evaluatie"], run.run_dir

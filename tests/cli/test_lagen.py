@@ -348,5 +348,13 @@ def test_lagen_says_which_indicators_a_missing_layer_switches_off(werkmap):
     grens = payload["indicatoren_zonder_laag"]["landsgrens"]
     assert {(i["thema"], i["indicator"]) for i in grens} == {
         ("buitengebied", "nabijheid_landsgrens"), ("havens", "nabijheid_grens")}
-    assert all(i["optioneel"] for i in grens)
+    assert all(i["gevolg"] == "indicator uit" for i in grens)
     assert "kernen" not in payload["indicatoren_zonder_laag"]
+    # every indicator is switched off without its layer (issue 13 item 6), not only the
+    # optioneel ones; a missing domain layer skips its theme
+    assert "Zonder 'wegen' staan deze indicatoren uit (met melding): " in text
+    assert "bedrijventerreinen:nabijheid_snelwegafrit" in text
+    assert "Zonder 'havens' wordt dit thema overgeslagen (met melding): havens." in text
+    assert "stopt" not in text
+    havens = payload["indicatoren_zonder_laag"]["havens"]
+    assert {i["gevolg"] for i in havens} == {"thema overgeslagen"}

@@ -93,7 +93,8 @@ def test_missing_optional_layer_switches_its_indicator_off_with_a_notice():
         notice["melding"]
 
 
-def test_a_theme_without_any_indicator_left_is_an_error():
+def test_without_any_theme_left_there_is_nothing_to_compute():
+    """Its only theme keeps no indicator: skipped, and with no theme left a Dutch error."""
     config = parse_gelegenheid_config(CONFIG.format(onbekend="").replace(
         "      - {naam: leegstand", "      - {naam: leegstand, optioneel: true").replace(
         "laag: bedrijventerreinen, kolom: leegstand_pct", "laag: x, kolom: leegstand_pct"
@@ -101,7 +102,8 @@ def test_a_theme_without_any_indicator_left_is_an_error():
               "laag: y, optioneel: true, kolom: cameratoezicht, richting"), source="t.yaml")
     grid = Grid.from_bounds((0, 0, 200, 100), 10)
     parken = gpd.GeoDataFrame({"id": ["A"]}, geometry=[box(0, 0, 100, 100)], crs=28992)
-    with pytest.raises(ConfigError, match="houdt geen indicatoren over"):
+    expected = "geen enkel thema kan worden berekend; de lagen verzorgingsplaatsen, x, y "
+    with pytest.raises(ConfigError, match=expected):
         compute_gelegenheid(config, {"bedrijventerreinen": parken}, grid,
                             np.ones(grid.shape, bool))
 

@@ -1,0 +1,77 @@
+"""How the engine spreads pass 1 over the windows on this machine: window size, local workers.
+
+Window size. The engine keeps 512-cell windows: measured on Limburg at 25 m (401-cell
+halo), 2048-cell windows cost the same CPU time (the distance transforms already work on
+the influence band of the features only) and more wall time (larger temporaries). See
+BENCHMARKS.md, "Landelijke run".
+
+Local workers. Above :data:`LOCAL_POOL_CELLS` grid cells the windows of pass 1 run in a
+pool of worker processes (one per available core), each a plain call of
+:func:`geo.scoring.windows.window_task` on the features clipped to its window: the same
+function the Dask path runs, so results are bit-identical to the serial run (the
+reductions over windows are min, max and integer counts, independent of their order).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from typing import Any
+
+import numpy as np
+from rasterio.windows import Window
+
+from geo.scoring.grid import Grid
+from geo.scoring.windows import Plan, Source, clip_sources, window_task
+
+LOCAL_POOL_CELLS = 4_000_000
+"""Grid cells above which pass 1 uses a local process pool (when ``workers`` is not given)."""
+
+
+def available_cores() -> int:
+    """Cores this process may run on (the CPU affinity, e.g. a container's share)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # pragma: no cover - not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def local_workers(requested: int | None, cells: int, jobs: int) -> int:
+    """Worker processes for pass 1: ``requested`` (1 = serial) or, when ``None``, one per
+    available core for grids above :data:`LOCAL_POOL_CELLS` cells, else 1."""
+    if jobs < 2:
+        return 1
+    if requested is not None:
+        return max(1, min(int(requested), jobs))
+    if cells < LOCAL_POOL_CELLS:
+        return 1
+    return min(available_cores(), jobs)
+
+
+def run_local_pool(plan: Plan, sources: dict[str, Source], grid: Grid,
+                   jobs: list[tuple[Window, Grid, np.ndarray]],
+                   workers: int) -> Iterator[tuple[Window, Any]]:
+    """``(window, window_task result)`` for every job, computed by ``workers`` processes.
+
+    At most ``workers + 1`` windows are in flight, so memory stays bounded by the window.
+    Processes are started with ``spawn`` (no fork of a process that may hold threads).
+    """
+    import multiprocessing
+    from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+
+    context = multiprocessing.get_context("spawn")
+    pending: dict[Any, Window] = {}
+    queue = iter(jobs)
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        while True:
+            for win, wgrid, wmask in queue:
+                future = pool.submit(window_task, plan, clip_sources(sources, plan, grid, win),
+                                     wgrid, wmask)
+                pending[future] = win
+                if len(pending) > workers:
+                    break
+            if not pending:
+                return
+            done, _ = wait(pending, return_when=FIRST_COMPLETED)
+            for future in done:
+                yield pending.pop(future), future.result()

@@ -1,0 +1,61 @@
+"""COGs written straight from memory-mapped engine arrays (through a VRT over the ``.npy``
+files) are byte-identical to COGs written from the same arrays in memory (issue 16 item 4:
+the country's arrays are tens of GB and must not be copied into memory to be written)."""
+
+from __future__ import annotations
+
+import numpy as np
+import rasterio
+from rasterio.transform import from_origin
+
+from geo.export.cog import write_map_cog, write_uitleg_cog
+from geo.export.cog_source import file_span
+from geo.scoring.grid import Grid
+
+
+def _memmap(path, array):
+    mapped = np.lib.format.open_memmap(path, mode="w+", dtype=array.dtype, shape=array.shape)
+    mapped[...] = array
+    return mapped
+
+
+def test_memmap_bands_give_the_same_bytes_as_memory(tmp_path):
+    grid = Grid(from_origin(190_000, 310_000, 25, 25), (700, 1100))  # > 512: overviews
+    rng = np.random.default_rng(7)
+    values = rng.random((3, *grid.shape), dtype=np.float32)
+    values[:, :90, :40] = np.nan
+    klasse = rng.integers(1, 6, grid.shape).astype(np.uint8)
+    klasse[:90, :40] = 0
+    mapped, mapped_klasse = _memmap(tmp_path / "a.npy", values), _memmap(tmp_path / "k.npy",
+                                                                         klasse)
+    assert file_span(mapped[1]) is not None and file_span(values[1]) is None
+    tags = dict(soort="gelegenheid", thema="totaal", gebied_id="land-nederland",
+                synthetisch=True, breaks=[0.1, 0.2, 0.3, 0.4])
+    write_map_cog(tmp_path / "geheugen.tif", values[0], klasse, grid, **tags)
+    write_map_cog(tmp_path / "memmap.tif", mapped[0], mapped_klasse, grid, **tags)
+    names = ["a", 'b<&"x']  # hostile text in descriptions and tags is escaped in the VRT
+    write_uitleg_cog(tmp_path / "u_geheugen.tif", values[:2], values[1:], names, grid,
+                     thema="havens", gebied_id="GM0981", synthetisch=False, weights=[1, 2])
+    write_uitleg_cog(tmp_path / "u_memmap.tif", mapped[:2], mapped[1:], names, grid,
+                     thema="havens", gebied_id="GM0981", synthetisch=False, weights=[1, 2])
+    for a, b in (("geheugen", "memmap"), ("u_geheugen", "u_memmap")):
+        assert (tmp_path / f"{a}.tif").read_bytes() == (tmp_path / f"{b}.tif").read_bytes()
+    with rasterio.open(tmp_path / "memmap.tif") as src:
+        assert src.overviews(1) == [2, 4] and src.dtypes == ("float32", "float32")
+        assert np.array_equal(src.read(2), klasse.astype(np.float32))
+    with rasterio.open(tmp_path / "u_memmap.tif") as src:
+        assert src.descriptions[1] == 'ruw:b<&"x' and src.overviews(1) == []
+        assert np.array_equal(src.read(4), values[2], equal_nan=True)
+    assert not list(tmp_path.glob(".vrt-*")) and not list(tmp_path.glob("*.vrt"))
+
+
+def test_klasse_outside_the_area_is_still_zeroed_from_memmaps(tmp_path):
+    grid = Grid(from_origin(0, 100, 10, 10), (10, 10))
+    score = np.full(grid.shape, 0.5, np.float32)
+    score[0] = np.nan
+    klasse = _memmap(tmp_path / "k.npy", np.full(grid.shape, 3, np.uint8))  # 3 outside too
+    write_map_cog(tmp_path / "k.tif", _memmap(tmp_path / "s.npy", score), klasse, grid,
+                  soort="gelegenheid", thema="totaal", gebied_id="GM0981", synthetisch=True,
+                  breaks=[0.1, 0.2, 0.3, 0.4])
+    with rasterio.open(tmp_path / "k.tif") as src:
+        assert (src.read(2)[0] == 0).all() and (src.read(2)[1:] == 3).all()
