@@ -244,16 +244,20 @@ def add_risk_classes(objects: dict[str, gpd.GeoDataFrame], path: Path
 
 
 def load_boundaries(werkmap: Werkmap, codes: list[str]) -> gpd.GeoDataFrame:
-    """Gemeente boundaries (EPSG:4326): the werkmap's own ``gemeenten`` layer if present,
-    else the shipped CBS reference boundaries."""
-    frame = None
+    """Gemeente boundaries (EPSG:4326): the werkmap's own ``gemeenten`` layer where it has
+    the gemeente, the shipped CBS reference boundaries for the others (a country map built
+    from layers of a few provinces still shows, and fits, the whole country)."""
+    columns = ["gemeentecode", "gemeentenaam", "geometry"]
+    reference = reference_gemeenten()
+    frame = reference.iloc[:0]
     if werkmap.lagen.exists() and "gemeenten" in {
             n for n, _ in pyogrio.list_layers(werkmap.lagen)}:
         frame = gpd.read_file(werkmap.lagen, layer="gemeenten", engine="pyogrio")
-    if frame is None or not frame["gemeentecode"].isin(codes).any():
-        frame = reference_gemeenten()
-    chosen = frame[frame["gemeentecode"].isin(codes)][["gemeentecode", "gemeentenaam",
-                                                       "geometry"]]
+        frame = frame[frame["gemeentecode"].isin(codes)][columns].to_crs(reference.crs)
+    missing = reference[reference["gemeentecode"].isin(codes)
+                        & ~reference["gemeentecode"].isin(frame["gemeentecode"])]
+    chosen = gpd.GeoDataFrame(pd.concat([frame[columns], missing[columns]], ignore_index=True),
+                              geometry="geometry", crs=reference.crs)
     if chosen.empty:
         raise KaartNotFoundError(f"Geen grenzen gevonden voor gemeenten {', '.join(codes)}.",
                                  gemeenten=codes)
