@@ -26,6 +26,7 @@ taken as a formula by Excel and LibreOffice (``=HYPERLINK(...)``, ``=cmd|' /C ca
 from __future__ import annotations
 
 import io
+import os
 from pathlib import Path
 from typing import Any
 
@@ -119,11 +120,18 @@ def write_safe_csv(frame: pd.DataFrame, target: Any, *, index: bool = False) -> 
     Path(target).write_bytes(csv_bytes(frame, index=index))
 
 
-def read_safe_csv(source: Any, **options: Any) -> pd.DataFrame:
+def read_safe_csv(source: str | os.PathLike[str], **options: Any) -> pd.DataFrame:
     """Read a CSV that :func:`write_safe_csv` wrote (separator, decimal comma, BOM) with the
-    formula prefix undone in text cells and column names (``'-12`` → ``-12``)."""
-    frame = pd.read_csv(source, sep=CSV_SEPARATOR, decimal=CSV_DECIMAL, encoding="utf-8-sig",
-                        **options)
+    formula prefix undone in text cells and column names (``'-12`` → ``-12``).
+
+    A file from before this format (``,`` and decimal point, e.g. ``objecttrefkansen.csv``
+    of an older ``kaart leer`` run) is recognised by its header and read as such.
+    """
+    with open(source, encoding="utf-8-sig", newline="") as handle:
+        header = handle.readline()
+    legacy = CSV_SEPARATOR not in header and "," in header
+    frame = pd.read_csv(source, sep="," if legacy else CSV_SEPARATOR,
+                        decimal="." if legacy else CSV_DECIMAL, encoding="utf-8-sig", **options)
     for column in frame.columns:
         if _is_text(frame[column]):
             frame[column] = frame[column].map(restore_cell)

@@ -83,6 +83,17 @@ def test_the_rule_itself(tmp_path):
     np.testing.assert_allclose(back["score"], [0.9599, -0.5])
 
 
+def test_reading_a_csv_of_an_older_run(tmp_path):
+    """objecttrefkansen.csv of a run written before the one format (',' and '.') is still
+    read by kaart plan (geo.planning.feedback.read_object_rates)."""
+    old = tmp_path / "objecttrefkansen.csv"
+    old.write_text("thema,object_id,trefkans_geleerd\r\nbuitengebied,'-12,0.25\r\n",
+                   encoding="utf-8")
+    frame = read_safe_csv(old, dtype={"object_id": str})
+    assert frame["object_id"].tolist() == ["-12"]
+    np.testing.assert_allclose(frame["trefkans_geleerd"], [0.25])
+
+
 def _calls(tree: ast.AST) -> list[str]:
     names = []
     for node in ast.walk(tree):
