@@ -19,6 +19,7 @@ from geo.errors import KaartError
 from geo.paths import Werkmap
 from maps.outputs import (
     MapOutputs,
+    add_risk_classes,
     load_object_classes,
     load_verantwoording,
     outputs_from_entries,
@@ -84,6 +85,12 @@ def available_outputs(werkmap: Werkmap, entries: Iterable[KaartEntry]) -> Availa
     except (KaartError, *UNREADABLE_OUTPUT_ERRORS):
         result.problems.append("De gemeentegrenzen van dit gebied zijn niet leesbaar.")
         return result
+    risk = next((e for e in usable if e.soort == "gecombineerd" and e.objecten), None)
+    if objects and risk is not None and risk is not holder:
+        try:  # risico and gecombineerd classes: the legend says whether objects lack one
+            objects = add_risk_classes(objects, risk.path(werkmap, risk.objecten))
+        except (KaartError, *UNREADABLE_OUTPUT_ERRORS):
+            pass  # the viewer's tiles of that run then fail too; the classes stay unknown
     outputs.objects = objects
     result.outputs = outputs
     return result

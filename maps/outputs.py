@@ -244,7 +244,8 @@ viewer colours objects by the map that is shown. Only for entries the user may s
 def add_risk_classes(objects: dict[str, gpd.GeoDataFrame], path: Path
                      ) -> dict[str, gpd.GeoDataFrame]:
     """``objects`` with :data:`RISK_CLASS_COLUMNS` joined by ``id`` from the gecombineerd
-    run's ``objecten.gpkg``; objects it does not list keep no class there (NULL, not 0)."""
+    run's ``objecten.gpkg``; objects it does not list keep no class there (NULL, not 0).
+    Frames without geometry (:func:`load_object_classes`) stay plain tables."""
     if not path.exists():
         return objects
     layers = {name for name, _ in pyogrio.list_layers(path)}
@@ -259,7 +260,8 @@ def add_risk_classes(objects: dict[str, gpd.GeoDataFrame], path: Path
         risk["id"] = risk["id"].astype(str)
         merged = frame.assign(_id=frame["id"].astype(str)).merge(
             risk.rename(columns={"id": "_id"}), on="_id", how="left").drop(columns="_id")
-        result[thema] = gpd.GeoDataFrame(merged, geometry="geometry", crs=frame.crs)
+        result[thema] = (gpd.GeoDataFrame(merged, geometry="geometry", crs=frame.crs)
+                         if "geometry" in frame.columns else merged)
     return result
 
 
