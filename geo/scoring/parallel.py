@@ -10,6 +10,8 @@ pool of worker processes (one per available core), each a plain call of
 :func:`geo.scoring.windows.window_task` on the features clipped to its window: the same
 function the Dask path runs, so results are bit-identical to the serial run (the
 reductions over windows are min, max and integer counts, independent of their order).
+With the same count, passes 3 and 4 (normalise/combine, classes) run their windows on as
+many threads: numpy releases the GIL, and every window writes its own slices.
 """
 
 from __future__ import annotations

@@ -156,6 +156,21 @@ class _Run:
     completeness: np.ndarray | None = None
     scores: np.ndarray | None = None
     klasse: np.ndarray | None = None
+    threads: int = 1
+
+    def each_window(self, work: Any, description: str) -> None:
+        """``work(window)`` for every window, on ``threads`` threads (numpy releases the
+        GIL; windows write disjoint slices, so the result does not depend on it)."""
+        if self.threads < 2:
+            for win in self.wins:
+                work(win)
+                self.progress.tick(description)
+            return
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(self.threads) as pool:
+            for _ in pool.map(work, self.wins):
+                self.progress.tick(description)
 
     @property
     def specs(self) -> dict[str, list[Any]]:
@@ -178,6 +193,7 @@ def run_passes(config: GelegenheidConfig, layers: dict[str, gpd.GeoDataFrame], g
     wins = list(grid.windows(int(window)))
     blank = [_slices(w) for w in wins if not mask[_slices(w)].any()]
     run = _start(config, plan, grid, mask, wins, _Arrays(workdir, blank), progress)
+    run.threads = local_workers(workers, grid.height * grid.width, len(wins) - len(blank))
     reduced = _pass_indicators(run, sources, client, workers)
     stats = _pass_statistics(run, reduced)
     _pass_scores(run, stats)
@@ -244,7 +260,8 @@ def _pass_scores(run: _Run, stats: list[NormStats]) -> None:
     run.scores = run.arrays.new("score", (k + 1, rows, cols), np.float32, np.nan)
     run.completeness = run.arrays.new("volledigheid", (k + 1, rows, cols), np.float32, np.nan)
     specs = run.specs
-    for win in run.wins:
+
+    def score_window(win: Window) -> None:
         sl = _slices(win)
         wmask = run.mask[sl]
         if wmask.any():
@@ -257,7 +274,8 @@ def _pass_scores(run: _Run, stats: list[NormStats]) -> None:
                                        [run.config.theme_weight(t) for t in run.themes],
                                        run.config.totaal.combinatie)
             run.scores[(k, *sl)] = np.where(wmask, total, np.nan)
-        run.progress.tick("Scores combineren")
+
+    run.each_window(score_window, "Scores combineren")
 
 
 def _score_theme(run: _Run, t: int, thema: str, specs: list[Any], sl: tuple[slice, slice],
@@ -300,11 +318,12 @@ def _pass_classes(run: _Run) -> list[list[float]]:
         else:
             in_domain = run.domain.any(axis=0) if thema == TOTAL else run.domain[t]
             breaks.append(cls.quantile_breaks(_masked_values(run.scores[t], in_domain, run.wins)))
-    for win in run.wins:
+    def classify_window(win: Window) -> None:
         sl = _slices(win)
         for t in range(len(layers)):
             run.klasse[(t, *sl)] = cls.classify(run.scores[(t, *sl)], breaks[t])
-        run.progress.tick("Klassen indelen")
+
+    run.each_window(classify_window, "Klassen indelen")
     return breaks
 
 
