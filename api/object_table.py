@@ -26,7 +26,7 @@ from api.object_filter import ObjectFilter
 from api.objects import _load, _plain
 from geo.catalog import KaartEntry
 from geo.errors import InvalidRequestError, KaartNotFoundError
-from geo.export.tabular import write_safe_csv, write_text_cells_safe
+from geo.export.tabular import csv_bytes, write_text_cells_safe
 from geo.scoring.uitleg import breakdown_text
 from maps.style import THEME_LABELS, parse_uitleg, popup_html
 
@@ -191,10 +191,8 @@ def download_table(frame: gpd.GeoDataFrame) -> pd.DataFrame:
 
 
 def to_csv(table: pd.DataFrame) -> bytes:
-    """Dutch Excel CSV (``;``, decimal comma, UTF-8 with BOM), formula cells neutralised."""
-    buffer = io.StringIO()
-    write_safe_csv(table, buffer, sep=";", decimal=",")
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+    """Dutch Excel CSV (the one format of :mod:`geo.export.tabular`)."""
+    return csv_bytes(table)
 
 
 def to_xlsx(table: pd.DataFrame, sheet: str = "objecten") -> bytes:

@@ -138,7 +138,33 @@ def api_document(full: dict[str, Any], contact: dict[str, str]) -> dict[str, Any
                 _operation(operation)
     _components(document.setdefault("components", {}))
     _drop_unused_schemas(document)
+    _pascal_schema_names(document)
     return document
+
+
+def _pascal_schema_names(document: dict[str, Any]) -> None:
+    """FastAPI names an upload's form body ``Body_<operation id>``; ``/core/naming-resources``
+    wants schema names in UpperCamelCase: ``Body_upload_outcomes_...`` → ``BodyUploadOutcomes...``
+    (every ``$ref`` follows)."""
+    schemas = document["components"]["schemas"]
+    renames = {name: "".join(part[:1].upper() + part[1:] for part in name.split("_"))
+               for name in schemas if "_" in name}
+    for old, new in renames.items():
+        schemas[new] = schemas.pop(old)
+    if renames:
+        _rename_refs(document, {f"#/components/schemas/{old}": f"#/components/schemas/{new}"
+                                for old, new in renames.items()})
+
+
+def _rename_refs(node: Any, renames: dict[str, str]) -> None:
+    if isinstance(node, dict):
+        if node.get("$ref") in renames:
+            node["$ref"] = renames[node["$ref"]]
+        for value in node.values():
+            _rename_refs(value, renames)
+    elif isinstance(node, list):
+        for value in node:
+            _rename_refs(value, renames)
 
 
 def _refs(node: Any, found: set[str]) -> None:

@@ -17,7 +17,13 @@ import pyogrio.errors  # noqa: F401 - loaded, so unreadable_output_errors() incl
 from geo.catalog import KaartEntry
 from geo.errors import KaartError
 from geo.paths import Werkmap
-from maps.outputs import MapOutputs, load_objects, load_verantwoording, outputs_from_entries
+from maps.outputs import (
+    MapOutputs,
+    add_risk_classes,
+    load_object_classes,
+    load_verantwoording,
+    outputs_from_entries,
+)
 from maps.raster import cog_readable
 from maps.style import kaart_title
 from maps.unreadable import unreadable_output_errors
@@ -58,7 +64,9 @@ def _readable_maps(werkmap: Werkmap, entries: list[KaartEntry],
 
 
 def available_outputs(werkmap: Werkmap, entries: Iterable[KaartEntry]) -> AvailableOutputs:
-    """The readable outputs of already authorised catalog entries of one area."""
+    """The readable outputs of already authorised catalog entries of one area, for the
+    served viewer: objects as ids and classes only (:func:`maps.outputs.load_object_classes`;
+    the viewer gets them as vector tiles)."""
     result = AvailableOutputs(None)
     usable = _readable_maps(werkmap, list(entries), result)
     if not any(e.cog for e in usable):
@@ -67,7 +75,7 @@ def available_outputs(werkmap: Werkmap, entries: Iterable[KaartEntry]) -> Availa
     holder = next((e for e in usable if e.objecten), None)
     if holder is not None:
         try:
-            objects = load_objects(holder.path(werkmap, holder.objecten))
+            objects = load_object_classes(holder.path(werkmap, holder.objecten))
         except (KaartError, *UNREADABLE_OUTPUT_ERRORS):
             result.problems.append("De objecten zijn niet beschikbaar: het objectenbestand "
                                    "ontbreekt of is beschadigd. De kaart wordt zonder "
@@ -77,6 +85,12 @@ def available_outputs(werkmap: Werkmap, entries: Iterable[KaartEntry]) -> Availa
     except (KaartError, *UNREADABLE_OUTPUT_ERRORS):
         result.problems.append("De gemeentegrenzen van dit gebied zijn niet leesbaar.")
         return result
+    risk = next((e for e in usable if e.soort == "gecombineerd" and e.objecten), None)
+    if objects and risk is not None and risk is not holder:
+        try:  # risico and gecombineerd classes: the legend says whether objects lack one
+            objects = add_risk_classes(objects, risk.path(werkmap, risk.objecten))
+        except (KaartError, *UNREADABLE_OUTPUT_ERRORS):
+            pass  # the viewer's tiles of that run then fail too; the classes stay unknown
     outputs.objects = objects
     result.outputs = outputs
     return result

@@ -129,7 +129,8 @@ def _add_object_loader(m: folium.Map, outputs: MapOutputs, api: ObjectApi,
         outputs.boundaries["gemeentecode"], outputs.boundaries["gemeentenaam"], strict=True)},
         key=lambda g: g[1])
     config = loader_config(api, [t for t, f in outputs.objects.items() if len(f)], gemeenten,
-                           gebied_csv_config(outputs.gebied_id)["csvName"])
+                           gebied_csv_config(outputs.gebied_id)["csvName"],
+                           count=sum(len(f) for f in outputs.objects.values()))
     loader = ObjectLoader(config, control=layer_control, draw=draw)
     use_local_assets(loader, prefix, "ObjectLoader")
     loader.add_to(m)
@@ -224,6 +225,9 @@ def build_gemeente_map(outputs: MapOutputs, *, tiles_url: str | None = None,
     m = folium.Map(location=[(south + north) / 2, (west + east) / 2], zoom_start=12,
                    tiles=None, control_scale=False, prefer_canvas=False,
                    font_size="0.8125rem")
+    # fitted before any layer is added: tiles (raster and object) are only asked for the
+    # area's own view, not first for zoom_start (96 object tiles at z12 for the country)
+    m.fit_bounds([[south, west], [north, east]])
     use_local_assets(m, prefix)
     vertrouwelijk = any(r.entry.vertrouwelijk for r in rasters)
     title = (f"Gelegenheids- en risicokaart {outputs.gebied_naam}" if vertrouwelijk
@@ -246,7 +250,8 @@ def build_gemeente_map(outputs: MapOutputs, *, tiles_url: str | None = None,
         gemeentenaam=outputs.boundaries["gemeentenaam"].map(lambda v: escape(str(v))),
         geometry=screen_boundaries(outputs.boundaries.geometry, outputs.bounds))
     folium.GeoJson(
-        boundaries.__geo_interface__, name="Gemeentegrenzen", style_function=boundary_style,
+        boundaries.to_geo_dict(show_bbox=False, drop_id=True), name="Gemeentegrenzen",
+        style_function=boundary_style,
         tooltip=folium.GeoJsonTooltip(fields=["gemeentenaam"], labels=False),
         interactive=True,
     ).add_to(m)
@@ -308,5 +313,4 @@ def build_gemeente_map(outputs: MapOutputs, *, tiles_url: str | None = None,
     )
     use_local_assets(controls, prefix, "KaartControls")
     controls.add_to(m)
-    m.fit_bounds([[south, west], [north, east]])
     return m

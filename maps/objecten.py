@@ -21,6 +21,22 @@ from maps.style import THEME_LABELS, object_style
 
 MVT_LAYER = "objecten"
 """Layer name inside every object vector tile (:mod:`api.vector_tiles`)."""
+OBJECT_MIN_ZOOM = 9
+"""A map with more than :data:`FEW_OBJECTS` objects (a province, the country) draws its
+objects from this zoom on (one pixel about 300 m at 52° N); further out the viewer says
+"Zoom in om objecten te zien". At the country's z7 one tile would hold tens of thousands of
+dots: they say nothing a raster pixel does not, and cost the browser seconds."""
+FEW_OBJECTS = 2000
+"""Objects of a map with at most this many objects are drawn at every zoom."""
+
+
+def object_min_zoom(count: int) -> int:
+    """The lowest zoom at which a map with ``count`` objects draws them.
+
+    >>> object_min_zoom(57), object_min_zoom(30_000)
+    (0, 9)
+    """
+    return 0 if count <= FEW_OBJECTS else OBJECT_MIN_ZOOM
 
 
 @dataclass(frozen=True)
@@ -44,8 +60,9 @@ class ObjectApi:
 
 
 def loader_config(api: ObjectApi, themes: list[str], gemeenten: list[tuple[str, str]],
-                  csv_name: str) -> dict[str, Any]:
-    """The JSON settings of ``KaartObjecten.init`` (URLs, theme layers, styles, names)."""
+                  csv_name: str, count: int = 0) -> dict[str, Any]:
+    """The JSON settings of ``KaartObjecten.init`` (URLs, theme layers, styles, names);
+    ``count`` objects in all (it sets the zoom from which they are drawn)."""
     classes = class_labels("gelegenheid")
     return {
         "kaartId": api.kaart_id, "mvtLayer": MVT_LAYER, "tabelUrl": api.table,
@@ -62,6 +79,7 @@ def loader_config(api: ObjectApi, themes: list[str], gemeenten: list[tuple[str, 
         "classOrder": [str(k) for k in classes],
         "classNames": {str(k): v for k, v in classes.items()},
         "gemeenten": [list(g) for g in gemeenten],
+        "minZoom": object_min_zoom(count),
     }
 
 

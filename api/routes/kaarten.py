@@ -9,7 +9,7 @@ from urllib.parse import quote
 
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import FileResponse
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from api import audit
 from api.deps import (
@@ -36,7 +36,8 @@ class Kaart(BaseModel):
     soort: str
     thema: str
     versie: int
-    datum: str
+    datum: str = Field(json_schema_extra={"format": "date-time"},
+                       description="Moment van de run (ISO 8601, UTC).")
     synthetisch: bool
     vertrouwelijk: bool
     tegels: str

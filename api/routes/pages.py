@@ -127,6 +127,8 @@ def _order(entry: KaartEntry) -> tuple:
 
 
 REGIONS_GROUP = "Regio's en land"
+AREA_KIND_ORDER = {"land": 0, "provincie": 1, "veiligheidsregio": 2, "regio": 3, "gemeente": 5}
+"""Start page order: the country, then provinces, veiligheidsregio's, regions, gemeenten."""
 
 
 def group_areas(areas: list[dict]) -> list[dict]:
@@ -168,7 +170,8 @@ def start_page(request: Request, user: OptionalUser, catalog: CatalogDep) -> Res
                                                   "naam": entry.gebied_naam,
                                                   "soort": entry.gebied_soort, "kaarten": []})
         area["kaarten"].append(_kaart_row(entry))
-    gebieden = sorted(areas.values(), key=lambda a: (a["soort"] == "gemeente", a["naam"]))
+    gebieden = sorted(areas.values(), key=lambda a: (AREA_KIND_ORDER.get(a["soort"], 4),
+                                                     a["naam"]))
     return _page(request, "start.html", user, gebieden=gebieden,
                  groepen=group_areas(gebieden), vertrouwelijk=may_see_confidential(user))
 

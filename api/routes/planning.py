@@ -52,7 +52,8 @@ class PlanRequest(BaseModel):
     regio: str | None = Field(None, max_length=100, examples=["Maastricht-Heuvelland"])
     gemeenten: list[str] | None = Field(None, max_length=50, examples=[["GM0981"]])
     aantal: int | None = Field(None, ge=1, le=200)
-    datum: dt.date | None = None
+    datum: dt.date | None = Field(None, json_schema_extra={"format": "date"},
+                                  description="Eerste dag (JJJJ-MM-DD); leeg: vandaag.")
     seed: int = Field(0, ge=0, le=2**31 - 1)
     start: tuple[float, float] | None = Field(None, description="(lengtegraad, breedtegraad)")
     start_object: str | None = Field(None, max_length=140)
@@ -70,7 +71,8 @@ class PlanRequest(BaseModel):
 class OutcomeIn(BaseModel):
     """One control outcome (validated again with the same rules as the CLI import)."""
 
-    datum: str
+    datum: str = Field(json_schema_extra={"format": "date"},
+                       description="JJJJ-MM-DD (DD-MM-JJJJ wordt ook aanvaard).")
     thema: str
     object: str = Field(max_length=100)
     uitgevoerd: str | bool

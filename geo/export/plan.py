@@ -85,7 +85,7 @@ def write_plan_csv(table: pd.DataFrame, target: str | os.PathLike[str]) -> Path:
         if column in text.columns:
             text[column] = text[column].dt.strftime("%Y-%m-%d %H:%M")
     with atomic_file(target) as tmp:
-        write_safe_csv(text, tmp, sep=";", decimal=",", encoding="utf-8-sig")
+        write_safe_csv(text, tmp)
     return Path(target)
 
 

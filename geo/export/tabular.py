@@ -1,4 +1,13 @@
-"""Spreadsheet safety: one rule against formula (CSV) injection for every table we export.
+"""Spreadsheet safety and format: one rule for every CSV and XLSX table we export.
+
+**CSV format** (every CSV kaart writes: plan, objecten download, gewichten, evaluatie,
+objecttrefkansen, veranderingen, uitkomsten labels, the browser's gebied-analyseren CSV):
+as Dutch Excel opens it with a double click: separator ``;`` (:data:`CSV_SEPARATOR`),
+decimal comma ``0,9599`` (:data:`CSV_DECIMAL`), UTF-8 *with* a byte order mark (without it
+Excel reads UTF-8 as Windows-1252 and shows ``Ã«`` for ``ë``), ``\r\n`` line ends. Write with
+:func:`write_safe_csv` / :func:`csv_bytes`, read our own CSVs back with :func:`read_safe_csv`
+(it also undoes the formula prefix). Booleans are written as ``True``/``False``, missing
+values as an empty cell.
 
 A cell whose text starts with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return is
 taken as a formula by Excel and LibreOffice (``=HYPERLINK(...)``, ``=cmd|' /C calc'!A0``,
@@ -16,6 +25,9 @@ taken as a formula by Excel and LibreOffice (``=HYPERLINK(...)``, ``=cmd|' /C ca
 
 from __future__ import annotations
 
+import io
+import os
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -23,6 +35,11 @@ import pandas as pd
 FORMULA_TRIGGERS: tuple[str, ...] = ("=", "+", "-", "@", "\t", "\r")
 """First characters that make a spreadsheet read a text cell as a formula."""
 QUOTE = "'"
+CSV_SEPARATOR = ";"
+CSV_DECIMAL = ","
+CSV_BOM = "\ufeff"
+"""Every CSV starts with this byte order mark (UTF-8: ``EF BB BF``)."""
+CSV_LINE_END = "\r\n"
 
 
 def is_formula_like(value: Any) -> bool:
@@ -54,6 +71,10 @@ def restore_cell(value: Any) -> Any:
     return value
 
 
+def _is_text(series: pd.Series) -> bool:
+    return series.dtype == object or pd.api.types.is_string_dtype(series.dtype)
+
+
 def neutralise_frame(frame: pd.DataFrame) -> pd.DataFrame:
     """A copy of ``frame`` with every text cell (and column name) neutralised.
 
@@ -62,20 +83,60 @@ def neutralise_frame(frame: pd.DataFrame) -> pd.DataFrame:
     """
     result = frame.copy()
     for column in result.columns:
-        series = result[column]
-        if series.dtype == object or pd.api.types.is_string_dtype(series.dtype):
-            result[column] = series.map(neutralise_cell)
+        if _is_text(result[column]):
+            result[column] = result[column].map(neutralise_cell)
     result.columns = [neutralise_cell(c) if isinstance(c, str) else c for c in result.columns]
     return result
 
 
-def write_safe_csv(frame: pd.DataFrame, target: Any, **options: Any) -> None:
-    """``frame.to_csv(target, ...)`` with every text cell neutralised and ``\r\n`` line
-    ends, so a CR or LF inside a cell is always quoted and can never start a new row
-    (pandas' default ``\n`` leaves a bare CR unquoted: ``\r=1+1`` became a row ``=1+1``).
+def csv_text(frame: pd.DataFrame, *, index: bool = False) -> str:
+    """``frame`` as CSV text in kaart's one format (module docstring), BOM included.
+
+    Text cells are neutralised; ``\r\n`` line ends make a CR or LF inside a cell always
+    quoted, so it can never start a new row (pandas' default ``\n`` left a bare CR unquoted:
+    ``\r=1+1`` became a row ``=1+1``).
+
+    >>> csv_text(pd.DataFrame({"naam": ["=1+1"], "score": [0.5]}))
+    "\\ufeffnaam;score\\r\\n'=1+1;0,5\\r\\n"
     """
-    options.setdefault("index", False)
-    neutralise_frame(frame).to_csv(target, lineterminator="\r\n", **options)
+    body = neutralise_frame(frame).to_csv(None, sep=CSV_SEPARATOR, decimal=CSV_DECIMAL,
+                                          lineterminator=CSV_LINE_END, index=index)
+    return CSV_BOM + body
+
+
+def csv_bytes(frame: pd.DataFrame, *, index: bool = False) -> bytes:
+    """:func:`csv_text` encoded as UTF-8 (for a download)."""
+    return csv_text(frame, index=index).encode("utf-8")
+
+
+def write_safe_csv(frame: pd.DataFrame, target: Any, *, index: bool = False) -> None:
+    """Write ``frame`` to ``target`` (a path, or a text or binary file) as :func:`csv_text`."""
+    if hasattr(target, "write"):
+        data: str | bytes = csv_text(frame, index=index)
+        if not isinstance(target, io.TextIOBase):
+            data = data.encode("utf-8")
+        target.write(data)
+        return
+    Path(target).write_bytes(csv_bytes(frame, index=index))
+
+
+def read_safe_csv(source: str | os.PathLike[str], **options: Any) -> pd.DataFrame:
+    """Read a CSV that :func:`write_safe_csv` wrote (separator, decimal comma, BOM) with the
+    formula prefix undone in text cells and column names (``'-12`` → ``-12``).
+
+    A file from before this format (``,`` and decimal point, e.g. ``objecttrefkansen.csv``
+    of an older ``kaart leer`` run) is recognised by its header and read as such.
+    """
+    with open(source, encoding="utf-8-sig", newline="") as handle:
+        header = handle.readline()
+    legacy = CSV_SEPARATOR not in header and "," in header
+    frame = pd.read_csv(source, sep="," if legacy else CSV_SEPARATOR,
+                        decimal="." if legacy else CSV_DECIMAL, encoding="utf-8-sig", **options)
+    for column in frame.columns:
+        if _is_text(frame[column]):
+            frame[column] = frame[column].map(restore_cell)
+    frame.columns = [restore_cell(c) for c in frame.columns]
+    return frame
 
 
 def write_text_cells_safe(sheet: Any) -> int:

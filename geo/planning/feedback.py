@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 
 from geo.atomic import latest_version
+from geo.export.tabular import read_safe_csv
 from geo.layers.gemeenten import Area
 from geo.paths import Werkmap
 from geo.planning.candidates import indicator_table, object_key
@@ -273,7 +274,7 @@ def read_object_rates(werkmap: Werkmap, area: Area) -> pd.DataFrame | None:
     path = None if run is None else run / OBJECT_RATES_FILE
     if path is None or not path.exists():
         return None
-    return pd.read_csv(path, dtype={"thema": str, "object_id": str})
+    return read_safe_csv(path, dtype={"thema": str, "object_id": str})
 
 
 def apply_learned_rates(candidates: pd.DataFrame, rates: pd.DataFrame | None) -> pd.DataFrame:

@@ -318,6 +318,16 @@
     });
   }
 
+  /* Place names of the offline background only from zoom 10 on: zoomed out over a province
+     or the country they pile up into an unreadable block. */
+  function placeNames(map) {
+    function update() {
+      map.getContainer().classList.toggle("kaart-ver-uit", map.getZoom() < 10);
+    }
+    map.on("zoomend", update);
+    update();
+  }
+
   window.Kaart = {
     init: function (map, config) {
       var layout = window.KaartIndeling.create(map);
@@ -327,6 +337,7 @@
       foldableLayers(map, layout);
       addLegend(map, config, layout);
       addOfflineFallback(map, config, layout);
+      placeNames(map);
       if (Object.keys(config.objectLayers).length) {
         addSearch(map, config, layout);
         addAnalysis(map, config, layout);

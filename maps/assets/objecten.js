@@ -92,6 +92,7 @@
       self.specs[spec.thema] = spec;
       var layer = L.vectorGrid.protobuf(self.urlFor(spec), {
         vectorTileLayerStyles: styles, interactive: true, maxZoom: 22, pane: PANE,
+        minZoom: self.config.minZoom || 0,
         fetchOptions: {credentials: "same-origin"},
         getFeatureId: function (f) { return f.properties.thema + "|" + f.properties.id; }
       });
@@ -141,9 +142,13 @@
         label.htmlFor = input.id;
         var list = el("ul", "kaart-zoek-lijst");
         list.setAttribute("aria-live", "polite");
+        var hint = el("p", "kaart-zoom-hint", "Zoom in om objecten te zien.");
+        hint.hidden = true;
+        self.zoomHint = hint;
         box.appendChild(label);
         box.appendChild(input);
         box.appendChild(list);
+        box.appendChild(hint);
         input.addEventListener("input", function () {
           clearTimeout(timer);
           timer = setTimeout(function () { self.search(input.value, list); }, 250);
@@ -269,6 +274,30 @@
     this.map.on("draw:deleted", function () { result.textContent = ""; });
   };
 
+  /* Below minZoom (large maps) no object tiles are drawn: say so in the search panel and
+     in the layer names (the layer control and search panel are where objects live). */
+  Objects.prototype.showZoomHint = function (control) {
+    var self = this, container = this.map.getContainer();
+    function update() {
+      var out = self.map.getZoom() < (self.config.minZoom || 0);
+      container.setAttribute("data-objecten-zichtbaar", out ? "nee" : "ja");
+      if (self.zoomHint) { self.zoomHint.hidden = !out; }
+      self.config.layers.forEach(function (spec) {
+        var layer = self.layers[spec.thema];
+        if (!control || !layer) { return; }
+        control.removeLayer(layer);
+        control.addOverlay(layer, out ? spec.name + " – zoom in om objecten te zien" : spec.name);
+      });
+    }
+    var shown = null;
+    this.map.on("zoomend", function () {
+      var out = self.map.getZoom() < (self.config.minZoom || 0);
+      if (out !== shown) { shown = out; update(); }
+    });
+    shown = this.map.getZoom() < (this.config.minZoom || 0);
+    update();
+  };
+
   Objects.prototype.init = function (control) {
     var self = this, shown = this.map.getContainer().getAttribute("data-kaart-objectkleur");
     if (shown && this.config.styles[shown]) { this.kind = shown; }
@@ -276,6 +305,7 @@
     this.map.on("kaart:objectkleur", function (e) { self.setKind(e.soort); });
     this.addLayers(control);
     this.addSearch();
+    if (this.config.minZoom) { this.showZoomHint(control); }
     this.addAnalysis();
     if (window.KaartObjectTabel) { window.KaartObjectTabel.add(this); }
     this.map.getContainer().setAttribute("data-objecten-klaar", "ja");

@@ -192,6 +192,9 @@ def test_spectral_finds_no_errors_with_the_adr_ruleset(client, tmp_path):
     errors = [f"{f['code']}: {'.'.join(map(str, f['path']))}: {f['message']}"
               for f in findings if f["severity"] == 0]
     assert errors == [] and returncode == 0, "\n".join(errors)
+    warnings = [f"{f['code']}: {'.'.join(map(str, f['path']))}" for f in findings
+                if f["severity"] == 1]
+    assert warnings == [], "\n".join(warnings)  # the advice rules too (issue 14 item 10)
 
 
 def test_spectral_ruleset_catches_the_old_unversioned_api(app, tmp_path):

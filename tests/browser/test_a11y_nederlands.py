@@ -1,6 +1,6 @@
 """Issue 14 item 5: the rendered pages are Dutch. Every page (login, start page, map viewer
-with its panels folded on a phone, kaartverantwoording, planning, the error page) is opened
-in Chromium; visible text and title/aria-label/placeholder/alt attributes may not contain
+with its panels folded on a phone, kaartverantwoording, planning, beheer, the error page) is
+opened in Chromium; visible text and title/aria-label/placeholder/alt attributes may not contain
 English words (the same word list and collector as test_nederlands.py). The API
 documentation (Swagger UI, a developer tool) is left out."""
 
@@ -13,10 +13,10 @@ from test_nederlands import _COLLECT, _english
 pytestmark = pytest.mark.browser
 
 PAGES = ["/inloggen", "/", "/gebied/GM0981", "/verantwoording/GM0981-gelegenheid-totaal",
-         "/planning", "/gebied/GM9999"]
+         "/planning", "/beheer", "/gebied/GM9999"]
 
 
-@pytest.mark.parametrize("user", [None, "vaals", "analist"])
+@pytest.mark.parametrize("user", [None, "vaals", "analist", "beheerder"])
 @pytest.mark.parametrize("size", [(1366, 768), (390, 844)])
 def test_pages_have_no_english(browser, server, sessions, user, size):
     context = browser.new_context(viewport={"width": size[0], "height": size[1]},

@@ -19,6 +19,7 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
+from geo.export.tabular import read_safe_csv
 from geo.layers import write_layers
 from geo.layers.gemeenten import select_area
 from geo.paths import Werkmap
@@ -92,7 +93,7 @@ def test_outcomes_learned_by_leer_correct_the_next_plan(wm, tmp_path):
     rates_file = [Path(w["pad"]) for w in payload["geschreven"]
                   if Path(w["pad"]).name == OBJECT_RATES_FILE]
     assert len(rates_file) == 1
-    rates = pd.read_csv(rates_file[0], dtype={"object_id": str})
+    rates = read_safe_csv(rates_file[0], dtype={"object_id": str})
     assert set(rates["thema"]) == {THEMA}
     assert rates["controles"].iloc[0] == len(table)  # only controlled objects were labelled
     assert len(rates) > len(table)  # never-controlled objects get a prediction, no label

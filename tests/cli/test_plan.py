@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
+from geo.export.tabular import read_safe_csv
 from geo.layers.gemeenten import select_area
 from geo.paths import Werkmap
 from geo.planning.synthetic import synthetic_objects, write_synthetic_run
@@ -91,7 +92,7 @@ def test_plan_import_and_next_plan_end_to_end(wm, tmp_path):
     code, payload = _run("uitkomsten", "labels", str(labels), "--regio", REGIO,
                          "--werkmap", str(wm.root))
     assert code == 0
-    training = pd.read_csv(labels)
+    training = read_safe_csv(labels)
     assert len(training) == 8 and training["label"].sum() == 3
     kans = {k["object"]: k["selectiekans"] for k in first["keuzes"]}
     expected = [1 / kans[f"{t}:{o}"] for t, o in zip(training["thema"], training["object_id"],

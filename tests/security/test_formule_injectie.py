@@ -45,8 +45,8 @@ def test_csv_cell_with_carriage_return_cannot_start_a_row(tmp_path):
     from geo.export.tabular import write_safe_csv
 
     write_safe_csv(pd.DataFrame({"naam": ["\r=1+1", "a\nb"], "n": [1, -2]}),
-                   tmp_path / "t.csv", sep=";")
-    with open(tmp_path / "t.csv", newline="", encoding="utf-8") as handle:
+                   tmp_path / "t.csv")
+    with open(tmp_path / "t.csv", newline="", encoding="utf-8-sig") as handle:
         rows = list(csv.reader(handle, delimiter=";"))
     assert rows == [["naam", "n"], ["'\r=1+1", "1"], ["a\nb", "-2"]]
 

@@ -27,6 +27,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from shapely.geometry import Point, box
 
+from geo.export.tabular import read_safe_csv
 from geo.scoring.grid import Grid
 from geo.scoring.risico import RisicoConfig, compute_risico
 from geo.scoring.suppression import publish_counts, round_count, rounding_base
@@ -193,6 +194,6 @@ def test_evaluation_publishes_no_small_count(werkmap):
     counted = table[table["kaart"] != "uniform"]
     derived = (counted["trefkans"] * total).dropna().to_numpy()
     np.testing.assert_allclose(derived, np.round(derived / 5) * 5, atol=1e-6)
-    csv = pd.read_csv(run_dir / "evaluatie.csv")
+    csv = read_safe_csv(run_dir / "evaluatie.csv")
     np.testing.assert_allclose(csv["trefkans"], table["trefkans"])
     np.testing.assert_allclose(table["pai"], table["trefkans"] / table["dekking"])

@@ -73,7 +73,8 @@ def test_cli_writes_csv_gpkg_cog_and_json(known, tmp_path):
     assert listed[roles["NEW"]] == "nieuw" and len(listed) == 4
     files = {Path(f["pad"]).name: f for f in payload["geschreven"]}
     assert set(files) == {"veranderingen.csv", "veranderingen.gpkg", "klasseverschil.tif"}
-    table = pd.read_csv(tmp_path / "uit" / "veranderingen.csv")
+    table = pd.read_csv(tmp_path / "uit" / "veranderingen.csv", sep=";", decimal=",",
+                        encoding="utf-8-sig")  # as written: Dutch Excel format
     hostile = table.loc[table["id"] == "NIEUW-1", "naam"].item()
     assert hostile != HOSTILE and hostile.endswith(HOSTILE)  # neutralised, not a formula
     frame = gpd.read_file(tmp_path / "uit" / "veranderingen.gpkg")

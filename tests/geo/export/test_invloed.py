@@ -7,11 +7,11 @@ from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
-import pandas as pd
 import pytest
 from shapely.geometry import LineString
 
 from geo.export.geleerd import build_geleerd
+from geo.export.tabular import read_safe_csv
 from geo.layers import write_layers
 from geo.layers.gemeenten import select_area
 from geo.paths import Werkmap
@@ -58,7 +58,7 @@ def test_point_factor_is_learned_over_the_whole_area(afrit_werkmap):
     write_layers(wm.lagen, {"incidenten": incidents, "wegen": wegen}, synthetic=True,
                  description="Synthetische testdata")
     run = build_geleerd(wm, area, n_bootstrap=5, block_m=2000, random_state=0)
-    weights = pd.read_csv(run.run_dir / "gewichten.csv").set_index("indicator")
+    weights = read_safe_csv(run.run_dir / "gewichten.csv").set_index("indicator")
     assert "bedrijventerreinen:ruis" not in weights.index  # replaced by the whole-area factor
     chosen = weights.loc["ruis", "operationalisatie"]
     assert chosen.split()[0] in ("nabijheid-exponentieel", "nabijheid-lineair", "dichtheid")
@@ -74,7 +74,7 @@ def test_missing_layer_leaves_the_indicator_with_a_notice(afrit_werkmap):
     write_layers(wm.lagen, {"incidenten": incidents}, synthetic=True,
                  description="Synthetische testdata zonder wegen")
     run = build_geleerd(wm, area, n_bootstrap=0, block_m=2000, random_state=0)
-    weights = pd.read_csv(run.run_dir / "gewichten.csv").set_index("indicator")
+    weights = read_safe_csv(run.run_dir / "gewichten.csv").set_index("indicator")
     assert "bedrijventerreinen:ruis" in weights.index
     assert run.summary["meldingen"] == [
         "Laag 'wegen' ontbreekt: bedrijventerreinen:ruis blijft zoals in de "

@@ -18,6 +18,7 @@ from geo.export.geleerd import (
     evaluation_summary,
     read_features,
 )
+from geo.export.tabular import read_safe_csv
 from geo.layers import write_layers
 from geo.layers.gemeenten import select_area
 from geo.paths import Werkmap
@@ -47,7 +48,8 @@ def test_learned_map_recovers_signal_and_is_written(signal_werkmap):
     wm, area, incidents = signal_werkmap
     run = build_geleerd(wm, area, n_bootstrap=10, block_m=2000, random_state=0)
     learner = run.model
-    weights = pd.read_csv(run.run_dir / "gewichten.csv").set_index("indicator")
+    assert (run.run_dir / "gewichten.csv").read_bytes().startswith(b"\xef\xbb\xbfindicator;")
+    weights = read_safe_csv(run.run_dir / "gewichten.csv").set_index("indicator")
     assert weights.loc["bedrijventerreinen:oost", "ondergrens"] > 1
     oost = weights.loc["bedrijventerreinen:oost"]
     assert oost["beta"] > 1.5  # true β 3 over the whole range
@@ -95,7 +97,9 @@ def test_evaluation_table_plot_and_ranking(signal_werkmap):
     np.testing.assert_allclose(table["pai"], table["trefkans"] / table["dekking"])
     pai5 = evaluation_summary(table, 0.05)
     assert pai5["geleerd"] > pai5["uniform"] and pai5["geleerd"] > pai5["eerdere_incidenten"]
-    csv = pd.read_csv(run_dir / "evaluatie.csv")
+    row = (run_dir / "evaluatie.csv").read_bytes().split(b"\r\n")[1]
+    assert b";" in row and b"," in row and b"." not in row  # Dutch: 0,25 not 0.25
+    csv = read_safe_csv(run_dir / "evaluatie.csv")
     np.testing.assert_allclose(csv["pai"], table["pai"])
     with Image.open(run_dir / "trefkans.png") as image:
         assert image.format == "PNG" and image.size == (700, 450)

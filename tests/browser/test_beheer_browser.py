@@ -152,12 +152,34 @@ def test_other_roles_get_the_dutch_403_page(page_as, server):
         assert page.locator("header >> text=Beheer").count() == 0
 
 
+LONG_NAME = "medewerker.openbare-orde." + "x" * 60 + "@vaals.nl"
+
+
+@pytest.fixture(scope="module")
+def long_named_user(server, server_database) -> str:
+    """A user whose name has the maximum length and no space (the table must still fit)."""
+    from api.db.models import Organisatie
+    from api.db.session import open_database
+    from api.users import add_user
+
+    engine, sessionmaker = open_database(server_database, migrate=False)
+    try:
+        with sessionmaker() as session:
+            org = session.query(Organisatie).filter_by(naam="Gemeente Vaals").one()
+            add_user(session, LONG_NAME, NEW_PASSWORD, "gemeente", org)
+            session.commit()
+    finally:
+        engine.dispose()
+    return LONG_NAME
+
+
 @pytest.mark.parametrize("size", list(SIZES))
-def test_beheer_layout_without_overlap(page_as, server, size):
+def test_beheer_layout_without_overlap(page_as, server, size, long_named_user):
     width, height = SIZES[size]
     page = page_as("beheerder", width, height)
     page.goto(f"{server}/beheer")
     page.wait_for_selector("#gebruikers")
+    assert page.locator(f'tr[data-gebruiker="{long_named_user}"]').count() == 1
     assert page.evaluate(_BOXES) == []
     screenshot(page, f"beheer_{size}")
     page.fill("#gebruikersnaam", "x")  # too short: error next to the name field
