@@ -160,13 +160,18 @@ def test_default_config_runs_windowed_with_memmaps(tmp_path):
     assert first["naam"] == "leegstand" and first["parameters"]["kolom"] == "leegstand_pct"
 
 
-def test_missing_layer_names_the_config_line():
+def test_missing_layer_switches_its_indicator_off_with_a_notice():
+    """Issue 13 item 6 (geo.scoring.availability): no longer an error, never a 0."""
     grid = Grid.from_bounds((0, 0, 100, 100), 10)
     layers = hand_layers()
     del layers["wegen"]
-    with pytest.raises(ConfigError, match=r"hand.yaml, regel 13.*laag 'wegen' ontbreekt"):
-        compute_gelegenheid(parse_gelegenheid_config(HAND, source="hand.yaml"), layers, grid,
-                            np.ones(grid.shape, bool))
+    result = compute_gelegenheid(parse_gelegenheid_config(HAND, source="hand.yaml"), layers,
+                                 grid, np.ones(grid.shape, bool))
+    parken = result.themes["parken"]
+    assert [i.name for i in parken.indicators] == ["bewoning", "geen_toegang"]
+    assert [d["naam"] for d in parken.disabled] == ["afrit"]
+    assert "de laag 'wegen' ontbreekt" in parken.disabled[0]["melding"]
+    assert list(result.themes) == ["parken", "rest"]
 
 
 def test_bad_column_and_mask_shape():
