@@ -60,7 +60,7 @@ class _Arrays:
             return np.full(shape, fill, dtype)
         array = np.lib.format.open_memmap(self.workdir / f"{name}.npy", mode="w+",
                                           dtype=dtype, shape=shape)
-        if np.any(np.asarray(fill, dtype) != 0) or np.isnan(np.asarray(fill, float)).any():
+        if np.asarray(fill, dtype) != 0:  # NaN != 0 too
             for sl in self.blank:
                 array[(..., *sl)] = fill
         return array
