@@ -25,7 +25,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from api.auth import Principal
 from api.deps import OptionalUser, PrincipalsDep, SessionDep
 from api.routes.beheer import MEMBER_ROLES, add_member, change_active, revoke_member_tokens
-from api.routes.pages import ROLE_NAMES, _page, _to_login
+from api.routes.pages import ROLE_NAMES, _page, refuse_page
 from api.users import last_logins, list_users
 from geo.errors import KaartError, KaartNotFoundError
 
@@ -50,13 +50,8 @@ def _local(moment: datetime) -> str:
 
 
 def _refused(request: Request, user: Principal | None) -> Response | None:
-    """Login page for guests, a Dutch 403 page for every role but beheerder."""
-    if user is None:
-        return _to_login(request)
-    if user.rol != "beheerder":
-        return _page(request, "fout.html", user, status_code=403, kop="Geen toegang",
-                     melding="Gebruikersbeheer is alleen voor beheerders van een organisatie.")
-    return None
+    return refuse_page(request, user, ("beheerder",),
+                       "Gebruikersbeheer is alleen voor beheerders van een organisatie.")
 
 
 def _rows(session, user: Principal) -> list[dict]:

@@ -77,6 +77,18 @@ def _to_login(request: Request) -> RedirectResponse:
     return RedirectResponse(f"/inloggen?volgende={quote(target, safe='')}", status_code=303)
 
 
+def refuse_page(request: Request, user: Principal | None, roles: tuple[str, ...],
+                melding: str) -> Response | None:
+    """For a page only ``roles`` may use: the login page for guests, a Dutch 403 page with
+    ``melding`` for any other role, ``None`` when the user may go on."""
+    if user is None:
+        return _to_login(request)
+    if user.rol not in roles:
+        return _page(request, "fout.html", user, status_code=403, kop="Geen toegang",
+                     melding=melding)
+    return None
+
+
 def _not_found(request: Request, user: Principal) -> HTMLResponse:
     return _page(request, "fout.html", user, status_code=404, kop="Niet gevonden",
                  melding="Deze kaart of dit gebied bestaat niet of is niet voor jou zichtbaar.")

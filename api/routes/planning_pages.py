@@ -25,7 +25,7 @@ from api.auth import Principal
 from api.db.models_planning import Controle, Plan, visible_plans
 from api.deps import PLANNER_ROLES, OptionalUser, SessionDep, WerkmapDep
 from api.lazy import lazy_module
-from api.routes.pages import _page, _to_login
+from api.routes.pages import _page, refuse_page
 from api.routes.planning import (
     areas,
     outcome_service,
@@ -49,13 +49,8 @@ plan_map = lazy_module("maps.plan")  # folium: on first use
 
 
 def _refused(request: Request, user: Principal | None) -> Response | None:
-    """Login page for guests, a Dutch 403 page for roles other than planner/analist."""
-    if user is None:
-        return _to_login(request)
-    if user.rol not in PLANNER_ROLES:
-        return _page(request, "fout.html", user, status_code=403, kop="Geen toegang",
-                     melding="De planning is alleen voor ACT!-planners en RIEC-analisten.")
-    return None
+    return refuse_page(request, user, PLANNER_ROLES,
+                       "De planning is alleen voor ACT!-planners en RIEC-analisten.")
 
 
 def area_choices(user: Principal) -> list[dict[str, str]]:
