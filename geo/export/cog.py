@@ -46,6 +46,7 @@ from geo.export.webcog import CLASS_BAND
 from geo.legend import class_labels
 from geo.runs import WrittenFile, klasse_file, style_file
 from geo.scoring.grid import Grid
+from geo.threads import in_threads
 
 BLOCKSIZE = 512
 
@@ -367,17 +368,19 @@ def write_map_styles(cog: str | os.PathLike[str], soort: str) -> list[Path]:
 
 
 def write_qgis_copies(folder: str | os.PathLike[str], files: Sequence[WrittenFile], *,
-                      soort: str, datum: datetime, versie: int | None) -> list[WrittenFile]:
+                      soort: str, datum: datetime, versie: int | None,
+                      threads: int = 1) -> list[WrittenFile]:
     """For every map COG (``soort == "cog"`` with a catalog id) among a run's ``files`` in
-    ``folder``: its class COG (:func:`write_klasse_cog`) and both QGIS styles; returns them
-    as ``klasse-cog``, ``pam`` and ``qgis-stijl`` files."""
-    written: list[WrittenFile] = []
-    for item in files:
-        if item.soort != "cog" or not item.kaart_id:
-            continue
+    ``folder``: its class COG (:func:`write_klasse_cog`) and both QGIS styles, on
+    ``threads`` threads; returns them as ``klasse-cog``, ``pam`` and ``qgis-stijl`` files
+    in the order of ``files``."""
+    maps = [item for item in files if item.soort == "cog" and item.kaart_id]
+
+    def copies(item: WrittenFile) -> list[WrittenFile]:
         cog = Path(folder) / Path(item.pad).name
         target = write_klasse_cog(cog, soort=soort, datum=datum, versie=versie)
-        written += [WrittenFile(Path(target.name), "klasse-cog", item.aantal),
-                    WrittenFile(Path(target.name + ".aux.xml"), "pam")]
-        written += [WrittenFile(Path(p.name), "qgis-stijl") for p in write_map_styles(cog, soort)]
-    return written
+        return [WrittenFile(Path(target.name), "klasse-cog", item.aantal),
+                WrittenFile(Path(target.name + ".aux.xml"), "pam"),
+                *[WrittenFile(Path(p.name), "qgis-stijl") for p in write_map_styles(cog, soort)]]
+
+    return [written for part in in_threads(copies, maps, threads) for written in part]

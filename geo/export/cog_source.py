@@ -8,10 +8,16 @@ two or three times (an explanation COG of 16 bands: 8.6 GB per copy). Instead
 band (``VRTRawRasterBand``: file, byte offset, pixel and line offsets) and one VRT that
 stacks them as float32 with the map's metadata. GDAL's COG driver then reads the pixels
 block by block; memory stays bounded by its block cache.
+
+The engine writes its memmaps only in windows with area cells
+(:mod:`geo.scoring.coverage`); the VRT then reads only those windows, and GDAL fills the
+rest with the array's fill value (the band's nodata, or 0 for a band without nodata)
+without reading the empty part of the file.
 """
 
 from __future__ import annotations
 
+import math
 import mmap
 import os
 from collections.abc import Mapping, Sequence
@@ -20,6 +26,7 @@ from xml.sax.saxutils import escape, quoteattr
 
 import numpy as np
 
+from geo.scoring.coverage import Coverage, read_coverage
 from geo.scoring.grid import Grid
 
 _GDAL_TYPES = {np.dtype("float32"): "Float32", np.dtype("uint8"): "Byte",
@@ -78,15 +85,39 @@ def memmap_vrt(bands: Sequence[np.ndarray], grid: Grid, folder: str | os.PathLik
     for index, (band, span) in enumerate(zip(bands, spans, strict=True), start=1):
         raw = folder / f"band{index}.vrt"
         _raw_band_vrt(raw, span, band.dtype, grid)
-        fill = "" if nodata is None else f"<NoDataValue>{nodata!r}</NoDataValue>"
+        sources = _sources(raw, read_coverage(span[0]), nodata)
+        if sources is None:
+            return None
+        fill, body = sources
         items = extra[index - 1] if index <= len(extra) else {}
         parts.append(
             f'<VRTRasterBand dataType="Float32" band="{index}">{fill}'
             f"<Description>{escape(descriptions[index - 1])}</Description>"
-            f"{_metadata({k: str(v) for k, v in items.items()})}"
-            f'<SimpleSource><SourceFilename relativeToVRT="0">{escape(str(raw))}'
-            "</SourceFilename><SourceBand>1</SourceBand></SimpleSource></VRTRasterBand>")
+            f"{_metadata({k: str(v) for k, v in items.items()})}{body}</VRTRasterBand>")
     parts.append("</VRTDataset>")
     target = folder / "bron.vrt"
     target.write_text("".join(parts), encoding="utf-8")
     return target
+
+
+def _sources(raw: Path, coverage: Coverage | None,
+             nodata: float | None) -> tuple[str, str] | None:
+    """The band's ``<NoDataValue>`` and its sources: the whole raw band, or one source per
+    written window when the array has a coverage file. GDAL fills what no source covers
+    with the band's nodata (0 without one), which must be the array's fill; None when it
+    cannot be (the caller then copies the array)."""
+    name = f'<SourceFilename relativeToVRT="0">{escape(str(raw))}</SourceFilename>'
+    fill = "" if nodata is None else f"<NoDataValue>{nodata!r}</NoDataValue>"
+    if coverage is None:
+        return fill, f"<SimpleSource>{name}<SourceBand>1</SourceBand></SimpleSource>"
+    if coverage.fill == 0:
+        fill = ""  # no nodata on this band: GDAL fills the rest with 0
+    elif nodata is None or not (math.isnan(coverage.fill) and math.isnan(nodata)
+                                or coverage.fill == nodata):
+        return None
+    body = []
+    for r0, r1, c0, c1 in coverage.windows:
+        rect = f'xOff="{c0}" yOff="{r0}" xSize="{c1 - c0}" ySize="{r1 - r0}"'
+        body.append(f"<SimpleSource>{name}<SourceBand>1</SourceBand>"
+                    f"<SrcRect {rect}/><DstRect {rect}/></SimpleSource>")
+    return fill, "".join(body)

@@ -14,6 +14,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -48,6 +49,8 @@ from geo.runs import (
 )
 from geo.scoring.grid import DEFAULT_CELLSIZE, Grid
 from geo.scoring.objects import score_objects
+from geo.scoring.parallel import local_workers
+from geo.threads import in_threads
 
 SOORT = GELEGENHEID.soort
 EXCLUDED_LAYERS = ("incidenten",)
@@ -83,6 +86,8 @@ def build_gelegenheid(
     client: Any = None,
     window: int = 512,
     progress: Progress | None = None,
+    workers: int | None = None,
+    low_memory: bool | None = None,
 ) -> Run:
     """Build the gelegenheidskaarten of one area and register them in the catalog.
 
@@ -108,6 +113,12 @@ def build_gelegenheid(
         Window size of the engine in cells.
     progress : callable, optional
         ``progress(done, total, description)``.
+    workers : int, optional
+        Local worker processes of the engine and threads of the writers (default: one
+        per core above :data:`geo.scoring.parallel.LOCAL_POOL_CELLS` grid cells, else 1).
+    low_memory : bool, optional
+        Keep the engine's arrays memory-mapped in a work directory (default: above
+        :data:`LOW_MEMORY_CELLS` grid cells). The outputs are the same either way.
 
     Returns
     -------
@@ -137,17 +148,20 @@ def build_gelegenheid(
     grid, mask = area_grid(area, cellsize)
     parent = werkmap.run_parent(area.id, SOORT)
     parent.mkdir(parents=True, exist_ok=True)
-    low_memory = grid.height * grid.width > LOW_MEMORY_CELLS
+    if low_memory is None:
+        low_memory = grid.height * grid.width > LOW_MEMORY_CELLS
     with work_dir(parent, ".werk-") as workdir:
         result = compute_gelegenheid(
             config, layers, grid, mask, window=window, client=client,
-            workdir=Path(workdir) if low_memory else None, progress=progress)
+            workdir=Path(workdir) if low_memory else None, workers=workers, progress=progress)
         tables = {
-            thema: score_objects(layers[thema], result.themes[thema], grid, area.gemeenten)
+            thema: score_objects(layers[thema], result.themes[thema], grid, area.gemeenten,
+                                 mask=result.mask)
             for thema in THEMES if thema in result.themes and thema in layers
         }
         with open_run(werkmap, area, GELEGENHEID, synthetisch=synthetic,
                       vertrouwelijkheid=confidentiality(SOORT)) as run:
+            run.threads = local_workers(workers, grid.height * grid.width, jobs=len(THEMES) + 1)
             _write_maps(run, result=result, tables=tables, grid=grid)
             inputs = describe_inputs(layers_path, {k: len(v) for k, v in layers.items()})
             bronnen = layer_provenance(layers, layer_metadata(layers_path))
@@ -228,26 +242,33 @@ def dask_client(address: str | None) -> Iterator[Any]:
 
 def _write_maps(run: RunWriter, *, result: Any, tables: dict[str, gpd.GeoDataFrame],
                 grid: Grid) -> None:
+    """The run's map, explanation, completeness and status COGs and its object table,
+    recorded in this order, written on ``run.threads`` threads (independent files)."""
     cells = int(result.mask.sum())
+    jobs: list[Callable[[], Any]] = []
     for thema, theme in result.all().items():
-        write_map_cog(run.file(map_file(thema), "cog", aantal=cells, kaart_id=run.kaart_id(thema)),
-                      theme.score, theme.klasse, grid, soort=SOORT, thema=thema,
-                      gebied_id=run.area.id, synthetisch=run.synthetisch, breaks=theme.breaks)
+        target = run.file(map_file(thema), "cog", aantal=cells, kaart_id=run.kaart_id(thema))
+        jobs.append(partial(write_map_cog, target, theme.score, theme.klasse, grid,
+                            soort=SOORT, thema=thema, gebied_id=run.area.id,
+                            synthetisch=run.synthetisch, breaks=theme.breaks))
     for thema, theme in result.themes.items():
-        write_uitleg_cog(run.file(uitleg_file(thema), "uitleg-cog", aantal=len(theme.indicators)),
-                         theme.raw, theme.norm,
-                         [i.name for i in theme.indicators], grid, thema=thema,
-                         gebied_id=run.area.id, synthetisch=run.synthetisch,
-                         weights=[i.weight for i in theme.indicators])
-    write_completeness_cog(run.file(COMPLETENESS_FILE, "volledigheid-cog", aantal=cells),
-                           result, grid, gebied_id=run.area.id, synthetisch=run.synthetisch)
-    for status in write_status_cogs(run.path, result, grid, gebied_id=run.area.id,
-                                    synthetisch=run.synthetisch):
-        run.record(status, "onbekend-cog")
-    write_objects_gpkg(run.file(OBJECTS_FILE, "geopackage",
-                                aantal=int(sum(len(t) for t in tables.values()))),
-                       tables, synthetisch=run.synthetisch,
-                       beschrijving=f"Objectscores gelegenheidskaart {run.area.naam}")
+        target = run.file(uitleg_file(thema), "uitleg-cog", aantal=len(theme.indicators))
+        jobs.append(partial(write_uitleg_cog, target, theme.raw, theme.norm,
+                            [i.name for i in theme.indicators], grid, thema=thema,
+                            gebied_id=run.area.id, synthetisch=run.synthetisch,
+                            weights=[i.weight for i in theme.indicators]))
+    jobs.append(partial(write_completeness_cog,
+                        run.file(COMPLETENESS_FILE, "volledigheid-cog", aantal=cells),
+                        result, grid, gebied_id=run.area.id, synthetisch=run.synthetisch))
+    jobs.append(partial(write_status_cogs, run.path, result, grid, gebied_id=run.area.id,
+                        synthetisch=run.synthetisch))
+    jobs.append(partial(write_objects_gpkg, run.path / OBJECTS_FILE, tables,
+                        synthetisch=run.synthetisch,
+                        beschrijving=f"Objectscores gelegenheidskaart {run.area.naam}"))
+    *_, status, _ = in_threads(lambda job: job(), jobs, run.threads)
+    for path in status:
+        run.record(path, "onbekend-cog")
+    run.file(OBJECTS_FILE, "geopackage", aantal=int(sum(len(t) for t in tables.values())))
 
 
 def _summary(result: Any, seconds: float) -> dict[str, Any]:

@@ -32,6 +32,7 @@ from rasterio.shutil import copy as copy_dataset
 from geo.atomic import atomic_file
 from geo.errors import OutputError
 from geo.runs import WrittenFile, web_file
+from geo.threads import in_threads
 
 CLASS_BAND = 2
 WEB_BLOCKSIZE = 256
@@ -128,13 +129,17 @@ def write_web_cog(cog: str | os.PathLike[str],
     return target
 
 
-def write_web_copies(folder: str | os.PathLike[str],
-                     files: Sequence[WrittenFile]) -> list[WrittenFile]:
+def write_web_copies(folder: str | os.PathLike[str], files: Sequence[WrittenFile], *,
+                     threads: int = 1) -> list[WrittenFile]:
     """Write the serving copy of every map COG (``soort == "cog"`` with a catalog id) among
-    a run's ``files``, inside the run's ``folder``; returns the copies as ``web-cog`` files.
+    a run's ``files``, inside the run's ``folder``, on ``threads`` threads; returns the
+    copies as ``web-cog`` files, in the order of ``files``.
 
     The run writer calls this once per run, before the run folder is published, so a new
     map version is served from its copy from the first tile on.
     """
-    return [WrittenFile(Path(write_web_cog(Path(folder) / Path(f.pad).name).name), "web-cog",
-                        f.aantal) for f in files if f.soort == "cog" and f.kaart_id]
+    maps = [f for f in files if f.soort == "cog" and f.kaart_id]
+    written = in_threads(lambda f: write_web_cog(Path(folder) / Path(f.pad).name), maps,
+                         threads)
+    return [WrittenFile(Path(path.name), "web-cog", f.aantal)
+            for f, path in zip(maps, written, strict=True)]

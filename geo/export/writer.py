@@ -85,6 +85,8 @@ class RunWriter:
     grid: Grid | None = None
     final: Path | None = None
     tagged_version: int | None = None
+    threads: int = 1
+    """Threads for writing independent files (:func:`geo.scoring.parallel.in_threads`)."""
 
     def kaart_id(self, thema: str = TOTAL) -> str:
         """Catalog id of one of this run's maps."""
@@ -120,10 +122,11 @@ class RunWriter:
         """Write ``kaartverantwoording.json`` (last file of every run), after the tile-serving
         copies of the run's maps (:func:`geo.export.webcog.write_web_copies`) and their class
         COGs and QGIS styles (:func:`geo.export.cog.write_qgis_copies`)."""
-        self.files += write_web_copies(self.path, self.files)
+        self.files += write_web_copies(self.path, self.files, threads=self.threads)
         self.tagged_version = self.expected_version()
         self.files += write_qgis_copies(self.path, self.files, soort=self.kind.soort,
-                                        datum=self.stamp, versie=self.tagged_version)
+                                        datum=self.stamp, versie=self.tagged_version,
+                                        threads=self.threads)
         write_verantwoording(self.path / VERANTWOORDING_FILE, document)
         self.files.append(WrittenFile(Path(VERANTWOORDING_FILE), "kaartverantwoording"))
         self.verantwoording = document

@@ -154,6 +154,7 @@ def score_objects(
     *,
     top: int = 3,
     layer: str | None = None,
+    mask: np.ndarray | None = None,
 ) -> gpd.GeoDataFrame:
     """Score, class, ranks and explanation of every object of one theme.
 
@@ -172,6 +173,9 @@ def score_objects(
         Number of indicators named in ``top_indicatoren``.
     layer : str, optional
         Layer name for error messages (defaults to the theme).
+    mask : ndarray of bool, optional
+        The area's cells; an object's cells outside it are left out (the engine's
+        memory-mapped arrays hold 0 instead of NaN in windows without area cells).
 
     Returns
     -------
@@ -192,7 +196,11 @@ def score_objects(
     chosen = objects.loc[where.index]
     combination = getattr(theme, "combination", "gewogen_som")
     intercept = float(getattr(theme, "intercept", 0.0) or 0.0)
-    values = _object_values(theme, object_cells(chosen.geometry, grid), combination, intercept)
+    cells = object_cells(chosen.geometry, grid)
+    if mask is not None:
+        inside = np.asarray(mask, bool).reshape(-1)
+        cells = [c[inside[c]] for c in cells]
+    values = _object_values(theme, cells, combination, intercept)
     scores, raws, norms, shares, status, complete, after, effective = values
     score = np.array(scores, dtype="float64")
     klasse = classify_scores(score, theme.breaks)

@@ -11,7 +11,10 @@ pool of worker processes (one per available core), each a plain call of
 function the Dask path runs, so results are bit-identical to the serial run (the
 reductions over windows are min, max and integer counts, independent of their order).
 With the same count, passes 3 and 4 (normalise/combine, classes) run their windows on as
-many threads: numpy releases the GIL, and every window writes its own slices.
+many threads: numpy releases the GIL, and every window writes its own slices. The
+writers of a large run (:mod:`geo.export.run`, :mod:`geo.export.writer`) write their
+independent files on as many threads too (:func:`geo.threads.in_threads`): GDAL releases the GIL
+while it reads, compresses and writes, and each file is written on its own.
 """
 
 from __future__ import annotations
@@ -77,3 +80,4 @@ def run_local_pool(plan: Plan, sources: dict[str, Source], grid: Grid,
             done, _ = wait(pending, return_when=FIRST_COMPLETED)
             for future in done:
                 yield pending.pop(future), future.result()
+

@@ -59,3 +59,40 @@ def test_klasse_outside_the_area_is_still_zeroed_from_memmaps(tmp_path):
                   breaks=[0.1, 0.2, 0.3, 0.4])
     with rasterio.open(tmp_path / "k.tif") as src:
         assert (src.read(2)[0] == 0).all() and (src.read(2)[1:] == 3).all()
+
+
+def test_windows_never_written_get_the_fill_through_the_vrt(tmp_path):
+    """The engine leaves windows without area cells unwritten (sparse, zeros); the COG
+    must still say NaN there for values and 0 for classes, byte for byte as from memory."""
+    from geo.scoring.coverage import write_coverage
+
+    grid = Grid(from_origin(190_000, 310_000, 25, 25), (700, 1100))
+    rng = np.random.default_rng(3)
+    values = rng.random((2, *grid.shape), dtype=np.float32)
+    klasse = rng.integers(1, 6, grid.shape).astype(np.uint8)
+    covered = [(slice(0, 512), slice(512, 1024)), (slice(512, 700), slice(0, 512)),
+               (slice(512, 700), slice(1024, 1100))]
+    mapped = np.lib.format.open_memmap(tmp_path / "v.npy", mode="w+", dtype=np.float32,
+                                       shape=values.shape)
+    mapped_klasse = np.lib.format.open_memmap(tmp_path / "k.npy", mode="w+", dtype=np.uint8,
+                                              shape=klasse.shape)
+    expected, expected_klasse = np.full_like(values, np.nan), np.zeros_like(klasse)
+    for rows, cols in covered:
+        mapped[:, rows, cols] = expected[:, rows, cols] = values[:, rows, cols]
+        mapped_klasse[rows, cols] = expected_klasse[rows, cols] = klasse[rows, cols]
+    write_coverage(tmp_path / "v.npy", covered, np.nan)
+    write_coverage(tmp_path / "k.npy", covered, 0)
+    assert float(mapped[0, 0, 0]) == 0.0  # never written: the file reads as zeros
+    tags = dict(soort="gelegenheid", thema="totaal", gebied_id="land-nederland",
+                synthetisch=True, breaks=[0.1, 0.2, 0.3, 0.4])
+    write_map_cog(tmp_path / "geheugen.tif", expected[0], expected_klasse, grid, **tags)
+    write_map_cog(tmp_path / "memmap.tif", mapped[0], mapped_klasse, grid, **tags)
+    write_uitleg_cog(tmp_path / "u_geheugen.tif", expected[:1], expected[1:], ["a"], grid,
+                     thema="havens", gebied_id="GM0981", synthetisch=False)
+    write_uitleg_cog(tmp_path / "u_memmap.tif", mapped[:1], mapped[1:], ["a"], grid,
+                     thema="havens", gebied_id="GM0981", synthetisch=False)
+    for a, b in (("geheugen", "memmap"), ("u_geheugen", "u_memmap")):
+        assert (tmp_path / f"{a}.tif").read_bytes() == (tmp_path / f"{b}.tif").read_bytes()
+    with rasterio.open(tmp_path / "memmap.tif") as src:
+        assert np.isnan(src.nodata) and np.isnan(src.read(1)[0, 0])
+        assert src.read(2)[0, 0] == 0 and np.array_equal(src.read(2), expected_klasse)

@@ -224,3 +224,24 @@ def test_class_cog_version_rewritten_when_another_run_took_the_number(wm, vaals,
     with rasterio.open(run.run_dir / klasse_file(GELEGENHEID_FILE)) as src:
         assert src.tags()["KAART_VERSIE"] == "1"
     assert cog_validate(run.run_dir / klasse_file(GELEGENHEID_FILE), quiet=True)[0]
+
+
+def test_large_area_path_writes_the_same_outputs(tmp_path, lagen, vaals):
+    """The path of a large area (issue 16: the country) gives the same files as the plain
+    path: memory-mapped work arrays written only in windows with area cells, pass 1 in 2
+    worker processes, passes 3-4 and the COG, GeoPackage, serving and class copies on 2
+    threads. Small windows, so some hold no area cell (their part of the files is never
+    written; the COGs still say NaN / class 0 there)."""
+    spec = importlib.util.spec_from_file_location(
+        "output_checksums", Path(__file__).parents[2] / "output_checksums.py")
+    digests = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(digests)
+    runs = {}
+    for name, options in (("gewoon", {"workers": 1, "low_memory": False}),
+                          ("groot", {"workers": 2, "low_memory": True})):
+        root = tmp_path / name
+        (root / "invoer").mkdir(parents=True)
+        shutil.copy(lagen, root / "invoer" / "lagen.gpkg")
+        build_gelegenheid(Werkmap.open(root), vaals, cellsize=CELL, window=8, **options)
+        runs[name] = digests.checksums(root)
+    assert len(runs["gewoon"]) > 20 and runs["groot"] == runs["gewoon"]

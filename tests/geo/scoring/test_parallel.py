@@ -13,18 +13,22 @@ from gelegenheid_factories import synthetic_layers
 from numpy.testing import assert_array_equal
 
 from geo.scoring import compute_gelegenheid, load_gelegenheid_config
+from geo.scoring.coverage import read_coverage
 from geo.scoring.grid import Grid
 from geo.scoring.parallel import LOCAL_POOL_CELLS, local_workers
 
 
-def _assert_identical(a, b):
+def _assert_identical(a, b, where=(slice(None),)):
+    """Equal arrays (in ``where``: memmaps hold 0 in windows without area cells)."""
     for name, theme in a.all().items():
         other = b.all()[name]
         for field in ("raw", "norm", "score", "klasse", "domain", "completeness"):
-            assert_array_equal(np.asarray(getattr(theme, field)),
-                               np.asarray(getattr(other, field)), err_msg=f"{name}.{field}")
+            assert_array_equal(np.asarray(getattr(theme, field))[(..., *where)],
+                               np.asarray(getattr(other, field))[(..., *where)],
+                               err_msg=f"{name}.{field}")
         if theme.status is not None:
-            assert_array_equal(np.asarray(theme.status), np.asarray(other.status))
+            assert_array_equal(np.asarray(theme.status)[(..., *where)],
+                               np.asarray(other.status)[(..., *where)])
         assert theme.breaks == other.breaks and theme.stats == other.stats
 
 
@@ -45,9 +49,14 @@ def test_local_workers_equal_serial_bit_for_bit(inputs, tmp_path):
     mapped = compute_gelegenheid(config, layers, grid, mask, window=20, workers=2,
                                  workdir=tmp_path / "werk")
     assert isinstance(mapped.themes["havens"].raw, np.memmap)
-    _assert_identical(serial, mapped)
-    assert np.isnan(mapped.total.score[:20, :20]).all()  # memmap filled in the blank window
-    assert (mapped.total.klasse[:20, :20] == 0).all()
+    _assert_identical(serial, mapped, (slice(20, None), slice(None)))
+    _assert_identical(serial, mapped, (slice(None), slice(20, None)))
+    # the window without area cells is never written (zeros, no disk); its coverage file
+    # says so, and the COG writers fill it with NaN / class 0 (tests/geo/export/test_cog_source)
+    coverage = read_coverage(tmp_path / "werk" / "score.npy")
+    assert (0, 20, 0, 20) not in coverage.windows and (0, 20, 20, 40) in coverage.windows
+    assert np.isnan(coverage.fill) and read_coverage(tmp_path / "werk" / "klasse.npy").fill == 0
+    assert (mapped.total.score[:20, :20] == 0).all() and (mapped.total.klasse[:20, :20] == 0).all()
     assert (mapped.total.klasse[mask] > 0).all()
 
 
