@@ -42,7 +42,7 @@ from geo.atomic import atomic_file, write_text_atomic
 from geo.errors import OutputError
 from geo.export.cog_source import memmap_vrt
 from geo.export.qgis_style import class_rgb, graduated_qml, paletted_qml
-from geo.export.webcog import CLASS_BAND
+from geo.export.webcog import class_band_vrt
 from geo.legend import class_labels
 from geo.runs import WrittenFile, klasse_file, style_file
 from geo.scoring.grid import Grid
@@ -310,26 +310,14 @@ def write_klasse_cog(cog: str | os.PathLike[str], target: str | os.PathLike[str]
     cog = Path(cog)
     target = Path(target) if target is not None else cog.with_name(klasse_file(cog.name))
     with rasterio.open(cog) as src:
-        if src.count < CLASS_BAND:
-            raise OutputError(f"{cog.name} heeft geen klasseband (band {CLASS_BAND}).",
-                              bestand=str(cog))
-        values = src.read(CLASS_BAND)
-        profile = {"driver": "GTiff", "dtype": "uint8", "count": 1, "height": src.height,
-                   "width": src.width, "crs": src.crs, "transform": src.transform, "nodata": 0}
         tags = klasse_tags(src.tags(), soort, datum=datum, versie=versie)
-    klasse = np.where(np.isfinite(values), values, 0).astype("uint8")
     colormap = {0: (0, 0, 0, 0)} | {c: (*rgb, 255) for c, rgb in class_rgb(soort).items()}
-    with atomic_file(target) as tmp, MemoryFile() as memfile:
-        with memfile.open(**profile) as mem:
-            mem.write(klasse, 1)
-            mem.write_colormap(1, colormap)
-            mem.set_band_description(1, "klasse")
-            mem.update_tags(1, NAAM="klasse", KLASSE_NODATA="0")
-            mem.update_tags(**tags)
-        with memfile.open() as src:
-            copy_dataset(src, str(tmp), driver="COG", COMPRESS="DEFLATE", LEVEL="6",
-                         BLOCKSIZE=str(BLOCKSIZE), OVERVIEW_RESAMPLING="NEAREST",
-                         OVERVIEWS="AUTO", BIGTIFF="IF_SAFER")
+    vrt = class_band_vrt(cog, colors=colormap, tags=tags,
+                         band_tags={"NAAM": "klasse", "KLASSE_NODATA": "0"})
+    with atomic_file(target) as tmp, rasterio.open(vrt) as src:  # read block by block
+        copy_dataset(src, str(tmp), driver="COG", COMPRESS="DEFLATE", LEVEL="6",
+                     BLOCKSIZE=str(BLOCKSIZE), OVERVIEW_RESAMPLING="NEAREST",
+                     OVERVIEWS="AUTO", BIGTIFF="IF_SAFER")
     write_text_atomic(target.with_name(target.name + ".aux.xml"), klasse_pam(soort))
     return target
 

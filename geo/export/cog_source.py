@@ -22,10 +22,11 @@ import mmap
 import os
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from xml.sax.saxutils import escape, quoteattr
+from xml.sax.saxutils import escape
 
 import numpy as np
 
+from geo.export.webcog import vrt_metadata
 from geo.scoring.coverage import Coverage, read_coverage
 from geo.scoring.grid import Grid
 
@@ -44,12 +45,6 @@ def file_span(array: np.ndarray) -> tuple[str, int] | None:
     start = array.offset - array.offset % mmap.ALLOCATIONGRANULARITY
     mapped = np.frombuffer(array._mmap, np.uint8).ctypes.data
     return str(array.filename), start + array.ctypes.data - mapped
-
-
-def _metadata(items: Mapping[str, str] | None) -> str:
-    rows = "".join(f"<MDI key={quoteattr(str(k))}>{escape(str(v))}</MDI>"
-                   for k, v in (items or {}).items())
-    return f"<Metadata>{rows}</Metadata>" if rows else ""
 
 
 def _raw_band_vrt(path: Path, source: tuple[str, int], dtype: np.dtype, grid: Grid) -> None:
@@ -80,7 +75,7 @@ def memmap_vrt(bands: Sequence[np.ndarray], grid: Grid, folder: str | os.PathLik
              f"<SRS>{crs}</SRS>",
              f"<GeoTransform>{t.c!r}, {t.a!r}, {t.b!r}, {t.f!r}, {t.d!r}, {t.e!r}"
              "</GeoTransform>",
-             _metadata({"AREA_OR_POINT": "Area", **dict(tags or {})})]
+             vrt_metadata({"AREA_OR_POINT": "Area", **dict(tags or {})})]
     extra = list(band_tags or [])
     for index, (band, span) in enumerate(zip(bands, spans, strict=True), start=1):
         raw = folder / f"band{index}.vrt"
@@ -93,7 +88,7 @@ def memmap_vrt(bands: Sequence[np.ndarray], grid: Grid, folder: str | os.PathLik
         parts.append(
             f'<VRTRasterBand dataType="Float32" band="{index}">{fill}'
             f"<Description>{escape(descriptions[index - 1])}</Description>"
-            f"{_metadata({k: str(v) for k, v in items.items()})}{body}</VRTRasterBand>")
+            f"{vrt_metadata({k: str(v) for k, v in items.items()})}{body}</VRTRasterBand>")
     parts.append("</VRTDataset>")
     target = folder / "bron.vrt"
     target.write_text("".join(parts), encoding="utf-8")

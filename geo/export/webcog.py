@@ -22,9 +22,9 @@ from __future__ import annotations
 
 import math
 import os
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
-from xml.sax.saxutils import escape
+from xml.sax.saxutils import escape, quoteattr
 
 import rasterio
 from rasterio.shutil import copy as copy_dataset
@@ -73,8 +73,12 @@ def aligned_levels(cog: Path) -> int:
     return min(levels, MAX_ALIGNED_LEVELS)
 
 
-def _class_band_vrt(cog: Path) -> str:
-    """A VRT of band ``CLASS_BAND`` of ``cog`` as Byte (the float class codes 0..9)."""
+def class_band_vrt(cog: Path, *, colors: Mapping[int, tuple[int, int, int, int]] | None = None,
+                   tags: Mapping[str, str] | None = None,
+                   band_tags: Mapping[str, str] | None = None) -> str:
+    """A VRT of band ``CLASS_BAND`` of ``cog`` as Byte (the float class codes 0..9, NaN → 0,
+    nodata 0), optionally with a colour table and dataset and band tags (the class COG).
+    GDAL reads it block by block: no copy of the band in memory."""
     with rasterio.open(cog) as src:
         if src.count < CLASS_BAND:
             raise OutputError(f"{cog.name} heeft geen klasseband (band {CLASS_BAND}).",
@@ -83,15 +87,28 @@ def _class_band_vrt(cog: Path) -> str:
         srs = escape(src.crs.to_wkt())
         width, height = src.width, src.height
     source = escape(str(cog))
+    table = ""
+    if colors:
+        entries = "".join('<Entry c1="{}" c2="{}" c3="{}" c4="{}"/>'.format(
+            *colors.get(code, (0, 0, 0, 0))) for code in range(max(colors) + 1))
+        table = f"<ColorInterp>Palette</ColorInterp><ColorTable>{entries}</ColorTable>"
     return (
         f'<VRTDataset rasterXSize="{width}" rasterYSize="{height}">'
         f"<SRS>{srs}</SRS><GeoTransform>{', '.join(repr(v) for v in gt)}</GeoTransform>"
+        f"{vrt_metadata(tags)}"
         '<VRTRasterBand dataType="Byte" band="1"><NoDataValue>0</NoDataValue>'
-        "<Description>klasse</Description>"
+        f"{table}<Description>klasse</Description>{vrt_metadata(band_tags)}"
         f'<ComplexSource><SourceFilename relativeToVRT="0">{source}</SourceFilename>'
         f"<SourceBand>{CLASS_BAND}</SourceBand><NODATA>nan</NODATA></ComplexSource>"
         "</VRTRasterBand></VRTDataset>"
     )
+
+
+def vrt_metadata(items: Mapping[str, str] | None) -> str:
+    """A VRT ``<Metadata>`` element of ``items`` (keys and values escaped), or ``""``."""
+    rows = "".join(f"<MDI key={quoteattr(str(k))}>{escape(str(v))}</MDI>"
+                   for k, v in (items or {}).items())
+    return f"<Metadata>{rows}</Metadata>" if rows else ""
 
 
 def write_web_cog(cog: str | os.PathLike[str],
@@ -118,7 +135,7 @@ def write_web_cog(cog: str | os.PathLike[str],
     """
     cog = Path(cog)
     target = Path(target) if target is not None else web_cog_path(cog)
-    vrt = _class_band_vrt(cog)
+    vrt = class_band_vrt(cog)
     with rasterio.Env(GDAL_NUM_THREADS="1"), atomic_file(target) as tmp, \
             rasterio.open(vrt) as src:
         copy_dataset(src, str(tmp), driver="COG", TILING_SCHEME="GoogleMapsCompatible",

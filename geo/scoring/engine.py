@@ -23,7 +23,8 @@ each in :mod:`geo.scoring.passes`:
    per window.
 
 Memory is bounded by the window size: with ``workdir`` every region-sized array is an
-``np.memmap`` in that directory.
+``np.memmap`` in that directory, written only in windows with area cells (elsewhere it
+reads as 0, not NaN: use ``mask``; :mod:`geo.scoring.coverage` tells the COG writers).
 
 Kaartverantwoording contract: the export writes ``result.verantwoording()`` as the
 ``"themas"`` object of ``kaartverantwoording.json`` (``{thema: {thema, label, combinatie,
@@ -97,7 +98,8 @@ def compute_gelegenheid(
     client : dask.distributed.Client, optional
         Run pass 1 (indicators per window) on this cluster; results are identical.
     workdir : Path, optional
-        Directory for memory-mapped arrays (bounded memory for large areas).
+        Directory for memory-mapped arrays (bounded memory for large areas). Outside the
+        area's windows they hold 0 instead of NaN (see above).
     workers : int, optional
         Local worker processes for pass 1 without ``client`` (1 = serial); default one per
         core above :data:`geo.scoring.parallel.LOCAL_POOL_CELLS` grid cells. Results are

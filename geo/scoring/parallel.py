@@ -53,11 +53,27 @@ def local_workers(requested: int | None, cells: int, jobs: int) -> int:
     return min(available_cores(), jobs)
 
 
+def window_to_files(plan: Plan, sources: dict[str, Source], grid: Grid, mask: np.ndarray,
+                    files: tuple[str, str, str], rows: slice, cols: slice) -> tuple:
+    """:func:`window_task`, with raw values, domains and statuses written straight into the
+    run's memory-mapped ``.npy`` work arrays ``files`` at ``rows, cols`` (the windows of
+    different workers are disjoint); returns ``(None, None, stats, None)``."""
+    raw, domains, stats, status = window_task(plan, sources, grid, mask)
+    for path, values in zip(files, (raw, domains, status), strict=True):
+        target = np.load(path, mmap_mode="r+")
+        target[:, rows, cols] = values
+        del target
+    return None, None, stats, None
+
+
 def run_local_pool(plan: Plan, sources: dict[str, Source], grid: Grid,
-                   jobs: list[tuple[Window, Grid, np.ndarray]],
-                   workers: int) -> Iterator[tuple[Window, Any]]:
+                   jobs: list[tuple[Window, Grid, np.ndarray]], workers: int,
+                   files: tuple[str, str, str] | None = None) -> Iterator[tuple[Window, Any]]:
     """``(window, window_task result)`` for every job, computed by ``workers`` processes.
 
+    With ``files`` (the run's raw, domain and status memmaps) each worker writes its
+    window into them (:func:`window_to_files`) and sends back only the statistics: the
+    main process neither receives nor copies the country's 15 GB of window results.
     At most ``workers + 1`` windows are in flight, so memory stays bounded by the window.
     Processes are started with ``spawn`` (no fork of a process that may hold threads).
     """
@@ -70,8 +86,10 @@ def run_local_pool(plan: Plan, sources: dict[str, Source], grid: Grid,
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
         while True:
             for win, wgrid, wmask in queue:
-                future = pool.submit(window_task, plan, clip_sources(sources, plan, grid, win),
-                                     wgrid, wmask)
+                clipped = clip_sources(sources, plan, grid, win)
+                future = (pool.submit(window_task, plan, clipped, wgrid, wmask) if files is None
+                          else pool.submit(window_to_files, plan, clipped, wgrid, wmask, files,
+                                           *window_slices(win)))
                 pending[future] = win
                 if len(pending) > workers:
                     break
@@ -81,3 +99,9 @@ def run_local_pool(plan: Plan, sources: dict[str, Source], grid: Grid,
             for future in done:
                 yield pending.pop(future), future.result()
 
+
+
+def window_slices(win: Window) -> tuple[slice, slice]:
+    """Row and column slices of ``win`` (to index region-sized arrays)."""
+    return (slice(win.row_off, win.row_off + win.height),
+            slice(win.col_off, win.col_off + win.width))

@@ -23,7 +23,7 @@ from geo.scoring.config import GelegenheidConfig
 from geo.scoring.coverage import write_coverage
 from geo.scoring.grid import Grid
 from geo.scoring.normalise import NormStats, fit_stats, normalise
-from geo.scoring.parallel import local_workers, run_local_pool
+from geo.scoring.parallel import local_workers, run_local_pool, window_slices
 from geo.scoring.results import (
     TOTAL,
     GelegenheidResult,
@@ -70,11 +70,6 @@ class _Arrays:
         return array
 
 
-def _slices(win: Window) -> tuple[slice, slice]:
-    return (slice(win.row_off, win.row_off + win.height),
-            slice(win.col_off, win.col_off + win.width))
-
-
 def relax_malloc() -> bool:
     """Let glibc keep freed memory in a Dask worker (returns whether it applied).
 
@@ -99,14 +94,15 @@ def relax_malloc() -> bool:
 
 
 def _pass1(plan: Plan, sources: dict[str, Source], grid: Grid, mask: np.ndarray,
-           wins: list[Window], client: Any,
-           workers: int | None = None) -> Iterator[tuple[Window, tuple]]:
-    """(window, (raw, domains, stats)) for every window with area cells."""
-    jobs = [(w, grid.window_grid(w), mask[_slices(w)]) for w in wins]
+           wins: list[Window], client: Any, workers: int | None = None,
+           files: tuple[str, str, str] | None = None) -> Iterator[tuple[Window, tuple]]:
+    """(window, (raw, domains, stats, status)) for every window with area cells; raw,
+    domains and status are None when a local worker wrote them into ``files``."""
+    jobs = [(w, grid.window_grid(w), mask[window_slices(w)]) for w in wins]
     jobs = [job for job in jobs if job[2].any()]
     local = local_workers(workers, grid.height * grid.width, len(jobs))
     if client is None and local > 1:
-        yield from run_local_pool(plan, sources, grid, jobs, local)
+        yield from run_local_pool(plan, sources, grid, jobs, local, files)
         return
     if client is None:
         for win, wgrid, wmask in jobs:
@@ -187,8 +183,8 @@ def run_passes(config: GelegenheidConfig, layers: dict[str, gpd.GeoDataFrame], g
         raise InvalidRequestError(f"Venstergrootte {window} moet minstens 1 cel zijn.")
     plan, sources = build_plan(config, layers, grid.cellsize)
     wins = list(grid.windows(int(window)))
-    blank = [_slices(w) for w in wins if not mask[_slices(w)].any()]
-    covered = [_slices(w) for w in wins if mask[_slices(w)].any()]
+    blank = [window_slices(w) for w in wins if not mask[window_slices(w)].any()]
+    covered = [window_slices(w) for w in wins if mask[window_slices(w)].any()]
     run = _start(config, plan, grid, mask, wins, _Arrays(workdir, covered), progress)
     run.threads = local_workers(workers, grid.height * grid.width, len(wins) - len(blank))
     reduced = _pass_indicators(run, sources, client, workers)
@@ -219,12 +215,16 @@ def _pass_indicators(run: _Run, sources: dict[str, Source], client: Any,
     reduced = np.zeros((len(run.plan.indicators), 3))
     reduced[:, 0], reduced[:, 1] = np.inf, -np.inf
     finished = 0
+    arrays = (run.raw, run.domain, run.status)
+    files = (tuple(str(a.filename) for a in arrays)
+             if all(isinstance(a, np.memmap) for a in arrays) else None)
     for win, (r, d, s, u) in _pass1(run.plan, sources, run.grid, run.mask, run.wins, client,
-                                    workers):
-        sl = _slices(win)
-        run.raw[(slice(None), *sl)] = r
-        run.domain[(slice(None), *sl)] = d
-        run.status[(slice(None), *sl)] = u
+                                    workers, files):
+        if r is not None:  # else a local worker wrote them into the memmaps
+            sl = window_slices(win)
+            run.raw[(slice(None), *sl)] = r
+            run.domain[(slice(None), *sl)] = d
+            run.status[(slice(None), *sl)] = u
         reduced[:, 0] = np.minimum(reduced[:, 0], s[:, 0])
         reduced[:, 1] = np.maximum(reduced[:, 1], s[:, 1])
         reduced[:, 2] += s[:, 2]
@@ -259,7 +259,7 @@ def _pass_scores(run: _Run, stats: list[NormStats]) -> None:
     specs = run.specs
 
     def score_window(win: Window) -> None:
-        sl = _slices(win)
+        sl = window_slices(win)
         wmask = run.mask[sl]
         if wmask.any():
             for band in range(n):
@@ -316,7 +316,7 @@ def _pass_classes(run: _Run) -> list[list[float]]:
             in_domain = run.domain.any(axis=0) if thema == TOTAL else run.domain[t]
             breaks.append(cls.quantile_breaks(_masked_values(run.scores[t], in_domain, run.wins)))
     def classify_window(win: Window) -> None:
-        sl = _slices(win)
+        sl = window_slices(win)
         if not run.mask[sl].any():  # class 0 outside the area (a memmap holds 0 there)
             return
         for t in range(len(layers)):
@@ -376,12 +376,12 @@ def _domain_values(raw: np.ndarray, band: int, domain: np.ndarray, theme: int,
                    wins: list[Window]) -> np.ndarray:
     parts = []
     for win in wins:
-        sl = _slices(win)
+        sl = window_slices(win)
         values = raw[(band, *sl)][domain[(theme, *sl)]]
         parts.append(values[np.isfinite(values)])
     return np.concatenate(parts) if parts else np.zeros(0, np.float32)
 
 
 def _masked_values(score: np.ndarray, where: np.ndarray, wins: list[Window]) -> np.ndarray:
-    parts = [score[_slices(w)][where[_slices(w)]] for w in wins]
+    parts = [score[window_slices(w)][where[window_slices(w)]] for w in wins]
     return np.concatenate(parts) if parts else np.zeros(0, np.float32)
