@@ -31,6 +31,7 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
 from tempfile import TemporaryDirectory
+from typing import Any
 from xml.sax.saxutils import escape
 
 import numpy as np
@@ -45,7 +46,9 @@ from geo.export.qgis_style import class_rgb, graduated_qml, paletted_qml
 from geo.export.webcog import class_band_vrt
 from geo.legend import class_labels
 from geo.runs import WrittenFile, klasse_file, style_file
+from geo.scoring.coverage import read_coverage, write_coverage
 from geo.scoring.grid import Grid
+from geo.scoring.normalise import NormalisedView
 from geo.threads import in_threads
 
 BLOCKSIZE = 512
@@ -255,13 +258,35 @@ def write_uitleg_cog(
             band_tags[len(names) + i]["GEWICHT"] = f"{float(weight):g}"
     tags = {"KAART_SOORT": "uitleg", "KAART_THEMA": thema, "GEBIED_ID": gebied_id,
             "SYNTHETISCH": "ja" if synthetisch else "nee", "INDICATOREN": json.dumps(names)}
-    return write_cog(target, [*_bands(raw), *_bands(norm)], grid, descriptions=descriptions,
-                     tags=tags, band_tags=band_tags, resampling="average", blocksize=blocksize,
-                     level=1, overviews=False)
+    with TemporaryDirectory(dir=Path(target).parent, prefix=".norm-") as folder:
+        norm = _stored(norm, folder)  # a NormalisedView: written for GDAL, then deleted
+        return write_cog(target, [*_bands(raw), *_bands(norm)], grid,
+                         descriptions=descriptions, tags=tags, band_tags=band_tags,
+                         resampling="average", blocksize=blocksize, level=1, overviews=False)
     # 2·n bands: the fastest level costs ~30% less CPU, ~4% more bytes. No overviews: the
     # explanation is read per cell at full resolution, and averaged overviews of 2·n bands
     # cost 3.4× the CPU of the full-resolution data (8 bands of 4577 × 1839: 5.3 s
     # against 1.6 s; BENCHMARKS.md, "Landelijke run")
+
+
+def _stored(norm: Any, folder: str) -> np.ndarray:
+    """``norm`` itself, or for a :class:`geo.scoring.normalise.NormalisedView` of memmap
+    bands a memmap in ``folder`` filled in the windows the raw array holds
+    (:mod:`geo.scoring.coverage`), with its own coverage file for the VRT."""
+    if not isinstance(norm, NormalisedView):
+        return norm
+    source = getattr(norm.raw, "filename", None)
+    coverage = read_coverage(source) if source else None
+    rows, cols = norm.shape[1:]
+    windows = ([(slice(r0, r1), slice(c0, c1)) for r0, r1, c0, c1 in coverage.windows]
+               if coverage is not None else [(slice(0, rows), slice(0, cols))])
+    path = Path(folder) / "norm.npy"
+    target = np.lib.format.open_memmap(path, mode="w+", dtype=np.float32, shape=norm.shape)
+    if coverage is not None:
+        write_coverage(path, windows, np.nan)
+    else:
+        target[...] = np.nan
+    return norm.write_to(target, windows)
 
 
 def read_cog_tags(path: str | os.PathLike[str]) -> dict[str, object]:

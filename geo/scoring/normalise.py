@@ -107,3 +107,55 @@ def percentile_rank(values: np.ndarray, sorted_values: np.ndarray | None) -> np.
     else:
         out[valid] = ((below + upto - 1) / 2.0) / (n - 1)
     return np.clip(out, 0.0, 1.0)
+
+
+class NormalisedView:
+    """The normalised values of memory-mapped raw bands, computed when read, never stored.
+
+    For a large area (:mod:`geo.scoring.passes` with a work directory) a stored copy of the
+    normalised indicators would double the largest work array (the country: 7 GB more to
+    keep in the page cache). ``normalise`` is elementwise, so any part computed from the
+    same part of ``raw`` is bit-identical to the stored array of a run in memory.
+
+    Parameters
+    ----------
+    raw : ndarray, shape (n, rows, cols)
+        Raw indicator values (a memmap view).
+    stats : list of NormStats
+        One per band (with ``sorted_values`` for ``percentiel``).
+    """
+
+    def __init__(self, raw: np.ndarray, stats: list[NormStats]) -> None:
+        if raw.shape[0] != len(stats):
+            raise ValueError(f"{raw.shape[0]} banden, {len(stats)} statistieken")
+        self.raw, self.stats = raw, list(stats)
+        self.shape, self.dtype, self.ndim = raw.shape, np.dtype(np.float32), raw.ndim
+
+    def __len__(self) -> int:
+        return self.shape[0]
+
+    def __getitem__(self, index: Any) -> np.ndarray:
+        """``view[band]`` or ``view[band, rows, cols]`` (an integer band first)."""
+        band, rest = (index[0], index[1:]) if isinstance(index, tuple) else (index, ())
+        if not isinstance(band, (int, np.integer)):
+            return np.stack([self[(b, *rest)] for b in range(self.shape[0])[band]])
+        return normalise(self.raw[(band, *rest)], self.stats[band])
+
+    def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray:
+        values = self[:]
+        return values if dtype is None else values.astype(dtype)
+
+    def gather(self, cells: np.ndarray) -> np.ndarray:
+        """Values at flat cell indices ``cells``: shape (n, len(cells)), float32."""
+        values = self.raw.reshape(self.shape[0], -1)[:, cells]
+        out = np.empty_like(values, dtype=np.float32)  # the memory layout of ``[:, cells]``
+        for band, stats in enumerate(self.stats):  # of a stored array: sums over it add up
+            out[band] = normalise(values[band], stats)  # in the same order, to the last bit
+        return out
+
+    def write_to(self, target: np.ndarray, windows: list[tuple[slice, slice]]) -> np.ndarray:
+        """Fill ``target`` (same shape, e.g. a memmap) in ``windows`` and return it."""
+        for rows, cols in windows:
+            for band in range(self.shape[0]):
+                target[band, rows, cols] = self[band, rows, cols]
+        return target

@@ -284,10 +284,14 @@ class _Flat:
     """A raster as flat cells (a view); ``flat[cells]`` / ``flat[:, cells]`` gather float64."""
 
     def __init__(self, array: Any, bands: int | None = None) -> None:
-        array = np.asarray(array)
-        self.values = array.reshape(-1) if bands is None else array.reshape(bands, -1)
+        self.lazy = array if hasattr(array, "gather") else None  # a NormalisedView
+        if self.lazy is None:
+            array = np.asarray(array)
+            self.values = array.reshape(-1) if bands is None else array.reshape(bands, -1)
 
     def __getitem__(self, index: Any) -> np.ndarray:
+        if self.lazy is not None:  # only [:, cells] is read of the normalised values
+            return np.asarray(self.lazy.gather(index[1]), dtype="float64")
         return np.asarray(self.values[index], dtype="float64")
 
 

@@ -22,7 +22,7 @@ from geo.scoring import combine as comb
 from geo.scoring.config import GelegenheidConfig
 from geo.scoring.coverage import write_coverage
 from geo.scoring.grid import Grid
-from geo.scoring.normalise import NormStats, fit_stats, normalise
+from geo.scoring.normalise import NormalisedView, NormStats, fit_stats, normalise
 from geo.scoring.parallel import local_workers, run_local_pool, window_slices
 from geo.scoring.results import (
     TOTAL,
@@ -190,8 +190,9 @@ def run_passes(config: GelegenheidConfig, layers: dict[str, gpd.GeoDataFrame], g
     reduced = _pass_indicators(run, sources, client, workers)
     stats = _pass_statistics(run, reduced)
     _pass_scores(run, stats)
-    for s in stats:
-        s.sorted_values = None
+    if run.norm is not None:  # stored: the sorted values are no longer needed
+        for s in stats:
+            s.sorted_values = None
     breaks = _pass_classes(run)
     return _results(run, stats, breaks)
 
@@ -250,10 +251,13 @@ def _pass_statistics(run: _Run, reduced: np.ndarray) -> list[NormStats]:
 
 
 def _pass_scores(run: _Run, stats: list[NormStats]) -> None:
-    """Pass 3: normalise, combine per theme and into the overall score, per window."""
+    """Pass 3: normalise, combine per theme and into the overall score, per window. The
+    normalised values are kept only in memory; with a work directory they are not stored
+    (:class:`geo.scoring.normalise.NormalisedView` recomputes them where they are read)."""
     rows, cols = run.grid.shape
     n, k = len(run.plan.indicators), len(run.themes)
-    run.norm = run.arrays.new("norm", (n, rows, cols), np.float32, np.nan)
+    if run.arrays.workdir is None:
+        run.norm = run.arrays.new("norm", (n, rows, cols), np.float32, np.nan)
     run.scores = run.arrays.new("score", (k + 1, rows, cols), np.float32, np.nan)
     run.completeness = run.arrays.new("volledigheid", (k + 1, rows, cols), np.float32, np.nan)
     specs = run.specs
@@ -262,10 +266,11 @@ def _pass_scores(run: _Run, stats: list[NormStats]) -> None:
         sl = window_slices(win)
         wmask = run.mask[sl]
         if wmask.any():
-            for band in range(n):
-                run.norm[(band, *sl)] = normalise(run.raw[(band, *sl)], stats[band])
+            norm = np.stack([normalise(run.raw[(band, *sl)], stats[band]) for band in range(n)])
+            if run.norm is not None:
+                run.norm[(slice(None), *sl)] = norm
             for t, thema in enumerate(run.themes):
-                _score_theme(run, t, thema, specs[thema], sl, wmask)
+                _score_theme(run, t, thema, specs[thema], sl, wmask, norm[run.bands[thema]])
             _total_completeness(run, sl, wmask)
             total = comb.combine_total(run.scores[(slice(0, k), *sl)],
                                        [run.config.theme_weight(t) for t in run.themes],
@@ -276,14 +281,13 @@ def _pass_scores(run: _Run, stats: list[NormStats]) -> None:
 
 
 def _score_theme(run: _Run, t: int, thema: str, specs: list[Any], sl: tuple[slice, slice],
-                 wmask: np.ndarray) -> None:
+                 wmask: np.ndarray, norm: np.ndarray) -> None:
     """One theme's score and completeness in one window (unknown values left out)."""
     theme = run.config.themas[thema]
     weights = [s.gewicht for s in specs]
     status = run.status[(run.bands[thema], *sl)]
-    value = comb.combine(run.norm[(run.bands[thema], *sl)], weights,
-                         [s.richting for s in specs], theme.combinatie, theme.intercept,
-                         skip=status == UNKNOWN_SKIPPED)
+    value = comb.combine(norm, weights, [s.richting for s in specs], theme.combinatie,
+                         theme.intercept, skip=status == UNKNOWN_SKIPPED)
     in_domain = run.domain[(t, *sl)]
     value = np.where(in_domain, value, 0.0)
     run.scores[(t, *sl)] = np.where(wmask, value, np.nan)
@@ -344,7 +348,9 @@ def _theme_result(run: _Run, t: int, thema: str, stats: list[NormStats],
     return ThemeResult(
         thema=thema, label=theme.label, score=run.scores[t], klasse=run.klasse[t],
         breaks=breaks, indicators=infos, raw=_view(run.raw, bands),
-        norm=_view(run.norm, bands), domain=run.domain[t], combination=theme.combinatie,
+        norm=(_view(run.norm, bands) if run.norm is not None else
+              NormalisedView(_view(run.raw, bands), [stats[b] for b in bands])),
+        domain=run.domain[t], combination=theme.combinatie,
         intercept=float(theme.intercept), stats=[stats[b].to_dict() for b in bands],
         status=_view(run.status, bands), completeness=run.completeness[t],
         disabled=list(run.plan.disabled.get(thema, [])))

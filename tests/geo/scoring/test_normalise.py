@@ -54,3 +54,33 @@ def test_percentile_of_binary_values_and_unseen_values():
     assert_allclose(percentile_rank(np.array([0.5, -1, 2]), ordered), [5.5 / 9, 0, 1])
     assert_allclose(percentile_rank(np.array([3.0]), np.array([3.0])), [0])
     assert np.isnan(percentile_rank(np.array([1.0]), np.zeros(0))).all()
+
+
+def test_normalised_view_reads_what_a_stored_array_holds(tmp_path):
+    """Large runs do not store the normalised indicators (issue 16: 7 GB less for the
+    country); the view computes them from the raw memmap, bit for bit, also for objects."""
+    from geo.scoring.normalise import NormalisedView, NormStats, normalise
+
+    rng = np.random.default_rng(5)
+    raw = np.lib.format.open_memmap(tmp_path / "ruw.npy", mode="w+", dtype=np.float32,
+                                    shape=(3, 40, 50))
+    raw[...] = rng.random(raw.shape, dtype=np.float32) * 10
+    raw[1, :5] = np.nan
+    ordered = np.sort(raw[2][np.isfinite(raw[2])])
+    stats = [NormStats("minmax", 1.0, 9.0, 10), NormStats("vast", 0.0, 5.0, 10),
+             NormStats("percentiel", 0.0, 10.0, ordered.size, ordered)]
+    stored = np.stack([normalise(raw[b], s) for b, s in enumerate(stats)])
+    view = NormalisedView(raw, stats)
+    assert view.shape == stored.shape and len(view) == 3
+    np.testing.assert_array_equal(view[1], stored[1])
+    np.testing.assert_array_equal(view[2, 3:7, 10:20], stored[2, 3:7, 10:20])
+    np.testing.assert_array_equal(np.asarray(view), stored)
+    cells = np.array([7, 3, 1999, 250, 251])
+    fancy = stored.reshape(3, -1)[:, cells]
+    gathered = view.gather(cells)
+    np.testing.assert_array_equal(gathered, fancy)
+    assert gathered.strides == fancy.strides  # same summation order in object explanations
+    target = np.full(stored.shape, np.nan, np.float32)
+    view.write_to(target, [(slice(0, 20), slice(0, 50))])
+    np.testing.assert_array_equal(target[:, :20], stored[:, :20])
+    assert np.isnan(target[:, 20:]).all()
