@@ -58,15 +58,11 @@ class Operationalisation:
         return f"{self.vorm} {self.afstand:.0f} m"
 
 
-MIN_SUPPORT_INCIDENTS = 5.0
+MIN_SUPPORT_INCIDENTS = 10.0
 """A candidate is only tried when the cells it touches (value > 0) expect at least this many
 training incidents under a flat map (their share of the area × all incidents). With fewer,
 a factor touching few cells without any incident gets an effect near −∞ that no interval
-repairs (separation); such narrow candidates are not tried. At 5 the chance that the
-support holds no incident at all under a flat map is e⁻⁵ < 1 %. (It was 10, e⁻¹⁰: that
-also excluded the true influence of concentrated factors, e.g. 3 motorway exits with a
-500 m density in a simulation world of 165 incidents, whose PAI ratio rose from 0.81 to
-0.92 at 5; benchmarks/results/simulatie.md.)"""
+repairs (separation); such narrow candidates are not tried."""
 DEFAULT = Operationalisation("nabijheid-exponentieel", 500.0)
 """The starting point of every factor (the gelegenheid default influence distance)."""
 CANDIDATES = (DEFAULT,) + tuple(

@@ -42,19 +42,6 @@ def test_narrow_candidates_without_expected_incidents_are_not_tried():
     assert 0.005 * 100 < MIN_SUPPORT_INCIDENTS <= 0.2 * 100
 
 
-def test_a_concentrated_factor_expecting_seven_incidents_is_tried():
-    # e.g. 3 motorway exits with a 500 m density in a simulation world of 165 incidents: their
-    # true influence expects 5-10 incidents and was never tried at the old threshold of 10
-    narrow = Operationalisation("dichtheid", 500)
-    values = {DEFAULT: np.r_[np.ones(400), np.zeros(600)],
-              narrow: np.r_[np.ones(70), np.zeros(930)]}
-    y = np.zeros(1000)
-    y[::10] = 1  # 100 incidents: the narrow support (7 % of cells) expects 7
-    kept = supported_candidates({"haven": values}, y)
-    assert list(kept["haven"]) == [DEFAULT, narrow]
-    assert np.exp(-MIN_SUPPORT_INCIDENTS) < 0.01  # an empty support is rare under a flat map
-
-
 @pytest.fixture(scope="module")
 def clear_world():
     truth = Operationalisation("nabijheid-lineair", 1000.0)
