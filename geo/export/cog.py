@@ -282,11 +282,10 @@ def _stored(norm: Any, folder: str) -> np.ndarray:
                if coverage is not None else [(slice(0, rows), slice(0, cols))])
     path = Path(folder) / "norm.npy"
     target = np.lib.format.open_memmap(path, mode="w+", dtype=np.float32, shape=norm.shape)
-    if coverage is not None:
-        write_coverage(path, windows, np.nan)
-    else:
+    if coverage is None:
         target[...] = np.nan
-    return norm.write_to(target, windows)
+    write_coverage(path, norm.write_to(target, windows), np.nan)  # all-NaN windows: unwritten
+    return target
 
 
 def read_cog_tags(path: str | os.PathLike[str]) -> dict[str, object]:

@@ -153,9 +153,15 @@ class NormalisedView:
             out[band] = normalise(values[band], stats)  # in the same order, to the last bit
         return out
 
-    def write_to(self, target: np.ndarray, windows: list[tuple[slice, slice]]) -> np.ndarray:
-        """Fill ``target`` (same shape, e.g. a memmap) in ``windows`` and return it."""
+    def write_to(self, target: np.ndarray,
+                 windows: list[tuple[slice, slice]]) -> list[tuple[slice, slice]]:
+        """Fill ``target`` (same shape, e.g. a new memmap) in those of ``windows`` that hold
+        a value in any band; returns them (the others are all NaN and left unwritten)."""
+        written = []
         for rows, cols in windows:
-            for band in range(self.shape[0]):
-                target[band, rows, cols] = self[band, rows, cols]
-        return target
+            block = self[:, rows, cols]
+            if np.isnan(block).all():
+                continue
+            target[:, rows, cols] = block
+            written.append((rows, cols))
+        return written

@@ -59,11 +59,23 @@ def window_to_files(plan: Plan, sources: dict[str, Source], grid: Grid, mask: np
     run's memory-mapped ``.npy`` work arrays ``files`` at ``rows, cols`` (the windows of
     different workers are disjoint); returns ``(None, None, stats, None)``."""
     raw, domains, stats, status = window_task(plan, sources, grid, mask)
-    for path, values in zip(files, (raw, domains, status), strict=True):
+    for path, values, skip_zero in zip(files, (raw, domains, status), (False, True, True),
+                                       strict=True):
         target = np.load(path, mmap_mode="r+")
-        target[:, rows, cols] = values
+        store_window(target, values, rows, cols, skip_zero=skip_zero)
         del target
     return None, None, stats, None
+
+
+def store_window(target: np.ndarray, values: np.ndarray, rows: slice, cols: slice, *,
+                 skip_zero: bool = False) -> None:
+    """``target[:, rows, cols] = values``. With ``skip_zero`` a band that is all 0 (False)
+    in the window is not written: the target holds 0 there already (a new memmap file, or
+    an array filled with 0; each window is stored once), and a memmap page never written
+    takes neither disk nor page cache (domains and unknown-statuses are mostly 0)."""
+    for band in range(values.shape[0]):
+        if not skip_zero or values[band].any():
+            target[band, rows, cols] = values[band]
 
 
 def run_local_pool(plan: Plan, sources: dict[str, Source], grid: Grid,

@@ -23,7 +23,7 @@ from geo.scoring.config import GelegenheidConfig
 from geo.scoring.coverage import write_coverage
 from geo.scoring.grid import Grid
 from geo.scoring.normalise import NormalisedView, NormStats, fit_stats, normalise
-from geo.scoring.parallel import local_workers, run_local_pool, window_slices
+from geo.scoring.parallel import local_workers, run_local_pool, store_window, window_slices
 from geo.scoring.results import (
     TOTAL,
     GelegenheidResult,
@@ -222,10 +222,10 @@ def _pass_indicators(run: _Run, sources: dict[str, Source], client: Any,
     for win, (r, d, s, u) in _pass1(run.plan, sources, run.grid, run.mask, run.wins, client,
                                     workers, files):
         if r is not None:  # else a local worker wrote them into the memmaps
-            sl = window_slices(win)
-            run.raw[(slice(None), *sl)] = r
-            run.domain[(slice(None), *sl)] = d
-            run.status[(slice(None), *sl)] = u
+            rows, cols = window_slices(win)
+            store_window(run.raw, r, rows, cols)
+            store_window(run.domain, d, rows, cols, skip_zero=True)
+            store_window(run.status, u, rows, cols, skip_zero=True)
         reduced[:, 0] = np.minimum(reduced[:, 0], s[:, 0])
         reduced[:, 1] = np.maximum(reduced[:, 1], s[:, 1])
         reduced[:, 2] += s[:, 2]

@@ -81,6 +81,9 @@ def test_normalised_view_reads_what_a_stored_array_holds(tmp_path):
     np.testing.assert_array_equal(gathered, fancy)
     assert gathered.strides == fancy.strides  # same summation order in object explanations
     target = np.full(stored.shape, np.nan, np.float32)
-    view.write_to(target, [(slice(0, 20), slice(0, 50))])
-    np.testing.assert_array_equal(target[:, :20], stored[:, :20])
+    nan_window = (slice(0, 5), slice(0, 50))  # band 1 is NaN there; make the others NaN too
+    raw[[0, 2], :5] = np.nan
+    written = view.write_to(target, [nan_window, (slice(5, 20), slice(0, 50))])
+    assert written == [(slice(5, 20), slice(0, 50))]  # an all-NaN window is not written
+    np.testing.assert_array_equal(target[:, 5:20], stored[:, 5:20])
     assert np.isnan(target[:, 20:]).all()
