@@ -246,6 +246,8 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--dask-workers", type=int, default=2)
     parser.add_argument("--geheugen-per-worker", default="4GB")
     parser.add_argument("--uit", type=Path, default=None)
+    parser.add_argument("--zonder-dask", action="store_true",
+                        help="alleen half en heel land (t(2N)/t(N)), zonder Dask")
     parser.add_argument("--_half", nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args._half:
@@ -263,6 +265,8 @@ def main(argv: list[str] | None = None) -> dict:
                          "--werkmap", str(werkmap), "--json"])
     results["land"] = {**land, **_run_info(land.pop("stdout"))}
     print(json.dumps({"land": results["land"]}), flush=True)
+    if args.zonder_dask:
+        return results
     address, procs = start_cluster(args.dask_workers, args.geheugen_per_worker)
     try:
         dask = run_measured([*CLI, "gelegenheid", "--land", "--celgrootte", str(cellsize),
