@@ -86,7 +86,7 @@ class RunWriter:
     final: Path | None = None
     tagged_version: int | None = None
     threads: int = 1
-    """Threads for writing independent files (:func:`geo.scoring.parallel.in_threads`)."""
+    """Threads for writing independent files (:func:`geo.threads.in_threads`)."""
 
     def kaart_id(self, thema: str = TOTAL) -> str:
         """Catalog id of one of this run's maps."""

@@ -113,9 +113,10 @@ class NormalisedView:
     """The normalised values of memory-mapped raw bands, computed when read, never stored.
 
     For a large area (:mod:`geo.scoring.passes` with a work directory) a stored copy of the
-    normalised indicators would double the largest work array (the country: 7 GB more to
-    keep in the page cache). ``normalise`` is elementwise, so any part computed from the
-    same part of ``raw`` is bit-identical to the stored array of a run in memory.
+    normalised indicators would double the largest work array (the country: 12 GB more,
+    most of it to keep in the page cache). ``normalise`` is elementwise, so any part
+    computed from the same part of ``raw`` is bit-identical to the stored array of a run in
+    memory.
 
     Parameters
     ----------

@@ -112,7 +112,6 @@ def run_local_pool(plan: Plan, sources: dict[str, Source], grid: Grid,
                 yield pending.pop(future), future.result()
 
 
-
 def window_slices(win: Window) -> tuple[slice, slice]:
     """Row and column slices of ``win`` (to index region-sized arrays)."""
     return (slice(win.row_off, win.row_off + win.height),

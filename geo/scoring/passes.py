@@ -183,10 +183,9 @@ def run_passes(config: GelegenheidConfig, layers: dict[str, gpd.GeoDataFrame], g
         raise InvalidRequestError(f"Venstergrootte {window} moet minstens 1 cel zijn.")
     plan, sources = build_plan(config, layers, grid.cellsize)
     wins = list(grid.windows(int(window)))
-    blank = [window_slices(w) for w in wins if not mask[window_slices(w)].any()]
-    covered = [window_slices(w) for w in wins if mask[window_slices(w)].any()]
+    covered = [sl for sl in map(window_slices, wins) if mask[sl].any()]
     run = _start(config, plan, grid, mask, wins, _Arrays(workdir, covered), progress)
-    run.threads = local_workers(workers, grid.height * grid.width, len(wins) - len(blank))
+    run.threads = local_workers(workers, grid.height * grid.width, len(covered))
     reduced = _pass_indicators(run, sources, client, workers)
     stats = _pass_statistics(run, reduced)
     _pass_scores(run, stats)
