@@ -55,15 +55,17 @@ def _env() -> dict[str, str]:
 
 
 class Sampler:
-    """Samples the summed RSS / anonymous RSS and CPU time of process trees."""
+    """Samples the summed RSS / anonymous RSS and CPU time of process trees, and the disk
+    the run's work arrays take (allocated blocks of the ``.werk-*`` folders in ``werkmap``)."""
 
-    def __init__(self, pids: list[int]) -> None:
+    def __init__(self, pids: list[int], werkmap: Path | None = None) -> None:
         import psutil
 
         self.psutil = psutil
         self.roots = [psutil.Process(pid) for pid in pids]
-        self.peak_rss = self.peak_anon = 0
+        self.peak_rss = self.peak_anon = self.peak_werk = 0
         self.cpu: dict[int, float] = {}
+        self.werkmap, self.count = werkmap, 0
 
     def _tree(self, root) -> list:
         try:
@@ -86,6 +88,21 @@ class Sampler:
                 except self.psutil.Error:
                     continue
         self.peak_rss, self.peak_anon = max(self.peak_rss, rss), max(self.peak_anon, anon)
+        self.count += 1
+        if self.werkmap is not None and self.count % 4 == 1:  # every 2 s
+            self.peak_werk = max(self.peak_werk, _work_bytes(self.werkmap))
+
+
+def _work_bytes(werkmap: Path) -> int:
+    """Disk allocated (``du``, not the apparent size of sparse files) in the work folders."""
+    total = 0
+    for folder in werkmap.glob("kaarten/*/*/.werk-*"):
+        for path in folder.rglob("*"):
+            try:
+                total += path.stat().st_blocks * 512
+            except OSError:
+                continue
+    return total
 
 
 @contextmanager
@@ -116,15 +133,17 @@ def _anon_bytes(pid: int) -> int:
     return 0
 
 
-def run_measured(command: list[str], extra: list[int] | None = None) -> dict:
+def run_measured(command: list[str], extra: list[int] | None = None,
+                 werkmap: Path | None = None) -> dict:
     """Run ``command``; wall, CPU (its tree, reaped children and ``extra`` processes),
-    peak RSS / anonymous RSS summed over all of them, load average before and after."""
+    peak RSS / anonymous RSS summed over all of them, peak disk of the work arrays in
+    ``werkmap``, load average before and after."""
     load = os.getloadavg()
     before = os.times()
     started = time.perf_counter()
     proc = subprocess.Popen(command, cwd=ROOT, env=_env(), stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True)
-    with sampling(Sampler([proc.pid, *(extra or [])])) as sampler:
+    with sampling(Sampler([proc.pid, *(extra or [])], werkmap)) as sampler:
         sampler.sample()
         baseline = dict(sampler.cpu)  # the cluster's CPU before the command
         out, err = proc.communicate()
@@ -137,7 +156,8 @@ def run_measured(command: list[str], extra: list[int] | None = None) -> dict:
            + after.children_system - before.children_system)
     cpu += sum(t - baseline.get(p, 0.0) for p, t in sampler.cpu.items())
     return {"wall_s": wall, "cpu_s": cpu, "piek_rss_mb": sampler.peak_rss / 1e6,
-            "piek_anon_mb": sampler.peak_anon / 1e6, "load_voor": load,
+            "piek_anon_mb": sampler.peak_anon / 1e6, "piek_werk_mb": sampler.peak_werk / 1e6,
+            "load_voor": load,
             "load_na": os.getloadavg(), "stdout": out}
 
 
@@ -255,20 +275,22 @@ def main(argv: list[str] | None = None) -> dict:
     ensure_demo(werkmap)
     results: dict = {"celgrootte": cellsize, "werkmap": str(werkmap), "machine": machine()}
     half = run_measured([sys.executable, str(Path(__file__).resolve()), "--_half",
-                         str(werkmap), str(cellsize)])
+                         str(werkmap), str(cellsize)], werkmap=werkmap)
     results["half"] = {**half, **json.loads(half.pop("stdout").strip().splitlines()[-1])}
     print(json.dumps({"half": results["half"]}), flush=True)
     land = run_measured([*CLI, "gelegenheid", "--land", "--celgrootte", str(cellsize),
-                         "--werkmap", str(werkmap), "--json"])
+                         "--werkmap", str(werkmap), "--json"], werkmap=werkmap)
     results["land"] = {**land, **_run_info(land.pop("stdout"))}
     print(json.dumps({"land": results["land"]}), flush=True)
     if args.zonder_dask:
+        results["verhouding"] = _ratios(results)
+        print(json.dumps({"verhouding": results["verhouding"]}), flush=True)
         return results
     address, procs = start_cluster(args.dask_workers, args.geheugen_per_worker)
     try:
         dask = run_measured([*CLI, "gelegenheid", "--land", "--celgrootte", str(cellsize),
                              "--werkmap", str(werkmap), "--dask", address, "--json"],
-                            extra=[p.pid for p in procs])
+                            extra=[p.pid for p in procs], werkmap=werkmap)
     finally:
         stop_cluster(procs)
     results["dask"] = {**dask, **_run_info(dask.pop("stdout")), "workers": args.dask_workers,
@@ -277,15 +299,21 @@ def main(argv: list[str] | None = None) -> dict:
     for key in ("half", "land", "dask"):
         results[key]["uitvoer_mb"] = size_mb(Path(results[key]["map"]))
     results["gelijk"] = compare_runs(Path(results["land"]["map"]), Path(results["dask"]["map"]))
-    results["verhouding"] = {
-        "cellen": results["land"]["cellen"] / results["half"]["cellen"],
-        "wall": results["land"]["wall_s"] / results["half"]["wall_s"],
-        "cpu": results["land"]["cpu_s"] / results["half"]["cpu_s"]}
+    results["verhouding"] = _ratios(results)
     text = render(results, " ".join(["python benchmarks/bench_land.py", *(argv or sys.argv[1:])]))
     print(text)
     if args.uit:
         args.uit.write_text(text, encoding="utf-8")
     return results
+
+
+def _ratios(results: dict) -> dict:
+    """t(land)/t(half) against the cell ratio, and scaled to exactly twice the cells."""
+    cells = results["land"]["cellen"] / results["half"]["cellen"]
+    wall = results["land"]["wall_s"] / results["half"]["wall_s"]
+    cpu = results["land"]["cpu_s"] / results["half"]["cpu_s"]
+    return {"cellen": cells, "wall": wall, "cpu": cpu,
+            "wall_per_2x": wall * 2 / cells, "cpu_per_2x": cpu * 2 / cells}
 
 
 def _run_info(stdout: str) -> dict:
@@ -306,7 +334,8 @@ def render(r: dict, command: str) -> str:
                        ("dask", f"heel land, Dask-cluster ({r['dask']['workers']} workers)")):
         x = r[key]
         rows.append(f"| {label} | {x['cellen']:,} | {x['wall_s']:.0f} | {x['cpu_s']:.0f} | "
-                    f"{x['piek_rss_mb']:.0f} | {x['piek_anon_mb']:.0f} | {x['uitvoer_mb']:.0f} | "
+                    f"{x['piek_rss_mb']:.0f} | {x['piek_anon_mb']:.0f} | "
+                    f"{x.get('piek_werk_mb', 0):.0f} | {x['uitvoer_mb']:.0f} | "
                     f"{x['load_voor'][0]:.1f} / {x['load_na'][0]:.1f} |")
     same = r["gelijk"]
     verdict = ("ja: alle " f"{same['cogs']} COGs en {same['lagen']} objectlagen gelijk"
@@ -317,10 +346,11 @@ def render(r: dict, command: str) -> str:
         f"Machine: {r['machine']}; gedeeld met andere processen (load in de tabel). "
         "Synthetische demodata (`kaart demo --land`), standaard indicatorenset.", "",
         "| run | cellen in gebied | wall (s) | CPU (s) | piek RSS (MB) | piek anoniem (MB) | "
-        "uitvoer (MB) | load voor / na |",
-        "|---|---:|---:|---:|---:|---:|---:|---|", *rows, "",
+        "werkarrays op schijf (MB) | uitvoer (MB) | load voor / na |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---|", *rows, "",
         f"t(heel)/t(half): wall {v['wall']:.2f}, CPU {v['cpu']:.2f} bij {v['cellen']:.2f}× "
-        "de cellen.", "",
+        f"de cellen; per 2× de cellen: wall {v['wall_per_2x']:.2f}, CPU {v['cpu_per_2x']:.2f}.",
+        "",
         f"Uitkomst Dask gelijk aan 2 cores: {verdict}.", "",
         f"Command: `{command}`", ""])
 

@@ -46,9 +46,9 @@ from geo.export.qgis_style import class_rgb, graduated_qml, paletted_qml
 from geo.export.webcog import class_band_vrt
 from geo.legend import class_labels
 from geo.runs import WrittenFile, klasse_file, style_file
-from geo.scoring.coverage import read_coverage, write_coverage
 from geo.scoring.grid import Grid
 from geo.scoring.normalise import NormalisedView
+from geo.scoring.tiled import TiledArray
 from geo.threads import in_threads
 
 BLOCKSIZE = 512
@@ -139,10 +139,11 @@ def write_cog(
 
 def _bands(data: np.ndarray | Sequence[np.ndarray]) -> list[np.ndarray]:
     """The 2-D bands of ``data`` (an array of 2 or 3 dimensions, or a list of bands),
-    as views: memory-mapped bands stay memory-mapped."""
-    if isinstance(data, np.ndarray):
+    as views: memory-mapped and tiled bands stay on disk."""
+    if isinstance(data, (np.ndarray, TiledArray)):
         return [data] if data.ndim == 2 else [data[i] for i in range(data.shape[0])]
-    return [band if isinstance(band, np.ndarray) else np.asarray(band) for band in data]
+    return [band if isinstance(band, (np.ndarray, TiledArray)) else np.asarray(band)
+            for band in data]
 
 
 def _copy_from_memory(tmp: Path, array: np.ndarray, grid: Grid, *,
@@ -269,23 +270,17 @@ def write_uitleg_cog(
     # against 1.6 s; BENCHMARKS.md, "Landelijke run")
 
 
-def _stored(norm: Any, folder: str) -> np.ndarray:
-    """``norm`` itself, or for a :class:`geo.scoring.normalise.NormalisedView` of memmap
-    bands a memmap in ``folder`` filled in the windows the raw array holds
-    (:mod:`geo.scoring.coverage`), with its own coverage file for the VRT."""
-    if not isinstance(norm, NormalisedView):
+def _stored(norm: Any, folder: str) -> Any:
+    """``norm`` itself, or for a :class:`geo.scoring.normalise.NormalisedView` of tiled
+    bands (:mod:`geo.scoring.tiled`) a tiled array in ``folder`` with the same windows,
+    of which only those holding a value are kept (the others read as NaN)."""
+    if not isinstance(norm, NormalisedView) or not isinstance(norm.raw, TiledArray):
         return norm
-    source = getattr(norm.raw, "filename", None)
-    coverage = read_coverage(source) if source else None
-    rows, cols = norm.shape[1:]
-    windows = ([(slice(r0, r1), slice(c0, c1)) for r0, r1, c0, c1 in coverage.windows]
-               if coverage is not None else [(slice(0, rows), slice(0, cols))])
-    path = Path(folder) / "norm.npy"
-    target = np.lib.format.open_memmap(path, mode="w+", dtype=np.float32, shape=norm.shape)
-    if coverage is None:
-        target[...] = np.nan
-    write_coverage(path, norm.write_to(target, windows), np.nan)  # all-NaN windows: unwritten
-    return target
+    coverage = norm.raw.coverage
+    windows = [(slice(r0, r1), slice(c0, c1)) for r0, r1, c0, c1 in coverage.windows]
+    target = TiledArray.create(Path(folder) / "norm.npy", norm.shape[0], coverage.shape,
+                               np.float32, np.nan, windows, coverage.tile)
+    return target.keep(norm.write_to(target, windows))
 
 
 def read_cog_tags(path: str | os.PathLike[str]) -> dict[str, object]:

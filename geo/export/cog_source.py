@@ -1,18 +1,16 @@
-"""A GDAL source for a COG straight from memory-mapped engine arrays, without copies.
+"""A GDAL source for a COG straight from the engine's work arrays, without copies.
 
 For a large area (the country: 10,600 × 12,600 cells at 25 m) the engine keeps its arrays
-as ``.npy`` memmaps (:mod:`geo.scoring.passes`). Stacking the bands of a map into one
-array and copying that into a GDAL in-memory dataset would hold the whole area in memory
-two or three times (an explanation COG of 16 bands: 8.6 GB per copy). Instead
+on disk as tiled ``.npy`` files (:mod:`geo.scoring.tiled`). Stacking the bands of a map
+into one array and copying that into a GDAL in-memory dataset would hold the whole area in
+memory two or three times (an explanation COG of 16 bands: 8.6 GB per copy). Instead
 :func:`memmap_vrt` describes the bands as they lie in their files: a small raw VRT per
-band (``VRTRawRasterBand``: file, byte offset, pixel and line offsets) and one VRT that
-stacks them as float32 with the map's metadata. GDAL's COG driver then reads the pixels
-block by block; memory stays bounded by its block cache.
-
-The engine writes its memmaps only in windows with area cells
-(:mod:`geo.scoring.coverage`); the VRT then reads only those windows, and GDAL fills the
-rest with the array's fill value (the band's nodata, or 0 for a band without nodata)
-without reading the empty part of the file.
+band (``VRTRawRasterBand``: file, byte offset, pixel and line offsets; for a tiled band
+its tiles stacked as one image ``tile`` wide) and one VRT that stacks the bands as float32
+with the map's metadata, with one source per stored window of a tiled band. GDAL's COG
+driver then reads the pixels block by block; memory stays bounded by its block cache, and
+GDAL fills what no tile covers with the array's fill value (the band's nodata, or 0 for a
+band without nodata) without reading anything.
 """
 
 from __future__ import annotations
@@ -22,21 +20,25 @@ import mmap
 import os
 from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import Any
 from xml.sax.saxutils import escape
 
 import numpy as np
 
 from geo.export.webcog import vrt_metadata
-from geo.scoring.coverage import Coverage, read_coverage
 from geo.scoring.grid import Grid
+from geo.scoring.tiled import Coverage, TiledArray
 
 _GDAL_TYPES = {np.dtype("float32"): "Float32", np.dtype("uint8"): "Byte",
                np.dtype("bool"): "Byte"}
 
 
-def file_span(array: np.ndarray) -> tuple[str, int] | None:
-    """``(file, byte offset)`` of a C-contiguous 2-D band of an ``np.memmap``, else None."""
-    if not isinstance(array, np.memmap) or array.ndim != 2 or not array.flags.c_contiguous:
+def file_span(array: Any) -> tuple[str, int] | None:
+    """``(file, byte offset)`` of a C-contiguous memmap (of any dimension; for a
+    :class:`TiledArray` band: of its tiles), else None."""
+    if isinstance(array, TiledArray):
+        array = array.tiles
+    if not isinstance(array, np.memmap) or not array.flags.c_contiguous:
         return None
     if getattr(array, "_mmap", None) is None or array.filename is None:
         return None
@@ -47,25 +49,27 @@ def file_span(array: np.ndarray) -> tuple[str, int] | None:
     return str(array.filename), start + array.ctypes.data - mapped
 
 
-def _raw_band_vrt(path: Path, source: tuple[str, int], dtype: np.dtype, grid: Grid) -> None:
+def _raw_band_vrt(path: Path, source: tuple[str, int], dtype: np.dtype, width: int,
+                  height: int) -> None:
     filename, offset = source
     size = dtype.itemsize
     path.write_text(
-        f'<VRTDataset rasterXSize="{grid.width}" rasterYSize="{grid.height}">'
+        f'<VRTDataset rasterXSize="{width}" rasterYSize="{height}">'
         f'<VRTRasterBand dataType="{_GDAL_TYPES[dtype]}" band="1" subClass="VRTRawRasterBand">'
         f'<SourceFilename relativeToVRT="0">{escape(filename)}</SourceFilename>'
         f"<ImageOffset>{offset}</ImageOffset><PixelOffset>{size}</PixelOffset>"
-        f"<LineOffset>{size * grid.width}</LineOffset><ByteOrder>LSB</ByteOrder>"
+        f"<LineOffset>{size * width}</LineOffset><ByteOrder>LSB</ByteOrder>"
         "</VRTRasterBand></VRTDataset>", encoding="utf-8")
 
 
-def memmap_vrt(bands: Sequence[np.ndarray], grid: Grid, folder: str | os.PathLike[str], *,
+def memmap_vrt(bands: Sequence[Any], grid: Grid, folder: str | os.PathLike[str], *,
                descriptions: Sequence[str], tags: Mapping[str, str] | None,
                band_tags: Sequence[Mapping[str, str]] | None,
                nodata: float | None) -> Path | None:
-    """A float32 VRT in ``folder`` over ``bands`` when every band is a memmap band
-    (:func:`file_span`); ``None`` otherwise (the caller then copies into memory)."""
-    spans = [file_span(band) for band in bands]
+    """A float32 VRT in ``folder`` over ``bands`` when every band is a 2-D memmap band or a
+    :class:`TiledArray` band on disk (:func:`file_span`); ``None`` otherwise (the caller
+    then copies into memory)."""
+    spans = [file_span(band) if band.ndim == 2 else None for band in bands]
     if not bands or any(span is None for span in spans):
         return None
     folder = Path(folder)
@@ -79,8 +83,13 @@ def memmap_vrt(bands: Sequence[np.ndarray], grid: Grid, folder: str | os.PathLik
     extra = list(band_tags or [])
     for index, (band, span) in enumerate(zip(bands, spans, strict=True), start=1):
         raw = folder / f"band{index}.vrt"
-        _raw_band_vrt(raw, span, band.dtype, grid)
-        sources = _sources(raw, read_coverage(span[0]), nodata)
+        coverage = band.coverage if isinstance(band, TiledArray) else None
+        if coverage is None:
+            _raw_band_vrt(raw, span, band.dtype, grid.width, grid.height)
+        else:
+            _raw_band_vrt(raw, span, band.dtype, coverage.tile,
+                          coverage.tile * band.tiles.shape[1])
+        sources = _sources(raw, coverage, nodata)
         if sources is None:
             return None
         fill, body = sources
@@ -97,10 +106,10 @@ def memmap_vrt(bands: Sequence[np.ndarray], grid: Grid, folder: str | os.PathLik
 
 def _sources(raw: Path, coverage: Coverage | None,
              nodata: float | None) -> tuple[str, str] | None:
-    """The band's ``<NoDataValue>`` and its sources: the whole raw band, or one source per
-    written window when the array has a coverage file. GDAL fills what no source covers
-    with the band's nodata (0 without one), which must be the array's fill; None when it
-    cannot be (the caller then copies the array)."""
+    """The band's ``<NoDataValue>`` and its sources: the whole raw band, or for a tiled
+    band one source per stored window (its tile in the raw VRT, placed at the window).
+    GDAL fills what no source covers with the band's nodata (0 without one), which must be
+    the array's fill; None when it cannot be (the caller then copies the array)."""
     name = f'<SourceFilename relativeToVRT="0">{escape(str(raw))}</SourceFilename>'
     fill = "" if nodata is None else f"<NoDataValue>{nodata!r}</NoDataValue>"
     if coverage is None:
@@ -111,8 +120,9 @@ def _sources(raw: Path, coverage: Coverage | None,
                                 or coverage.fill == nodata):
         return None
     body = []
-    for r0, r1, c0, c1 in coverage.windows:
-        rect = f'xOff="{c0}" yOff="{r0}" xSize="{c1 - c0}" ySize="{r1 - r0}"'
+    for (r0, r1, c0, c1), k in zip(coverage.windows, coverage.tiles, strict=True):
+        size = f'xSize="{c1 - c0}" ySize="{r1 - r0}"'
         body.append(f"<SimpleSource>{name}<SourceBand>1</SourceBand>"
-                    f"<SrcRect {rect}/><DstRect {rect}/></SimpleSource>")
+                    f'<SrcRect xOff="0" yOff="{k * coverage.tile}" {size}/>'
+                    f'<DstRect xOff="{c0}" yOff="{r0}" {size}/></SimpleSource>')
     return fill, "".join(body)

@@ -37,7 +37,7 @@ def write_completeness_cog(path: str | os.PathLike[str], result: Any, grid: Grid
     """One float32 band per map (themes, then ``totaal``): share of known weight per cell."""
     maps = [(name, theme) for name, theme in result.all().items()
             if theme.completeness is not None]
-    data = [theme.completeness for _, theme in maps]  # memmap bands stay memory-mapped
+    data = [theme.completeness for _, theme in maps]  # tiled bands stay on disk
     return write_cog(path, data, grid, descriptions=[f"volledigheid:{name}" for name, _ in maps],
                      tags={"KAART_SOORT": "volledigheid", "GEBIED_ID": gebied_id,
                            "SYNTHETISCH": "ja" if synthetisch else "nee",
@@ -51,7 +51,7 @@ def write_status_cogs(path: str | os.PathLike[str], result: Any, grid: Grid, *,
     explanation of a cell reads it back; themes without unknowns get no file)."""
     written = []
     for thema, theme in result.themes.items():
-        if theme.status is None or not np.asarray(theme.status).any():
+        if theme.status is None or not theme.status.any():  # ndarray or tiled
             continue
         data = list(theme.status)  # uint8 bands, written as float32
         written.append(write_cog(

@@ -22,9 +22,9 @@ each in :mod:`geo.scoring.passes`:
 4. class breaks within each domain (or fixed ones from the configuration), then classes
    per window.
 
-Memory is bounded by the window size: with ``workdir`` every region-sized array is an
-``np.memmap`` in that directory, written only in windows with area cells (elsewhere it
-reads as 0, not NaN: use ``mask``; :mod:`geo.scoring.coverage` tells the COG writers).
+Memory is bounded by the window size: with ``workdir`` every region-sized array is a
+:class:`geo.scoring.tiled.TiledArray` in that directory, with a tile on disk per window
+that holds area cells (elsewhere it reads as its fill, as in memory).
 
 Kaartverantwoording contract: the export writes ``result.verantwoording()`` as the
 ``"themas"`` object of ``kaartverantwoording.json`` (``{thema: {thema, label, combinatie,
@@ -98,8 +98,7 @@ def compute_gelegenheid(
     client : dask.distributed.Client, optional
         Run pass 1 (indicators per window) on this cluster; results are identical.
     workdir : Path, optional
-        Directory for memory-mapped arrays (bounded memory for large areas). Outside the
-        area's windows they hold 0 instead of NaN (see above).
+        Directory for tiled arrays on disk (bounded memory for large areas, see above).
     workers : int, optional
         Local worker processes for pass 1 without ``client`` (1 = serial); default one per
         core above :data:`geo.scoring.parallel.LOCAL_POOL_CELLS` grid cells. Results are

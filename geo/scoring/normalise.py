@@ -121,7 +121,7 @@ class NormalisedView:
     Parameters
     ----------
     raw : ndarray, shape (n, rows, cols)
-        Raw indicator values (a memmap view).
+        Raw indicator values (a :class:`geo.scoring.tiled.TiledArray` view).
     stats : list of NormStats
         One per band (with ``sorted_values`` for ``percentiel``).
     """
@@ -148,7 +148,8 @@ class NormalisedView:
 
     def gather(self, cells: np.ndarray) -> np.ndarray:
         """Values at flat cell indices ``cells``: shape (n, len(cells)), float32."""
-        values = self.raw.reshape(self.shape[0], -1)[:, cells]
+        values = (self.raw.gather(cells) if hasattr(self.raw, "gather")  # a TiledArray
+                  else self.raw.reshape(self.shape[0], -1)[:, cells])
         out = np.empty_like(values, dtype=np.float32)  # the memory layout of ``[:, cells]``
         for band, stats in enumerate(self.stats):  # of a stored array: sums over it add up
             out[band] = normalise(values[band], stats)  # in the same order, to the last bit
@@ -156,8 +157,8 @@ class NormalisedView:
 
     def write_to(self, target: np.ndarray,
                  windows: list[tuple[slice, slice]]) -> list[tuple[slice, slice]]:
-        """Fill ``target`` (same shape, e.g. a new memmap) in those of ``windows`` that hold
-        a value in any band; returns them (the others are all NaN and left unwritten)."""
+        """Fill ``target`` (same shape, e.g. a new tiled array) in those of ``windows``
+        that hold a value in any band; returns them (the others are all NaN, unwritten)."""
         written = []
         for rows, cols in windows:
             block = self[:, rows, cols]

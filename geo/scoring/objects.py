@@ -174,8 +174,7 @@ def score_objects(
     layer : str, optional
         Layer name for error messages (defaults to the theme).
     mask : ndarray of bool, optional
-        The area's cells; an object's cells outside it are left out (the engine's
-        memory-mapped arrays hold 0 instead of NaN in windows without area cells).
+        The area's cells; an object's cells outside it are left out.
 
     Returns
     -------
@@ -246,7 +245,7 @@ def _object_values(theme: Any, cells_per_object: list[np.ndarray], combination: 
     raw_flat = _Flat(theme.raw, n)
     norm_flat = _Flat(theme.norm, n)
     status = getattr(theme, "status", None)
-    status_flat = None if status is None else np.asarray(status).reshape(n, -1)
+    status_flat = None if status is None else _Flat(status, n)
     completeness = getattr(theme, "completeness", None)
     complete_flat = None if completeness is None else _Flat(completeness)
     out: tuple[list, ...] = ([], [], [], [], [], [], [], [])
@@ -284,14 +283,15 @@ class _Flat:
     """A raster as flat cells (a view); ``flat[cells]`` / ``flat[:, cells]`` gather float64."""
 
     def __init__(self, array: Any, bands: int | None = None) -> None:
-        self.lazy = array if hasattr(array, "gather") else None  # a NormalisedView
+        self.lazy = array if hasattr(array, "gather") else None  # tiled, or a NormalisedView
         if self.lazy is None:
             array = np.asarray(array)
             self.values = array.reshape(-1) if bands is None else array.reshape(bands, -1)
 
     def __getitem__(self, index: Any) -> np.ndarray:
-        if self.lazy is not None:  # only [:, cells] is read of the normalised values
-            return np.asarray(self.lazy.gather(index[1]), dtype="float64")
+        if self.lazy is not None:  # only flat[cells] and flat[:, cells] are read
+            cells = index[1] if isinstance(index, tuple) else index
+            return np.asarray(self.lazy.gather(cells), dtype="float64")
         return np.asarray(self.values[index], dtype="float64")
 
 

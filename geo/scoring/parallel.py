@@ -27,6 +27,7 @@ import numpy as np
 from rasterio.windows import Window
 
 from geo.scoring.grid import Grid
+from geo.scoring.tiled import TiledArray
 from geo.scoring.windows import Plan, Source, clip_sources, window_task
 
 LOCAL_POOL_CELLS = 4_000_000
@@ -56,12 +57,13 @@ def local_workers(requested: int | None, cells: int, jobs: int) -> int:
 def window_to_files(plan: Plan, sources: dict[str, Source], grid: Grid, mask: np.ndarray,
                     files: tuple[str, str, str], rows: slice, cols: slice) -> tuple:
     """:func:`window_task`, with raw values, domains and statuses written straight into the
-    run's memory-mapped ``.npy`` work arrays ``files`` at ``rows, cols`` (the windows of
-    different workers are disjoint); returns ``(None, None, stats, None)``."""
+    run's tiled work arrays ``files`` (:class:`geo.scoring.tiled.TiledArray`) at ``rows,
+    cols`` (the windows of different workers are disjoint, each its own tiles); returns
+    ``(None, None, stats, None)``."""
     raw, domains, stats, status = window_task(plan, sources, grid, mask)
     for path, values, skip_zero in zip(files, (raw, domains, status), (False, True, True),
                                        strict=True):
-        target = np.load(path, mmap_mode="r+")
+        target = TiledArray.open(path, "r+")
         store_window(target, values, rows, cols, skip_zero=skip_zero)
         del target
     return None, None, stats, None
@@ -70,9 +72,9 @@ def window_to_files(plan: Plan, sources: dict[str, Source], grid: Grid, mask: np
 def store_window(target: np.ndarray, values: np.ndarray, rows: slice, cols: slice, *,
                  skip_zero: bool = False) -> None:
     """``target[:, rows, cols] = values``. With ``skip_zero`` a band that is all 0 (False)
-    in the window is not written: the target holds 0 there already (a new memmap file, or
-    an array filled with 0; each window is stored once), and a memmap page never written
-    takes neither disk nor page cache (domains and unknown-statuses are mostly 0)."""
+    in the window is not written: the target holds 0 there already (a new tiled file, or
+    an array filled with 0; each window is stored once), and a tile never written takes
+    neither disk nor page cache (domains and unknown-statuses are mostly 0)."""
     for band in range(values.shape[0]):
         if not skip_zero or values[band].any():
             target[band, rows, cols] = values[band]

@@ -20,7 +20,6 @@ from geo.errors import InvalidRequestError
 from geo.scoring import classify as cls
 from geo.scoring import combine as comb
 from geo.scoring.config import GelegenheidConfig
-from geo.scoring.coverage import write_coverage
 from geo.scoring.grid import Grid
 from geo.scoring.normalise import NormalisedView, NormStats, fit_stats, normalise
 from geo.scoring.parallel import local_workers, run_local_pool, store_window, window_slices
@@ -31,6 +30,7 @@ from geo.scoring.results import (
     ProgressCallback,
     ThemeResult,
 )
+from geo.scoring.tiled import TiledArray
 from geo.scoring.windows import (
     UNKNOWN_SKIPPED,
     Plan,
@@ -43,31 +43,36 @@ from geo.threads import in_threads
 
 
 class _Arrays:
-    """Allocates region-sized arrays in memory or as ``.npy`` memmaps under ``workdir``.
+    """Allocates region-sized arrays in memory, or under ``workdir`` as tiled ``.npy``
+    files with a tile per window that holds area cells (:mod:`geo.scoring.tiled`).
 
-    In memory an array is filled with ``fill`` everywhere. A memmap is never written in
-    the windows without an area cell: a new file reads as zeros there and takes no disk
-    or page cache (the country: 222 of 525 windows, 40% of 35 GB). Beside every memmap a
-    coverage file (:data:`geo.scoring.coverage.COVERAGE_SUFFIX`) lists the windows that
-    hold values and the fill of the others, so a COG written from it gets ``fill`` there
-    through its VRT (:mod:`geo.export.cog_source`). Readers of the arrays themselves use
-    the area mask: outside it a memmap may hold 0 instead of ``fill``.
+    In memory an array is filled with ``fill`` everywhere; a tiled array reads ``fill``
+    outside its tiles, takes disk and page cache for the area's windows only (the country:
+    303 of 525 windows) and is written one contiguous tile per band and window.
     """
 
-    def __init__(self, workdir: Path | None,
-                 covered: list[tuple[slice, slice]] | None = None) -> None:
+    def __init__(self, workdir: Path | None, covered: list[tuple[slice, slice]] | None = None,
+                 tile: int = 512) -> None:
         self.workdir = Path(workdir) if workdir is not None else None
-        self.covered = list(covered or [])
+        self.covered, self.tile = list(covered or []), int(tile)
         if self.workdir is not None:
             self.workdir.mkdir(parents=True, exist_ok=True)
 
-    def new(self, name: str, shape: tuple[int, ...], dtype: Any, fill: Any) -> np.ndarray:
+    def keep(self, name: str, values: np.ndarray) -> np.ndarray:
+        """``values`` to keep for the rest of the run: as they are in memory, or under
+        ``workdir`` written to ``name.npy`` and read back memory-mapped (the sorted domain
+        values of a percentile indicator grow with the area: 130 MB each for the country)."""
+        if self.workdir is None or values.size == 0:
+            return values
+        path = self.workdir / f"{name}.npy"
+        np.save(path, values)
+        return np.load(path, mmap_mode="r")
+
+    def new(self, name: str, shape: tuple[int, ...], dtype: Any, fill: Any) -> Any:
         if self.workdir is None:
             return np.full(shape, fill, dtype)
-        path = self.workdir / f"{name}.npy"
-        array = np.lib.format.open_memmap(path, mode="w+", dtype=dtype, shape=shape)
-        write_coverage(path, self.covered, fill)
-        return array
+        return TiledArray.create(self.workdir / f"{name}.npy", shape[0], shape[1:], dtype,
+                                 fill, self.covered, self.tile)
 
 
 def relax_malloc() -> bool:
@@ -184,7 +189,8 @@ def run_passes(config: GelegenheidConfig, layers: dict[str, gpd.GeoDataFrame], g
     plan, sources = build_plan(config, layers, grid.cellsize)
     wins = list(grid.windows(int(window)))
     covered = [sl for sl in map(window_slices, wins) if mask[sl].any()]
-    run = _start(config, plan, grid, mask, wins, _Arrays(workdir, covered), progress)
+    run = _start(config, plan, grid, mask, wins, _Arrays(workdir, covered, int(window)),
+                 progress)
     run.threads = local_workers(workers, grid.height * grid.width, len(covered))
     reduced = _pass_indicators(run, sources, client, workers)
     stats = _pass_statistics(run, reduced)
@@ -216,11 +222,11 @@ def _pass_indicators(run: _Run, sources: dict[str, Source], client: Any,
     reduced[:, 0], reduced[:, 1] = np.inf, -np.inf
     finished = 0
     arrays = (run.raw, run.domain, run.status)
-    files = (tuple(str(a.filename) for a in arrays)
-             if all(isinstance(a, np.memmap) for a in arrays) else None)
+    files = (tuple(str(a.path) for a in arrays)
+             if all(isinstance(a, TiledArray) and a.path for a in arrays) else None)
     for win, (r, d, s, u) in _pass1(run.plan, sources, run.grid, run.mask, run.wins, client,
                                     workers, files):
-        if r is not None:  # else a local worker wrote them into the memmaps
+        if r is not None:  # else a local worker wrote them into the tiles
             rows, cols = window_slices(win)
             store_window(run.raw, r, rows, cols)
             store_window(run.domain, d, rows, cols, skip_zero=True)
@@ -242,8 +248,8 @@ def _pass_statistics(run: _Run, reduced: np.ndarray) -> list[NormStats]:
         norm_cfg = item.spec.normalisatie
         ordered = None
         if norm_cfg.methode == "percentiel":
-            ordered = np.sort(_domain_values(run.raw, band, run.domain, theme_of[item.thema],
-                                             run.wins))
+            ordered = run.arrays.keep(f"rangorde_{band}", np.sort(_domain_values(
+                run.raw, band, run.domain, theme_of[item.thema], run.wins)))
         stats.append(fit_stats(norm_cfg.methode, *reduced[band, :2], int(reduced[band, 2]),
                                ordered, (norm_cfg.min, norm_cfg.max)))
     return stats
@@ -320,7 +326,7 @@ def _pass_classes(run: _Run) -> list[list[float]]:
             breaks.append(cls.quantile_breaks(_masked_values(run.scores[t], in_domain, run.wins)))
     def classify_window(win: Window) -> None:
         sl = window_slices(win)
-        if not run.mask[sl].any():  # class 0 outside the area (a memmap holds 0 there)
+        if not run.mask[sl].any():  # class 0 outside the area (no tile there)
             return
         for t in range(len(layers)):
             run.klasse[(t, *sl)] = cls.classify(run.scores[(t, *sl)], breaks[t])
@@ -371,7 +377,7 @@ def _total_result(run: _Run, breaks: list[float]) -> ThemeResult:
 
 
 def _view(array: np.ndarray, bands: list[int]) -> np.ndarray:
-    """Bands of a memmap without copying (bands of one theme are contiguous)."""
+    """Bands of an array without copying (bands of one theme are contiguous)."""
     if not bands:
         return array[0:0]
     return array[bands[0]: bands[-1] + 1]

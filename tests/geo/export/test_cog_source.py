@@ -1,5 +1,5 @@
-"""COGs written straight from memory-mapped engine arrays (through a VRT over the ``.npy``
-files) are byte-identical to COGs written from the same arrays in memory (issue 16 item 4:
+"""COGs written straight from memory-mapped and tiled engine arrays (through a VRT over the
+``.npy`` files) are byte-identical to COGs written from the same arrays in memory (issue 16 item 4:
 the country's arrays are tens of GB and must not be copied into memory to be written)."""
 
 from __future__ import annotations
@@ -8,8 +8,8 @@ import numpy as np
 import rasterio
 from rasterio.transform import from_origin
 
-from geo.export.cog import write_map_cog, write_uitleg_cog
-from geo.export.cog_source import file_span
+from geo.export.cog import _stored, write_map_cog, write_uitleg_cog
+from geo.export.cog_source import file_span, memmap_vrt
 from geo.scoring.grid import Grid
 
 
@@ -61,10 +61,13 @@ def test_klasse_outside_the_area_is_still_zeroed_from_memmaps(tmp_path):
         assert (src.read(2)[0] == 0).all() and (src.read(2)[1:] == 3).all()
 
 
-def test_windows_never_written_get_the_fill_through_the_vrt(tmp_path):
-    """The engine leaves windows without area cells unwritten (sparse, zeros); the COG
-    must still say NaN there for values and 0 for classes, byte for byte as from memory."""
-    from geo.scoring.coverage import write_coverage
+def test_tiled_arrays_give_the_same_bytes_as_memory(tmp_path):
+    """The engine stores a large area's arrays as a tile per window with area cells
+    (geo.scoring.tiled); a COG written through the VRT over the tiles must say NaN outside
+    them for values and 0 for classes, byte for byte as from memory, and a NormalisedView
+    of tiled raw bands is stored for GDAL in the windows that hold a value."""
+    from geo.scoring.normalise import NormalisedView, fit_stats
+    from geo.scoring.tiled import TiledArray
 
     grid = Grid(from_origin(190_000, 310_000, 25, 25), (700, 1100))
     rng = np.random.default_rng(3)
@@ -72,27 +75,41 @@ def test_windows_never_written_get_the_fill_through_the_vrt(tmp_path):
     klasse = rng.integers(1, 6, grid.shape).astype(np.uint8)
     covered = [(slice(0, 512), slice(512, 1024)), (slice(512, 700), slice(0, 512)),
                (slice(512, 700), slice(1024, 1100))]
-    mapped = np.lib.format.open_memmap(tmp_path / "v.npy", mode="w+", dtype=np.float32,
-                                       shape=values.shape)
-    mapped_klasse = np.lib.format.open_memmap(tmp_path / "k.npy", mode="w+", dtype=np.uint8,
-                                              shape=klasse.shape)
+    tiled = TiledArray.create(tmp_path / "v.npy", 2, grid.shape, np.float32, np.nan,
+                              covered, 512)
+    tiled_klasse = TiledArray.create(tmp_path / "k.npy", 1, grid.shape, np.uint8, 0,
+                                     covered, 512)
     expected, expected_klasse = np.full_like(values, np.nan), np.zeros_like(klasse)
     for rows, cols in covered:
-        mapped[:, rows, cols] = expected[:, rows, cols] = values[:, rows, cols]
-        mapped_klasse[rows, cols] = expected_klasse[rows, cols] = klasse[rows, cols]
-    write_coverage(tmp_path / "v.npy", covered, np.nan)
-    write_coverage(tmp_path / "k.npy", covered, 0)
-    assert float(mapped[0, 0, 0]) == 0.0  # never written: the file reads as zeros
+        tiled[:, rows, cols] = expected[:, rows, cols] = values[:, rows, cols]
+        tiled_klasse[0, rows, cols] = expected_klasse[rows, cols] = klasse[rows, cols]
+    values[1, 512:700, 1024:1100] = expected[1, 512:700, 1024:1100] = np.nan
+    tiled[1, 512:700, 1024:1100] = np.nan  # a window all NaN in band 2 only
+    assert np.array_equal(np.asarray(tiled), expected, equal_nan=True)  # reads as in memory
+    assert np.array_equal(tiled[0, 500:600, 1000:1050], expected[0, 500:600, 1000:1050],
+                          equal_nan=True)
+    assert tiled.tiles.shape == (2, 3, 512, 512)  # the area's windows only
     tags = dict(soort="gelegenheid", thema="totaal", gebied_id="land-nederland",
                 synthetisch=True, breaks=[0.1, 0.2, 0.3, 0.4])
     write_map_cog(tmp_path / "geheugen.tif", expected[0], expected_klasse, grid, **tags)
-    write_map_cog(tmp_path / "memmap.tif", mapped[0], mapped_klasse, grid, **tags)
-    write_uitleg_cog(tmp_path / "u_geheugen.tif", expected[:1], expected[1:], ["a"], grid,
+    write_map_cog(tmp_path / "memmap.tif", tiled[0], tiled_klasse[0], grid, **tags)
+    stats = [fit_stats("minmax", 0.0, 1.0, 10, None, (None, None))]
+    view = NormalisedView(tiled[1:], stats)
+    write_uitleg_cog(tmp_path / "u_geheugen.tif", expected[:1],
+                     np.asarray(view), ["a"], grid,
                      thema="havens", gebied_id="GM0981", synthetisch=False)
-    write_uitleg_cog(tmp_path / "u_memmap.tif", mapped[:1], mapped[1:], ["a"], grid,
+    write_uitleg_cog(tmp_path / "u_memmap.tif", tiled[:1], view, ["a"], grid,
                      thema="havens", gebied_id="GM0981", synthetisch=False)
     for a, b in (("geheugen", "memmap"), ("u_geheugen", "u_memmap")):
         assert (tmp_path / f"{a}.tif").read_bytes() == (tmp_path / f"{b}.tif").read_bytes()
+    # and they were read in place through the VRT (one source per tile), not copied
+    (tmp_path / "vrt").mkdir()
+    vrt = memmap_vrt([tiled[0], tiled_klasse[0]], grid, tmp_path / "vrt", descriptions=["a", "b"],
+                     tags=None, band_tags=None, nodata=float("nan"))
+    assert vrt is not None and vrt.read_text().count("<SimpleSource>") == 2 * 3
+    stored = _stored(view, str(tmp_path / "vrt"))
+    assert len(stored.coverage.windows) == 2  # the all-NaN window of the view is not kept
+    assert np.array_equal(np.asarray(stored), np.asarray(view), equal_nan=True)
     with rasterio.open(tmp_path / "memmap.tif") as src:
         assert np.isnan(src.nodata) and np.isnan(src.read(1)[0, 0])
         assert src.read(2)[0, 0] == 0 and np.array_equal(src.read(2), expected_klasse)

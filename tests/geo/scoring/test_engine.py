@@ -15,6 +15,7 @@ from geo.scoring import (
 )
 from geo.scoring.config import parse_gelegenheid_config
 from geo.scoring.grid import Grid
+from geo.scoring.tiled import TiledArray
 
 
 @pytest.fixture
@@ -137,7 +138,7 @@ def test_windowed_equals_whole_area(window):
     _assert_same(compute_gelegenheid(config, layers, grid, mask, window=window), whole)
 
 
-def test_default_config_runs_windowed_with_memmaps(tmp_path):
+def test_default_config_runs_windowed_with_tiled_arrays(tmp_path):
     layers = synthetic_layers(extent=8_000, seed=1)
     grid = Grid.from_bounds((0, 0, 8_000, 8_000), 100)
     mask = np.ones(grid.shape, bool)
@@ -147,7 +148,9 @@ def test_default_config_runs_windowed_with_memmaps(tmp_path):
                                  progress=lambda done, total, text: calls.append((done, total)))
     whole = compute_gelegenheid(config, layers, grid, mask, window=80)
     _assert_same(result, whole)
-    assert isinstance(result.themes["havens"].raw, np.memmap)
+    raw = result.themes["havens"].raw
+    assert isinstance(raw, TiledArray) and isinstance(raw.tiles, np.memmap)
+    assert raw.tiles.shape[1:] == (9, 32, 32)  # a tile per window: 3 × 3 windows of 32
     assert calls[-1][0] == calls[-1][1] == 3 * 9
     for theme in result.all().values():
         valid = theme.klasse[mask]

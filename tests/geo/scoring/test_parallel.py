@@ -13,13 +13,13 @@ from gelegenheid_factories import synthetic_layers
 from numpy.testing import assert_array_equal
 
 from geo.scoring import compute_gelegenheid, load_gelegenheid_config
-from geo.scoring.coverage import read_coverage
 from geo.scoring.grid import Grid
 from geo.scoring.parallel import LOCAL_POOL_CELLS, local_workers
+from geo.scoring.tiled import TiledArray, read_coverage
 
 
 def _assert_identical(a, b, where=(slice(None),)):
-    """Equal arrays (in ``where``: memmaps hold 0 in windows without area cells)."""
+    """Equal arrays (in ``where``)."""
     for name, theme in a.all().items():
         other = b.all()[name]
         for field in ("raw", "norm", "score", "klasse", "domain", "completeness"):
@@ -48,15 +48,16 @@ def test_local_workers_equal_serial_bit_for_bit(inputs, tmp_path):
     _assert_identical(serial, pooled)
     mapped = compute_gelegenheid(config, layers, grid, mask, window=20, workers=2,
                                  workdir=tmp_path / "werk")
-    assert isinstance(mapped.themes["havens"].raw, np.memmap)
-    _assert_identical(serial, mapped, (slice(20, None), slice(None)))
-    _assert_identical(serial, mapped, (slice(None), slice(20, None)))
-    # the window without area cells is never written (zeros, no disk); its coverage file
-    # says so, and the COG writers fill it with NaN / class 0 (tests/geo/export/test_cog_source)
+    assert isinstance(mapped.themes["havens"].raw, TiledArray)
+    _assert_identical(serial, mapped)  # everywhere: outside the tiles they read their fill
+    # the window without area cells has no tile (nothing on disk); the coverage file says
+    # so, and the COG writers fill it with NaN / class 0 (tests/geo/export/test_cog_source)
     coverage = read_coverage(tmp_path / "werk" / "score.npy")
     assert (0, 20, 0, 20) not in coverage.windows and (0, 20, 20, 40) in coverage.windows
+    assert len(coverage.tiles) == (grid.height // 20) * (grid.width // 20) - 1
     assert np.isnan(coverage.fill) and read_coverage(tmp_path / "werk" / "klasse.npy").fill == 0
-    assert (mapped.total.score[:20, :20] == 0).all() and (mapped.total.klasse[:20, :20] == 0).all()
+    assert np.isnan(mapped.total.score[:20, :20]).all()
+    assert (mapped.total.klasse[:20, :20] == 0).all()
     assert (mapped.total.klasse[mask] > 0).all()
 
 
