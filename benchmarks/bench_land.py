@@ -63,7 +63,7 @@ class Sampler:
 
         self.psutil = psutil
         self.roots = [psutil.Process(pid) for pid in pids]
-        self.peak_rss = self.peak_anon = self.peak_werk = 0
+        self.peak_rss = self.peak_anon = self.peak_werk = self.peak_main_anon = 0
         self.cpu: dict[int, float] = {}
         self.werkmap, self.count = werkmap, 0
 
@@ -81,7 +81,10 @@ class Sampler:
             for proc in self._tree(root):
                 try:
                     rss += proc.memory_info().rss
-                    anon += _anon_bytes(proc.pid)
+                    own = _anon_bytes(proc.pid)
+                    anon += own
+                    if proc.pid == self.roots[0].pid:  # the command's own process
+                        self.peak_main_anon = max(self.peak_main_anon, own)
                     if index:
                         times = proc.cpu_times()
                         self.cpu[proc.pid] = times.user + times.system
@@ -157,6 +160,7 @@ def run_measured(command: list[str], extra: list[int] | None = None,
     cpu += sum(t - baseline.get(p, 0.0) for p, t in sampler.cpu.items())
     return {"wall_s": wall, "cpu_s": cpu, "piek_rss_mb": sampler.peak_rss / 1e6,
             "piek_anon_mb": sampler.peak_anon / 1e6, "piek_werk_mb": sampler.peak_werk / 1e6,
+            "piek_anon_hoofdproces_mb": sampler.peak_main_anon / 1e6,
             "load_voor": load,
             "load_na": os.getloadavg(), "stdout": out}
 

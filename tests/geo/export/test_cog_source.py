@@ -113,3 +113,19 @@ def test_tiled_arrays_give_the_same_bytes_as_memory(tmp_path):
     with rasterio.open(tmp_path / "memmap.tif") as src:
         assert np.isnan(src.nodata) and np.isnan(src.read(1)[0, 0])
         assert src.read(2)[0, 0] == 0 and np.array_equal(src.read(2), expected_klasse)
+
+
+def test_runs_write_with_a_bounded_gdal_cache(monkeypatch):
+    """GDAL's default block cache (5% of the memory) made the country's writing phase
+    take 3.7 GB; a run writes with WRITE_CACHE_BYTES unless the user sets GDAL_CACHEMAX."""
+    from rasterio._env import get_gdal_config
+
+    from geo.export.cog import WRITE_CACHE_BYTES, write_cache
+
+    monkeypatch.delenv("GDAL_CACHEMAX", raising=False)
+    with write_cache():
+        assert int(get_gdal_config("GDAL_CACHEMAX")) == WRITE_CACHE_BYTES
+    before = get_gdal_config("GDAL_CACHEMAX")
+    monkeypatch.setenv("GDAL_CACHEMAX", "2048")
+    with write_cache():
+        assert get_gdal_config("GDAL_CACHEMAX") == before != WRITE_CACHE_BYTES  # left to GDAL
