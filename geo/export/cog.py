@@ -27,8 +27,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
 from tempfile import TemporaryDirectory
@@ -136,24 +135,6 @@ def write_cog(
                           descriptions=descriptions, tags=tags, band_tags=band_tags,
                           nodata=nodata, options=options)
     return Path(target)
-
-
-WRITE_CACHE_BYTES = 256 * 2**20
-"""GDAL's block cache while a run writes its files (GDAL's default is 5% of the machine's
-memory: 1.2 GB here). Writing the country's COGs from the engine's tiled arrays with the
-default cache took 3.7 GB of anonymous memory against 3.1 GB for half the country; with
-256 MB 1.7 GB, in the same time (BENCHMARKS.md, "Landelijke run")."""
-
-
-@contextmanager
-def write_cache() -> Iterator[None]:
-    """GDAL's block cache at :data:`WRITE_CACHE_BYTES` inside the block (process-wide, so
-    for the writer threads too), unless the environment sets ``GDAL_CACHEMAX``."""
-    if os.environ.get("GDAL_CACHEMAX"):
-        yield
-        return
-    with rasterio.Env(GDAL_CACHEMAX=WRITE_CACHE_BYTES):
-        yield
 
 
 def _bands(data: np.ndarray | Sequence[np.ndarray]) -> list[np.ndarray]:

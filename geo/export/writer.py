@@ -33,7 +33,8 @@ import pandas as pd
 from geo.atomic import VersionedDir, list_versions
 from geo.catalog import Catalog, KaartEntry, make_kaart_id
 from geo.errors import InvalidRequestError
-from geo.export.cog import write_cache, write_qgis_copies
+from geo.export.cog import write_qgis_copies
+from geo.export.cog_source import write_cache
 from geo.export.verantwoording import (
     Kaartverantwoording,
     build_verantwoording,
@@ -140,7 +141,7 @@ def open_run(werkmap: Werkmap, area: Area, kind: MapKind, *, synthetisch: bool,
 
     On a clean exit the folder is complete and :attr:`RunWriter.final` is set; on an
     exception nothing is left behind and the catalog is untouched. GDAL's block cache is
-    bounded while the run writes (:func:`geo.export.cog.write_cache`).
+    bounded while the run writes (:func:`geo.export.cog_source.write_cache`).
     """
     with write_cache(), VersionedDir(werkmap.run_parent(area.id, kind.soort)) as folder:
         writer = RunWriter(werkmap, area, kind, bool(synthetisch), vertrouwelijkheid,

@@ -120,7 +120,7 @@ def test_runs_write_with_a_bounded_gdal_cache(monkeypatch):
     take 3.7 GB; a run writes with WRITE_CACHE_BYTES unless the user sets GDAL_CACHEMAX."""
     from rasterio._env import get_gdal_config
 
-    from geo.export.cog import WRITE_CACHE_BYTES, write_cache
+    from geo.export.cog_source import WRITE_CACHE_BYTES, write_cache
 
     monkeypatch.delenv("GDAL_CACHEMAX", raising=False)
     with write_cache():
