@@ -5,9 +5,9 @@ on disk as tiled ``.npy`` files (:mod:`geo.scoring.tiled`). Stacking the bands o
 into one array and copying that into a GDAL in-memory dataset would hold the whole area in
 memory two or three times (an explanation COG of 16 bands: 8.6 GB per copy). Instead
 :func:`memmap_vrt` describes the bands as they lie in their files: a small raw VRT per
-band (``VRTRawRasterBand``: file, byte offset, pixel and line offsets; for a tiled band
-its tiles stacked as one image ``tile`` wide) and one VRT that stacks the bands as float32
-with the map's metadata, with one source per stored window of a tiled band. GDAL's COG
+band (``VRTRawRasterBand``: file, byte offset, pixel and line offsets of its tiles stacked
+as one image ``tile`` wide) and one VRT that stacks the bands as float32 with the map's
+metadata, with one source per stored window. GDAL's COG
 driver then reads the pixels block by block; memory stays bounded by its block cache, and
 GDAL fills what no tile covers with the array's fill value (the band's nodata, or 0 for a
 band without nodata) without reading anything.
@@ -36,19 +36,19 @@ _GDAL_TYPES = {np.dtype("float32"): "Float32", np.dtype("uint8"): "Byte",
 
 
 def file_span(array: Any) -> tuple[str, int] | None:
-    """``(file, byte offset)`` of a C-contiguous memmap (of any dimension; for a
-    :class:`TiledArray` band: of its tiles), else None."""
-    if isinstance(array, TiledArray):
-        array = array.tiles
-    if not isinstance(array, np.memmap) or not array.flags.c_contiguous:
+    """``(file, byte offset)`` of the tiles of a :class:`TiledArray` band on disk, else None."""
+    if not isinstance(array, TiledArray) or array.ndim != 2:
         return None
-    if getattr(array, "_mmap", None) is None or array.filename is None:
+    tiles = array.tiles
+    if not isinstance(tiles, np.memmap) or not tiles.flags.c_contiguous:
         return None
-    if array.dtype not in _GDAL_TYPES or array.dtype.byteorder == ">":
+    if getattr(tiles, "_mmap", None) is None or tiles.filename is None:
         return None
-    start = array.offset - array.offset % mmap.ALLOCATIONGRANULARITY
-    mapped = np.frombuffer(array._mmap, np.uint8).ctypes.data
-    return str(array.filename), start + array.ctypes.data - mapped
+    if tiles.dtype not in _GDAL_TYPES or tiles.dtype.byteorder == ">":
+        return None
+    start = tiles.offset - tiles.offset % mmap.ALLOCATIONGRANULARITY
+    mapped = np.frombuffer(tiles._mmap, np.uint8).ctypes.data
+    return str(tiles.filename), start + tiles.ctypes.data - mapped
 
 
 def _raw_band_vrt(path: Path, source: tuple[str, int], dtype: np.dtype, width: int,
@@ -68,10 +68,10 @@ def memmap_vrt(bands: Sequence[Any], grid: Grid, folder: str | os.PathLike[str],
                descriptions: Sequence[str], tags: Mapping[str, str] | None,
                band_tags: Sequence[Mapping[str, str]] | None,
                nodata: float | None) -> Path | None:
-    """A float32 VRT in ``folder`` over ``bands`` when every band is a 2-D memmap band or a
-    :class:`TiledArray` band on disk (:func:`file_span`); ``None`` otherwise (the caller
-    then copies into memory)."""
-    spans = [file_span(band) if band.ndim == 2 else None for band in bands]
+    """A float32 VRT in ``folder`` over ``bands`` when every band is a :class:`TiledArray`
+    band on disk (:func:`file_span`); ``None`` otherwise (the caller then copies into
+    memory)."""
+    spans = [file_span(band) for band in bands]
     if not bands or any(span is None for span in spans):
         return None
     folder = Path(folder)
@@ -85,12 +85,8 @@ def memmap_vrt(bands: Sequence[Any], grid: Grid, folder: str | os.PathLike[str],
     extra = list(band_tags or [])
     for index, (band, span) in enumerate(zip(bands, spans, strict=True), start=1):
         raw = folder / f"band{index}.vrt"
-        coverage = band.coverage if isinstance(band, TiledArray) else None
-        if coverage is None:
-            _raw_band_vrt(raw, span, band.dtype, grid.width, grid.height)
-        else:
-            _raw_band_vrt(raw, span, band.dtype, coverage.tile,
-                          coverage.tile * band.tiles.shape[1])
+        coverage = band.coverage
+        _raw_band_vrt(raw, span, band.dtype, coverage.tile, coverage.tile * band.tiles.shape[1])
         sources = _sources(raw, coverage, nodata)
         if sources is None:
             return None
@@ -106,16 +102,14 @@ def memmap_vrt(bands: Sequence[Any], grid: Grid, folder: str | os.PathLike[str],
     return target
 
 
-def _sources(raw: Path, coverage: Coverage | None,
+def _sources(raw: Path, coverage: Coverage,
              nodata: float | None) -> tuple[str, str] | None:
-    """The band's ``<NoDataValue>`` and its sources: the whole raw band, or for a tiled
-    band one source per stored window (its tile in the raw VRT, placed at the window).
-    GDAL fills what no source covers with the band's nodata (0 without one), which must be
-    the array's fill; None when it cannot be (the caller then copies the array)."""
+    """The band's ``<NoDataValue>`` and its sources: one per stored window (its tile in the
+    raw VRT, placed at the window). GDAL fills what no source covers with the band's
+    nodata (0 without one), which must be the array's fill; None when it cannot be (the
+    caller then copies the array)."""
     name = f'<SourceFilename relativeToVRT="0">{escape(str(raw))}</SourceFilename>'
     fill = "" if nodata is None else f"<NoDataValue>{nodata!r}</NoDataValue>"
-    if coverage is None:
-        return fill, f"<SimpleSource>{name}<SourceBand>1</SourceBand></SimpleSource>"
     if coverage.fill == 0:
         fill = ""  # no nodata on this band: GDAL fills the rest with 0
     elif nodata is None or not (math.isnan(coverage.fill) and math.isnan(nodata)

@@ -1,4 +1,4 @@
-"""COGs written straight from memory-mapped and tiled engine arrays (through a VRT over the
+"""COGs written straight from the engine's tiled work arrays (through a VRT over the
 ``.npy`` files) are byte-identical to COGs written from the same arrays in memory (issue 16 item 4:
 the country's arrays are tens of GB and must not be copied into memory to be written)."""
 
@@ -13,10 +13,18 @@ from geo.export.cog_source import file_span, memmap_vrt
 from geo.scoring.grid import Grid
 
 
-def _memmap(path, array):
-    mapped = np.lib.format.open_memmap(path, mode="w+", dtype=array.dtype, shape=array.shape)
-    mapped[...] = array
-    return mapped
+def _memmap(path, array, tile=512):
+    """``array`` (2-D or 3-D) as a tiled work array on disk with every window stored."""
+    from geo.scoring.tiled import TiledArray
+
+    bands = array if array.ndim == 3 else array[None]
+    rows, cols = bands.shape[1:]
+    windows = [(slice(r, min(r + tile, rows)), slice(c, min(c + tile, cols)))
+               for r in range(0, rows, tile) for c in range(0, cols, tile)]
+    fill = np.nan if array.dtype.kind == "f" else 0
+    mapped = TiledArray.create(path, len(bands), (rows, cols), array.dtype, fill, windows, tile)
+    mapped[...] = bands
+    return mapped if array.ndim == 3 else mapped[0]
 
 
 def test_memmap_bands_give_the_same_bytes_as_memory(tmp_path):
